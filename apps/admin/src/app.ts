@@ -1,0 +1,38 @@
+import express, { type Application, type Request } from 'express';
+import type { ConfigProvider } from '../../../libs/config';
+import {
+  type ErrorSurface,
+  type HealthRouterDeps,
+  type WriteErrorDeps,
+  corsFor,
+  createHealthRouter,
+  noCache,
+  requestId,
+  requestLog,
+  routeNotFound,
+  writeError,
+} from '../../../libs/http';
+
+export type AdminAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps;
+
+const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
+
+/** Hydra's admin routes answer `{error, error_description, status_code}`; Kratos's the Ory envelope. */
+export function adminErrorSurface(req: Request): ErrorSurface {
+  return OAUTH2_ADMIN_PATHS.test(req.path) ? 'oauth2' : 'ory';
+}
+
+/**
+ * The admin app (port 4434): identities, sessions, courier, OAuth2 clients, keys, trust, challenges.
+ * It never listens; `tessera serve` does. It has no authentication of its own: keep it off the internet.
+ */
+export function createAdminApp(deps: AdminAppDeps): Application {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.admin.cors));
+  app.use(createHealthRouter(deps));
+  app.use(routeNotFound());
+  app.use(writeError(adminErrorSurface, deps));
+  return app;
+}

@@ -1,0 +1,114 @@
+import { type Config, ConfigError, loadConfig } from '../../../libs/config';
+import { Persistence } from '../../../libs/persistence';
+import { VERSION } from '../../../libs/x';
+import { type RunningServer, startServer } from './server';
+
+/** Where the CLI writes; injectable for tests. */
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Called with the running server so `serve` can wire signals (the real main) or stop it (tests). */
+  readonly onServe?: (server: RunningServer) => void;
+}
+
+const USAGE = `Usage: tessera <command> [--config file.yaml ...]
+
+Commands:
+  serve                  start the public (4433) and admin (4434) apps
+  migrate up             apply pending database migrations
+  migrate down           revert the most recent migration
+  migrate status         list migrations and whether each is applied
+  version                print the version`;
+
+interface ParsedArgs {
+  readonly command: string[];
+  readonly configFiles: string[];
+}
+
+function parseArgs(argv: readonly string[]): ParsedArgs {
+  const command: string[] = [];
+  const configFiles: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--config' || arg === '-c') {
+      const file = argv[++i];
+      if (!file) throw new ConfigError(`${arg}: needs a file path`);
+      configFiles.push(file);
+    } else if (arg.startsWith('--config=')) {
+      configFiles.push(arg.slice('--config='.length));
+    } else if (arg.startsWith('-')) {
+      throw new ConfigError(`unknown flag ${arg}`);
+    } else {
+      command.push(arg);
+    }
+  }
+  return { command, configFiles };
+}
+
+/**
+ * Runs one CLI command and returns the process exit code. `serve` resolves once listening (0);
+ * configuration and database errors print one line to stderr and return 1.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    io.err(`tessera: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [cmd, sub] = args.command;
+  if (cmd === 'version') {
+    io.out(`tessera ${VERSION}`);
+    return 0;
+  }
+  if (cmd !== 'serve' && cmd !== 'migrate') {
+    io.err(USAGE);
+    return cmd === undefined || cmd === 'help' ? 0 : 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig({ files: args.configFiles, env: io.env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(`tessera: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  try {
+    if (cmd === 'serve') {
+      const server = await startServer(config);
+      io.onServe?.(server);
+      return 0;
+    }
+    return await migrate(config, sub, io);
+  } catch (error) {
+    io.err(`tessera: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+async function migrate(config: Config, sub: string | undefined, io: CliIo): Promise<number> {
+  if (sub !== 'up' && sub !== 'down' && sub !== 'status') {
+    io.err('Usage: tessera migrate up|down|status');
+    return 2;
+  }
+  const persistence = new Persistence({ dsn: config.dsn, poolSize: 1 });
+  await persistence.connect();
+  try {
+    if (sub === 'up') {
+      const applied = await persistence.migrateUp();
+      io.out(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');
+    } else if (sub === 'down') {
+      await persistence.migrateDown();
+      io.out('reverted the most recent migration');
+    } else {
+      for (const m of await persistence.migrationStatus()) io.out(`${m.applied ? 'applied' : 'pending'}  ${m.name}`);
+    }
+    return 0;
+  } finally {
+    await persistence.close();
+  }
+}

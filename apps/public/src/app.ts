@@ -1,0 +1,30 @@
+import express, { type Application } from 'express';
+import type { ConfigProvider } from '../../../libs/config';
+import {
+  type HealthRouterDeps,
+  type WriteErrorDeps,
+  corsFor,
+  createHealthRouter,
+  noCache,
+  requestId,
+  requestLog,
+  routeNotFound,
+  writeError,
+} from '../../../libs/http';
+
+export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps;
+
+/**
+ * The public app (port 4433): health, self-service, sessions and the OAuth2/OIDC endpoints.
+ * It never listens; `tessera serve` does. Every route answers errors in the Ory envelope.
+ */
+export function createPublicApp(deps: PublicAppDeps): Application {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.public.cors));
+  app.use(createHealthRouter(deps));
+  app.use(routeNotFound());
+  app.use(writeError('ory', deps));
+  return app;
+}

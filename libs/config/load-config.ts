@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import Ajv, { type ErrorObject, type SchemaObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import YAML from 'yaml';
+import { parseDuration } from '../x';
+import type { Config } from './config';
+import { configSchema } from './config.schema';
+
+/** Thrown when configuration cannot be loaded; the message names the key and the rule. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Extra YAML files applied after `config/default.yaml`, in order. */
+  readonly files?: readonly string[];
+  /** Environment to read overrides from (defaults to `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Values applied last (tests). */
+  readonly overrides?: Record<string, unknown>;
+  /** Skip `config/default.yaml` (tests that want schema defaults only). */
+  readonly skipDefaultFile?: boolean;
+}
+
+/**
+ * Loads configuration: `config/default.yaml`, then each `--config` file, then environment variables
+ * (dotted key → UPPER_SNAKE, e.g. `serve.public.port` → `SERVE_PUBLIC_PORT`), then `overrides`.
+ * Validates once with ajv (defaults filled in, durations parsed to ms, URLs checked) and deep-freezes.
+ * Relative `file://` URLs are resolved against the file they were written in.
+ * @throws ConfigError naming the key and the rule, e.g. `serve.public.port: must be integer`.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const files = [...(options.skipDefaultFile ? [] : [defaultFile()]), ...(options.files ?? [])];
+  let merged: Record<string, unknown> = {};
+  for (const file of files) merged = deepMerge(merged, readYamlFile(file));
+  merged = deepMerge(merged, envOverrides(configSchema, options.env ?? process.env));
+  if (options.overrides) merged = deepMerge(merged, options.overrides);
+  const validate = compileConfigSchema();
+  if (!validate(merged)) throw new ConfigError(formatErrors(validate.errors ?? []));
+  fillDerived(merged as unknown as MutableConfig);
+  return deepFreeze(merged) as unknown as Config;
+}
+
+function defaultFile(): string {
+  // Works from the source tree (ts-jest) and from dist/ (compiled): config/ sits at the package root.
+  const candidates = [resolve(__dirname, '../../config/default.yaml'), resolve(__dirname, '../../../config/default.yaml')];
+  for (const c of candidates) {
+    try {
+      readFileSync(c);
+      return c;
+    } catch {
+      /* try the next */
+    }
+  }
+  throw new ConfigError('config/default.yaml: file not found next to the installation');
+}
+
+function readYamlFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${file}: cannot read config file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = YAML.parse(text) ?? {};
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (!isPlainObject(parsed)) throw new ConfigError(`${file}: must be a YAML mapping at the top level`);
+  return resolveFileUrls(parsed, dirname(resolve(file))) as Record<string, unknown>;
+}
+
+/** Rewrites relative `file://` strings into absolute ones, relative to `baseDir`. */
+function resolveFileUrls(value: unknown, baseDir: string): unknown {
+  if (typeof value === 'string' && value.startsWith('file://')) {
+    const path = value.slice('file://'.length);
+    return isAbsolute(path) ? value : `file://${resolve(baseDir, path)}`;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveFileUrls(v, baseDir));
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveFileUrls(v, baseDir)]));
+  }
+  return value;
+}
+
+/**
+ * Collects overrides from the environment for every key the schema knows. Scalars are taken as text
+ * (ajv coerces them); arrays accept JSON (`["a","b"]`) or comma-separated text; objects accept JSON.
+ */
+export function envOverrides(
+  schema: SchemaObject,
+  env: Readonly<Record<string, string | undefined>>,
+  path: string[] = [],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, sub] of Object.entries((schema.properties ?? {}) as Record<string, SchemaObject>)) {
+    const here = [...path, key];
+    const name = here.join('_').toUpperCase();
+    const raw = env[name];
+    if (sub.type === 'object' && sub.properties) {
+      const nested = envOverrides(sub, env, here);
+      if (Object.keys(nested).length > 0) out[key] = nested;
+      continue;
+    }
+    if (raw === undefined) continue;
+    out[key] = sub.type === 'array' ? parseListEnv(name, raw) : raw;
+  }
+  return out;
+}
+
+function parseListEnv(name: string, raw: string): unknown {
+  const trimmed = raw.trim();
+  if (trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      throw new ConfigError(`${name}: must be a JSON array or a comma-separated list`);
+    }
+  }
+  return trimmed === '' ? [] : trimmed.split(',').map((s) => s.trim());
+}
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+function compileConfigSchema(): ReturnType<Ajv['compile']> {
+  if (compiled) return compiled;
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true, strict: true });
+  addFormats(ajv);
+  ajv.addKeyword({
+    keyword: 'duration',
+    type: 'string',
+    modifying: true,
+    errors: true,
+    validate: function validateDuration(
+      this: unknown,
+      _schema: boolean,
+      data: string,
+      _parent?: unknown,
+      cxt?: { parentData: Record<string | number, unknown>; parentDataProperty: string | number },
+    ): boolean {
+      const ms = parseDuration(data);
+      if (ms === undefined) {
+        (validateDuration as unknown as { errors: Partial<ErrorObject>[] }).errors = [
+          { keyword: 'duration', message: 'must be a duration such as "30s", "15m" or "1h"', params: {} },
+        ];
+        return false;
+      }
+      if (cxt) cxt.parentData[cxt.parentDataProperty] = ms;
+      return true;
+    },
+  });
+  compiled = ajv.compile(configSchema);
+  return compiled;
+}
+
+/** `serve.public.port: must be integer; dsn: must NOT have fewer than 1 characters` */
+function formatErrors(errors: ErrorObject[]): string {
+  const lines = errors.map((e) => {
+    const key = e.instancePath.replace(/^\//, '').split('/').join('.') || '(root)';
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` (${(e.params as { additionalProperty: string }).additionalProperty})`
+        : e.keyword === 'enum'
+          ? ` (${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')})`
+          : '';
+    return `${key}: ${e.message ?? 'is invalid'}${extra}`;
+  });
+  return `invalid configuration: ${[...new Set(lines)].join('; ')}`;
+}
+
+type MutableConfig = { serve: { public: { port: number; base_url?: string }; admin: { port: number; base_url?: string } } };
+
+/** Fills values derived from others: base URLs default to http://127.0.0.1:<port>/ and always end with `/`. */
+function fillDerived(config: MutableConfig): void {
+  for (const app of [config.serve.public, config.serve.admin]) {
+    const base = app.base_url ?? `http://127.0.0.1:${app.port}/`;
+    app.base_url = base.endsWith('/') ? base : `${base}/`;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,57 @@
+import type { Transaction } from '../x';
+import type { Config } from './config';
+
+/** The secret kinds (`secrets.<kind>` in config). Each list is newest first. */
+export type SecretKind = 'default' | 'cookie' | 'cipher' | 'system';
+
+/** Secrets in effect after boot: never empty; index 0 signs/encrypts, all entries verify/decrypt. */
+export type Secrets = Readonly<Record<SecretKind, readonly string[]>>;
+
+/** Gives the service the secrets in effect. */
+export interface SecretsProvider {
+  readonly secrets: Secrets;
+}
+
+/** Persists generated secrets so every process and every restart uses the same ones. */
+export interface SecretStore {
+  /** The stored values for `kind`, or `undefined`. */
+  get(kind: SecretKind, tx?: Transaction): Promise<readonly string[] | undefined>;
+  /** Stores `values` for `kind` unless a value exists already; returns what is stored afterwards. */
+  putIfAbsent(kind: SecretKind, values: readonly string[], tx?: Transaction): Promise<readonly string[]>;
+}
+
+export interface ResolveSecretsResult {
+  readonly secrets: Secrets;
+  /** The kinds that came from the database (generated on some first boot) rather than config. */
+  readonly generated: readonly SecretKind[];
+}
+
+/**
+ * Secrets from config win; a kind left empty falls back to `secrets.default`; when that is empty too,
+ * a strong random secret is generated once and persisted, so no fixed secret ever ships.
+ */
+export async function resolveSecrets(
+  config: Config,
+  store: SecretStore,
+  generate: () => string,
+): Promise<ResolveSecretsResult> {
+  const generated: SecretKind[] = [];
+  const fromStore = async (kind: SecretKind): Promise<readonly string[]> => {
+    generated.push(kind);
+    return (await store.get(kind)) ?? (await store.putIfAbsent(kind, [generate()]));
+  };
+  const defaults = config.secrets.default.length > 0 ? config.secrets.default : await fromStore('default');
+  const pick = async (kind: Exclude<SecretKind, 'default' | 'cipher'>): Promise<readonly string[]> =>
+    config.secrets[kind].length > 0 ? config.secrets[kind] : defaults;
+  // The cipher secret must be 32+ characters; a short default cannot serve as one.
+  const cipher =
+    config.secrets.cipher.length > 0
+      ? config.secrets.cipher
+      : defaults[0].length >= 32
+        ? defaults
+        : await fromStore('cipher');
+  return {
+    secrets: { default: defaults, cookie: await pick('cookie'), cipher, system: await pick('system') },
+    generated,
+  };
+}

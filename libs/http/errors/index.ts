@@ -1,0 +1,2 @@
+export * from './ory-error';
+export * from './to-ory-error';

@@ -1,0 +1,9 @@
+import type { RequestHandler } from 'express';
+
+/** Kratos's `x.NoCache`: API responses are never stored by browsers or proxies. */
+export function noCache(): RequestHandler {
+  return (_req, res, next) => {
+    res.setHeader('Cache-Control', 'private, no-cache, no-store, must-revalidate');
+    next();
+  };
+}

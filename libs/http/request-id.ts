@@ -1,0 +1,16 @@
+import type { RequestHandler } from 'express';
+import { newId } from '../x';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Echoes a well-formed incoming `X-Request-Id` or generates a UUID, on the response header. An id with
+ * other characters is replaced, so the value is safe to write to logs.
+ */
+export function requestId(): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.get('X-Request-Id');
+    res.setHeader('X-Request-Id', incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : newId());
+    next();
+  };
+}

@@ -1,0 +1,3 @@
+export * from './dsn';
+export * from './persistence';
+export * from './stores/typeorm-secret-store';

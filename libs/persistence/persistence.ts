@@ -1,0 +1,95 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Transaction, TransactionRunner } from '../x';
+import { createDataSource, type DataSourceOptions } from './data-source';
+
+/** One migration and whether it has been applied. */
+export interface MigrationStatus {
+  readonly name: string;
+  readonly applied: boolean;
+}
+
+/**
+ * Owns the database connection: connect/close, readiness ping, migrations and transactions.
+ * Invariant: a `Transaction` handed out by `withTransaction` is only valid inside its callback.
+ */
+export class Persistence implements TransactionRunner {
+  readonly dataSource: DataSource;
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: DataSourceOptions) {
+    this.dataSource = createDataSource(options);
+  }
+
+  get dialect(): 'sqlite' | 'mysql' {
+    return this.dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
+  }
+
+  async connect(): Promise<void> {
+    if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  /** Resolves when the database answers a trivial query. */
+  async ping(): Promise<void> {
+    if (!this.dataSource.isInitialized) throw new Error('database is not connected');
+    await this.dataSource.query('SELECT 1');
+  }
+
+  /** Applies pending migrations; returns the names applied. */
+  async migrateUp(): Promise<string[]> {
+    const applied = await this.dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  }
+
+  /** Reverts the most recent migration. */
+  async migrateDown(): Promise<void> {
+    await this.dataSource.undoLastMigration({ transaction: 'each' });
+  }
+
+  /** Every known migration with whether it is applied. */
+  async migrationStatus(): Promise<MigrationStatus[]> {
+    const table = this.dataSource.options.migrationsTableName ?? 'migrations';
+    const qr = this.dataSource.createQueryRunner();
+    try {
+      const exists = await qr.hasTable(table);
+      const rows: { name: string }[] = exists ? await qr.query(`SELECT name FROM ${table}`) : [];
+      const done = new Set(rows.map((r) => r.name));
+      return this.dataSource.migrations.map((m) => ({ name: m.name ?? m.constructor.name, applied: done.has(m.name ?? '') }));
+    } finally {
+      await qr.release();
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction: it all commits or none of it does. On SQLite (one connection)
+   * transactions are queued so two requests never interleave inside one.
+   */
+  async withTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const run = (): Promise<T> => this.dataSource.transaction((manager) => work(manager as unknown as Transaction));
+    if (this.dialect === 'mysql') return run();
+    const next = this.sqliteQueue.then(run, run);
+    this.sqliteQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The entity manager for `tx`, or the default one outside a transaction. */
+  manager(tx?: Transaction): EntityManager {
+    return tx ? (tx as unknown as EntityManager) : this.dataSource.manager;
+  }
+}
+
+/** True when `error` is a unique-constraint violation on either database. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  const e = error as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
+  const code = e?.driverError?.code ?? e?.code;
+  const errno = e?.driverError?.errno ?? e?.errno;
+  return (
+    code === 'ER_DUP_ENTRY' ||
+    errno === 1062 ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}

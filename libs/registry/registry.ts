@@ -1,0 +1,101 @@
+import type { Config, Secrets } from '../config';
+import { resolveSecrets } from '../config';
+import type { ReadinessCheck } from '../http';
+import { Persistence, TypeormSecretStore } from '../persistence';
+import { type Clock, type Logger, createLogger, randomSecret, systemClock } from '../x';
+
+export interface RegistryOptions {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+}
+
+export interface InitOptions {
+  /** Apply pending migrations (default: `database.auto_migrate`). */
+  readonly migrate?: boolean;
+}
+
+/**
+ * The composition root (architecture B3): a memoised getter per service. It satisfies every
+ * `<Service>Deps` structurally, so apps pass the registry itself. Only apps and tests import it.
+ */
+export class Registry {
+  private readonly memo = new Map<string, unknown>();
+  private resolvedSecrets?: Secrets;
+
+  constructor(
+    readonly config: Config,
+    private readonly options: RegistryOptions = {},
+  ) {}
+
+  private once<T>(key: string, make: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, make());
+    return this.memo.get(key) as T;
+  }
+
+  get logger(): Logger {
+    return this.once('logger', () => this.options.logger ?? createLogger(this.config.log.level));
+  }
+
+  get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
+  get dev(): boolean {
+    return this.config.dev;
+  }
+
+  get persistence(): Persistence {
+    return this.once('persistence', () => new Persistence({ dsn: this.config.dsn, poolSize: this.config.database.pool_size }));
+  }
+
+  get transactions(): Persistence {
+    return this.persistence;
+  }
+
+  get secretStore(): TypeormSecretStore {
+    return this.once('secretStore', () => new TypeormSecretStore(this.persistence));
+  }
+
+  /** @throws Error before `init()` has resolved the secrets. */
+  get secrets(): Secrets {
+    if (!this.resolvedSecrets) throw new Error('registry.init() must run before secrets are used');
+    return this.resolvedSecrets;
+  }
+
+  get readinessChecks(): readonly ReadinessCheck[] {
+    return [{ name: 'database', check: () => this.persistence.ping() }];
+  }
+
+  /**
+   * Connects the database, applies migrations when asked (default `database.auto_migrate`) and
+   * resolves the secrets, generating and persisting any that config leaves out (with a warning).
+   */
+  async init(options: InitOptions = {}): Promise<this> {
+    await this.persistence.connect();
+    if (options.migrate ?? this.config.database.auto_migrate) {
+      const applied = await this.persistence.migrateUp();
+      if (applied.length > 0) this.logger.info({ migrations: applied }, 'applied database migrations');
+    }
+    const { secrets, generated } = await resolveSecrets(this.config, this.secretStore, () => randomSecret(32));
+    if (generated.length > 0) {
+      this.logger.warn(
+        { kinds: generated },
+        'secrets are not configured: using strong random secrets generated on first boot and stored in the database. ' +
+          'Set secrets.default (env SECRETS_DEFAULT), secrets.cookie (SECRETS_COOKIE), secrets.cipher (SECRETS_CIPHER, 32+ characters) ' +
+          'and secrets.system (SECRETS_SYSTEM) to manage and rotate them yourself.',
+      );
+    }
+    this.resolvedSecrets = secrets;
+    return this;
+  }
+
+  /** Closes the database pool. */
+  async close(): Promise<void> {
+    await this.persistence.close();
+  }
+}
+
+/** Creates the registry for a loaded config. */
+export function createRegistry(config: Config, options: RegistryOptions = {}): Registry {
+  return new Registry(config, options);
+}

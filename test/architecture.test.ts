@@ -1,0 +1,140 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+/**
+ * Enforces the dependency rule of architecture.md B2 by reading the import lines of every .ts file.
+ * `ORDER` lists the domain libraries bottom-up: a domain may import only domains before it.
+ */
+const ROOT = resolve(__dirname, '..');
+
+const ORDER = [
+  'identity',
+  'session',
+  'courier',
+  'selfservice/flow',
+  'selfservice/flows',
+  'selfservice/strategies',
+  'selfservice/hooks',
+  'keys',
+  'oauth2/client',
+  'oauth2/trust',
+  'oauth2/consent',
+  'oauth2/provider',
+];
+const PLATFORM = ['x', 'config', 'http'];
+
+/** npm packages that only one folder may import. */
+const OWNED_PACKAGES: Record<string, string[]> = {
+  express: ['libs/http', 'apps'],
+  typeorm: ['libs/persistence'],
+  mysql2: ['libs/persistence'],
+  'better-sqlite3': ['libs/persistence'],
+  'oidc-provider': ['libs/oauth2/provider'],
+  otplib: ['libs/selfservice/strategies/totp'],
+  '@simplewebauthn/server': ['libs/selfservice/strategies/webauthn'],
+  bcrypt: ['libs/identity/hasher'],
+  argon2: ['libs/identity/hasher'],
+};
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) return walk(full);
+    return full.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** The module a file belongs to: `libs/<lib>` (two levels for selfservice/oauth2), `apps/<app>`, or `test`. */
+function moduleOf(file: string): string {
+  const rel = relative(ROOT, file).split(sep).join('/');
+  const parts = rel.split('/');
+  if (parts[0] === 'apps') return `apps/${parts[1]}`;
+  if (parts[0] !== 'libs') return parts[0];
+  if (parts[1] === 'selfservice' || parts[1] === 'oauth2') return `libs/${parts[1]}/${parts[2]}`;
+  return `libs/${parts[1]}`;
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|require\(['"]([^'"]+)['"]\)/gm)].map(
+    (m) => m[1] ?? m[2] ?? m[3],
+  );
+}
+
+function allowed(from: string, to: string, isTestFile: boolean): boolean {
+  if (from === to) return true;
+  const lib = (m: string): string => m.replace(/^libs\//, '');
+  if (from === 'test' || isTestFile || to === 'package.json') return true;
+  // apps/cli is the process entry: it composes the public and admin apps into one process.
+  if (from === 'apps/cli') return to.startsWith('libs/') || to === 'apps/public' || to === 'apps/admin';
+  if (from.startsWith('apps/')) return to.startsWith('libs/');
+  if (from === 'libs/x') return false;
+  if (from === 'libs/config' || from === 'libs/http') return to === 'libs/x';
+  if (from === 'libs/registry') return to.startsWith('libs/');
+  if (from === 'libs/persistence') return to.startsWith('libs/') && to !== 'libs/registry' && to !== 'libs/http';
+  const fromRank = ORDER.findIndex((d) => lib(from).startsWith(d));
+  if (fromRank < 0) return false;
+  if (PLATFORM.includes(lib(to))) return true;
+  const toRank = ORDER.findIndex((d) => lib(to).startsWith(d));
+  if (toRank < 0) return false;
+  // oauth2/provider may read identity and session (findAccount and the interaction bridge).
+  const sameFamily = lib(from).split('/')[0] === lib(to).split('/')[0] || lib(from) === 'oauth2/provider';
+  return toRank < fromRank && (sameFamily || toRank <= ORDER.indexOf('selfservice/hooks'));
+}
+
+describe('dependency rule (architecture B2)', () => {
+  const files = [...walk(join(ROOT, 'libs')), ...walk(join(ROOT, 'apps'))];
+
+  it('finds the source files', () => {
+    expect(files.length).toBeGreaterThan(10);
+  });
+
+  it('keeps every relative import inside the allowed direction', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const from = moduleOf(file);
+      const isTestFile = /\.test\.ts$|\/testing\//.test(file);
+      for (const spec of imports(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = moduleOf(resolve(dirname(file), spec));
+        if (!allowed(from, target, isTestFile)) violations.push(`${relative(ROOT, file)} -> ${spec} (${from} may not import ${target})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps each third-party library inside the folder that owns it', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const rel = relative(ROOT, file).split(sep).join('/');
+      if (/\.test\.ts$/.test(rel)) continue;
+      for (const spec of imports(file)) {
+        const owners = OWNED_PACKAGES[spec];
+        if (owners && !owners.some((o) => rel.startsWith(o))) violations.push(`${rel} imports ${spec}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('lets apps reach libs only through their index', () => {
+    const violations: string[] = [];
+    for (const file of files.filter((f) => moduleOf(f).startsWith('apps/'))) {
+      for (const spec of imports(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(ROOT, resolve(dirname(file), spec)).split(sep).join('/');
+        if (target.startsWith('libs/') && target.split('/').length > (/^libs\/(selfservice|oauth2)\//.test(target) ? 3 : 2)) {
+          violations.push(`${relative(ROOT, file)} -> ${spec}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('catches a violation (self-check of the rule)', () => {
+    expect(allowed('libs/x', 'libs/config', false)).toBe(false);
+    expect(allowed('libs/identity', 'libs/persistence', false)).toBe(false);
+    expect(allowed('libs/session', 'libs/identity', false)).toBe(true);
+    expect(allowed('libs/identity', 'libs/session', false)).toBe(false);
+    expect(allowed('libs/config', 'libs/http', false)).toBe(false);
+  });
+});

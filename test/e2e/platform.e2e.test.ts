@@ -1,0 +1,122 @@
+import net from 'node:net';
+import request from 'supertest';
+import pkg from '../../package.json';
+import type { RunningServer } from '../../apps/cli/src/server';
+import { bootApps } from '../helpers/boot-apps';
+
+describe('platform: both apps in one process', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await bootApps();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it.each(['publicUrl', 'adminUrl'] as const)('GET /health/alive and /health/ready answer ok on %s', async (which) => {
+    const alive = await request(server[which]).get('/health/alive');
+    expect(alive.status).toBe(200);
+    expect(alive.body).toEqual({ status: 'ok' });
+    const ready = await request(server[which]).get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok' });
+  });
+
+  it.each(['publicUrl', 'adminUrl'] as const)('GET /version answers the package version on %s', async (which) => {
+    const res = await request(server[which]).get('/version');
+    expect(res.body).toEqual({ version: pkg.version });
+  });
+
+  it('sets no-cache and a request id on every response, echoing a given one', async () => {
+    const res = await request(server.publicUrl).get('/health/alive').set('X-Request-Id', 'trace-42');
+    expect(res.headers['cache-control']).toBe('private, no-cache, no-store, must-revalidate');
+    expect(res.headers['x-request-id']).toBe('trace-42');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('answers an unknown admin route with malformed JSON as a 404 envelope, never 500 or HTML', async () => {
+    const res = await request(server.adminUrl).post('/anything').set('content-type', 'application/json').send('{bad');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body.error).toMatchObject({ code: 404, status: 'Not Found', message: 'The requested resource could not be found' });
+    expect(res.body.error.request).toBe(res.headers['x-request-id']);
+  });
+
+  it('answers unknown Hydra admin routes in the OAuth2 shape', async () => {
+    const res = await request(server.adminUrl).get('/admin/clients/x/unknown');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error: 'Not Found', status_code: 404 });
+  });
+
+  it('answers an unknown public route as a 404 envelope', async () => {
+    const res = await request(server.publicUrl).get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe(404);
+  });
+
+  it('keeps CORS off by default', async () => {
+    const res = await request(server.publicUrl).options('/health/alive').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('stores generated secrets in the database', async () => {
+    const secrets = server.registry.secrets;
+    expect(secrets.default[0].length).toBeGreaterThanOrEqual(32);
+    expect(await server.registry.secretStore.get('default')).toEqual(secrets.default);
+  });
+});
+
+describe('platform: CORS when enabled', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await bootApps({ SERVE_PUBLIC_CORS_ENABLED: 'true', SERVE_PUBLIC_CORS_ALLOWED_ORIGINS: 'https://*.example.com' });
+  });
+  afterAll(() => server.close());
+
+  it('allows a matching origin and refuses another', async () => {
+    const ok = await request(server.publicUrl).options('/health/alive').set('Origin', 'https://app.example.com').set('Access-Control-Request-Method', 'GET');
+    expect(ok.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(ok.headers['access-control-allow-credentials']).toBe('true');
+    const no = await request(server.publicUrl).options('/health/alive').set('Origin', 'https://evil.test').set('Access-Control-Request-Method', 'GET');
+    expect(no.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('leaves the admin app without CORS', async () => {
+    const res = await request(server.adminUrl).get('/health/alive').set('Origin', 'https://app.example.com');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('platform: readiness and shutdown', () => {
+  it('reports 503 with errors when the database is gone, and close() frees the ports', async () => {
+    const server = await bootApps();
+    await server.registry.persistence.close();
+    const res = await request(server.adminUrl).get('/health/ready');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ errors: { database: 'database is not ready' } });
+    const alive = await request(server.adminUrl).get('/health/alive');
+    expect(alive.status).toBe(200);
+    await server.close();
+    await expect(request(server.publicUrl).get('/health/alive')).rejects.toThrow();
+  });
+
+  it('drains an in-flight request before closing', async () => {
+    const server = await bootApps();
+    const { port } = new URL(server.publicUrl);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let response = '';
+    socket.on('data', (chunk) => (response += chunk.toString()));
+    const ended = new Promise((resolve) => socket.once('close', resolve));
+    // The request is on its way (headers half sent) when shutdown starts.
+    socket.write('GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed = server.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.write('Connection: close\r\n\r\n');
+    await ended;
+    await closed;
+    expect(response).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(response).toContain('{"status":"ok"}');
+  });
+});

@@ -1,0 +1,37 @@
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { type RunningServer, startServer } from '../../apps/cli/src/server';
+import { loadConfig } from '../../libs/config';
+
+/** Finds a free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Boots both apps in this process on free loopback ports with `config/test.yaml` (in-memory SQLite,
+ * silent logs, cheap hashes) plus `env`-style overrides.
+ */
+export async function bootApps(env: Record<string, string> = {}): Promise<RunningServer> {
+  const [pub, adm] = [await freePort(), await freePort()];
+  const config = loadConfig({
+    files: [resolve(__dirname, '../../config/test.yaml')],
+    env: {
+      SERVE_PUBLIC_PORT: String(pub),
+      SERVE_ADMIN_PORT: String(adm),
+      SERVE_PUBLIC_HOST: '127.0.0.1',
+      SERVE_ADMIN_HOST: '127.0.0.1',
+      SERVE_PUBLIC_BASE_URL: `http://127.0.0.1:${pub}/`,
+      SERVE_ADMIN_BASE_URL: `http://127.0.0.1:${adm}/`,
+      ...env,
+    },
+  });
+  return startServer(config);
+}
