@@ -8,3 +8,4 @@ export * from './page-pagination';
 export * from './health-router';
 export * from './cors';
 export * from './not-found';
+export * from './validate-body';

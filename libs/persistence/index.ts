@@ -1,3 +1,4 @@
 export * from './dsn';
 export * from './persistence';
 export * from './stores/typeorm-secret-store';
+export * from './stores/typeorm-identity-pool';

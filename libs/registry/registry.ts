@@ -1,7 +1,8 @@
 import type { Config, Secrets } from '../config';
 import { resolveSecrets } from '../config';
 import type { ReadinessCheck } from '../http';
-import { Persistence, TypeormSecretStore } from '../persistence';
+import { IdentityManager, IdentitySchemas, PasswordHasher } from '../identity';
+import { Persistence, TypeormIdentityPool, TypeormSecretStore } from '../persistence';
 import { type Clock, type Logger, createLogger, randomSecret, systemClock } from '../x';
 
 export interface RegistryOptions {
@@ -62,6 +63,27 @@ export class Registry {
     return this.resolvedSecrets;
   }
 
+  /** Loaded and compiled on first use; `init()` touches it so a bad schema stops boot. */
+  get identitySchemas(): IdentitySchemas {
+    return this.once('identitySchemas', () => IdentitySchemas.load(this.config.identity.schemas, this.config.identity.default_schema_id));
+  }
+
+  get passwordHasher(): PasswordHasher {
+    return this.once('passwordHasher', () => new PasswordHasher(this.config.hashers));
+  }
+
+  get privilegedIdentityPool(): TypeormIdentityPool {
+    return this.once('identityPool', () => new TypeormIdentityPool(this.persistence));
+  }
+
+  get identityPool(): TypeormIdentityPool {
+    return this.privilegedIdentityPool;
+  }
+
+  get identityManager(): IdentityManager {
+    return this.once('identityManager', () => new IdentityManager(this));
+  }
+
   get readinessChecks(): readonly ReadinessCheck[] {
     return [{ name: 'database', check: () => this.persistence.ping() }];
   }
@@ -71,6 +93,7 @@ export class Registry {
    * resolves the secrets, generating and persisting any that config leaves out (with a warning).
    */
   async init(options: InitOptions = {}): Promise<this> {
+    void this.identitySchemas;
     await this.persistence.connect();
     if (options.migrate ?? this.config.database.auto_migrate) {
       const applied = await this.persistence.migrateUp();

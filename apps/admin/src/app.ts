@@ -12,8 +12,9 @@ import {
   routeNotFound,
   writeError,
 } from '../../../libs/http';
+import { type IdentitiesRouterDeps, createIdentitiesRouter } from './routes/identities';
 
-export type AdminAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps;
+export type AdminAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
@@ -32,6 +33,7 @@ export function createAdminApp(deps: AdminAppDeps): Application {
   app.set('query parser', 'simple');
   app.use(requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.admin.cors));
   app.use(createHealthRouter(deps));
+  app.use(createIdentitiesRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
   return app;

@@ -11,8 +11,9 @@ import {
   routeNotFound,
   writeError,
 } from '../../../libs/http';
+import { type SchemasRouterDeps, createSchemasRouter } from './routes/schemas';
 
-export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps;
+export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & SchemasRouterDeps;
 
 /**
  * The public app (port 4433): health, self-service, sessions and the OAuth2/OIDC endpoints.
@@ -24,6 +25,7 @@ export function createPublicApp(deps: PublicAppDeps): Application {
   app.set('query parser', 'simple');
   app.use(requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.public.cors));
   app.use(createHealthRouter(deps));
+  app.use(createSchemasRouter(deps));
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
   return app;

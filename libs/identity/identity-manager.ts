@@ -1,0 +1,362 @@
+import Ajv from 'ajv';
+import { type Operation, applyPatch, JsonPatchError } from 'fast-json-patch';
+import type { ConfigProvider } from '../config';
+import { badRequest, conflict, notFound, OryError } from '../http/errors';
+import { type ClockProvider, type TransactionRunnerProvider, newId } from '../x';
+import type { CreateIdentityBody, JsonPatchOperation, UpdateIdentityBody } from './admin-bodies';
+import { credentialsImportSchema } from './credentials-import.schema';
+import { type PasswordHasher, PasswordTooLongError, UnknownHashFormatError, assertImportableHash } from './hasher';
+import {
+  type AddressVia,
+  type Credentials,
+  type CredentialsType,
+  type Identity,
+  type RecoveryAddress,
+  type VerifiableAddress,
+  normalizeIdentifier,
+} from './identity';
+import { DuplicateIdentifierError, type PrivilegedIdentityPoolProvider } from './identity-pool';
+import { IdentitySchemaError, type IdentitySchemasProvider, TraitsValidationError, type TraitsExtensions } from './identity-schemas';
+import { toWire } from './wire';
+
+export interface PasswordHasherProvider {
+  readonly passwordHasher: PasswordHasher;
+}
+
+export type IdentityManagerDeps = ConfigProvider &
+  ClockProvider &
+  IdentitySchemasProvider &
+  PrivilegedIdentityPoolProvider &
+  PasswordHasherProvider &
+  TransactionRunnerProvider;
+
+/** The outcome of one item of a batch import (Kratos v1 `IdentityPatchResponse`). */
+export type BatchItemResult =
+  | { readonly action: 'create'; readonly identity: string; readonly patch_id?: string }
+  | { readonly action: 'error'; readonly patch_id?: string; readonly error: Record<string, unknown> };
+
+const PATCHABLE_ROOTS = ['traits', 'state', 'metadata_public', 'metadata_admin', 'schema_id', 'verifiable_addresses', 'recovery_addresses'];
+const IMPORT_CHUNK = 500;
+
+const validateCredentials = new Ajv({ allErrors: false, strict: true, strictRequired: false }).compile(credentialsImportSchema);
+
+/**
+ * Creates, updates, patches, deletes and imports identities for the admin API. Every write validates
+ * traits against the identity's schema first, derives identifiers and addresses from the
+ * `ory.sh/kratos` extension, and runs in one transaction: a failure leaves the store unchanged.
+ */
+export class IdentityManager {
+  constructor(private readonly deps: IdentityManagerDeps) {}
+
+  /** @throws OryError 400 (schema, traits, credentials), 409 (identifier or address taken) */
+  async create(body: CreateIdentityBody): Promise<Identity> {
+    const identity = await this.build(body);
+    await this.write(() => this.deps.transactions.withTransaction((tx) => this.deps.privilegedIdentityPool.create(identity, tx)));
+    return identity;
+  }
+
+  /** Full replace of traits, state and metadata; credentials in the body are imported. @throws OryError 400, 404, 409 */
+  async update(id: string, body: UpdateIdentityBody): Promise<Identity> {
+    return this.deps.transactions.withTransaction(async (tx) => {
+      const current = await this.deps.privilegedIdentityPool.get(id, tx);
+      if (!current) throw notFound('Unable to locate the resource');
+      const next = await this.build(body, current);
+      await this.write(() => this.deps.privilegedIdentityPool.update(next, tx));
+      return next;
+    });
+  }
+
+  /**
+   * Applies an RFC 6902 patch to the admin view of the identity and saves the result as an update.
+   * `/id`, `/credentials`, timestamps and unknown paths are refused; credentials are preserved.
+   * @throws OryError 400 (bad patch, invalid result), 404, 409
+   */
+  async patch(id: string, operations: readonly JsonPatchOperation[]): Promise<Identity> {
+    for (const op of operations) {
+      for (const path of [op.path, op.from].filter((p): p is string => p !== undefined)) {
+        const root = path.split('/')[1];
+        if (!path.startsWith('/') || !PATCHABLE_ROOTS.includes(root)) {
+          throw badRequest(`The JSON Patch path ${JSON.stringify(path)} cannot be patched; allowed are ${PATCHABLE_ROOTS.map((r) => `/${r}`).join(', ')}.`);
+        }
+      }
+    }
+    return this.deps.transactions.withTransaction(async (tx) => {
+      const current = await this.deps.privilegedIdentityPool.get(id, tx);
+      if (!current) throw notFound('Unable to locate the resource');
+      const doc = structuredClone(toWire(current, 'admin_list', this.deps.config)) as Record<string, unknown>;
+      doc.metadata_admin ??= null;
+      let patched: Record<string, unknown>;
+      try {
+        patched = applyPatch(doc, operations as Operation[], true, true).newDocument;
+      } catch (e) {
+        if (e instanceof JsonPatchError) throw badRequest(`The JSON Patch could not be applied: ${e.message.split('\n')[0]}`);
+        throw e;
+      }
+      if (typeof patched.traits !== 'object' || patched.traits === null || Array.isArray(patched.traits)) {
+        throw badRequest('traits must be a JSON object.');
+      }
+      if (patched.state !== 'active' && patched.state !== 'inactive') throw badRequest('state must be "active" or "inactive".');
+      if (typeof patched.schema_id !== 'string') throw badRequest('schema_id must be a string.');
+      const next = await this.build(
+        {
+          schema_id: patched.schema_id,
+          traits: patched.traits as Record<string, unknown>,
+          state: patched.state,
+          metadata_public: patched.metadata_public,
+          metadata_admin: patched.metadata_admin,
+          verifiable_addresses: Array.isArray(patched.verifiable_addresses) ? patched.verifiable_addresses : undefined,
+          recovery_addresses: Array.isArray(patched.recovery_addresses) ? patched.recovery_addresses : undefined,
+        },
+        current,
+      );
+      await this.write(() => this.deps.privilegedIdentityPool.update(next, tx));
+      return next;
+    });
+  }
+
+  /** Deletes the identity with its credentials, addresses and sessions. @throws OryError 404 */
+  async delete(id: string): Promise<void> {
+    const deleted = await this.deps.transactions.withTransaction((tx) => this.deps.privilegedIdentityPool.delete(id, tx));
+    if (!deleted) throw notFound('Unable to locate the resource');
+  }
+
+  /**
+   * Imports many identities. Each item succeeds or fails on its own; identifiers are checked in bulk and
+   * valid items are written in chunks of 500 per transaction. A chunk that collides with a concurrent
+   * write is retried item by item, so one conflict never sinks its neighbours.
+   */
+  async createMany(items: readonly { body: unknown; patchId?: string; parse: (body: unknown) => CreateIdentityBody }[]): Promise<BatchItemResult[]> {
+    const results: (BatchItemResult | undefined)[] = new Array(items.length);
+    const prepared: { index: number; identity: Identity }[] = [];
+    await Promise.all(
+      items.map(async (item, index) => {
+        try {
+          prepared.push({ index, identity: await this.build(item.parse(item.body)) });
+        } catch (e) {
+          results[index] = { action: 'error', patch_id: item.patchId, error: errorSummary(e) };
+        }
+      }),
+    );
+    prepared.sort((a, b) => a.index - b.index);
+    const accepted = await this.withoutDuplicates(prepared, results, items);
+    for (let i = 0; i < accepted.length; i += IMPORT_CHUNK) {
+      const chunk = accepted.slice(i, i + IMPORT_CHUNK);
+      try {
+        await this.deps.transactions.withTransaction((tx) => this.deps.privilegedIdentityPool.createMany(chunk.map((c) => c.identity), tx));
+        for (const c of chunk) results[c.index] = { action: 'create', identity: c.identity.id, patch_id: items[c.index].patchId };
+      } catch (e) {
+        if (!(e instanceof DuplicateIdentifierError)) throw e;
+        for (const c of chunk) {
+          try {
+            await this.write(() => this.deps.transactions.withTransaction((tx) => this.deps.privilegedIdentityPool.create(c.identity, tx)));
+            results[c.index] = { action: 'create', identity: c.identity.id, patch_id: items[c.index].patchId };
+          } catch (err) {
+            results[c.index] = { action: 'error', patch_id: items[c.index].patchId, error: errorSummary(err) };
+          }
+        }
+      }
+    }
+    return results as BatchItemResult[];
+  }
+
+  /** Drops items whose identifiers are taken already or repeat an earlier item of the batch. */
+  private async withoutDuplicates(
+    prepared: { index: number; identity: Identity }[],
+    results: (BatchItemResult | undefined)[],
+    items: readonly { patchId?: string }[],
+  ): Promise<{ index: number; identity: Identity }[]> {
+    const wanted = new Map<CredentialsType, Set<string>>();
+    for (const { identity } of prepared) {
+      for (const c of Object.values(identity.credentials)) {
+        const set = wanted.get(c.type) ?? new Set<string>();
+        c.identifiers.forEach((i) => set.add(i));
+        wanted.set(c.type, set);
+      }
+    }
+    const taken = new Map<CredentialsType, Set<string>>();
+    for (const [type, values] of wanted) {
+      const all = [...values];
+      const found = new Set<string>();
+      for (let i = 0; i < all.length; i += IMPORT_CHUNK) {
+        (await this.deps.privilegedIdentityPool.takenIdentifiers(type, all.slice(i, i + IMPORT_CHUNK))).forEach((v) => found.add(v));
+      }
+      taken.set(type, found);
+    }
+    const accepted: { index: number; identity: Identity }[] = [];
+    for (const p of prepared) {
+      const clash = Object.values(p.identity.credentials).some((c) => c.identifiers.some((i) => taken.get(c.type)?.has(i)));
+      if (clash) {
+        results[p.index] = { action: 'error', patch_id: items[p.index].patchId, error: errorSummary(duplicateError()) };
+        continue;
+      }
+      for (const c of Object.values(p.identity.credentials)) c.identifiers.forEach((i) => taken.get(c.type)?.add(i));
+      accepted.push(p);
+    }
+    return accepted;
+  }
+
+  /** Builds the identity a body describes (validating everything), on top of `current` for updates. */
+  private async build(body: CreateIdentityBody | UpdateIdentityBody, current?: Identity): Promise<Identity> {
+    const schemaId = body.schema_id || current?.schemaId || this.deps.config.identity.default_schema_id;
+    if (!this.deps.identitySchemas.has(schemaId)) throw badRequest(`Identity schema \`${schemaId}\` does not exist.`);
+    let ext: TraitsExtensions;
+    try {
+      ext = this.deps.identitySchemas.validateTraits(schemaId, body.traits);
+    } catch (e) {
+      if (e instanceof TraitsValidationError) {
+        throw badRequest(e.message).withDetails({ violations: e.violations.map((v) => ({ path: v.instancePath, message: v.message })) });
+      }
+      if (e instanceof IdentitySchemaError) throw badRequest(e.message);
+      throw e;
+    }
+    if (body.credentials !== undefined && !validateCredentials(body.credentials)) {
+      const err = validateCredentials.errors?.[0];
+      throw badRequest(`credentials${err?.instancePath.replace(/\//g, '.') ?? ''}: ${err?.message ?? 'is invalid'}`);
+    }
+    const now = this.deps.clock.now();
+    const id = current?.id ?? newId();
+    const state = body.state ?? current?.state ?? 'active';
+    const credentials = await this.credentialsFor(id, body.credentials as ImportedCredentials | undefined, ext, current, now);
+    return {
+      id,
+      schemaId,
+      state,
+      stateChangedAt: current && current.state === state ? current.stateChangedAt : now,
+      traits: body.traits,
+      verifiableAddresses: mergeVerifiable(ext.verifiable, current?.verifiableAddresses ?? [], body.verifiable_addresses, now),
+      recoveryAddresses: mergeRecovery(ext.recovery, current?.recoveryAddresses ?? [], now),
+      metadataPublic: body.metadata_public ?? null,
+      metadataAdmin: body.metadata_admin ?? null,
+      credentials,
+      createdAt: current?.createdAt ?? now,
+      updatedAt: now,
+    };
+  }
+
+  private async credentialsFor(
+    identityId: string,
+    imported: ImportedCredentials | undefined,
+    ext: TraitsExtensions,
+    current: Identity | undefined,
+    now: Date,
+  ): Promise<Partial<Record<CredentialsType, Credentials>>> {
+    const out: Partial<Record<CredentialsType, Credentials>> = {};
+    // Existing credentials follow the traits: identifiers are re-derived from the new traits.
+    for (const c of Object.values(current?.credentials ?? {})) {
+      out[c.type] = { ...c, identifiers: identifiersFor(c.type, c, ext, identityId), updatedAt: now };
+    }
+    if (imported?.password) {
+      const config = imported.password.config;
+      let hashed: string;
+      if (config.hashed_password !== undefined) {
+        try {
+          assertImportableHash(config.hashed_password);
+        } catch (e) {
+          if (e instanceof UnknownHashFormatError) {
+            throw badRequest('The imported password does not match any known hash format. For more information see https://www.ory.sh/dr/2').withDetails({ credential: 'password' });
+          }
+          throw e;
+        }
+        hashed = config.hashed_password;
+      } else {
+        try {
+          hashed = await this.deps.passwordHasher.hash(config.password as string);
+        } catch (e) {
+          if (e instanceof PasswordTooLongError) throw badRequest(e.message).withDetails({ credential: 'password' });
+          throw e;
+        }
+      }
+      const prev = out.password;
+      out.password = {
+        type: 'password',
+        identifiers: ext.identifiers.get('password') ?? [],
+        config: { hashed_password: hashed },
+        version: 0,
+        createdAt: prev?.createdAt ?? now,
+        updatedAt: now,
+      };
+    }
+    if (imported?.oidc) {
+      const providers = imported.oidc.config.providers;
+      out.oidc = {
+        type: 'oidc',
+        identifiers: [...new Set(providers.map((p) => `${p.provider}:${p.subject}`))],
+        config: { providers: providers.map((p) => ({ provider: p.provider, subject: p.subject })) },
+        version: 0,
+        createdAt: out.oidc?.createdAt ?? now,
+        updatedAt: now,
+      };
+    }
+    return out;
+  }
+
+  private async write<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof DuplicateIdentifierError) throw duplicateError(e.what);
+      throw e;
+    }
+  }
+}
+
+interface ImportedCredentials {
+  password?: { config: { password?: string; hashed_password?: string } };
+  oidc?: { config: { providers: { provider: string; subject: string }[] } };
+}
+
+function identifiersFor(type: CredentialsType, c: Credentials, ext: TraitsExtensions, identityId: string): readonly string[] {
+  if (type === 'password' || type === 'webauthn' || type === 'code') return ext.identifiers.get(type) ?? [];
+  if (type === 'totp' || type === 'lookup_secret') return [identityId];
+  return c.identifiers;
+}
+
+function duplicateError(what = 'identifier'): OryError {
+  return conflict(`An identity with the same ${what} exists already.`).withId('identity_conflict');
+}
+
+function mergeVerifiable(
+  derived: readonly { value: string; via: AddressVia }[],
+  existing: readonly VerifiableAddress[],
+  requested: unknown[] | undefined,
+  now: Date,
+): VerifiableAddress[] {
+  return derived.map(({ value, via }) => {
+    const prev = existing.find((a) => a.value === value && a.via === via);
+    const asked = (requested ?? []).find(
+      (r): r is { value: string; via?: string; verified?: unknown; status?: unknown } =>
+        typeof r === 'object' && r !== null && typeof (r as { value?: unknown }).value === 'string' && normalizeIdentifier((r as { value: string }).value) === value,
+    );
+    const verified = typeof asked?.verified === 'boolean' ? asked.verified : (prev?.verified ?? false);
+    const status =
+      asked?.status === 'pending' || asked?.status === 'sent' || asked?.status === 'completed'
+        ? asked.status
+        : verified
+          ? 'completed'
+          : (prev?.status ?? 'pending');
+    return {
+      id: prev?.id ?? newId(),
+      value,
+      via,
+      verified,
+      status,
+      verifiedAt: verified ? (prev?.verifiedAt ?? now) : undefined,
+      createdAt: prev?.createdAt ?? now,
+      updatedAt: prev && prev.verified === verified && prev.status === status ? prev.updatedAt : now,
+    };
+  });
+}
+
+function mergeRecovery(derived: readonly { value: string; via: AddressVia }[], existing: readonly RecoveryAddress[], now: Date): RecoveryAddress[] {
+  return derived.map(({ value, via }) => {
+    const prev = existing.find((a) => a.value === value && a.via === via);
+    return prev ?? { id: newId(), value, via, createdAt: now, updatedAt: now };
+  });
+}
+
+function errorSummary(e: unknown): Record<string, unknown> {
+  if (e instanceof OryError) {
+    return { code: e.code, status: e.status, ...(e.id ? { id: e.id } : {}), ...(e.reason ? { reason: e.reason } : {}), message: e.message };
+  }
+  return { code: 500, status: 'Internal Server Error', message: 'An internal server error occurred, please contact the system administrator' };
+}

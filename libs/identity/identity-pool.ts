@@ -1,0 +1,59 @@
+import type { Transaction } from '../x';
+import type { CredentialsType, Identity } from './identity';
+
+/** A page of a list, with the total across all pages. */
+export interface IdentityPage {
+  readonly identities: readonly Identity[];
+  readonly total: number;
+}
+
+export interface ListIdentitiesQuery {
+  readonly page: number;
+  readonly perPage: number;
+  /** Exact match (after normalisation) on any credentials identifier. */
+  readonly credentialsIdentifier?: string;
+}
+
+/** Read access to identities (Kratos `identity.Pool`). */
+export interface IdentityPool {
+  /** The identity with credentials, or `undefined`. */
+  get(id: string, tx?: Transaction): Promise<Identity | undefined>;
+  /** A page ordered by creation (then id), with the total. Loads related rows in batches, never per identity. */
+  list(query: ListIdentitiesQuery, tx?: Transaction): Promise<IdentityPage>;
+  /** The identity whose `type` credential has `identifier` (normalised), or `undefined`. */
+  findByCredentialsIdentifier(type: CredentialsType, identifier: string, tx?: Transaction): Promise<Identity | undefined>;
+}
+
+/** Which unique value a write collided with. */
+export class DuplicateIdentifierError extends Error {
+  constructor(readonly what: string) {
+    super(`An identity with this ${what} exists already.`);
+    this.name = 'DuplicateIdentifierError';
+  }
+}
+
+/** Write access to identities (Kratos `identity.PrivilegedPool`). */
+export interface PrivilegedIdentityPool extends IdentityPool {
+  /** @throws DuplicateIdentifierError when an identifier or address is taken. */
+  create(identity: Identity, tx?: Transaction): Promise<void>;
+  /**
+   * Inserts many identities with few statements. Callers have checked uniqueness; a collision fails
+   * the whole call (use a transaction and retry item by item).
+   * @throws DuplicateIdentifierError
+   */
+  createMany(identities: readonly Identity[], tx?: Transaction): Promise<void>;
+  /** Replaces every field, credential and address of an existing identity. @throws DuplicateIdentifierError */
+  update(identity: Identity, tx?: Transaction): Promise<void>;
+  /** Deletes the identity with its credentials, addresses and sessions; false when it did not exist. */
+  delete(id: string, tx?: Transaction): Promise<boolean>;
+  /** Which of `identifiers` (normalised) are already taken for `type`. */
+  takenIdentifiers(type: CredentialsType, identifiers: readonly string[], tx?: Transaction): Promise<Set<string>>;
+}
+
+export interface IdentityPoolProvider {
+  readonly identityPool: IdentityPool;
+}
+
+export interface PrivilegedIdentityPoolProvider {
+  readonly privilegedIdentityPool: PrivilegedIdentityPool;
+}

@@ -1,0 +1,128 @@
+import { newId } from '../../x';
+import type { Identity } from '../identity';
+import { DuplicateIdentifierError, type PrivilegedIdentityPool } from '../identity-pool';
+
+/** A valid identity with a password credential for `email` (already normalised). */
+export function makeIdentity(email: string, overrides: Partial<Identity> = {}): Identity {
+  const now = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, Math.floor(Math.random() * 1000)));
+  return {
+    id: newId(),
+    schemaId: 'default',
+    state: 'active',
+    stateChangedAt: now,
+    traits: { email },
+    verifiableAddresses: [{ id: newId(), value: email, via: 'email', verified: false, status: 'pending', createdAt: now, updatedAt: now }],
+    recoveryAddresses: [{ id: newId(), value: email, via: 'email', createdAt: now, updatedAt: now }],
+    metadataPublic: { plan: 'free' },
+    metadataAdmin: null,
+    credentials: {
+      password: { type: 'password', identifiers: [email], config: { hashed_password: '$2b$04$abcdefghijklmnopqrstuu' }, version: 0, createdAt: now, updatedAt: now },
+    },
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+}
+
+/** The behaviour every `PrivilegedIdentityPool` must have (architecture B13.9). */
+export function describeIdentityPoolContract(label: string, makePool: () => Promise<PrivilegedIdentityPool>): void {
+  describe(`PrivilegedIdentityPool contract (${label})`, () => {
+    let pool: PrivilegedIdentityPool;
+    beforeAll(async () => {
+      pool = await makePool();
+    });
+    const unique = (): string => `u-${newId().slice(0, 8)}@example.com`;
+
+    describe('create / get', () => {
+      it('round-trips every field', async () => {
+        const identity = makeIdentity(unique(), { metadataAdmin: { crm: 1 }, traits: { email: 'x', nested: { a: [1, 2] } } });
+        await pool.create(identity);
+        const loaded = await pool.get(identity.id);
+        expect(loaded).toEqual(identity);
+      });
+
+      it('returns undefined for an unknown id', async () => {
+        expect(await pool.get(newId())).toBeUndefined();
+      });
+
+      it('refuses a taken identifier of the same type', async () => {
+        const email = unique();
+        await pool.create(makeIdentity(email));
+        await expect(pool.create(makeIdentity(email))).rejects.toBeInstanceOf(DuplicateIdentifierError);
+      });
+
+      it('writes nothing of an identity whose identifier collides', async () => {
+        const email = unique();
+        await pool.create(makeIdentity(email));
+        const clash = makeIdentity(email);
+        await expect(pool.create(clash)).rejects.toThrow();
+        expect(await pool.get(clash.id)).toBeUndefined();
+      });
+    });
+
+    describe('findByCredentialsIdentifier', () => {
+      it('finds by normalised identifier', async () => {
+        const email = unique();
+        const identity = makeIdentity(email);
+        await pool.create(identity);
+        expect((await pool.findByCredentialsIdentifier('password', email.toUpperCase()))?.id).toBe(identity.id);
+        expect(await pool.findByCredentialsIdentifier('webauthn', email)).toBeUndefined();
+      });
+    });
+
+    describe('list', () => {
+      it('pages in creation order with a total, and filters by identifier', async () => {
+        const before = (await pool.list({ page: 0, perPage: 1 })).total;
+        const made = [unique(), unique(), unique()].map((e) => makeIdentity(e));
+        await pool.createMany(made);
+        const all = await pool.list({ page: 0, perPage: 1000 });
+        expect(all.total).toBe(before + 3);
+        expect(all.identities.map((i) => i.id)).toEqual(expect.arrayContaining(made.map((m) => m.id)));
+        const page = await pool.list({ page: 1, perPage: 2 });
+        expect(page.identities.length).toBeLessThanOrEqual(2);
+        const filtered = await pool.list({ page: 0, perPage: 10, credentialsIdentifier: made[1].traits.email as string });
+        expect(filtered).toEqual({ identities: [made[1]], total: 1 });
+      });
+    });
+
+    describe('takenIdentifiers', () => {
+      it('reports which identifiers exist', async () => {
+        const email = unique();
+        await pool.create(makeIdentity(email));
+        expect(await pool.takenIdentifiers('password', [email, unique()])).toEqual(new Set([email]));
+        expect(await pool.takenIdentifiers('password', [])).toEqual(new Set());
+      });
+    });
+
+    describe('update', () => {
+      it('replaces traits, credentials and addresses', async () => {
+        const identity = makeIdentity(unique());
+        await pool.create(identity);
+        const email = unique();
+        const next = makeIdentity(email, { id: identity.id, createdAt: identity.createdAt, state: 'inactive', metadataPublic: null });
+        await pool.update(next);
+        expect(await pool.get(identity.id)).toEqual(next);
+        expect(await pool.findByCredentialsIdentifier('password', identity.traits.email as string)).toBeUndefined();
+      });
+
+      it('refuses to take another identity identifier', async () => {
+        const a = makeIdentity(unique());
+        const b = makeIdentity(unique());
+        await pool.createMany([a, b]);
+        await expect(pool.update(makeIdentity(a.traits.email as string, { id: b.id }))).rejects.toBeInstanceOf(DuplicateIdentifierError);
+      });
+    });
+
+    describe('delete', () => {
+      it('deletes with credentials and frees the identifier', async () => {
+        const email = unique();
+        const identity = makeIdentity(email);
+        await pool.create(identity);
+        expect(await pool.delete(identity.id)).toBe(true);
+        expect(await pool.get(identity.id)).toBeUndefined();
+        expect(await pool.delete(identity.id)).toBe(false);
+        await pool.create(makeIdentity(email));
+      });
+    });
+  });
+}

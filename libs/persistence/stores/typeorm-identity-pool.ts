@@ -1,0 +1,270 @@
+import { type EntityManager, In } from 'typeorm';
+import type {
+  CredentialsType,
+  Credentials,
+  Identity,
+  IdentityPage,
+  IdentityState,
+  ListIdentitiesQuery,
+  PrivilegedIdentityPool,
+  AddressVia,
+  VerifiableAddressStatus,
+} from '../../identity';
+import { DuplicateIdentifierError, normalizeIdentifier } from '../../identity';
+import { type Transaction, newId } from '../../x';
+import { isDuplicateKeyError, type Persistence } from '../persistence';
+import {
+  type CredentialRow,
+  CredentialSchema,
+  type IdentifierRow,
+  IdentifierSchema,
+  type IdentityRow,
+  IdentitySchema,
+  type RecoveryAddressRow,
+  RecoveryAddressSchema,
+  type VerifiableAddressRow,
+  VerifiableAddressSchema,
+} from '../schemas/identity.schema';
+
+/** Rows per multi-row INSERT: keeps statements below SQLite's and MySQL's parameter limits. */
+const INSERT_BATCH = 100;
+
+/**
+ * `PrivilegedIdentityPool` on the identity tables. Every write is atomic: it joins the caller's
+ * transaction or opens its own. Reads load an identity's related rows with one query
+ * per table for the whole page (never per identity); writes map unique-index violations to
+ * `DuplicateIdentifierError`.
+ */
+export class TypeormIdentityPool implements PrivilegedIdentityPool {
+  constructor(private readonly persistence: Persistence) {}
+
+  private m(tx?: Transaction): EntityManager {
+    return this.persistence.manager(tx);
+  }
+
+  async get(id: string, tx?: Transaction): Promise<Identity | undefined> {
+    const row = await this.m(tx).getRepository(IdentitySchema).findOneBy({ id });
+    if (!row) return undefined;
+    return (await this.hydrate([row], tx))[0];
+  }
+
+  async list(query: ListIdentitiesQuery, tx?: Transaction): Promise<IdentityPage> {
+    const repo = this.m(tx).getRepository(IdentitySchema);
+    if (query.credentialsIdentifier !== undefined) {
+      const ids = await this.m(tx)
+        .getRepository(IdentifierSchema)
+        .find({ where: { identifier: normalizeIdentifier(query.credentialsIdentifier) }, select: { identity_id: true } });
+      const unique = [...new Set(ids.map((r) => r.identity_id))];
+      const rows = unique.length
+        ? await repo.find({ where: { id: In(unique) }, order: { created_at: 'ASC', id: 'ASC' }, skip: query.page * query.perPage, take: query.perPage })
+        : [];
+      return { identities: await this.hydrate(rows, tx), total: unique.length };
+    }
+    const [rows, total] = await repo.findAndCount({
+      order: { created_at: 'ASC', id: 'ASC' },
+      skip: query.page * query.perPage,
+      take: query.perPage,
+    });
+    return { identities: await this.hydrate(rows, tx), total };
+  }
+
+  async findByCredentialsIdentifier(type: CredentialsType, identifier: string, tx?: Transaction): Promise<Identity | undefined> {
+    const hit = await this.m(tx).getRepository(IdentifierSchema).findOneBy({ type, identifier: normalizeIdentifier(identifier) });
+    return hit ? this.get(hit.identity_id, tx) : undefined;
+  }
+
+  async takenIdentifiers(type: CredentialsType, identifiers: readonly string[], tx?: Transaction): Promise<Set<string>> {
+    if (identifiers.length === 0) return new Set();
+    const rows = await this.m(tx)
+      .getRepository(IdentifierSchema)
+      .find({ where: { type, identifier: In(identifiers.map(normalizeIdentifier)) }, select: { identifier: true } });
+    return new Set(rows.map((r) => r.identifier));
+  }
+
+  async create(identity: Identity, tx?: Transaction): Promise<void> {
+    await this.createMany([identity], tx);
+  }
+
+  async createMany(identities: readonly Identity[], tx?: Transaction): Promise<void> {
+    if (!tx) return this.persistence.withTransaction((own) => this.createMany(identities, own));
+    const rows = identities.map(toRows);
+    await this.guard(async () => {
+      const m = this.m(tx);
+      await insertAll(m, IdentitySchema, rows.map((r) => r.identity));
+      await insertAll(m, CredentialSchema, rows.flatMap((r) => r.credentials));
+      await insertAll(m, IdentifierSchema, rows.flatMap((r) => r.identifiers));
+      await insertAll(m, VerifiableAddressSchema, rows.flatMap((r) => r.verifiable));
+      await insertAll(m, RecoveryAddressSchema, rows.flatMap((r) => r.recovery));
+    });
+  }
+
+  async update(identity: Identity, tx?: Transaction): Promise<void> {
+    if (!tx) return this.persistence.withTransaction((own) => this.update(identity, own));
+    const rows = toRows(identity);
+    await this.guard(async () => {
+      const m = this.m(tx);
+      const { id, ...fields } = rows.identity;
+      await m.getRepository(IdentitySchema).update({ id }, fields as never);
+      // Children are replaced wholesale; the manager kept ids and timestamps of unchanged entries.
+      for (const schema of [IdentifierSchema, CredentialSchema, VerifiableAddressSchema, RecoveryAddressSchema]) {
+        await m.getRepository<{ identity_id: string }>(schema).delete({ identity_id: id });
+      }
+      await insertAll(m, CredentialSchema, rows.credentials);
+      await insertAll(m, IdentifierSchema, rows.identifiers);
+      await insertAll(m, VerifiableAddressSchema, rows.verifiable);
+      await insertAll(m, RecoveryAddressSchema, rows.recovery);
+    });
+  }
+
+  async delete(id: string, tx?: Transaction): Promise<boolean> {
+    // Foreign keys cascade to credentials, identifiers, addresses (and sessions).
+    const result = await this.m(tx).getRepository(IdentitySchema).delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  private async guard(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (e) {
+      if (isDuplicateKeyError(e)) throw new DuplicateIdentifierError(describeDuplicate(e));
+      throw e;
+    }
+  }
+
+  /** Loads credentials, identifiers and addresses for all rows with one query per table. */
+  private async hydrate(rows: IdentityRow[], tx?: Transaction): Promise<Identity[]> {
+    if (rows.length === 0) return [];
+    const m = this.m(tx);
+    const ids = rows.map((r) => r.id);
+    const where = { identity_id: In(ids) };
+    const [creds, idents, verifiable, recovery] = await Promise.all([
+      m.getRepository(CredentialSchema).find({ where }),
+      m.getRepository(IdentifierSchema).find({ where, order: { created_at: 'ASC', identifier: 'ASC' } }),
+      m.getRepository(VerifiableAddressSchema).find({ where, order: { created_at: 'ASC', value: 'ASC' } }),
+      m.getRepository(RecoveryAddressSchema).find({ where, order: { created_at: 'ASC', value: 'ASC' } }),
+    ]);
+    const group = <T extends { identity_id: string }>(list: T[]): Map<string, T[]> => {
+      const map = new Map<string, T[]>();
+      for (const item of list) map.set(item.identity_id, [...(map.get(item.identity_id) ?? []), item]);
+      return map;
+    };
+    const [c, i, v, r] = [group(creds), group(idents), group(verifiable), group(recovery)];
+    return rows.map((row) => fromRows(row, c.get(row.id) ?? [], i.get(row.id) ?? [], v.get(row.id) ?? [], r.get(row.id) ?? []));
+  }
+}
+
+async function insertAll<T extends object>(m: EntityManager, schema: import('typeorm').EntitySchema<T>, rows: T[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    await m.getRepository(schema).insert(rows.slice(i, i + INSERT_BATCH) as never);
+  }
+}
+
+function describeDuplicate(e: unknown): string {
+  const text = String((e as { message?: string }).message ?? '');
+  if (/verifiable|uq_verifiable/.test(text)) return 'verifiable address';
+  if (/recovery|uq_recovery/.test(text)) return 'recovery address';
+  return 'identifier';
+}
+
+function toRows(identity: Identity): {
+  identity: IdentityRow;
+  credentials: CredentialRow[];
+  identifiers: IdentifierRow[];
+  verifiable: VerifiableAddressRow[];
+  recovery: RecoveryAddressRow[];
+} {
+  const credentials: CredentialRow[] = [];
+  const identifiers: IdentifierRow[] = [];
+  for (const c of Object.values(identity.credentials)) {
+    const credentialId = newId();
+    credentials.push({
+      id: credentialId,
+      identity_id: identity.id,
+      type: c.type,
+      config: { ...c.config },
+      version: c.version,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+    });
+    for (const identifier of new Set(c.identifiers)) {
+      identifiers.push({ id: newId(), identity_id: identity.id, credential_id: credentialId, type: c.type, identifier, created_at: c.updatedAt });
+    }
+  }
+  return {
+    identity: {
+      id: identity.id,
+      schema_id: identity.schemaId,
+      state: identity.state,
+      state_changed_at: identity.stateChangedAt ?? null,
+      traits: { ...identity.traits },
+      metadata_public: identity.metadataPublic ?? null,
+      metadata_admin: identity.metadataAdmin ?? null,
+      created_at: identity.createdAt,
+      updated_at: identity.updatedAt,
+    },
+    credentials,
+    identifiers,
+    verifiable: identity.verifiableAddresses.map((a) => ({
+      id: a.id,
+      identity_id: identity.id,
+      via: a.via,
+      value: a.value,
+      verified: a.verified,
+      status: a.status,
+      verified_at: a.verifiedAt ?? null,
+      created_at: a.createdAt,
+      updated_at: a.updatedAt,
+    })),
+    recovery: identity.recoveryAddresses.map((a) => ({
+      id: a.id,
+      identity_id: identity.id,
+      via: a.via,
+      value: a.value,
+      created_at: a.createdAt,
+      updated_at: a.updatedAt,
+    })),
+  };
+}
+
+function fromRows(
+  row: IdentityRow,
+  creds: CredentialRow[],
+  idents: IdentifierRow[],
+  verifiable: VerifiableAddressRow[],
+  recovery: RecoveryAddressRow[],
+): Identity {
+  const credentials: Partial<Record<CredentialsType, Credentials>> = {};
+  for (const c of creds) {
+    credentials[c.type as CredentialsType] = {
+      type: c.type as CredentialsType,
+      identifiers: idents.filter((i) => i.credential_id === c.id).map((i) => i.identifier),
+      config: c.config,
+      version: c.version,
+      createdAt: c.created_at,
+      updatedAt: c.updated_at,
+    };
+  }
+  return {
+    id: row.id,
+    schemaId: row.schema_id,
+    state: row.state as IdentityState,
+    stateChangedAt: row.state_changed_at ?? undefined,
+    traits: row.traits,
+    verifiableAddresses: verifiable.map((a) => ({
+      id: a.id,
+      value: a.value,
+      verified: Boolean(a.verified),
+      via: a.via as AddressVia,
+      status: a.status as VerifiableAddressStatus,
+      verifiedAt: a.verified_at ?? undefined,
+      createdAt: a.created_at,
+      updatedAt: a.updated_at,
+    })),
+    recoveryAddresses: recovery.map((a) => ({ id: a.id, value: a.value, via: a.via as AddressVia, createdAt: a.created_at, updatedAt: a.updated_at })),
+    metadataPublic: row.metadata_public ?? null,
+    metadataAdmin: row.metadata_admin ?? null,
+    credentials,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
