@@ -23,6 +23,34 @@ const cors: SchemaObject = {
   },
 };
 
+
+const sameSite: SchemaObject = { enum: ['Lax', 'Strict', 'None'], default: 'Lax', description: 'SameSite attribute.' };
+const optionalUrl = (description: string): SchemaObject => ({ type: 'string', format: 'uri', description });
+const flow = (name: string, extra: Record<string, SchemaObject> = {}): SchemaObject => ({
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  properties: {
+    ui_url: { type: 'string', format: 'uri', default: `http://127.0.0.1:4455/${name}`, description: `Where browsers are sent to render the ${name} flow (?flow=<id> is added).` },
+    lifespan: duration('1h', `How long a ${name} flow can be completed.`),
+    ...extra,
+  },
+});
+const afterHooks = (hooks: string[], description: string): SchemaObject => ({
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  properties: {
+    default_browser_return_url: optionalUrl('Where browsers go after success (return_to wins when allowed).'),
+    hooks: {
+      type: 'array',
+      default: hooks.map((hook) => ({ hook })),
+      description,
+      items: { type: 'object', additionalProperties: false, required: ['hook'], properties: { hook: { enum: ['session', 'revoke_active_sessions', 'require_verified_address', 'show_verification_ui'] } } },
+    },
+  },
+});
+
 const serveApp = (port: number, name: string): SchemaObject => ({
   type: 'object',
   additionalProperties: false,
@@ -97,6 +125,104 @@ export const configSchema: SchemaObject = {
         cookie: { ...strings('Signs cookies (CSRF, session).'), items: { type: 'string', minLength: 16 } },
         cipher: { ...strings('Encrypts data at rest (32 characters or more).'), items: { type: 'string', minLength: 32 } },
         system: { ...strings('Hydra system secret: client secret pepper, JWK encryption.'), items: { type: 'string', minLength: 16 } },
+      },
+    },
+    session: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        lifespan: duration('24h', 'How long a session lives after authentication.'),
+        earliest_possible_extend: { type: 'string', duration: true, description: 'Sessions can be extended once they expire within this window (default: the lifespan, i.e. always).' },
+        cookie: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', default: 'ory_kratos_session', description: 'Session cookie name.' },
+            domain: { type: 'string', description: 'Cookie Domain attribute (default: host-only).' },
+            path: { type: 'string', default: '/', description: 'Cookie Path.' },
+            same_site: sameSite,
+            persistent: { type: 'boolean', default: true, description: 'Max-Age set to the session lifespan (false: a browser-session cookie).' },
+          },
+        },
+        whoami: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            required_aal: { enum: ['aal1', 'highest_available'], default: 'highest_available', description: 'AAL /sessions/whoami requires.' },
+          },
+        },
+      },
+    },
+    cookies: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        domain: { type: 'string', description: 'Domain for CSRF (and, unless overridden, session) cookies.' },
+        path: { type: 'string', default: '/', description: 'Cookie Path.' },
+        same_site: sameSite,
+      },
+    },
+    selfservice: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        default_browser_return_url: { type: 'string', format: 'uri', default: 'http://127.0.0.1:4455/', description: 'Where browsers go after a flow when nothing more specific is set.' },
+        allowed_return_urls: { ...strings('URLs (prefix match on origin + path) that return_to may point at; the default return URL is always allowed.'), items: { type: 'string', format: 'uri' } },
+        flows: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            login: flow('login', { after: { ...afterHooks([], 'Hooks after login.'), properties: { ...afterHooks([], '').properties, password: afterHooks([], 'Hooks after a password login (replace the flow-wide list).') } } }),
+            registration: flow('registration', {
+              enabled: { type: 'boolean', default: true, description: 'Allow self-service registration.' },
+              after: { ...afterHooks([], 'Hooks after registration.'), properties: { ...afterHooks([], '').properties, password: afterHooks(['session'], 'Hooks after a password registration; `session` signs the user in.') } },
+            }),
+            settings: flow('settings', { privileged_session_max_age: duration('15m', 'How old a login may be to change credentials.') }),
+            recovery: flow('recovery', { enabled: { type: 'boolean', default: false, description: 'Allow account recovery.' } }),
+            verification: flow('verification', { enabled: { type: 'boolean', default: false, description: 'Allow address verification.' } }),
+            error: { type: 'object', additionalProperties: false, default: {}, properties: { ui_url: { type: 'string', format: 'uri', default: 'http://127.0.0.1:4455/error', description: 'Where browsers see self-service errors (?id=<error id>).' } } },
+            logout: {
+              type: 'object',
+              additionalProperties: false,
+              default: {},
+              properties: { after: { type: 'object', additionalProperties: false, default: {}, properties: { default_browser_return_url: optionalUrl('Where browsers go after logout.') } } },
+            },
+          },
+        },
+        methods: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            password: {
+              type: 'object',
+              additionalProperties: false,
+              default: {},
+              properties: {
+                enabled: { type: 'boolean', default: true, description: 'Password login and registration.' },
+                config: {
+                  type: 'object',
+                  additionalProperties: false,
+                  default: {},
+                  properties: {
+                    min_password_length: { type: 'integer', minimum: 6, maximum: 72, default: 8, description: 'Shortest password accepted.' },
+                    identifier_similarity_check_enabled: { type: 'boolean', default: true, description: 'Reject passwords too similar to the identifier.' },
+                    haveibeenpwned_enabled: { type: 'boolean', default: false, description: 'Check passwords against HIBP (k-anonymity); off because servers may have no internet.' },
+                    haveibeenpwned_host: { type: 'string', default: 'api.pwnedpasswords.com', description: 'HIBP range API host.' },
+                    max_breaches: { type: 'integer', minimum: 0, default: 0, description: 'Breaches tolerated before a password is refused.' },
+                    ignore_network_errors: { type: 'boolean', default: true, description: 'Accept the password when HIBP cannot be reached.' },
+                  },
+                },
+              },
+            },
+          },
+        },
       },
     },
     identity: {

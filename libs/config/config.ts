@@ -19,6 +19,25 @@ export interface ServeAppConfig {
   readonly cors: CorsConfig;
 }
 
+
+/** After-success settings of a flow (or one of its methods). */
+export interface AfterConfig {
+  readonly default_browser_return_url?: string;
+  readonly hooks: readonly { readonly hook: 'session' | 'revoke_active_sessions' | 'require_verified_address' | 'show_verification_ui' }[];
+}
+
+/** Settings shared by every self-service flow. Durations are milliseconds. */
+export interface FlowConfig {
+  readonly ui_url: string;
+  readonly lifespan: number;
+}
+
+export interface CookieConfig {
+  readonly domain?: string;
+  readonly path: string;
+  readonly same_site: 'Lax' | 'Strict' | 'None';
+}
+
 /** An identity schema source: `file://` (absolute after load) or `base64://`. */
 export interface IdentitySchemaSource {
   readonly id: string;
@@ -44,6 +63,39 @@ export interface Config {
     readonly cookie: readonly string[];
     readonly cipher: readonly string[];
     readonly system: readonly string[];
+  };
+  readonly session: {
+    readonly lifespan: number;
+    readonly earliest_possible_extend?: number;
+    readonly cookie: CookieConfig & { readonly name: string; readonly persistent: boolean };
+    readonly whoami: { readonly required_aal: 'aal1' | 'highest_available' };
+  };
+  readonly cookies: CookieConfig;
+  readonly selfservice: {
+    readonly default_browser_return_url: string;
+    readonly allowed_return_urls: readonly string[];
+    readonly flows: {
+      readonly login: FlowConfig & { readonly after: AfterConfig & { readonly password: AfterConfig } };
+      readonly registration: FlowConfig & { readonly enabled: boolean; readonly after: AfterConfig & { readonly password: AfterConfig } };
+      readonly settings: FlowConfig & { readonly privileged_session_max_age: number };
+      readonly recovery: FlowConfig & { readonly enabled: boolean };
+      readonly verification: FlowConfig & { readonly enabled: boolean };
+      readonly error: { readonly ui_url: string };
+      readonly logout: { readonly after: { readonly default_browser_return_url?: string } };
+    };
+    readonly methods: {
+      readonly password: {
+        readonly enabled: boolean;
+        readonly config: {
+          readonly min_password_length: number;
+          readonly identifier_similarity_check_enabled: boolean;
+          readonly haveibeenpwned_enabled: boolean;
+          readonly haveibeenpwned_host: string;
+          readonly max_breaches: number;
+          readonly ignore_network_errors: boolean;
+        };
+      };
+    };
   };
   readonly identity: {
     readonly default_schema_id: string;

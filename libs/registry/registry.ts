@@ -2,7 +2,8 @@ import type { Config, Secrets } from '../config';
 import { resolveSecrets } from '../config';
 import type { ReadinessCheck } from '../http';
 import { IdentityManager, IdentitySchemas, PasswordHasher } from '../identity';
-import { Persistence, TypeormIdentityPool, TypeormSecretStore } from '../persistence';
+import { Persistence, TypeormErrorStore, TypeormFlowStore, TypeormIdentityPool, TypeormSecretStore, TypeormSessionStore } from '../persistence';
+import { SessionManager } from '../session';
 import { type Clock, type Logger, createLogger, randomSecret, systemClock } from '../x';
 
 export interface RegistryOptions {
@@ -82,6 +83,22 @@ export class Registry {
 
   get identityManager(): IdentityManager {
     return this.once('identityManager', () => new IdentityManager(this));
+  }
+
+  get sessionStore(): TypeormSessionStore {
+    return this.once('sessionStore', () => new TypeormSessionStore(this.persistence));
+  }
+
+  get sessionManager(): SessionManager {
+    return this.once('sessionManager', () => new SessionManager(this));
+  }
+
+  get flowStore(): TypeormFlowStore {
+    return this.once('flowStore', () => new TypeormFlowStore(this.persistence));
+  }
+
+  get errorStore(): TypeormErrorStore {
+    return this.once('errorStore', () => new TypeormErrorStore(this.persistence));
   }
 
   get readinessChecks(): readonly ReadinessCheck[] {

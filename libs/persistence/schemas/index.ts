@@ -1,5 +1,16 @@
 import { CredentialSchema, IdentifierSchema, IdentitySchema, RecoveryAddressSchema, VerifiableAddressSchema } from './identity.schema';
 import { SecretSchema } from './secret.schema';
+import { ErrorSchema, FlowSchema, SessionSchema } from './session.schema';
 
 /** Every table TypeORM maps. */
-export const entitySchemas = [SecretSchema, IdentitySchema, CredentialSchema, IdentifierSchema, VerifiableAddressSchema, RecoveryAddressSchema];
+export const entitySchemas = [
+  SecretSchema,
+  IdentitySchema,
+  CredentialSchema,
+  IdentifierSchema,
+  VerifiableAddressSchema,
+  RecoveryAddressSchema,
+  SessionSchema,
+  FlowSchema,
+  ErrorSchema,
+];

@@ -1,0 +1,54 @@
+import type { AnyFlow, ErrorStore, FlowKind, FlowStore, StoredError } from '../../selfservice/flow';
+import { fromStored } from '../../selfservice/flow';
+import { type Transaction, newId } from '../../x';
+import type { Persistence } from '../persistence';
+import { ErrorSchema, FlowSchema } from '../schemas/session.schema';
+
+/** `FlowStore` on `selfservice_flows`: each flow is one JSON document keyed by id and kind. */
+export class TypeormFlowStore implements FlowStore {
+  constructor(private readonly persistence: Persistence) {}
+
+  async create(flow: AnyFlow, tx?: Transaction): Promise<void> {
+    await this.persistence.manager(tx).getRepository(FlowSchema).insert({
+      id: flow.id,
+      kind: flow.kind,
+      type: flow.type,
+      data: JSON.parse(JSON.stringify(flow)) as Record<string, unknown>,
+      expires_at: flow.expiresAt,
+      created_at: flow.createdAt,
+      updated_at: flow.updatedAt,
+    } as never);
+  }
+
+  async update(flow: AnyFlow, tx?: Transaction): Promise<void> {
+    await this.persistence
+      .manager(tx)
+      .getRepository(FlowSchema)
+      .update({ id: flow.id }, { data: JSON.parse(JSON.stringify(flow)) as Record<string, unknown>, expires_at: flow.expiresAt, updated_at: flow.updatedAt } as never);
+  }
+
+  async get<K extends FlowKind>(kind: K, id: string, tx?: Transaction): Promise<Extract<AnyFlow, { kind: K }> | undefined> {
+    const row = await this.persistence.manager(tx).getRepository(FlowSchema).findOneBy({ id, kind });
+    return row ? (fromStored(row.data) as Extract<AnyFlow, { kind: K }>) : undefined;
+  }
+}
+
+/** `ErrorStore` on `selfservice_errors`. */
+export class TypeormErrorStore implements ErrorStore {
+  constructor(private readonly persistence: Persistence) {}
+
+  async create(error: Record<string, unknown>, tx?: Transaction): Promise<string> {
+    const id = newId();
+    const now = new Date();
+    await this.persistence.manager(tx).getRepository(ErrorSchema).insert({ id, error, seen_at: null, created_at: now, updated_at: now } as never);
+    return id;
+  }
+
+  async read(id: string, tx?: Transaction): Promise<StoredError | undefined> {
+    const repo = this.persistence.manager(tx).getRepository(ErrorSchema);
+    const row = await repo.findOneBy({ id });
+    if (!row) return undefined;
+    if (!row.seen_at) await repo.update({ id }, { seen_at: new Date() } as never);
+    return { id: row.id, error: row.error, createdAt: row.created_at, updatedAt: row.updated_at };
+  }
+}

@@ -1,0 +1,128 @@
+import type { ConfigProvider, SecretsProvider } from '../config';
+import { notFound } from '../http/errors';
+import type { Identity, IdentityPoolProvider } from '../identity';
+import { type ClockProvider, type Transaction, newId } from '../x';
+import { type Aal, type AuthenticationMethodName, type Session, computeAal } from './session';
+import type { SessionStoreProvider } from './session-store';
+import { hashToken, logoutTokenFor, randomAlphanumeric, verifyLogoutToken } from './session-tokens';
+
+/** What the HTTP layer knows about the client a session is issued to. */
+export interface DeviceInfo {
+  readonly ipAddress: string;
+  readonly userAgent: string;
+  readonly location: string;
+}
+
+/** A valid session together with its identity. */
+export interface ActiveSession {
+  readonly session: Session;
+  readonly identity: Identity;
+}
+
+export type SessionManagerDeps = ConfigProvider & ClockProvider & SessionStoreProvider & IdentityPoolProvider & SecretsProvider;
+
+/**
+ * Issues, resolves, refreshes and revokes sessions. Invariants: a session token exists in plaintext
+ * only in the response that issues it (and inside the encrypted cookie); a session resolves only while
+ * active, unexpired and its identity is active — deactivating an identity invalidates its sessions at once.
+ */
+export class SessionManager {
+  constructor(private readonly deps: SessionManagerDeps) {}
+
+  /** Issues a new session after a completed login/registration step. */
+  async issue(identity: Identity, method: AuthenticationMethodName, aal: Aal, device: DeviceInfo, tx?: Transaction): Promise<{ session: Session; token: string }> {
+    const now = this.deps.clock.now();
+    const token = randomAlphanumeric(32);
+    const methods = [{ method, aal, completedAt: now }];
+    const session: Session = {
+      id: newId(),
+      identityId: identity.id,
+      tokenHash: hashToken(token),
+      active: true,
+      aal: computeAal(methods),
+      authenticatedAt: now,
+      issuedAt: now,
+      expiresAt: new Date(now.getTime() + this.deps.config.session.lifespan),
+      authenticationMethods: methods,
+      devices: [{ id: newId(), ...device }],
+    };
+    await this.deps.sessionStore.create(session, tx);
+    return { session, token };
+  }
+
+  /**
+   * Records another completed step on an existing session (refresh or a second factor): appends the
+   * method, recomputes the AAL, and restarts `authenticated_at` and the lifespan.
+   */
+  async addMethod(session: Session, method: AuthenticationMethodName, aal: Aal, tx?: Transaction): Promise<Session> {
+    const now = this.deps.clock.now();
+    const methods = [...session.authenticationMethods, { method, aal, completedAt: now }];
+    const next: Session = {
+      ...session,
+      authenticationMethods: methods,
+      aal: computeAal(methods),
+      authenticatedAt: now,
+      expiresAt: new Date(now.getTime() + this.deps.config.session.lifespan),
+    };
+    await this.deps.sessionStore.update(next, tx);
+    return next;
+  }
+
+  /** The valid session for a token, with its identity; `undefined` when missing, revoked, expired or disabled. */
+  async resolve(token: string | undefined): Promise<ActiveSession | undefined> {
+    if (!token || token.length > 512) return undefined;
+    const session = await this.deps.sessionStore.getByTokenHash(hashToken(token));
+    if (!session || !this.isValid(session)) return undefined;
+    const identity = await this.deps.identityPool.get(session.identityId);
+    if (!identity || identity.state !== 'active') return undefined;
+    return { session, identity };
+  }
+
+  /** True while the session is active and unexpired (identity state is checked by `resolve`). */
+  isValid(session: Session): boolean {
+    return session.active && session.expiresAt.getTime() > this.deps.clock.now().getTime();
+  }
+
+  /** Marks the session inactive (logout). */
+  async revoke(session: Session, tx?: Transaction): Promise<void> {
+    await this.deps.sessionStore.update({ ...session, active: false }, tx);
+  }
+
+  /** Revokes the session a token belongs to; false when no such session exists. */
+  async revokeByToken(token: string): Promise<boolean> {
+    const session = await this.deps.sessionStore.getByTokenHash(hashToken(token));
+    if (!session) return false;
+    await this.revoke(session);
+    return true;
+  }
+
+  /**
+   * Kratos `PATCH /admin/sessions/{id}/extend`: when `expires_at - earliest_possible_extend` has passed,
+   * the session lives another full lifespan from now; otherwise it is returned unchanged.
+   * @throws OryError 404 for an unknown session
+   */
+  async extend(id: string): Promise<Session> {
+    const session = await this.deps.sessionStore.get(id);
+    if (!session) throw notFound('Unable to locate the resource');
+    const now = this.deps.clock.now().getTime();
+    const window = this.deps.config.session.earliest_possible_extend ?? this.deps.config.session.lifespan;
+    if (session.expiresAt.getTime() - window > now) return session;
+    const next = { ...session, expiresAt: new Date(now + this.deps.config.session.lifespan) };
+    await this.deps.sessionStore.update(next);
+    return next;
+  }
+
+  /** The logout token to put in the logout URL of this session. */
+  logoutToken(session: Session): string {
+    return logoutTokenFor(session.id, this.deps.secrets.cookie[0]);
+  }
+
+  /** True when `token` is this session's logout token. */
+  checkLogoutToken(session: Session, token: string): boolean {
+    return verifyLogoutToken(session.id, token, this.deps.secrets.cookie);
+  }
+}
+
+export interface SessionManagerProvider {
+  readonly sessionManager: SessionManager;
+}
