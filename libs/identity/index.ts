@@ -5,3 +5,4 @@ export * from './identity-manager';
 export * from './admin-bodies';
 export * from './wire';
 export * from './hasher';
+export * from './new-identity';

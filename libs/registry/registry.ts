@@ -4,6 +4,9 @@ import type { ReadinessCheck } from '../http';
 import { IdentityManager, IdentitySchemas, PasswordHasher } from '../identity';
 import { Persistence, TypeormErrorStore, TypeormFlowStore, TypeormIdentityPool, TypeormSecretStore, TypeormSessionStore } from '../persistence';
 import { SessionManager } from '../session';
+import { LoginService, type LoginPostHook, RegistrationService, type RegistrationPostHook } from '../selfservice/flows';
+import { RevokeActiveSessionsHook, SessionIssuerHook } from '../selfservice/hooks';
+import { PasswordStrategy } from '../selfservice/strategies/password';
 import { type Clock, type Logger, createLogger, randomSecret, systemClock } from '../x';
 
 export interface RegistryOptions {
@@ -99,6 +102,40 @@ export class Registry {
 
   get errorStore(): TypeormErrorStore {
     return this.once('errorStore', () => new TypeormErrorStore(this.persistence));
+  }
+
+  get passwordStrategy(): PasswordStrategy {
+    return this.once('passwordStrategy', () => new PasswordStrategy(this));
+  }
+
+  /** Login strategies in Kratos's order; only enabled methods take part. */
+  get loginStrategies(): PasswordStrategy[] {
+    return this.config.selfservice.methods.password.enabled ? [this.passwordStrategy] : [];
+  }
+
+  get registrationStrategies(): PasswordStrategy[] {
+    return this.loginStrategies;
+  }
+
+  /** The configured login hooks; a method's list replaces the flow-wide one (Kratos). */
+  loginPostHooks(method: string): LoginPostHook[] {
+    const after = this.config.selfservice.flows.login.after;
+    const methodHooks = method === 'password' ? after.password.hooks : [];
+    return (methodHooks.length ? methodHooks : after.hooks).flatMap((h) => (h.hook === 'revoke_active_sessions' ? [new RevokeActiveSessionsHook(this)] : []));
+  }
+
+  registrationPostHooks(method: string): RegistrationPostHook[] {
+    const after = this.config.selfservice.flows.registration.after;
+    const methodHooks = method === 'password' ? after.password.hooks : [];
+    return (methodHooks.length ? methodHooks : after.hooks).flatMap((h) => (h.hook === 'session' ? [new SessionIssuerHook(this)] : []));
+  }
+
+  get loginService(): LoginService {
+    return this.once('loginService', () => new LoginService(this));
+  }
+
+  get registrationService(): RegistrationService {
+    return this.once('registrationService', () => new RegistrationService(this));
   }
 
   get readinessChecks(): readonly ReadinessCheck[] {

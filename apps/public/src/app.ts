@@ -12,8 +12,10 @@ import {
   writeError,
 } from '../../../libs/http';
 import { type SchemasRouterDeps, createSchemasRouter } from './routes/schemas';
+import { type LoginRouterDeps, createLoginRouter } from './routes/selfservice-login';
+import { type RegistrationRouterDeps, createRegistrationRouter } from './routes/selfservice-registration';
 
-export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & SchemasRouterDeps;
+export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & SchemasRouterDeps & LoginRouterDeps & RegistrationRouterDeps;
 
 /**
  * The public app (port 4433): health, self-service, sessions and the OAuth2/OIDC endpoints.
@@ -26,6 +28,8 @@ export function createPublicApp(deps: PublicAppDeps): Application {
   app.use(requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.public.cors));
   app.use(createHealthRouter(deps));
   app.use(createSchemasRouter(deps));
+  app.use(createLoginRouter(deps));
+  app.use(createRegistrationRouter(deps));
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
   return app;

@@ -1,0 +1,127 @@
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { Config, Secrets } from '../../../libs/config';
+import { type OryError, toOryError } from '../../../libs/http';
+import type { Identity } from '../../../libs/identity';
+import { type AnyFlow, type ErrorStore, toWire as flowToWire } from '../../../libs/selfservice/flow';
+import { type Session, toWire as sessionToWire } from '../../../libs/session';
+import { toWire as identityToWire } from '../../../libs/identity';
+import { isJsonRequest, prefersJson, setCsrfCookie, setSessionCookie } from './request-context';
+
+/** What the responders need. */
+export interface FlowResponderDeps {
+  readonly config: Config;
+  readonly secrets: Secrets;
+}
+
+/** The configured UI URL of a flow with `?flow=<id>`. */
+export function flowUiUrl(config: Config, flow: AnyFlow): string {
+  const url = new URL(config.selfservice.flows[flow.kind].ui_url);
+  url.searchParams.set('flow', flow.id);
+  return url.toString();
+}
+
+/**
+ * After init: API flows get JSON; browser flows get the CSRF cookie, then JSON when the client asked for
+ * it (SPA) or a 303 to the UI URL (server-rendered UI).
+ */
+export function respondInit(req: Request, res: Response, flow: AnyFlow, deps: FlowResponderDeps): void {
+  if (flow.type === 'browser') {
+    setCsrfCookie(res, flow.csrfToken, deps.config);
+    if (!prefersJson(req)) {
+      res.redirect(303, flowUiUrl(deps.config, flow));
+      return;
+    }
+  }
+  res.json(flowToWire(flow));
+}
+
+/**
+ * After a submission that did not complete: the flow with its messages (400) for API and JSON clients,
+ * or a 303 back to the UI, which fetches the flow to show them.
+ */
+export function respondInvalid(req: Request, res: Response, flow: AnyFlow, deps: FlowResponderDeps): void {
+  if (flow.type === 'browser' && !isJsonRequest(req)) {
+    res.redirect(303, flowUiUrl(deps.config, flow));
+    return;
+  }
+  res.status(400).json(flowToWire(flow));
+}
+
+/** An expired flow: 410 with `use_flow_id` for JSON clients, a 303 to the replacement for browsers. */
+export function respondExpired(req: Request, res: Response, replacement: AnyFlow, error: OryError, deps: FlowResponderDeps): void {
+  if (replacement.type === 'browser' && !isJsonRequest(req)) {
+    res.redirect(303, flowUiUrl(deps.config, replacement));
+    return;
+  }
+  throw error;
+}
+
+/**
+ * A completed login or registration: API clients get the session token (and session), browsers get the
+ * session cookie and either JSON or a 303 to `return_to` → the method's → the flow's → the global
+ * default return URL.
+ */
+export function respondCompleted(
+  req: Request,
+  res: Response,
+  result: { flow: AnyFlow; identity: Identity; session?: Session; token?: string; returnTo?: string },
+  afterUrl: string | undefined,
+  deps: FlowResponderDeps,
+): void {
+  const { config } = deps;
+  const isLogin = result.flow.kind === 'login';
+  const sessionJson = result.session ? sessionToWire(result.session, result.identity, config) : undefined;
+  if (result.flow.type === 'api') {
+    res.json(
+      isLogin
+        ? { session_token: result.token, session: sessionJson }
+        : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson, session_token: result.token } : {}) },
+    );
+    return;
+  }
+  if (result.session && result.token) setSessionCookie(res, result.token, result.session.expiresAt, config, deps.secrets);
+  if (isJsonRequest(req)) {
+    res.json(isLogin ? { session: sessionJson } : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson } : {}) });
+    return;
+  }
+  res.redirect(303, result.returnTo ?? afterUrl ?? config.selfservice.default_browser_return_url);
+}
+
+/**
+ * Errors on self-service routes: JSON clients (and `/api` paths) get the envelope through the app's
+ * writer; browsers are redirected — to a return URL when already signed in, otherwise to the error UI
+ * with the error stored for `GET /self-service/errors?id=`.
+ */
+export function selfServiceBrowserErrors(deps: FlowResponderDeps & { readonly errorStore: ErrorStore }): ErrorRequestHandler {
+  return async (thrown, req, res, next) => {
+    if (res.headersSent || isJsonRequest(req) || prefersJson(req) || /\/(api|flows)$/.test(req.path) || req.method === 'DELETE') {
+      next(thrown);
+      return;
+    }
+    try {
+      const error = toOryError(thrown);
+      const redirect = error.id === 'session_already_available' ? error.details?.redirect_browser_to : undefined;
+      if (typeof redirect === 'string') {
+        res.redirect(303, redirect);
+        return;
+      }
+      if (error.code >= 500) {
+        next(thrown);
+        return;
+      }
+      const id = await deps.errorStore.create({
+        code: error.code,
+        status: error.status,
+        ...(error.id ? { id: error.id } : {}),
+        ...(error.reason ? { reason: error.reason } : {}),
+        ...(error.details ? { details: error.details } : {}),
+        message: error.message,
+      });
+      const url = new URL(deps.config.selfservice.flows.error.ui_url);
+      url.searchParams.set('id', id);
+      res.redirect(303, url.toString());
+    } catch (e) {
+      next(e);
+    }
+  };
+}

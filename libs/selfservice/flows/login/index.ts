@@ -1,0 +1,4 @@
+export * from './login-service';
+export * from './login-strategy';
+export * from './login-hooks';
+export * from './routes';

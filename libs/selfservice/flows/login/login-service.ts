@@ -1,0 +1,182 @@
+import type { ConfigProvider } from '../../../config';
+import { OryError, badRequest, notFound, unauthorized } from '../../../http/errors';
+import type { Identity } from '../../../identity';
+import { type ActiveSession, type Aal, type Session, type SessionManagerProvider } from '../../../session';
+import { type ClockProvider, type TransactionRunnerProvider, isUuid } from '../../../x';
+import {
+  FlowValidationError,
+  type FlowRequester,
+  type FlowStoreProvider,
+  type FlowType,
+  type LoginFlow,
+  applyFlowError,
+  assertApiRequest,
+  assertCsrf,
+  baseFlowFields,
+  csrfViolation,
+  flattenBody,
+  flowExpiredError,
+  isExpired,
+  messages,
+  unflattenBody,
+  validateReturnTo,
+  withFreshCsrf,
+} from '../../flow';
+import type { LoginHooksProvider } from './login-hooks';
+import type { LoginStrategiesProvider } from './login-strategy';
+import { ROUTE_LOGIN_SUBMIT } from './routes';
+
+export type LoginServiceDeps = ConfigProvider &
+  ClockProvider &
+  FlowStoreProvider &
+  LoginStrategiesProvider &
+  LoginHooksProvider &
+  SessionManagerProvider &
+  TransactionRunnerProvider;
+
+/** The outcome of a login submission (architecture B4). */
+export type LoginSubmitResult =
+  | { readonly kind: 'completed'; readonly flow: LoginFlow; readonly session: Session; readonly identity: Identity; readonly token: string; readonly returnTo?: string }
+  | { readonly kind: 'invalid'; readonly flow: LoginFlow }
+  | { readonly kind: 'expired'; readonly flow: LoginFlow; readonly error: OryError };
+
+/** `session_already_available` (400), carrying where a browser should go instead. */
+export function alreadyLoggedIn(redirectTo: string): OryError {
+  return badRequest('A valid session was detected and thus login is not possible. Did you forget to set `?refresh=true`?')
+    .withId('session_already_available')
+    .withDetails({ redirect_browser_to: redirectTo });
+}
+
+/**
+ * Login flows: init (browser/API), fetch, submit. Routers call only these. A flow is created per init,
+ * persisted, and replaced on every change; expired flows are answered with a fresh replacement.
+ */
+export class LoginService {
+  constructor(private readonly deps: LoginServiceDeps) {}
+
+  /**
+   * @throws OryError 400 `session_already_available` (logged in, no refresh), 401 `session_aal1_required`,
+   *   400 bad `aal`, 400 `self_service_flow_return_to_forbidden`
+   */
+  async init(type: FlowType, requester: FlowRequester): Promise<LoginFlow> {
+    const c = this.deps.config;
+    const returnTo = validateReturnTo(requester.query.return_to, c.selfservice.allowed_return_urls, c.selfservice.default_browser_return_url);
+    const aal = parseAal(requester.query.aal);
+    const session = await this.deps.sessionManager.resolve(requester.sessionToken);
+    const refresh = requester.query.refresh === 'true' && session !== undefined;
+    if (session && !refresh && (aal === 'aal1' || session.session.aal === 'aal2')) {
+      throw alreadyLoggedIn(returnTo ?? c.selfservice.default_browser_return_url);
+    }
+    if (!session && aal === 'aal2') {
+      throw unauthorized('You can not requested a higher AAL (AAL2/AAL3) without an active session.').withId('session_aal1_required');
+    }
+    const base = baseFlowFields('login', type, requester, this.deps.clock, c.selfservice.flows.login.lifespan, (id) => `${c.serve.public.base_url}${ROUTE_LOGIN_SUBMIT.slice(1)}?flow=${id}`, returnTo);
+    let flow: LoginFlow = { ...base, kind: 'login', refresh, requestedAal: aal };
+    const ctx = { requester, session };
+    const nodes = [...flow.ui.nodes];
+    for (const strategy of this.deps.loginStrategies) nodes.push(...(await strategy.populateLogin(flow, ctx)));
+    const flowMessages = [...(refresh ? [messages.loginReAuth()] : []), ...(aal === 'aal2' ? [messages.loginMfa()] : [])];
+    flow = { ...flow, ui: { ...flow.ui, nodes, messages: flowMessages } };
+    await this.deps.flowStore.create(flow);
+    return flow;
+  }
+
+  /**
+   * The flow by id (always JSON). Browser flows need the CSRF cookie they were issued with.
+   * @throws OryError 404, 403 `security_csrf_violation`, 410 `self_service_flow_expired`
+   */
+  async get(id: string, requester: FlowRequester): Promise<LoginFlow> {
+    const flow = await this.load(id);
+    if (flow.type === 'browser' && (!requester.csrfCookie || requester.csrfCookie !== flow.csrfToken)) {
+      throw csrfViolation('The anti-CSRF cookie is missing or does not match the flow; initialize the flow again in this browser.');
+    }
+    if (isExpired(flow, this.deps.clock)) {
+      const c = this.deps.config;
+      throw new OryError(410)
+        .withId('self_service_flow_expired')
+        .withReason('The login flow has expired. Redirect the user to the login flow init endpoint to initialize a new login flow.')
+        .withDetails(
+          flow.type === 'browser'
+            ? { redirect_to: `${c.serve.public.base_url}self-service/login/browser${flow.returnTo ? `?return_to=${encodeURIComponent(flow.returnTo)}` : ''}`, ...(flow.returnTo ? { return_to: flow.returnTo } : {}) }
+            : { api: `${c.serve.public.base_url}self-service/login/api` },
+        );
+    }
+    return withFreshCsrf(flow);
+  }
+
+  /**
+   * Runs the strategies on a submission. Form mistakes come back as `invalid` (400 with messages);
+   * an expired flow as `expired` with a stored replacement.
+   * @throws OryError 400 missing flow, 404 unknown flow, 403 `security_csrf_violation`
+   */
+  async submit(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<LoginSubmitResult> {
+    if (!id) throw badRequest('The flow query parameter is missing or malformed.');
+    const flow = await this.load(id);
+    const now = this.deps.clock.now();
+    if (isExpired(flow, this.deps.clock)) {
+      const replacement = await this.init(flow.type, { ...requester, url: flow.requestUrl, query: { ...requester.query, ...Object.fromEntries(new URL(flow.requestUrl).searchParams) }, sessionToken: undefined });
+      const minutes = (now.getTime() - flow.expiresAt.getTime()) / 60000;
+      const withMessage: LoginFlow = { ...replacement, ui: { ...replacement.ui, messages: [messages.loginExpired(minutes, flow.expiresAt)] } };
+      await this.deps.flowStore.update(withMessage);
+      return { kind: 'expired', flow: withMessage, error: flowExpiredError('login', flow.expiresAt, now, replacement.id) };
+    }
+    const body = unflattenBody(isRecord(rawBody) ? rawBody : {});
+    assertCsrf(flow, requester, body.csrf_token);
+    try {
+      assertApiRequest(flow, requester);
+      if (!isRecord(rawBody)) throw badRequest('The request body must be a JSON object or a form.');
+      const session = await this.deps.sessionManager.resolve(requester.sessionToken);
+      if (session && !flow.refresh && flow.requestedAal === 'aal1') {
+        throw alreadyLoggedIn(flow.returnTo ?? this.deps.config.selfservice.default_browser_return_url);
+      }
+      return await this.runStrategies(flow, body, requester, session);
+    } catch (error) {
+      const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
+      await this.deps.flowStore.update(updated);
+      return { kind: 'invalid', flow: updated };
+    }
+  }
+
+  private async runStrategies(flow: LoginFlow, body: Record<string, unknown>, requester: FlowRequester, session: ActiveSession | undefined): Promise<LoginSubmitResult> {
+    const ctx = { requester, session };
+    for (const strategy of this.deps.loginStrategies) {
+      const outcome = await strategy.login(flow, body, ctx);
+      if (outcome.kind === 'not_responsible') continue;
+      if (outcome.kind === 'flow_updated') {
+        await this.deps.flowStore.update(outcome.flow);
+        return { kind: 'invalid', flow: outcome.flow };
+      }
+      if (outcome.identity.state !== 'active') {
+        throw new OryError(401, 'identity is disabled').withReason('This account was disabled.').withDetails({ identity_id: outcome.identity.id });
+      }
+      const done: LoginFlow = { ...flow, active: strategy.id, updatedAt: this.deps.clock.now() };
+      const { session: issued, token } = await this.deps.transactions.withTransaction(async (tx) => {
+        const result =
+          session && session.identity.id === outcome.identity.id && (flow.refresh || flow.requestedAal === 'aal2')
+            ? { session: await this.deps.sessionManager.addMethod(session.session, outcome.method, outcome.aal, tx), token: requester.sessionToken as string }
+            : await this.deps.sessionManager.issue(outcome.identity, outcome.method, outcome.aal, requester.device, tx);
+        for (const hook of this.deps.loginPostHooks(strategy.id)) await hook.execute({ flow: done, identity: outcome.identity, session: result.session, tx });
+        await this.deps.flowStore.update(done, tx);
+        return result;
+      });
+      return { kind: 'completed', flow: done, session: issued, identity: outcome.identity, token, returnTo: flow.returnTo };
+    }
+    throw new FlowValidationError([messages.noLoginStrategy()]);
+  }
+
+  private async load(id: string): Promise<LoginFlow> {
+    const flow = isUuid(id) ? await this.deps.flowStore.get('login', id) : undefined;
+    if (!flow) throw notFound('Unable to locate the resource');
+    return flow;
+  }
+}
+
+function parseAal(value: string | undefined): Aal {
+  if (value === undefined || value === '' || value === 'aal1') return 'aal1';
+  if (value === 'aal2') return 'aal2';
+  throw badRequest(`Unable to parse AuthenticationMethod Assurance Level (AAL): expected one of [aal1, aal2] but got ${value}`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

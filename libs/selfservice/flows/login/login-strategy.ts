@@ -1,0 +1,30 @@
+import type { CredentialsType, Identity } from '../../../identity';
+import type { Aal, ActiveSession, AuthenticationMethodName } from '../../../session';
+import type { LoginFlow, FlowRequester, UiNode } from '../../flow';
+
+/** What a login strategy sees besides the flow and body. */
+export interface LoginContext {
+  readonly requester: FlowRequester;
+  /** The caller's valid session, if any (refresh and second-factor steps). */
+  readonly session?: ActiveSession;
+}
+
+/** The result of one strategy on a submission (architecture B5). */
+export type LoginOutcome =
+  | { readonly kind: 'not_responsible' }
+  | { readonly kind: 'authenticated'; readonly identity: Identity; readonly method: AuthenticationMethodName; readonly aal: Aal }
+  | { readonly kind: 'flow_updated'; readonly flow: LoginFlow };
+
+/**
+ * A login method. `populate` returns the nodes the method adds to a new flow; `submit` answers
+ * `not_responsible` unless `body.method` is its id, and throws `FlowValidationError` for form mistakes.
+ */
+export interface LoginStrategy {
+  readonly id: CredentialsType;
+  populateLogin(flow: LoginFlow, ctx: LoginContext): Promise<UiNode[]>;
+  login(flow: LoginFlow, body: Readonly<Record<string, unknown>>, ctx: LoginContext): Promise<LoginOutcome>;
+}
+
+export interface LoginStrategiesProvider {
+  readonly loginStrategies: readonly LoginStrategy[];
+}

@@ -1,0 +1,27 @@
+import type { Identity } from '../../../identity';
+import type { Aal, AuthenticationMethodName, DeviceInfo, Session } from '../../../session';
+import type { Transaction } from '../../../x';
+import type { RegistrationFlow } from '../../flow';
+
+/** What a registration hook may add to the result. */
+export interface RegistrationHookResult {
+  readonly session?: Session;
+  readonly token?: string;
+}
+
+/** A step run after the identity is stored, inside the same transaction (Kratos `PostRegistrationPostPersistHook`). */
+export interface RegistrationPostHook {
+  readonly name: string;
+  execute(input: {
+    readonly flow: RegistrationFlow;
+    readonly identity: Identity;
+    readonly method: AuthenticationMethodName;
+    readonly aal: Aal;
+    readonly device: DeviceInfo;
+    readonly tx: Transaction;
+  }): Promise<RegistrationHookResult>;
+}
+
+export interface RegistrationHooksProvider {
+  registrationPostHooks(method: string): readonly RegistrationPostHook[];
+}

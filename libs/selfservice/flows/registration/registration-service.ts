@@ -1,0 +1,158 @@
+import type { ConfigProvider } from '../../../config';
+import { OryError, badRequest, notFound } from '../../../http/errors';
+import { DuplicateIdentifierError, type Identity, type PrivilegedIdentityPoolProvider } from '../../../identity';
+import type { Session, SessionManagerProvider } from '../../../session';
+import { type ClockProvider, type TransactionRunnerProvider, isUuid } from '../../../x';
+import {
+  FlowValidationError,
+  type FlowRequester,
+  type FlowStoreProvider,
+  type FlowType,
+  type RegistrationFlow,
+  applyFlowError,
+  assertApiRequest,
+  assertCsrf,
+  baseFlowFields,
+  csrfViolation,
+  flattenBody,
+  flowExpiredError,
+  isExpired,
+  messages,
+  unflattenBody,
+  validateReturnTo,
+  withFreshCsrf,
+} from '../../flow';
+import type { RegistrationHooksProvider } from './registration-hooks';
+import type { RegistrationStrategiesProvider } from './registration-strategy';
+import { ROUTE_REGISTRATION_SUBMIT } from './routes';
+
+export type RegistrationServiceDeps = ConfigProvider &
+  ClockProvider &
+  FlowStoreProvider &
+  RegistrationStrategiesProvider &
+  RegistrationHooksProvider &
+  SessionManagerProvider &
+  PrivilegedIdentityPoolProvider &
+  TransactionRunnerProvider;
+
+export type RegistrationSubmitResult =
+  | {
+      readonly kind: 'completed';
+      readonly flow: RegistrationFlow;
+      readonly identity: Identity;
+      readonly session?: Session;
+      readonly token?: string;
+      readonly returnTo?: string;
+    }
+  | { readonly kind: 'invalid'; readonly flow: RegistrationFlow }
+  | { readonly kind: 'expired'; readonly flow: RegistrationFlow; readonly error: OryError };
+
+/** `session_already_available` for registration (400). */
+function alreadyRegistered(redirectTo: string): OryError {
+  return badRequest('A valid session was detected and thus registration is not possible.').withId('session_already_available').withDetails({ redirect_browser_to: redirectTo });
+}
+
+/**
+ * Registration flows. On success the identity is stored and the post hooks (e.g. `session`) run in one
+ * transaction: a failing hook leaves no identity behind.
+ */
+export class RegistrationService {
+  constructor(private readonly deps: RegistrationServiceDeps) {}
+
+  /** @throws OryError 400 `self_service_flow_disabled`, 400 `session_already_available` (browser), 400 return_to */
+  async init(type: FlowType, requester: FlowRequester): Promise<RegistrationFlow> {
+    const c = this.deps.config;
+    if (!c.selfservice.flows.registration.enabled) {
+      throw badRequest('Registration is not allowed because it was disabled.').withId('self_service_flow_disabled');
+    }
+    const returnTo = validateReturnTo(requester.query.return_to, c.selfservice.allowed_return_urls, c.selfservice.default_browser_return_url);
+    if (type === 'browser' && (await this.deps.sessionManager.resolve(requester.sessionToken))) {
+      throw alreadyRegistered(returnTo ?? c.selfservice.default_browser_return_url);
+    }
+    const base = baseFlowFields('registration', type, requester, this.deps.clock, c.selfservice.flows.registration.lifespan, (id) => `${c.serve.public.base_url}${ROUTE_REGISTRATION_SUBMIT.slice(1)}?flow=${id}`, returnTo);
+    let flow: RegistrationFlow = { ...base, kind: 'registration' };
+    const nodes = [...flow.ui.nodes];
+    for (const strategy of this.deps.registrationStrategies) nodes.push(...(await strategy.populateRegistration(flow, { requester })));
+    flow = { ...flow, ui: { ...flow.ui, nodes } };
+    await this.deps.flowStore.create(flow);
+    return flow;
+  }
+
+  /** @throws OryError 404, 403 `security_csrf_violation`, 410 `self_service_flow_expired` */
+  async get(id: string, requester: FlowRequester): Promise<RegistrationFlow> {
+    const flow = await this.load(id);
+    if (flow.type === 'browser' && (!requester.csrfCookie || requester.csrfCookie !== flow.csrfToken)) {
+      throw csrfViolation('The anti-CSRF cookie is missing or does not match the flow; initialize the flow again in this browser.');
+    }
+    if (isExpired(flow, this.deps.clock)) {
+      const base = this.deps.config.serve.public.base_url;
+      throw new OryError(410)
+        .withId('self_service_flow_expired')
+        .withReason('The registration flow has expired. Redirect the user to the registration flow init endpoint to initialize a new registration flow.')
+        .withDetails(flow.type === 'browser' ? { redirect_to: `${base}self-service/registration/browser`, ...(flow.returnTo ? { return_to: flow.returnTo } : {}) } : { api: `${base}self-service/registration/api` });
+    }
+    return withFreshCsrf(flow);
+  }
+
+  /** @throws OryError 400 missing flow, 404, 403 CSRF, 400 `session_already_available` (API flows) */
+  async submit(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<RegistrationSubmitResult> {
+    if (!id) throw badRequest('The flow query parameter is missing or malformed.');
+    const flow = await this.load(id);
+    const now = this.deps.clock.now();
+    if (isExpired(flow, this.deps.clock)) {
+      const replacement = await this.init(flow.type, { ...requester, url: flow.requestUrl, query: Object.fromEntries(new URL(flow.requestUrl).searchParams), sessionToken: undefined });
+      const minutes = (now.getTime() - flow.expiresAt.getTime()) / 60000;
+      const withMessage: RegistrationFlow = { ...replacement, ui: { ...replacement.ui, messages: [messages.registrationExpired(minutes, flow.expiresAt)] } };
+      await this.deps.flowStore.update(withMessage);
+      return { kind: 'expired', flow: withMessage, error: flowExpiredError('registration', flow.expiresAt, now, replacement.id) };
+    }
+    if (await this.deps.sessionManager.resolve(requester.sessionToken)) {
+      throw alreadyRegistered(flow.returnTo ?? this.deps.config.selfservice.default_browser_return_url);
+    }
+    const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
+    assertCsrf(flow, requester, body.csrf_token);
+    try {
+      assertApiRequest(flow, requester);
+      return await this.runStrategies(flow, body, requester);
+    } catch (error) {
+      const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
+      await this.deps.flowStore.update(updated);
+      return { kind: 'invalid', flow: updated };
+    }
+  }
+
+  private async runStrategies(flow: RegistrationFlow, body: Record<string, unknown>, requester: FlowRequester): Promise<RegistrationSubmitResult> {
+    for (const strategy of this.deps.registrationStrategies) {
+      const outcome = await strategy.register(flow, body, { requester });
+      if (outcome.kind === 'not_responsible') continue;
+      if (outcome.kind === 'flow_updated') {
+        await this.deps.flowStore.update(outcome.flow);
+        return { kind: 'invalid', flow: outcome.flow };
+      }
+      const done: RegistrationFlow = { ...flow, active: strategy.id, updatedAt: this.deps.clock.now() };
+      try {
+        const hooked = await this.deps.transactions.withTransaction(async (tx) => {
+          await this.deps.privilegedIdentityPool.create(outcome.identity, tx);
+          let result: { session?: Session; token?: string } = {};
+          for (const hook of this.deps.registrationPostHooks(strategy.id)) {
+            const r = await hook.execute({ flow: done, identity: outcome.identity, method: outcome.method, aal: outcome.aal, device: requester.device, tx });
+            result = { ...result, ...r };
+          }
+          await this.deps.flowStore.update(done, tx);
+          return result;
+        });
+        return { kind: 'completed', flow: done, identity: outcome.identity, ...hooked, returnTo: flow.returnTo };
+      } catch (error) {
+        if (error instanceof DuplicateIdentifierError) throw new FlowValidationError([messages.duplicateCredentials()]);
+        throw error;
+      }
+    }
+    throw new FlowValidationError([messages.noRegistrationStrategy()]);
+  }
+
+  private async load(id: string): Promise<RegistrationFlow> {
+    const flow = isUuid(id) ? await this.deps.flowStore.get('registration', id) : undefined;
+    if (!flow) throw notFound('Unable to locate the resource');
+    return flow;
+  }
+}

@@ -1,0 +1,25 @@
+import type { CredentialsType, Identity } from '../../../identity';
+import type { Aal, AuthenticationMethodName } from '../../../session';
+import type { FlowRequester, RegistrationFlow, UiNode } from '../../flow';
+
+export interface RegistrationContext {
+  readonly requester: FlowRequester;
+}
+
+/** The result of one strategy on a registration submission. */
+export type RegistrationOutcome =
+  | { readonly kind: 'not_responsible' }
+  /** A new, validated identity, not yet stored; the service stores it and runs the hooks. */
+  | { readonly kind: 'registered'; readonly identity: Identity; readonly method: AuthenticationMethodName; readonly aal: Aal }
+  | { readonly kind: 'flow_updated'; readonly flow: RegistrationFlow };
+
+/** A registration method (architecture B5). */
+export interface RegistrationStrategy {
+  readonly id: CredentialsType;
+  populateRegistration(flow: RegistrationFlow, ctx: RegistrationContext): Promise<UiNode[]>;
+  register(flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, ctx: RegistrationContext): Promise<RegistrationOutcome>;
+}
+
+export interface RegistrationStrategiesProvider {
+  readonly registrationStrategies: readonly RegistrationStrategy[];
+}

@@ -1,0 +1,2 @@
+export * from './session-issuer';
+export * from './revoke-active-sessions';

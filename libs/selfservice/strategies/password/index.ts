@@ -1,0 +1,2 @@
+export * from './password-strategy';
+export * from './password-policy';

@@ -1,0 +1,160 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { ConfigProvider } from '../../../config';
+import {
+  type IdentitySchemasProvider,
+  type PasswordHasherProvider,
+  type PrivilegedIdentityPoolProvider,
+  TraitsValidationError,
+  newIdentity,
+} from '../../../identity';
+import type { Logger, ClockProvider, LoggerProvider } from '../../../x';
+import {
+  FlowValidationError,
+  type LoginFlow,
+  type RegistrationFlow,
+  type UiNode,
+  type UiText,
+  inputNode,
+  messages,
+  traitNodes,
+} from '../../flow';
+import type { LoginContext, LoginOutcome, LoginStrategy } from '../../flows/login/login-strategy';
+import type { RegistrationContext, RegistrationOutcome, RegistrationStrategy } from '../../flows/registration/registration-strategy';
+import loginSchema from './schemas/login.schema.json';
+import registrationSchema from './schemas/registration.schema.json';
+import { passwordPolicyViolation } from './password-policy';
+
+export type PasswordStrategyDeps = ConfigProvider &
+  ClockProvider &
+  LoggerProvider &
+  IdentitySchemasProvider &
+  PrivilegedIdentityPoolProvider &
+  PasswordHasherProvider;
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+
+/**
+ * The password method for login and registration (architecture B5 rule 2: one class, several flow
+ * interfaces). Unknown identifiers and wrong passwords give the same message (4000006) after the same
+ * work: a dummy hash is verified when no identity matches.
+ */
+export class PasswordStrategy implements LoginStrategy, RegistrationStrategy {
+  readonly id = 'password' as const;
+  private readonly validateLogin: ValidateFunction = ajv.compile(loginSchema);
+  private readonly validateRegistration: ValidateFunction = ajv.compile(registrationSchema);
+  private dummyHash?: Promise<string>;
+
+  constructor(private readonly deps: PasswordStrategyDeps) {}
+
+  private get logger(): Logger {
+    return this.deps.logger;
+  }
+
+  async populateLogin(flow: LoginFlow, ctx: LoginContext): Promise<UiNode[]> {
+    if (flow.requestedAal === 'aal2' && !flow.refresh) return [];
+    if (flow.refresh && ctx.session) {
+      const password = ctx.session.identity.credentials.password;
+      if (!password) return [];
+      return [inputNode('default', 'identifier', 'hidden', { value: password.identifiers[0] ?? '', required: true }), ...this.passwordNodes(messages.loginButton(), 'current-password')];
+    }
+    return [
+      inputNode('default', 'identifier', 'text', { value: '', required: true, label: messages.labelId() }),
+      ...this.passwordNodes(messages.loginButton(), 'current-password'),
+    ];
+  }
+
+  async login(flow: LoginFlow, body: Readonly<Record<string, unknown>>, ctx: LoginContext): Promise<LoginOutcome> {
+    if (body.method !== this.id) return { kind: 'not_responsible' };
+    if (!this.validateLogin(body)) throw new FlowValidationError([messages.validationGeneric(describeAjvError(this.validateLogin))]);
+    const identifier = String(body.identifier || body.password_identifier || '').trim();
+    const password = String(body.password ?? '');
+    if (!identifier) throw new FlowValidationError([], { identifier: [messages.validationRequired('identifier')] });
+    if (!password) throw new FlowValidationError([], { password: [messages.validationRequired('password')] });
+
+    const identity = await this.deps.privilegedIdentityPool.findByCredentialsIdentifier('password', identifier);
+    const hash = identity?.credentials.password?.config.hashed_password;
+    if (!identity || typeof hash !== 'string') {
+      // Same work as a real check, so response time does not reveal whether the account exists.
+      await this.deps.passwordHasher.verify(password, await this.dummy());
+      throw new FlowValidationError([messages.invalidCredentials()]);
+    }
+    if (!(await this.deps.passwordHasher.verify(password, hash))) throw new FlowValidationError([messages.invalidCredentials()]);
+    if (flow.refresh && ctx.session && ctx.session.identity.id !== identity.id) throw new FlowValidationError([messages.invalidCredentials()]);
+    await this.upgradeHash(identity, password, hash);
+    return { kind: 'authenticated', identity, method: 'password', aal: 'aal1' };
+  }
+
+  async populateRegistration(): Promise<UiNode[]> {
+    const schema = this.deps.identitySchemas.find(this.deps.config.identity.default_schema_id);
+    const traits = traitNodes(schema?.schema ?? {}, 'password');
+    const password = this.passwordNodes(messages.registrationButton(), 'new-password');
+    // Kratos inserts the password input after the first trait and keeps the submit button last.
+    return [...traits.slice(0, 1), password[0], ...traits.slice(1), password[1]];
+  }
+
+  async register(flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, _ctx: RegistrationContext): Promise<RegistrationOutcome> {
+    if (body.method !== this.id) return { kind: 'not_responsible' };
+    if (!this.validateRegistration(body)) throw new FlowValidationError([messages.validationGeneric(describeAjvError(this.validateRegistration))]);
+    const schemaId = this.deps.config.identity.default_schema_id;
+    const traits = (body.traits ?? {}) as Record<string, unknown>;
+    const password = typeof body.password === 'string' ? body.password : '';
+    const byNode: Record<string, UiText[]> = {};
+    let ext;
+    try {
+      ext = this.deps.identitySchemas.validateTraits(schemaId, traits);
+    } catch (e) {
+      if (!(e instanceof TraitsValidationError)) throw e;
+      for (const v of e.violations) {
+        const missing = /missing properties: "([^"]+)"/.exec(v.message);
+        const path = missing ? `${v.instancePath}/${missing[1]}` : v.instancePath;
+        const name = path.replace(/^\//, '').split('/').join('.') || 'traits';
+        const text = missing ? messages.validationRequired(missing[1]) : messages.validationGeneric(v.message.replace(/^S\[[^\]]*\] /, ''));
+        (byNode[name] ??= []).push(text);
+      }
+    }
+    if (!password) (byNode.password ??= []).push(messages.validationRequired('password'));
+    if (!ext || Object.keys(byNode).length > 0) throw new FlowValidationError([], byNode);
+    const identifiers = ext.identifiers.get('password') ?? [];
+    if (identifiers.length === 0) throw new FlowValidationError([messages.identifierMissing()]);
+    const violation = await passwordPolicyViolation(password, identifiers[0], this.deps.config.selfservice.methods.password.config);
+    if (violation) throw new FlowValidationError([], { password: [messages.passwordPolicy(violation)] });
+    const hashed = await this.deps.passwordHasher.hash(password);
+    const identity = newIdentity({ schemaId, traits, ext, credentials: [{ type: 'password', config: { hashed_password: hashed } }], now: this.deps.clock.now() });
+    return { kind: 'registered', identity, method: 'password', aal: 'aal1' };
+  }
+
+  private passwordNodes(button: UiText, autocomplete: 'current-password' | 'new-password'): UiNode[] {
+    return [
+      inputNode('password', 'password', 'password', { required: true, autocomplete, label: messages.labelPassword() }),
+      inputNode('password', 'method', 'submit', { value: 'password', label: button }),
+    ];
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= this.deps.passwordHasher.hash('tessera-dummy-password-for-timing');
+    return this.dummyHash;
+  }
+
+  /** Re-hashes an imported or outdated hash with the configured algorithm after a successful login. */
+  private async upgradeHash(identity: import('../../../identity').Identity, password: string, hash: string): Promise<void> {
+    try {
+      if (!this.deps.passwordHasher.needsRehash(hash)) return;
+      const rehashed = await this.deps.passwordHasher.hash(password);
+      const credential = identity.credentials.password;
+      if (!credential) return;
+      await this.deps.privilegedIdentityPool.update({
+        ...identity,
+        credentials: { ...identity.credentials, password: { ...credential, config: { ...credential.config, hashed_password: rehashed }, updatedAt: this.deps.clock.now() } },
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, identity_id: identity.id }, 'could not upgrade the password hash');
+    }
+  }
+}
+
+function describeAjvError(validate: ValidateFunction): string {
+  const e = validate.errors?.[0];
+  if (!e) return 'The request body is invalid.';
+  const path = e.instancePath.replace(/^\//, '').split('/').join('.');
+  return `${path ? `${path}: ` : ''}${e.message ?? 'is invalid'}`;
+}
