@@ -5,12 +5,14 @@ import type { Identity } from '../../../libs/identity';
 import { type AnyFlow, type ErrorStore, toWire as flowToWire } from '../../../libs/selfservice/flow';
 import { type Session, toWire as sessionToWire } from '../../../libs/session';
 import { toWire as identityToWire } from '../../../libs/identity';
+import type { Clock } from '../../../libs/x';
 import { isJsonRequest, prefersJson, setCsrfCookie, setSessionCookie } from './request-context';
 
 /** What the responders need. */
 export interface FlowResponderDeps {
   readonly config: Config;
   readonly secrets: Secrets;
+  readonly clock: Clock;
 }
 
 /** The configured UI URL of a flow with `?flow=<id>`. */
@@ -79,7 +81,7 @@ export function respondCompleted(
     );
     return;
   }
-  if (result.session && result.token) setSessionCookie(res, result.token, result.session.expiresAt, config, deps.secrets);
+  if (result.session && result.token) setSessionCookie(res, result.token, result.session.expiresAt, config, deps.secrets, deps.clock.now());
   if (isJsonRequest(req)) {
     res.json(isLogin ? { session: sessionJson } : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson } : {}) });
     return;

@@ -98,7 +98,7 @@ export function secureCookies(config: Config): boolean {
 }
 
 /** Sets the session cookie (HttpOnly, SameSite, Secure per `secureCookies`, Max-Age when persistent). */
-export function setSessionCookie(res: Response, token: string, expiresAt: Date, config: Config, secrets: Secrets): void {
+export function setSessionCookie(res: Response, token: string, expiresAt: Date, config: Config, secrets: Secrets, now: Date = new Date()): void {
   const c = config.session.cookie;
   res.cookie(c.name, encodeSessionCookie(token, expiresAt, secrets.cookie), {
     httpOnly: true,
@@ -106,7 +106,7 @@ export function setSessionCookie(res: Response, token: string, expiresAt: Date, 
     sameSite: c.same_site.toLowerCase() as 'lax' | 'strict' | 'none',
     path: c.path,
     ...(c.domain ?? config.cookies.domain ? { domain: c.domain ?? config.cookies.domain } : {}),
-    ...(c.persistent ? { maxAge: Math.max(0, expiresAt.getTime() - Date.now()) } : {}),
+    ...(c.persistent ? { maxAge: Math.max(0, expiresAt.getTime() - now.getTime()) } : {}),
     encode: (v: string) => v,
   });
 }

@@ -67,7 +67,7 @@ describe('API-mode login and registration through @ory/client', () => {
     expect(res.data.session.identity.traits).toEqual({ email });
     expect(res.data.session.authenticator_assurance_level).toBe('aal1');
     expect(res.data.session.active).toBe(true);
-    expect(new Date(res.data.session.expires_at).getTime() - new Date(res.data.session.authenticated_at).getTime()).toBe(24 * 3600 * 1000);
+    expect(new Date(res.data.session.expires_at as string).getTime() - new Date(res.data.session.authenticated_at as string).getTime()).toBe(24 * 3600 * 1000);
   });
 
   it('gives the same 4000006 for a wrong password and an unknown identifier', async () => {

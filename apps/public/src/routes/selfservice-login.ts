@@ -1,5 +1,6 @@
 import express, { type Request, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
+import type { ClockProvider } from '../../../../libs/x';
 import { jsonOrFormBody } from '../../../../libs/http';
 import { type ErrorStoreProvider, toWire } from '../../../../libs/selfservice/flow';
 import {
@@ -12,7 +13,7 @@ import {
 import { respondCompleted, respondExpired, respondInit, respondInvalid, selfServiceBrowserErrors } from '../flow-responder';
 import { toRequester } from '../request-context';
 
-export type LoginRouterDeps = ConfigProvider & SecretsProvider & ErrorStoreProvider & { readonly loginService: LoginService };
+export type LoginRouterDeps = ConfigProvider & SecretsProvider & ClockProvider & ErrorStoreProvider & { readonly loginService: LoginService };
 
 /** The submitted body: the parsed JSON/form body for POST, the query (minus `flow`) for GET. */
 export function submittedBody(req: Request): unknown {

@@ -1,5 +1,6 @@
 import express, { type Request, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
+import type { ClockProvider } from '../../../../libs/x';
 import { jsonOrFormBody } from '../../../../libs/http';
 import { type ErrorStoreProvider, toWire } from '../../../../libs/selfservice/flow';
 import {
@@ -13,7 +14,7 @@ import { respondCompleted, respondExpired, respondInit, respondInvalid, selfServ
 import { toRequester } from '../request-context';
 import { submittedBody } from './selfservice-login';
 
-export type RegistrationRouterDeps = ConfigProvider & SecretsProvider & ErrorStoreProvider & { readonly registrationService: RegistrationService };
+export type RegistrationRouterDeps = ConfigProvider & SecretsProvider & ClockProvider & ErrorStoreProvider & { readonly registrationService: RegistrationService };
 
 /** Kratos registration routes (§1a, §6): init browser/API, get flow, submit. */
 export function createRegistrationRouter(deps: RegistrationRouterDeps): Router {
