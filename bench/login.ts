@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import autocannon from 'autocannon';
-import { startServer } from '../apps/cli/src/server';
-import { loadConfig } from '../libs/config';
 
 const LOGIN_SECONDS = Number(process.env.LOGIN_SECONDS ?? 10);
 const WHOAMI_SECONDS = Number(process.env.WHOAMI_SECONDS ?? 10);
@@ -19,28 +19,56 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const config = loadConfig({
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `tessera serve` in its own process, so the load generator does not share its event loop. */
+async function startTessera(dir: string): Promise<{ child: ChildProcess; publicUrl: string; adminUrl: string }> {
+  const [pub, adm] = [await freePort(), await freePort()];
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../apps/cli/src/main.js'), 'serve'], {
     env: {
       ...process.env,
       DSN: `sqlite://${join(dir, 'bench.db')}`,
       LOG_LEVEL: 'silent',
-      SERVE_PUBLIC_PORT: '0',
-      SERVE_ADMIN_PORT: '0',
+      SERVE_PUBLIC_PORT: String(pub),
+      SERVE_ADMIN_PORT: String(adm),
       SERVE_PUBLIC_HOST: '127.0.0.1',
       SERVE_ADMIN_HOST: '127.0.0.1',
     },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const server = await startServer(config);
+  const publicUrl = `http://127.0.0.1:${pub}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${publicUrl}/health/ready`)).ok) return { child, publicUrl, adminUrl: `http://127.0.0.1:${adm}` };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('tessera did not start');
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
+  const server = await startTessera(dir);
+  const cost = process.env.HASHERS_BCRYPT_COST ?? '12';
   const users = 200;
   const password = 'correct horse battery staple';
-  const hash = await server.registry.passwordHasher.hash(password);
-  await fetch(`${server.adminUrl}/admin/identities`, {
+  const imported = await fetch(`${server.adminUrl}/admin/identities`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ identities: Array.from({ length: users }, (_, i) => ({ traits: { email: `bench${i}@example.com` }, credentials: { password: { config: { hashed_password: hash } } } })) }),
+    body: JSON.stringify({ identities: Array.from({ length: users }, (_, i) => ({ traits: { email: `bench${i}@example.com` }, credentials: { password: { config: { password } } } })) }),
   });
+  if (!imported.ok) throw new Error(`import failed with ${imported.status}`);
 
   // Password logins: init an API flow and submit it, CONCURRENCY at a time, for LOGIN_SECONDS.
   const latencies: number[] = [];
@@ -66,7 +94,7 @@ async function main(): Promise<void> {
   );
   latencies.sort((a, b) => a - b);
   process.stdout.write(
-    `login (bcrypt cost ${config.hashers.bcrypt.cost}, concurrency ${CONCURRENCY}): ${(latencies.length / LOGIN_SECONDS).toFixed(1)} logins/s, ` +
+    `login (bcrypt cost ${cost}, concurrency ${CONCURRENCY}): ${(latencies.length / LOGIN_SECONDS).toFixed(1)} logins/s, ` +
       `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms\n`,
   );
 
@@ -79,7 +107,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `whoami (32 connections): ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}\n`,
   );
-  await server.close();
+  server.child.kill('SIGTERM');
+  await new Promise((resolve) => server.child.once('exit', resolve));
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -15,6 +15,7 @@ export interface MigrationStatus {
 export class Persistence implements TransactionRunner {
   readonly dataSource: DataSource;
   private sqliteQueue: Promise<unknown> = Promise.resolve();
+  private readonly statements = new Map<string, { all(...p: unknown[]): unknown[] }>();
 
   constructor(options: DataSourceOptions) {
     this.dataSource = createDataSource(options);
@@ -29,6 +30,7 @@ export class Persistence implements TransactionRunner {
   }
 
   async close(): Promise<void> {
+    this.statements.clear();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
@@ -73,6 +75,21 @@ export class Persistence implements TransactionRunner {
     const next = this.sqliteQueue.then(run, run);
     this.sqliteQueue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * A read-only raw query for hot paths. Outside a transaction on SQLite it runs a cached prepared
+   * statement on better-sqlite3 directly (no query runner, no events); otherwise it goes through TypeORM.
+   */
+  async read(sql: string, params: readonly unknown[], tx?: Transaction): Promise<Record<string, unknown>[]> {
+    if (tx || this.dialect === 'mysql') return this.manager(tx).query(sql, [...params]);
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      const db = (this.dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): { all(...p: unknown[]): unknown[] } } }).databaseConnection;
+      stmt = db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt.all(...params.map((p) => (typeof p === 'boolean' ? Number(p) : p))) as Record<string, unknown>[];
   }
 
   /** The entity manager for `tx`, or the default one outside a transaction. */

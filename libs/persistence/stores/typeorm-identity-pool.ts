@@ -13,6 +13,7 @@ import type {
 import { DuplicateIdentifierError, normalizeIdentifier } from '../../identity';
 import { type Transaction, newId } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
+import { rawBool, rawDate, rawJson, rawOptionalDate } from '../raw-values';
 import {
   type CredentialRow,
   CredentialSchema,
@@ -42,10 +43,28 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     return this.persistence.manager(tx);
   }
 
+  /** Read on every authenticated request: five raw, indexed queries (no query builder). */
   async get(id: string, tx?: Transaction): Promise<Identity | undefined> {
-    const row = await this.m(tx).getRepository(IdentitySchema).findOneBy({ id });
+    const read = (sql: string): Promise<Record<string, unknown>[]> => this.persistence.read(sql, [id], tx);
+    const [row] = (await read(
+      'SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, created_at, updated_at FROM identities WHERE id = ?',
+    )) as Record<string, unknown>[];
     if (!row) return undefined;
-    return (await this.hydrate([row], tx))[0];
+    const [creds, idents, verifiable, recovery] = (await Promise.all([
+      read('SELECT id, identity_id, type, config, version, created_at, updated_at FROM identity_credentials WHERE identity_id = ?'),
+      read('SELECT id, identity_id, credential_id, type, identifier, created_at FROM identity_credential_identifiers WHERE identity_id = ? ORDER BY created_at, identifier'),
+      read('SELECT id, identity_id, via, value, verified, status, verified_at, created_at, updated_at FROM identity_verifiable_addresses WHERE identity_id = ? ORDER BY created_at, value'),
+      read('SELECT id, identity_id, via, value, created_at, updated_at FROM identity_recovery_addresses WHERE identity_id = ? ORDER BY created_at, value'),
+    ])) as Record<string, unknown>[][];
+    const ts = <T extends object>(r: Record<string, unknown>, extra: Partial<T> = {}): T =>
+      ({ ...r, created_at: rawDate(r.created_at), ...('updated_at' in r ? { updated_at: rawDate(r.updated_at) } : {}), ...extra }) as unknown as T;
+    return fromRows(
+      ts<IdentityRow>(row, { state_changed_at: rawOptionalDate(row.state_changed_at) ?? null, traits: rawJson(row.traits), metadata_public: rawJson(row.metadata_public), metadata_admin: rawJson(row.metadata_admin) }),
+      creds.map((r) => ts<CredentialRow>(r, { config: rawJson(r.config), version: Number(r.version) })),
+      idents.map((r) => ts<IdentifierRow>(r)),
+      verifiable.map((r) => ts<VerifiableAddressRow>(r, { verified: rawBool(r.verified), verified_at: rawOptionalDate(r.verified_at) ?? null })),
+      recovery.map((r) => ts<RecoveryAddressRow>(r)),
+    );
   }
 
   async list(query: ListIdentitiesQuery, tx?: Transaction): Promise<IdentityPage> {
