@@ -72,10 +72,11 @@ function allowed(from: string, to: string, isTestFile: boolean): boolean {
   if (from === 'libs/config' || from === 'libs/http') return to === 'libs/x';
   if (from === 'libs/registry') return to.startsWith('libs/');
   if (from === 'libs/persistence') return to.startsWith('libs/') && to !== 'libs/registry' && to !== 'libs/http';
-  const fromRank = ORDER.findIndex((d) => lib(from).startsWith(d));
+  const rankOf = (m: string): number => ORDER.findIndex((d) => m === d || m.startsWith(`${d}/`));
+  const fromRank = rankOf(lib(from));
   if (fromRank < 0) return false;
   if (PLATFORM.includes(lib(to))) return true;
-  const toRank = ORDER.findIndex((d) => lib(to).startsWith(d));
+  const toRank = rankOf(lib(to));
   if (toRank < 0) return false;
   // oauth2/provider may read identity and session (findAccount and the interaction bridge).
   const sameFamily = lib(from).split('/')[0] === lib(to).split('/')[0] || lib(from) === 'oauth2/provider';

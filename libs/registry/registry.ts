@@ -3,7 +3,7 @@ import { resolveSecrets } from '../config';
 import type { ReadinessCheck } from '../http';
 import { IdentityManager, IdentitySchemas, PasswordHasher } from '../identity';
 import { Persistence, TypeormErrorStore, TypeormFlowStore, TypeormIdentityPool, TypeormSecretStore, TypeormSessionStore } from '../persistence';
-import { SessionManager } from '../session';
+import { AdminSessionManager, LogoutManager, MySessionsManager, SessionManager } from '../session';
 import { LoginService, type LoginPostHook, RegistrationService, type RegistrationPostHook } from '../selfservice/flows';
 import { RevokeActiveSessionsHook, SessionIssuerHook } from '../selfservice/hooks';
 import { PasswordStrategy } from '../selfservice/strategies/password';
@@ -94,6 +94,18 @@ export class Registry {
 
   get sessionManager(): SessionManager {
     return this.once('sessionManager', () => new SessionManager(this));
+  }
+
+  get mySessionsManager(): MySessionsManager {
+    return this.once('mySessionsManager', () => new MySessionsManager(this));
+  }
+
+  get adminSessionManager(): AdminSessionManager {
+    return this.once('adminSessionManager', () => new AdminSessionManager(this));
+  }
+
+  get logoutManager(): LogoutManager {
+    return this.once('logoutManager', () => new LogoutManager(this));
   }
 
   get flowStore(): TypeormFlowStore {

@@ -2,7 +2,10 @@ import type { ConfigProvider, SecretsProvider } from '../config';
 import { notFound } from '../http/errors';
 import type { Identity, IdentityPoolProvider } from '../identity';
 import { type ClockProvider, type Transaction, newId } from '../x';
+import { aalSatisfies, highestAvailableAal } from './available-aal';
+import { ROUTE_LOGIN_AAL2 } from './routes';
 import { type Aal, type AuthenticationMethodName, type Session, computeAal } from './session';
+import { sessionAal2Required, sessionInactive } from './session-errors';
 import type { SessionStoreProvider } from './session-store';
 import { hashToken, logoutTokenFor, randomAlphanumeric, verifyLogoutToken } from './session-tokens';
 
@@ -17,6 +20,12 @@ export interface DeviceInfo {
 export interface ActiveSession {
   readonly session: Session;
   readonly identity: Identity;
+}
+
+/** What `GET /sessions/whoami` answers with. */
+export interface WhoamiResult extends ActiveSession {
+  /** Whole seconds until the session expires (the `Ory-Session-Cache-For` header). */
+  readonly cacheForSeconds: number;
 }
 
 export type SessionManagerDeps = ConfigProvider & ClockProvider & SessionStoreProvider & IdentityPoolProvider & SecretsProvider;
@@ -76,6 +85,32 @@ export class SessionManager {
     const identity = await this.deps.identityPool.get(session.identityId);
     if (!identity || identity.state !== 'active') return undefined;
     return { session, identity };
+  }
+
+  /**
+   * The valid session for a token, as `resolve`, for endpoints that require one.
+   * @throws OryError 401 `session_inactive` when the token is missing or its session is not valid
+   */
+  async authenticate(token: string | undefined): Promise<ActiveSession> {
+    const active = await this.resolve(token);
+    if (!active) throw sessionInactive();
+    return active;
+  }
+
+  /**
+   * `GET /sessions/whoami`: the valid session, which must also meet `session.whoami.required_aal`. With
+   * `highest_available` (the default) an aal1 session of an identity that has a second factor is refused,
+   * so a half-finished 2FA login is not treated as signed in.
+   * @throws OryError 401 `session_inactive`; 403 `session_aal2_required` with `redirect_browser_to`
+   */
+  async whoami(token: string | undefined): Promise<WhoamiResult> {
+    const active = await this.authenticate(token);
+    const required: Aal = this.deps.config.session.whoami.required_aal === 'aal1' ? 'aal1' : highestAvailableAal(active.identity);
+    if (!aalSatisfies(active.session.aal, required)) {
+      throw sessionAal2Required(`${this.deps.config.serve.public.base_url}${ROUTE_LOGIN_AAL2.slice(1)}`);
+    }
+    const cacheForSeconds = Math.max(0, Math.floor((active.session.expiresAt.getTime() - this.deps.clock.now().getTime()) / 1000));
+    return { ...active, cacheForSeconds };
   }
 
   /** True while the session is active and unexpired (identity state is checked by `resolve`). */

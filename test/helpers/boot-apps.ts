@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { type RunningServer, startServer } from '../../apps/cli/src/server';
 import { loadConfig } from '../../libs/config';
+import type { RegistryOptions } from '../../libs/registry';
 
 /** Finds a free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -17,9 +18,9 @@ export async function freePort(): Promise<number> {
 
 /**
  * Boots both apps in this process on free loopback ports with `config/test.yaml` (in-memory SQLite,
- * silent logs, cheap hashes) plus `env`-style overrides.
+ * silent logs, cheap hashes) plus `env`-style overrides; `options` reach the registry (e.g. a `FixedClock`).
  */
-export async function bootApps(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function bootApps(env: Record<string, string> = {}, options: RegistryOptions = {}): Promise<RunningServer> {
   const [pub, adm] = [await freePort(), await freePort()];
   const config = loadConfig({
     files: [resolve(__dirname, '../../config/test.yaml')],
@@ -33,5 +34,5 @@ export async function bootApps(env: Record<string, string> = {}): Promise<Runnin
       ...env,
     },
   });
-  return startServer(config);
+  return startServer(config, options);
 }

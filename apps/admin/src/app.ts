@@ -13,8 +13,9 @@ import {
   writeError,
 } from '../../../libs/http';
 import { type IdentitiesRouterDeps, createIdentitiesRouter } from './routes/identities';
+import { type AdminSessionsRouterDeps, createAdminSessionsRouter } from './routes/sessions';
 
-export type AdminAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps;
+export type AdminAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
@@ -34,6 +35,7 @@ export function createAdminApp(deps: AdminAppDeps): Application {
   app.use(requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.admin.cors));
   app.use(createHealthRouter(deps));
   app.use(createIdentitiesRouter(deps));
+  app.use(createAdminSessionsRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
   return app;

@@ -12,10 +12,13 @@ import {
   writeError,
 } from '../../../libs/http';
 import { type SchemasRouterDeps, createSchemasRouter } from './routes/schemas';
+import { type SessionsRouterDeps, createSessionsRouter } from './routes/sessions';
+import { type LogoutRouterDeps, createLogoutRouter } from './routes/selfservice-logout';
+import { type ErrorsRouterDeps, createErrorsRouter } from './routes/selfservice-errors';
 import { type LoginRouterDeps, createLoginRouter } from './routes/selfservice-login';
 import { type RegistrationRouterDeps, createRegistrationRouter } from './routes/selfservice-registration';
 
-export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & SchemasRouterDeps & LoginRouterDeps & RegistrationRouterDeps;
+export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & SchemasRouterDeps & LoginRouterDeps & RegistrationRouterDeps & SessionsRouterDeps & LogoutRouterDeps & ErrorsRouterDeps;
 
 /**
  * The public app (port 4433): health, self-service, sessions and the OAuth2/OIDC endpoints.
@@ -30,6 +33,9 @@ export function createPublicApp(deps: PublicAppDeps): Application {
   app.use(createSchemasRouter(deps));
   app.use(createLoginRouter(deps));
   app.use(createRegistrationRouter(deps));
+  app.use(createSessionsRouter(deps));
+  app.use(createLogoutRouter(deps));
+  app.use(createErrorsRouter(deps));
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
   return app;

@@ -1,7 +1,8 @@
-import { Not, type Repository } from 'typeorm';
-import type { Aal, AuthenticationMethodName, ListSessionsQuery, Session, SessionStore } from '../../session';
+import { type FindOptionsWhere, LessThanOrEqual, MoreThan, Not, type Repository } from 'typeorm';
+import type { Aal, AuthenticationMethodName, ListAllSessionsQuery, ListSessionsQuery, Session, SessionStore } from '../../session';
 import type { Transaction } from '../../x';
 import type { Persistence } from '../persistence';
+import { rawBool, rawDate, rawJson } from '../raw-values';
 import { type SessionRow, SessionSchema } from '../schemas/session.schema';
 
 /** `SessionStore` on the `sessions` table; lookups by token go through the unique `token_hash` index. */
@@ -27,30 +28,45 @@ export class TypeormSessionStore implements SessionStore {
     return row ? fromRow(row) : undefined;
   }
 
+  /** The hot path of every authenticated request: one raw, indexed query (no query builder). */
   async getByTokenHash(tokenHash: string, tx?: Transaction): Promise<Session | undefined> {
-    const row = await this.repo(tx).findOneBy({ token_hash: tokenHash });
-    return row ? fromRow(row) : undefined;
+    const rows = await this.persistence.read(
+      'SELECT id, identity_id, token_hash, active, aal, authenticated_at, issued_at, expires_at, authentication_methods, devices, created_at, updated_at FROM sessions WHERE token_hash = ?',
+      [tokenHash],
+      tx,
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    return fromRow({
+      ...(r as unknown as SessionRow),
+      active: rawBool(r.active),
+      authenticated_at: rawDate(r.authenticated_at),
+      issued_at: rawDate(r.issued_at),
+      expires_at: rawDate(r.expires_at),
+      authentication_methods: rawJson(r.authentication_methods),
+      devices: rawJson(r.devices),
+    });
   }
 
   async list(query: ListSessionsQuery, tx?: Transaction): Promise<{ sessions: Session[]; total: number }> {
-    const where: Record<string, unknown> = { identity_id: query.identityId };
-    if (query.active !== undefined) where.active = query.active;
-    if (query.exceptId) where.id = Not(query.exceptId);
+    const base: FindOptionsWhere<SessionRow> = { identity_id: query.identityId, ...(query.exceptId ? { id: Not(query.exceptId) } : {}) };
+    return this.page(whereActive(base, query), query, tx);
+  }
+
+  async listAll(query: ListAllSessionsQuery, tx?: Transaction): Promise<{ sessions: Session[]; total: number }> {
+    return this.page(whereActive({}, query), query, tx);
+  }
+
+  private async page(
+    where: FindOptionsWhere<SessionRow> | FindOptionsWhere<SessionRow>[],
+    query: ListAllSessionsQuery,
+    tx?: Transaction,
+  ): Promise<{ sessions: Session[]; total: number }> {
     const [rows, total] = await this.repo(tx).findAndCount({
       where,
       order: { created_at: 'DESC', id: 'ASC' },
       skip: query.page * query.perPage,
       take: query.perPage,
-    });
-    return { sessions: rows.map(fromRow), total };
-  }
-
-  async listAll(page: number, perPage: number, active?: boolean, tx?: Transaction): Promise<{ sessions: Session[]; total: number }> {
-    const [rows, total] = await this.repo(tx).findAndCount({
-      where: active === undefined ? {} : { active },
-      order: { created_at: 'DESC', id: 'ASC' },
-      skip: page * perPage,
-      take: perPage,
     });
     return { sessions: rows.map(fromRow), total };
   }
@@ -71,6 +87,18 @@ export class TypeormSessionStore implements SessionStore {
     const result = await this.repo(tx).delete({ id });
     return (result.affected ?? 0) > 0;
   }
+}
+
+/** Adds the `active` filter: with `validAt`, expired sessions count as inactive (an OR of two branches). */
+function whereActive(base: FindOptionsWhere<SessionRow>, query: ListAllSessionsQuery): FindOptionsWhere<SessionRow> | FindOptionsWhere<SessionRow>[] {
+  const { active, validAt } = query;
+  if (active === undefined) return base;
+  if (active) return { ...base, active: true, ...(validAt ? { expires_at: MoreThan(validAt) } : {}) };
+  if (!validAt) return { ...base, active: false };
+  return [
+    { ...base, active: false },
+    { ...base, expires_at: LessThanOrEqual(validAt) },
+  ];
 }
 
 function toRow(s: Session): Omit<SessionRow, 'created_at' | 'updated_at'> {

@@ -1,0 +1,55 @@
+import express, { type Request, type Router } from 'express';
+import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
+import { parsePageRequest, setPageHeaders } from '../../../../libs/http';
+import {
+  type MySessionsManagerProvider,
+  ROUTE_MY_SESSION,
+  ROUTE_MY_SESSIONS,
+  ROUTE_WHOAMI,
+  type SessionManagerProvider,
+  toWire,
+} from '../../../../libs/session';
+import type { ClockProvider } from '../../../../libs/x';
+import { refreshSessionCookie } from '../refresh-session-cookie';
+import { extractSessionToken } from '../request-context';
+
+export type SessionsRouterDeps = ConfigProvider & SecretsProvider & ClockProvider & SessionManagerProvider & MySessionsManagerProvider;
+
+/**
+ * Kratos session routes (§1b, §7): `/sessions/whoami` on every method, and the caller's other sessions
+ * at `GET/DELETE /sessions` and `DELETE /sessions/{id}`. All need a valid session (401 `session_inactive`).
+ */
+export function createSessionsRouter(deps: SessionsRouterDeps): Router {
+  const router = express.Router();
+  const token = (req: Request): string | undefined => extractSessionToken(req, deps.config, deps.secrets);
+
+  router.all(ROUTE_WHOAMI, async (req, res) => {
+    const sessionToken = token(req);
+    // Kratos lets proxies cache the "no credentials at all" answer for a minute.
+    if (sessionToken === undefined) res.setHeader('Ory-Session-Cache-For', '60');
+    const { session, identity, cacheForSeconds } = await deps.sessionManager.whoami(sessionToken);
+    refreshSessionCookie(req, res, session, deps);
+    res.setHeader('X-Kratos-Authenticated-Identity-Id', identity.id);
+    res.setHeader('Ory-Session-Cache-For', String(cacheForSeconds));
+    res.json(toWire(session, identity, deps.config));
+  });
+
+  router.get(ROUTE_MY_SESSIONS, async (req, res) => {
+    const page = parsePageRequest(req.query as Record<string, unknown>);
+    const result = await deps.mySessionsManager.list(token(req), page.page, page.perPage);
+    // Kratos quirk (§1e): the links point at the admin URL even on this public list.
+    setPageHeaders(res, `${deps.config.serve.admin.base_url}sessions`, result.total, page);
+    res.json(result.items.map((i) => toWire(i.session, i.identity, deps.config)));
+  });
+
+  router.delete(ROUTE_MY_SESSIONS, async (req, res) => {
+    res.json({ count: await deps.mySessionsManager.revokeOthers(token(req)) });
+  });
+
+  router.delete(ROUTE_MY_SESSION, async (req, res) => {
+    await deps.mySessionsManager.revoke(token(req), req.params.id as string);
+    res.status(204).end();
+  });
+
+  return router;
+}

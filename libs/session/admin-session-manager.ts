@@ -1,0 +1,102 @@
+import { type OryError, badRequest, notFound } from '../http/errors';
+import type { Identity, IdentityPoolProvider } from '../identity';
+import { type ClockProvider, isUuid } from '../x';
+import type { SessionManagerProvider } from './session-manager';
+import type { Session } from './session';
+import type { SessionPage, SessionWithIdentity } from './session-page';
+import type { SessionStoreProvider } from './session-store';
+
+/** Paging and the `active` filter of the admin session lists. */
+export interface AdminSessionsQuery {
+  readonly page: number;
+  readonly perPage: number;
+  /** `true`: active and unexpired only; `false`: revoked or expired only; `undefined`: all. */
+  readonly active?: boolean;
+}
+
+export type AdminSessionManagerDeps = ClockProvider & SessionStoreProvider & SessionManagerProvider & IdentityPoolProvider;
+
+/**
+ * The operator's view of sessions (Kratos admin API): list them per identity or overall, read, extend,
+ * revoke one, or delete all of an identity's. Ids are checked here, so every caller gets the same
+ * 400 for a malformed id and 404 for an unknown one.
+ */
+export class AdminSessionManager {
+  constructor(private readonly deps: AdminSessionManagerDeps) {}
+
+  /**
+   * The identity's sessions, newest first.
+   * @throws OryError 400 malformed id, 404 unknown identity
+   */
+  async listForIdentity(identityId: string, query: AdminSessionsQuery): Promise<SessionPage> {
+    const identity = await this.identity(identityId);
+    const result = await this.deps.sessionStore.list({ identityId: identity.id, ...query, validAt: this.deps.clock.now() });
+    return { items: result.sessions.map((session) => ({ session, identity })), total: result.total };
+  }
+
+  /**
+   * Deletes every session of the identity (rows removed, unlike revocation).
+   * @throws OryError 400 malformed id, 404 unknown identity
+   */
+  async deleteForIdentity(identityId: string): Promise<void> {
+    const identity = await this.identity(identityId);
+    await this.deps.sessionStore.deleteForIdentity(identity.id);
+  }
+
+  /** All sessions, newest first, each with its identity. */
+  async list(query: AdminSessionsQuery): Promise<SessionPage> {
+    const result = await this.deps.sessionStore.listAll({ ...query, validAt: this.deps.clock.now() });
+    const ids = [...new Set(result.sessions.map((s) => s.identityId))];
+    const identities = new Map<string, Identity | undefined>();
+    for (const id of ids) identities.set(id, await this.deps.identityPool.get(id));
+    return { items: result.sessions.map((session) => ({ session, identity: identities.get(session.identityId) })), total: result.total };
+  }
+
+  /** @throws OryError 400 malformed id, 404 unknown session */
+  async get(id: string): Promise<SessionWithIdentity> {
+    return this.withIdentity(await this.session(id));
+  }
+
+  /**
+   * Kratos `PATCH /admin/sessions/{id}/extend` (see `SessionManager.extend`), with the identity.
+   * @throws OryError 400 malformed id, 404 unknown session
+   */
+  async extend(id: string): Promise<SessionWithIdentity> {
+    if (!isUuid(id)) throw malformedId();
+    return this.withIdentity(await this.deps.sessionManager.extend(id.toLowerCase()));
+  }
+
+  /**
+   * Revokes one session (`active=false`, the row stays for the record).
+   * @throws OryError 400 malformed id, 404 unknown session
+   */
+  async revoke(id: string): Promise<void> {
+    await this.deps.sessionManager.revoke(await this.session(id));
+  }
+
+  private async session(id: string): Promise<Session> {
+    if (!isUuid(id)) throw malformedId();
+    const session = await this.deps.sessionStore.get(id.toLowerCase());
+    if (!session) throw notFound('Unable to locate the resource');
+    return session;
+  }
+
+  private async identity(id: string): Promise<Identity> {
+    if (!isUuid(id)) throw malformedId();
+    const identity = await this.deps.identityPool.get(id.toLowerCase());
+    if (!identity) throw notFound('Unable to locate the resource');
+    return identity;
+  }
+
+  private async withIdentity(session: Session): Promise<SessionWithIdentity> {
+    return { session, identity: await this.deps.identityPool.get(session.identityId) };
+  }
+}
+
+function malformedId(): OryError {
+  return badRequest('The id is not a valid UUID.').withDebug('could not parse UUID');
+}
+
+export interface AdminSessionManagerProvider {
+  readonly adminSessionManager: AdminSessionManager;
+}

@@ -1,0 +1,70 @@
+import type { Session } from './session';
+import type { ListAllSessionsQuery, ListSessionsQuery, SessionStore } from './session-store';
+
+/**
+ * An in-memory `SessionStore` for unit tests. It keeps the contract (unique token hash, newest first)
+ * but has no identities table: `deleteForIdentity` stands in for the cascade. Transactions are ignored.
+ */
+export class MemorySessionStore implements SessionStore {
+  private readonly rows = new Map<string, { session: Session; seq: number }>();
+  private seq = 0;
+
+  async create(session: Session): Promise<void> {
+    if (this.rows.has(session.id)) throw new Error(`duplicate session id ${session.id}`);
+    if ([...this.rows.values()].some((r) => r.session.tokenHash === session.tokenHash)) throw new Error('duplicate session token hash');
+    this.rows.set(session.id, { session: structuredClone(session), seq: ++this.seq });
+  }
+
+  async update(session: Session): Promise<void> {
+    const row = this.rows.get(session.id);
+    if (row) row.session = structuredClone(session);
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const row = this.rows.get(id);
+    return row ? structuredClone(row.session) : undefined;
+  }
+
+  async getByTokenHash(tokenHash: string): Promise<Session | undefined> {
+    const row = [...this.rows.values()].find((r) => r.session.tokenHash === tokenHash);
+    return row ? structuredClone(row.session) : undefined;
+  }
+
+  async list(query: ListSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
+    return this.page((s) => s.identityId === query.identityId && s.id !== query.exceptId, query);
+  }
+
+  async listAll(query: ListAllSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
+    return this.page(() => true, query);
+  }
+
+  async revokeAllExcept(identityId: string, exceptId: string | undefined): Promise<number> {
+    let count = 0;
+    for (const row of this.rows.values()) {
+      if (row.session.identityId === identityId && row.session.id !== exceptId && row.session.active) {
+        row.session = { ...row.session, active: false };
+        count++;
+      }
+    }
+    return count;
+  }
+
+  async deleteForIdentity(identityId: string): Promise<number> {
+    const ids = [...this.rows.values()].filter((r) => r.session.identityId === identityId).map((r) => r.session.id);
+    ids.forEach((id) => this.rows.delete(id));
+    return ids.length;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.rows.delete(id);
+  }
+
+  private page(match: (s: Session) => boolean, query: ListAllSessionsQuery): { sessions: Session[]; total: number } {
+    const valid = (s: Session): boolean => s.active && (!query.validAt || s.expiresAt.getTime() > query.validAt.getTime());
+    const all = [...this.rows.values()]
+      .filter((r) => match(r.session) && (query.active === undefined || valid(r.session) === query.active))
+      .sort((a, b) => b.seq - a.seq)
+      .map((r) => structuredClone(r.session));
+    return { sessions: all.slice(query.page * query.perPage, (query.page + 1) * query.perPage), total: all.length };
+  }
+}

@@ -1,0 +1,61 @@
+import { badRequest, notFound } from '../http/errors';
+import { type ClockProvider, isUuid } from '../x';
+import type { SessionManagerProvider } from './session-manager';
+import type { SessionPage } from './session-page';
+import type { SessionStoreProvider } from './session-store';
+
+export type MySessionsManagerDeps = ClockProvider & SessionStoreProvider & SessionManagerProvider;
+
+/**
+ * What a signed-in user may do with their *other* sessions (Kratos `GET/DELETE /sessions`,
+ * `DELETE /sessions/{id}`). Every operation first authenticates the caller's session token, and never
+ * touches the caller's current session: that one ends through the logout flow.
+ */
+export class MySessionsManager {
+  constructor(private readonly deps: MySessionsManagerDeps) {}
+
+  /**
+   * The caller's other sessions that are active and unexpired, newest first.
+   * @throws OryError 401 `session_inactive`
+   */
+  async list(token: string | undefined, page: number, perPage: number): Promise<SessionPage> {
+    const { session, identity } = await this.deps.sessionManager.authenticate(token);
+    const result = await this.deps.sessionStore.list({
+      identityId: identity.id,
+      page,
+      perPage,
+      active: true,
+      validAt: this.deps.clock.now(),
+      exceptId: session.id,
+    });
+    return { items: result.sessions.map((s) => ({ session: s, identity })), total: result.total };
+  }
+
+  /**
+   * Revokes (`active=false`, rows kept) every other active session of the caller.
+   * @returns how many sessions were revoked
+   * @throws OryError 401 `session_inactive`
+   */
+  async revokeOthers(token: string | undefined): Promise<number> {
+    const { session, identity } = await this.deps.sessionManager.authenticate(token);
+    return this.deps.sessionStore.revokeAllExcept(identity.id, session.id);
+  }
+
+  /**
+   * Revokes one other session of the caller. Revoking an already revoked one succeeds again.
+   * @throws OryError 401 `session_inactive`; 400 for a malformed id or the current session; 404 when
+   *   the session does not exist or belongs to another identity (indistinguishable on purpose)
+   */
+  async revoke(token: string | undefined, id: string): Promise<void> {
+    const { session, identity } = await this.deps.sessionManager.authenticate(token);
+    if (!isUuid(id)) throw badRequest('The session id is not a valid UUID.');
+    if (id.toLowerCase() === session.id) throw badRequest('cannot revoke current session').withDebug('use the logout flow instead');
+    const target = await this.deps.sessionStore.get(id.toLowerCase());
+    if (!target || target.identityId !== identity.id) throw notFound('Unable to locate the resource');
+    await this.deps.sessionManager.revoke(target);
+  }
+}
+
+export interface MySessionsManagerProvider {
+  readonly mySessionsManager: MySessionsManager;
+}
