@@ -1,4 +1,6 @@
 import type { SchemaObject } from 'ajv';
+import { courierSchema } from './courier.schema';
+import { oauth2ConfigSchema } from './oauth2.schema';
 
 const url = (description: string): SchemaObject => ({ type: 'string', format: 'uri', description });
 const duration = (def: string, description: string): SchemaObject => ({ type: 'string', duration: true, default: def, description });
@@ -183,9 +185,21 @@ export const configSchema: SchemaObject = {
               enabled: { type: 'boolean', default: true, description: 'Allow self-service registration.' },
               after: { ...afterHooks([], 'Hooks after registration.'), properties: { ...afterHooks([], '').properties, password: afterHooks(['session'], 'Hooks after a password registration; `session` signs the user in.') } },
             }),
-            settings: flow('settings', { privileged_session_max_age: duration('15m', 'How old a login may be to change credentials.') }),
-            recovery: flow('recovery', { enabled: { type: 'boolean', default: false, description: 'Allow account recovery.' } }),
-            verification: flow('verification', { enabled: { type: 'boolean', default: false, description: 'Allow address verification.' } }),
+            settings: flow('settings', {
+              privileged_session_max_age: duration('1h', 'How old a login may be to change credentials or protected traits.'),
+              required_aal: { enum: ['aal1', 'highest_available'], default: 'highest_available', description: 'AAL the settings flow requires.' },
+              after: afterHooks([], 'Hooks after settings are saved.'),
+            }),
+            recovery: flow('recovery', {
+              enabled: { type: 'boolean', default: false, description: 'Allow account recovery.' },
+              use: { enum: ['code', 'link'], default: 'code', description: 'Recovery method: a code or a link by email.' },
+              after: afterHooks([], 'Hooks after recovery (`revoke_active_sessions`).'),
+            }),
+            verification: flow('verification', {
+              enabled: { type: 'boolean', default: false, description: 'Allow address verification (and send verification mails after registration and profile changes).' },
+              use: { enum: ['code', 'link'], default: 'code', description: 'Verification method: a code or a link by email.' },
+              after: afterHooks([], 'Where browsers go after verification.'),
+            }),
             error: { type: 'object', additionalProperties: false, default: {}, properties: { ui_url: { type: 'string', format: 'uri', default: 'http://127.0.0.1:4455/error', description: 'Where browsers see self-service errors (?id=<error id>).' } } },
             logout: {
               type: 'object',
@@ -200,6 +214,38 @@ export const configSchema: SchemaObject = {
           additionalProperties: false,
           default: {},
           properties: {
+            profile: {
+              type: 'object',
+              additionalProperties: false,
+              default: {},
+              properties: { enabled: { type: 'boolean', default: true, description: 'Profile (traits) changes in settings.' } },
+            },
+            code: {
+              type: 'object',
+              additionalProperties: false,
+              default: {},
+              properties: {
+                enabled: { type: 'boolean', default: true, description: 'One-time codes by email for recovery and verification.' },
+                config: { type: 'object', additionalProperties: false, default: {}, properties: { lifespan: duration('1h', 'How long a code is valid.') } },
+              },
+            },
+            link: {
+              type: 'object',
+              additionalProperties: false,
+              default: {},
+              properties: {
+                enabled: { type: 'boolean', default: true, description: 'Magic links by email for recovery and verification.' },
+                config: {
+                  type: 'object',
+                  additionalProperties: false,
+                  default: {},
+                  properties: {
+                    lifespan: duration('1h', 'How long a link is valid.'),
+                    base_url: optionalUrl('Base URL of links in mails (default: the public base URL).'),
+                  },
+                },
+              },
+            },
             password: {
               type: 'object',
               additionalProperties: false,
@@ -225,6 +271,8 @@ export const configSchema: SchemaObject = {
         },
       },
     },
+    courier: courierSchema,
+    ...oauth2ConfigSchema,
     identity: {
       type: 'object',
       additionalProperties: false,

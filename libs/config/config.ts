@@ -1,3 +1,6 @@
+import type { CourierConfig } from './courier-config';
+import type { OAuth2Config } from './oauth2-config';
+
 /** CORS settings of one app (`serve.<app>.cors`). */
 export interface CorsConfig {
   readonly enabled: boolean;
@@ -48,7 +51,7 @@ export interface IdentitySchemaSource {
  * The validated, frozen configuration (architecture B8). The ajv schema in `config.schema.ts` is the
  * single source of defaults and descriptions; this type mirrors it and a unit test keeps them aligned.
  */
-export interface Config {
+export interface Config extends OAuth2Config {
   readonly dev: boolean;
   readonly dsn: string;
   readonly database: { readonly auto_migrate: boolean; readonly pool_size: number };
@@ -77,13 +80,16 @@ export interface Config {
     readonly flows: {
       readonly login: FlowConfig & { readonly after: AfterConfig & { readonly password: AfterConfig } };
       readonly registration: FlowConfig & { readonly enabled: boolean; readonly after: AfterConfig & { readonly password: AfterConfig } };
-      readonly settings: FlowConfig & { readonly privileged_session_max_age: number };
-      readonly recovery: FlowConfig & { readonly enabled: boolean };
-      readonly verification: FlowConfig & { readonly enabled: boolean };
+      readonly settings: FlowConfig & { readonly privileged_session_max_age: number; readonly required_aal: 'aal1' | 'highest_available'; readonly after: AfterConfig };
+      readonly recovery: FlowConfig & { readonly enabled: boolean; readonly use: 'code' | 'link'; readonly after: AfterConfig };
+      readonly verification: FlowConfig & { readonly enabled: boolean; readonly use: 'code' | 'link'; readonly after: AfterConfig };
       readonly error: { readonly ui_url: string };
       readonly logout: { readonly after: { readonly default_browser_return_url?: string } };
     };
     readonly methods: {
+      readonly profile: { readonly enabled: boolean };
+      readonly code: { readonly enabled: boolean; readonly config: { readonly lifespan: number } };
+      readonly link: { readonly enabled: boolean; readonly config: { readonly lifespan: number; readonly base_url?: string } };
       readonly password: {
         readonly enabled: boolean;
         readonly config: {
@@ -97,6 +103,7 @@ export interface Config {
       };
     };
   };
+  readonly courier: CourierConfig;
   readonly identity: {
     readonly default_schema_id: string;
     readonly schemas: readonly IdentitySchemaSource[];

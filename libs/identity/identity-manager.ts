@@ -114,6 +114,15 @@ export class IdentityManager {
     });
   }
 
+  /**
+   * The identity with `traits` replaced (self-service profile changes): identifiers and addresses are
+   * re-derived; addresses that stay keep their verification state; state and metadata are kept. Not stored.
+   * @throws OryError 400 when the traits do not match the schema
+   */
+  async withTraits(current: Identity, traits: Record<string, unknown>): Promise<Identity> {
+    return this.build({ schema_id: current.schemaId, traits, state: current.state, metadata_public: current.metadataPublic, metadata_admin: current.metadataAdmin }, current);
+  }
+
   /** Deletes the identity with its credentials, addresses and sessions. @throws OryError 404 */
   async delete(id: string): Promise<void> {
     const deleted = await this.deps.transactions.withTransaction((tx) => this.deps.privilegedIdentityPool.delete(id, tx));

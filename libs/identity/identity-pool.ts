@@ -1,5 +1,5 @@
 import type { Transaction } from '../x';
-import type { CredentialsType, Identity } from './identity';
+import type { AddressVia, CredentialsType, Identity } from './identity';
 
 /** A page of a list, with the total across all pages. */
 export interface IdentityPage {
@@ -22,6 +22,8 @@ export interface IdentityPool {
   list(query: ListIdentitiesQuery, tx?: Transaction): Promise<IdentityPage>;
   /** The identity whose `type` credential has `identifier` (normalised), or `undefined`. */
   findByCredentialsIdentifier(type: CredentialsType, identifier: string, tx?: Transaction): Promise<Identity | undefined>;
+  /** The identity owning a recovery or verifiable address (value normalised), or `undefined`. */
+  findByAddress(kind: 'recovery' | 'verifiable', via: AddressVia, value: string, tx?: Transaction): Promise<Identity | undefined>;
 }
 
 /** Which unique value a write collided with. */

@@ -1,12 +1,26 @@
 import type { Config, Secrets } from '../config';
 import { resolveSecrets } from '../config';
+import { type CourierChannel, CourierTemplates, DefaultCourier, Dispatcher, createCourierChannels } from '../courier';
 import type { ReadinessCheck } from '../http';
 import { IdentityManager, IdentitySchemas, PasswordHasher } from '../identity';
-import { Persistence, TypeormErrorStore, TypeormFlowStore, TypeormIdentityPool, TypeormSecretStore, TypeormSessionStore } from '../persistence';
+import { Persistence, TypeormErrorStore, TypeormFlowStore, TypeormIdentityPool, TypeormSecretStore, TypeormSessionStore, TypeormTokenStore } from '../persistence';
 import { AdminSessionManager, LogoutManager, MySessionsManager, SessionManager } from '../session';
-import { LoginService, type LoginPostHook, RegistrationService, type RegistrationPostHook } from '../selfservice/flows';
-import { RevokeActiveSessionsHook, SessionIssuerHook } from '../selfservice/hooks';
+import {
+  LoginService,
+  type LoginPostHook,
+  RecoveryService,
+  RegistrationService,
+  type RegistrationPostHook,
+  SettingsService,
+  type SettingsStrategy,
+  VerificationService,
+} from '../selfservice/flows';
+import { RevokeActiveSessionsHook, SessionIssuerHook, VerificationSenderHook } from '../selfservice/hooks';
+import { CodeStrategy } from '../selfservice/strategies/code';
+import { LinkStrategy } from '../selfservice/strategies/link';
+import { ProfileStrategy } from '../selfservice/strategies/profile';
 import { PasswordStrategy } from '../selfservice/strategies/password';
+import { TypeormCourierMessageStore } from '../persistence';
 import { type Clock, type Logger, createLogger, randomSecret, systemClock } from '../x';
 
 export interface RegistryOptions {
@@ -139,7 +153,9 @@ export class Registry {
   registrationPostHooks(method: string): RegistrationPostHook[] {
     const after = this.config.selfservice.flows.registration.after;
     const methodHooks = method === 'password' ? after.password.hooks : [];
-    return (methodHooks.length ? methodHooks : after.hooks).flatMap((h) => (h.hook === 'session' ? [new SessionIssuerHook(this)] : []));
+    const hooks: RegistrationPostHook[] = (methodHooks.length ? methodHooks : after.hooks).flatMap((h) => (h.hook === 'session' ? [new SessionIssuerHook(this)] : []));
+    // Kratos sends verification mails after registration whenever verification is enabled.
+    return this.config.selfservice.flows.verification.enabled ? [...hooks, new VerificationSenderHook(this)] : hooks;
   }
 
   get loginService(): LoginService {
@@ -148,6 +164,71 @@ export class Registry {
 
   get registrationService(): RegistrationService {
     return this.once('registrationService', () => new RegistrationService(this));
+  }
+
+  /** Compiled once; `init()` touches it so a missing or bad template override stops boot. */
+  get courierTemplates(): CourierTemplates {
+    return this.once('courierTemplates', () => CourierTemplates.load(this.config.courier));
+  }
+
+  get courierMessageStore(): TypeormCourierMessageStore {
+    return this.once('courierMessageStore', () => new TypeormCourierMessageStore(this.persistence));
+  }
+
+  get courier(): DefaultCourier {
+    return this.once('courier', () => new DefaultCourier(this));
+  }
+
+  /** SMTP and/or SMS from `courier.*`; `init()` touches them so unusable settings stop boot. */
+  get courierChannels(): readonly CourierChannel[] {
+    return this.once('courierChannels', () => createCourierChannels(this.config.courier));
+  }
+
+  /** The courier dispatcher; `tessera serve` and `tessera courier watch` start it. */
+  get dispatcher(): Dispatcher {
+    return this.once('dispatcher', () => new Dispatcher(this));
+  }
+
+  get tokenStore(): TypeormTokenStore {
+    return this.once('tokenStore', () => new TypeormTokenStore(this.persistence));
+  }
+
+  get codeStrategy(): CodeStrategy {
+    return this.once('codeStrategy', () => new CodeStrategy(this));
+  }
+
+  get linkStrategy(): LinkStrategy {
+    return this.once('linkStrategy', () => new LinkStrategy(this));
+  }
+
+  /** The recovery/verification method by id, when enabled (`selfservice.methods.<id>.enabled`). */
+  addressChallengeStrategy(id: 'code' | 'link'): CodeStrategy | LinkStrategy | undefined {
+    if (!this.config.selfservice.methods[id].enabled) return undefined;
+    return id === 'code' ? this.codeStrategy : this.linkStrategy;
+  }
+
+  get profileStrategy(): ProfileStrategy {
+    return this.once('profileStrategy', () => new ProfileStrategy(this));
+  }
+
+  /** Settings methods in Kratos's group order (profile, password); second factors plug in here. */
+  get settingsStrategies(): SettingsStrategy[] {
+    return [
+      ...(this.config.selfservice.methods.profile.enabled ? [this.profileStrategy] : []),
+      ...(this.config.selfservice.methods.password.enabled ? [this.passwordStrategy] : []),
+    ];
+  }
+
+  get settingsService(): SettingsService {
+    return this.once('settingsService', () => new SettingsService(this));
+  }
+
+  get verificationService(): VerificationService {
+    return this.once('verificationService', () => new VerificationService(this));
+  }
+
+  get recoveryService(): RecoveryService {
+    return this.once('recoveryService', () => new RecoveryService(this));
   }
 
   get readinessChecks(): readonly ReadinessCheck[] {
@@ -160,6 +241,8 @@ export class Registry {
    */
   async init(options: InitOptions = {}): Promise<this> {
     void this.identitySchemas;
+    void this.courierTemplates;
+    void this.courierChannels;
     await this.persistence.connect();
     if (options.migrate ?? this.config.database.auto_migrate) {
       const applied = await this.persistence.migrateUp();
@@ -178,8 +261,9 @@ export class Registry {
     return this;
   }
 
-  /** Closes the database pool. */
+  /** Stops the courier dispatcher if it was created (its running pass finishes first), then closes the database pool. */
   async close(): Promise<void> {
+    await (this.memo.get('dispatcher') as Dispatcher | undefined)?.stop();
     await this.persistence.close();
   }
 }

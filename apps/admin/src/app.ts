@@ -14,8 +14,10 @@ import {
 } from '../../../libs/http';
 import { type IdentitiesRouterDeps, createIdentitiesRouter } from './routes/identities';
 import { type AdminSessionsRouterDeps, createAdminSessionsRouter } from './routes/sessions';
+import { type CourierRouterDeps, createCourierRouter } from './routes/courier';
+import { type AdminRecoveryRouterDeps, createAdminRecoveryRouter } from './routes/recovery';
 
-export type AdminAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps;
+export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
@@ -36,6 +38,8 @@ export function createAdminApp(deps: AdminAppDeps): Application {
   app.use(createHealthRouter(deps));
   app.use(createIdentitiesRouter(deps));
   app.use(createAdminSessionsRouter(deps));
+  app.use(createCourierRouter(deps));
+  app.use(createAdminRecoveryRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
   return app;

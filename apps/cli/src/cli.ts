@@ -1,6 +1,7 @@
 import { type Config, ConfigError, loadConfig } from '../../../libs/config';
 import { Persistence } from '../../../libs/persistence';
 import { VERSION } from '../../../libs/x';
+import { type RunningCourier, startCourierWatch } from './courier-watch';
 import { type RunningServer, startServer } from './server';
 
 /** Where the CLI writes; injectable for tests. */
@@ -10,6 +11,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Called with the running server so `serve` can wire signals (the real main) or stop it (tests). */
   readonly onServe?: (server: RunningServer) => void;
+  /** Called with the running dispatcher of `courier watch` (signals in the real main, stop in tests). */
+  readonly onCourierWatch?: (watcher: RunningCourier) => void;
 }
 
 const USAGE = `Usage: tessera <command> [--config file.yaml ...]
@@ -19,6 +22,7 @@ Commands:
   migrate up             apply pending database migrations
   migrate down           revert the most recent migration
   migrate status         list migrations and whether each is applied
+  courier watch          run the courier dispatcher alone (no listeners)
   version                print the version`;
 
 interface ParsedArgs {
@@ -47,7 +51,8 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
 }
 
 /**
- * Runs one CLI command and returns the process exit code. `serve` resolves once listening (0);
+ * Runs one CLI command and returns the process exit code. `serve` resolves once listening (0),
+ * `courier watch` once its dispatcher runs (0);
  * configuration and database errors print one line to stderr and return 1.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -63,9 +68,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(`tessera ${VERSION}`);
     return 0;
   }
-  if (cmd !== 'serve' && cmd !== 'migrate') {
+  if (cmd !== 'serve' && cmd !== 'migrate' && cmd !== 'courier') {
     io.err(USAGE);
     return cmd === undefined || cmd === 'help' ? 0 : 2;
+  }
+  if (cmd === 'courier' && sub !== 'watch') {
+    io.err('Usage: tessera courier watch');
+    return 2;
   }
   let config: Config;
   try {
@@ -81,6 +90,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (cmd === 'serve') {
       const server = await startServer(config);
       io.onServe?.(server);
+      return 0;
+    }
+    if (cmd === 'courier') {
+      io.onCourierWatch?.(await startCourierWatch(config));
       return 0;
     }
     return await migrate(config, sub, io);

@@ -11,13 +11,16 @@ export interface RunningServer {
   readonly registry: Registry;
   readonly publicUrl: string;
   readonly adminUrl: string;
-  /** Stops accepting, lets in-flight requests finish (up to `serve.shutdown_timeout`), closes the DB pool. */
+  /**
+   * Stops accepting, lets in-flight requests finish (up to `serve.shutdown_timeout`) while the courier
+   * dispatcher finishes its pass, then closes the DB pool.
+   */
   close(): Promise<void>;
 }
 
 /**
  * Boots one process with two listeners: the public app on `serve.public.port` and the admin app on
- * `serve.admin.port`, sharing one registry.
+ * `serve.admin.port`, sharing one registry. The courier dispatcher runs in-process once both listen.
  */
 export async function startServer(config: Config, options: RegistryOptions = {}): Promise<RunningServer> {
   const registry = await createRegistry(config, options).init();
@@ -32,12 +35,13 @@ export async function startServer(config: Config, options: RegistryOptions = {})
   }
   const [pub, adm] = servers.map((s) => s.address() as AddressInfo);
   registry.logger.info({ public: pub.port, admin: adm.port }, 'tessera is listening');
+  registry.dispatcher.start();
   let closing: Promise<void> | undefined;
   return {
     registry,
     publicUrl: `http://127.0.0.1:${pub.port}`,
     adminUrl: `http://127.0.0.1:${adm.port}`,
-    close: () => (closing ??= drain(servers, config.serve.shutdown_timeout).then(() => registry.close())),
+    close: () => (closing ??= Promise.all([drain(servers, config.serve.shutdown_timeout), registry.dispatcher.stop()]).then(() => registry.close())),
   };
 }
 

@@ -17,8 +17,14 @@ import { type LogoutRouterDeps, createLogoutRouter } from './routes/selfservice-
 import { type ErrorsRouterDeps, createErrorsRouter } from './routes/selfservice-errors';
 import { type LoginRouterDeps, createLoginRouter } from './routes/selfservice-login';
 import { type RegistrationRouterDeps, createRegistrationRouter } from './routes/selfservice-registration';
+import { type SettingsRouterDeps, createSettingsRouter } from './routes/selfservice-settings';
+import { type RecoveryRouterDeps, createRecoveryRouter } from './routes/selfservice-recovery';
+import { type VerificationRouterDeps, createVerificationRouter } from './routes/selfservice-verification';
 
-export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & SchemasRouterDeps & LoginRouterDeps & RegistrationRouterDeps & SessionsRouterDeps & LogoutRouterDeps & ErrorsRouterDeps;
+export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & SchemasRouterDeps & LoginRouterDeps & RegistrationRouterDeps & SessionsRouterDeps & LogoutRouterDeps & ErrorsRouterDeps &
+  SettingsRouterDeps &
+  RecoveryRouterDeps &
+  VerificationRouterDeps;
 
 /**
  * The public app (port 4433): health, self-service, sessions and the OAuth2/OIDC endpoints.
@@ -33,6 +39,9 @@ export function createPublicApp(deps: PublicAppDeps): Application {
   app.use(createSchemasRouter(deps));
   app.use(createLoginRouter(deps));
   app.use(createRegistrationRouter(deps));
+  app.use(createSettingsRouter(deps));
+  app.use(createRecoveryRouter(deps));
+  app.use(createVerificationRouter(deps));
   app.use(createSessionsRouter(deps));
   app.use(createLogoutRouter(deps));
   app.use(createErrorsRouter(deps));

@@ -41,12 +41,21 @@ export function respondInit(req: Request, res: Response, flow: AnyFlow, deps: Fl
  * After a submission that did not complete: the flow with its messages (400) for API and JSON clients,
  * or a 303 back to the UI, which fetches the flow to show them.
  */
-export function respondInvalid(req: Request, res: Response, flow: AnyFlow, deps: FlowResponderDeps): void {
+export function respondInvalid(req: Request, res: Response, flow: AnyFlow, deps: FlowResponderDeps, extra: Record<string, unknown> = {}): void {
   if (flow.type === 'browser' && !isJsonRequest(req)) {
     res.redirect(303, flowUiUrl(deps.config, flow));
     return;
   }
-  res.status(400).json(flowToWire(flow));
+  res.status(400).json(flowToWire(flow, extra));
+}
+
+/** A flow that moved on (code sent, settings saved): JSON 200, or a 303 back to the UI for HTML forms. */
+export function respondUpdated(req: Request, res: Response, flow: AnyFlow, deps: FlowResponderDeps, extra: Record<string, unknown> = {}, htmlRedirect?: string): void {
+  if (flow.type === 'browser' && !isJsonRequest(req)) {
+    res.redirect(303, htmlRedirect ?? flowUiUrl(deps.config, flow));
+    return;
+  }
+  res.json(flowToWire(flow, extra));
 }
 
 /** An expired flow: 410 with `use_flow_id` for JSON clients, a 303 to the replacement for browsers. */
@@ -102,9 +111,13 @@ export function selfServiceBrowserErrors(deps: FlowResponderDeps & { readonly er
     }
     try {
       const error = toOryError(thrown);
-      const redirect = error.id === 'session_already_available' ? error.details?.redirect_browser_to : undefined;
+      const redirect = error.extra?.redirect_browser_to ?? error.details?.redirect_browser_to;
       if (typeof redirect === 'string') {
         res.redirect(303, redirect);
+        return;
+      }
+      if (error.id === 'session_inactive') {
+        res.redirect(303, deps.config.selfservice.flows.login.ui_url);
         return;
       }
       if (error.code >= 500) {

@@ -35,3 +35,10 @@ export const varcharColumn = (name: string, length: number, extra: Partial<Table
   length: String(length),
   ...extra,
 });
+
+/** Free text (TEXT on SQLite, LONGTEXT on MySQL). */
+export const textColumn = (qr: QueryRunner, name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: isMysql(qr) ? 'longtext' : 'text',
+  isNullable: nullable,
+});

@@ -1,6 +1,14 @@
 import { CreateSecrets1700000000001 } from './1700000000001-create-secrets';
 import { CreateIdentities1700000000002 } from './1700000000002-create-identities';
 import { CreateSessionsAndFlows1700000000003 } from './1700000000003-create-sessions-and-flows';
+import { CreateCourierMessages1700000000004 } from './1700000000004-create-courier-messages';
+import { CreateSelfServiceTokens1700000000005 } from './1700000000005-create-selfservice-tokens';
 
-/** Every migration, oldest first. Each runs on SQLite and MySQL/MariaDB. */
-export const migrations = [CreateSecrets1700000000001, CreateIdentities1700000000002, CreateSessionsAndFlows1700000000003];
+/** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
+export const migrations = [
+  CreateSecrets1700000000001,
+  CreateIdentities1700000000002,
+  CreateSessionsAndFlows1700000000003,
+  CreateCourierMessages1700000000004,
+  CreateSelfServiceTokens1700000000005,
+];

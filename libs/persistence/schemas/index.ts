@@ -1,6 +1,8 @@
+import { CourierMessageSchema } from './courier-message.schema';
 import { CredentialSchema, IdentifierSchema, IdentitySchema, RecoveryAddressSchema, VerifiableAddressSchema } from './identity.schema';
 import { SecretSchema } from './secret.schema';
 import { ErrorSchema, FlowSchema, SessionSchema } from './session.schema';
+import { TokenSchema } from './token.schema';
 
 /** Every table TypeORM maps. */
 export const entitySchemas = [
@@ -13,4 +15,6 @@ export const entitySchemas = [
   SessionSchema,
   FlowSchema,
   ErrorSchema,
+  CourierMessageSchema,
+  TokenSchema,
 ];

@@ -92,6 +92,12 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     return hit ? this.get(hit.identity_id, tx) : undefined;
   }
 
+  async findByAddress(kind: 'recovery' | 'verifiable', via: AddressVia, value: string, tx?: Transaction): Promise<Identity | undefined> {
+    const schema = kind === 'recovery' ? RecoveryAddressSchema : VerifiableAddressSchema;
+    const hit = await this.m(tx).getRepository<{ identity_id: string; via: string; value: string }>(schema).findOneBy({ via, value: normalizeIdentifier(value) });
+    return hit ? this.get(hit.identity_id, tx) : undefined;
+  }
+
   async takenIdentifiers(type: CredentialsType, identifiers: readonly string[], tx?: Transaction): Promise<Set<string>> {
     if (identifiers.length === 0) return new Set();
     const rows = await this.m(tx)

@@ -37,4 +37,27 @@ export interface RegistrationFlow extends BaseFlow {
   readonly kind: 'registration';
 }
 
-export type AnyFlow = LoginFlow | RegistrationFlow;
+/** Settings flow states (Kratos `show_form` → `success`). */
+export type SettingsState = 'show_form' | 'success';
+
+export interface SettingsFlow extends BaseFlow {
+  readonly kind: 'settings';
+  readonly state: SettingsState;
+  /** The identity the flow belongs to; only a session of this identity may use it. */
+  readonly identityId: string;
+}
+
+/** Recovery and verification states (Kratos `choose_method` → `sent_email` → `passed_challenge`). */
+export type ChallengeState = 'choose_method' | 'sent_email' | 'passed_challenge';
+
+export interface RecoveryFlow extends BaseFlow {
+  readonly kind: 'recovery';
+  readonly state: ChallengeState;
+}
+
+export interface VerificationFlow extends BaseFlow {
+  readonly kind: 'verification';
+  readonly state: ChallengeState;
+}
+
+export type AnyFlow = LoginFlow | RegistrationFlow | SettingsFlow | RecoveryFlow | VerificationFlow;

@@ -9,3 +9,6 @@ export * from './wire';
 export * from './ui/ui-node';
 export * from './ui/ui-text';
 export * from './ui/trait-nodes';
+export * from './transitions';
+export * from './token-store';
+export * from './address-challenge';

@@ -8,9 +8,10 @@ export function uiToWire(ui: UiContainer): Record<string, unknown> {
 
 /**
  * The only place a flow becomes wire JSON (Kratos §2): login adds `created_at`, `updated_at`, `refresh`
- * and `requested_aal`; registration has none of these. CSRF token and internal context never appear.
+ * and `requested_aal`; registration has none of these; settings, recovery and verification add `state`
+ * (settings also `identity`, passed in `extra`). CSRF token and internal context never appear.
  */
-export function toWire(flow: AnyFlow): Record<string, unknown> {
+export function toWire(flow: AnyFlow, extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   const base: Record<string, unknown> = {
     id: flow.id,
     type: flow.type,
@@ -22,9 +23,10 @@ export function toWire(flow: AnyFlow): Record<string, unknown> {
     ui: uiToWire(flow.ui),
   };
   if (flow.kind === 'login') {
-    return { ...base, created_at: flow.createdAt.toISOString(), updated_at: flow.updatedAt.toISOString(), refresh: flow.refresh, requested_aal: flow.requestedAal };
+    return { ...base, created_at: flow.createdAt.toISOString(), updated_at: flow.updatedAt.toISOString(), refresh: flow.refresh, requested_aal: flow.requestedAal, ...extra };
   }
-  return base;
+  if (flow.kind === 'registration') return { ...base, ...extra };
+  return { ...base, state: flow.state, ...extra };
 }
 
 /** Rebuilds a flow from its stored document (dates revived). */

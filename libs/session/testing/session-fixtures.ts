@@ -24,6 +24,9 @@ export class MapIdentityPool implements IdentityPool {
   async findByCredentialsIdentifier(): Promise<Identity | undefined> {
     return undefined;
   }
+  async findByAddress(): Promise<Identity | undefined> {
+    return undefined;
+  }
 }
 
 export const TEST_DEVICE: DeviceInfo = { ipAddress: '203.0.113.7', userAgent: 'jest', location: '' };

@@ -34,4 +34,39 @@ export const messages = {
   registrationExpired: (minutes: number, expiredAt: Date): UiText =>
     error(4040001, `The registration flow expired ${minutes.toFixed(2)} minutes ago, please try again.`, { expired_at: expiredAt.toISOString() }),
   systemGeneric: (reason: string): UiText => error(5000001, reason, {}),
+  settingsSaved: (): UiText => info(1050001, 'Your changes have been saved!', {}),
+  recoverySuccess: (minutes: number, expiresAt: Date): UiText =>
+    info(1060001, `You successfully recovered your account. Please change your password or set up an alternative login method (e.g. social sign in) within the next ${minutes.toFixed(2)} minutes.`, {
+      privileged_session_expires_at: expiresAt.toISOString(),
+    }),
+  recoveryLinkSent: (): UiText =>
+    info(1060002, 'An email containing a recovery link has been sent to the email address you provided. If you have not received an email, check the spelling of the address and make sure to use the address you registered with.', {}),
+  recoveryCodeSent: (): UiText =>
+    info(1060003, 'An email containing a recovery code has been sent to the email address you provided. If you have not received an email, check the spelling of the address and make sure to use the address you registered with.', {}),
+  labelSubmit: (): UiText => info(1070005, 'Submit'),
+  labelVerifyCode: (): UiText => info(1070006, 'Verify code'),
+  labelEmail: (): UiText => info(1070007, 'Email'),
+  labelResendCode: (): UiText => info(1070008, 'Resend code'),
+  verificationLinkSent: (): UiText =>
+    info(1080001, 'An email containing a verification link has been sent to the email address you provided. If you have not received an email, check the spelling of the address and make sure to use the address you registered with.', {}),
+  verificationSuccess: (): UiText => info(1080002, 'You successfully verified your email address.', {}),
+  verificationCodeSent: (): UiText =>
+    info(1080003, 'An email containing a verification code has been sent to the email address you provided. If you have not received an email, check the spelling of the address and make sure to use the address you registered with.', {}),
+  noSettingsStrategy: (): UiText => error(4010004, 'Could not find a strategy to update your settings. Did you fill out the form correctly?'),
+  noRecoveryStrategy: (): UiText => error(4010005, 'Could not find a strategy to recover your account with. Did you fill out the form correctly?'),
+  noVerificationStrategy: (): UiText => error(4010006, 'Could not find a strategy to verify your account with. Did you fill out the form correctly?'),
+  settingsExpired: (minutes: number, expiredAt: Date): UiText =>
+    error(4050001, `The settings flow expired ${minutes.toFixed(2)} minutes ago, please try again.`, { expired_at: expiredAt.toISOString() }),
+  recoveryRetrySuccess: (): UiText => error(4060001, 'The request was already completed successfully and can not be retried.', {}),
+  recoveryFailed: (): UiText => error(4060002, 'The recovery flow reached a failure state and must be retried.', {}),
+  recoveryTokenInvalid: (): UiText => error(4060004, 'The recovery token is invalid or has already been used. Please retry the flow.', {}),
+  recoveryExpired: (minutes: number, expiredAt: Date): UiText =>
+    error(4060005, `The recovery flow expired ${minutes.toFixed(2)} minutes ago, please try again.`, { expired_at: expiredAt.toISOString() }),
+  recoveryCodeInvalid: (): UiText => error(4060006, 'The recovery code is invalid or has already been used. Please try again.', {}),
+  verificationTokenInvalid: (): UiText => error(4070001, 'The verification token is invalid or has already been used. Please retry the flow.', {}),
+  verificationRetrySuccess: (): UiText => error(4070002, 'The request was already completed successfully and can not be retried.', {}),
+  verificationFailed: (): UiText => error(4070003, 'The verification flow reached a failure state and must be retried.', {}),
+  verificationExpired: (minutes: number, expiredAt: Date): UiText =>
+    error(4070005, `The verification flow expired ${minutes.toFixed(2)} minutes ago, please try again.`, { expired_at: expiredAt.toISOString() }),
+  verificationCodeInvalid: (): UiText => error(4070006, 'The verification code is invalid or has already been used. Please try again.', {}),
 };

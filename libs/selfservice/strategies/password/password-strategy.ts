@@ -12,6 +12,7 @@ import {
   FlowValidationError,
   type LoginFlow,
   type RegistrationFlow,
+  type SettingsFlow,
   type UiNode,
   type UiText,
   inputNode,
@@ -20,9 +21,11 @@ import {
 } from '../../flow';
 import type { LoginContext, LoginOutcome, LoginStrategy } from '../../flows/login/login-strategy';
 import type { RegistrationContext, RegistrationOutcome, RegistrationStrategy } from '../../flows/registration/registration-strategy';
+import type { SettingsContext, SettingsOutcome, SettingsStrategy } from '../../flows/settings/settings-strategy';
 import loginSchema from './schemas/login.schema.json';
 import registrationSchema from './schemas/registration.schema.json';
 import { passwordPolicyViolation } from './password-policy';
+import { traitViolations } from '../profile/profile-strategy';
 
 export type PasswordStrategyDeps = ConfigProvider &
   ClockProvider &
@@ -38,7 +41,8 @@ const ajv = new Ajv({ allErrors: false, strict: false });
  * interfaces). Unknown identifiers and wrong passwords give the same message (4000006) after the same
  * work: a dummy hash is verified when no identity matches.
  */
-export class PasswordStrategy implements LoginStrategy, RegistrationStrategy {
+export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, SettingsStrategy {
+  readonly settingsMethod = 'password';
   readonly id = 'password' as const;
   private readonly validateLogin: ValidateFunction = ajv.compile(loginSchema);
   private readonly validateRegistration: ValidateFunction = ajv.compile(registrationSchema);
@@ -104,13 +108,7 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy {
       ext = this.deps.identitySchemas.validateTraits(schemaId, traits);
     } catch (e) {
       if (!(e instanceof TraitsValidationError)) throw e;
-      for (const v of e.violations) {
-        const missing = /missing properties: "([^"]+)"/.exec(v.message);
-        const path = missing ? `${v.instancePath}/${missing[1]}` : v.instancePath;
-        const name = path.replace(/^\//, '').split('/').join('.') || 'traits';
-        const text = missing ? messages.validationRequired(missing[1]) : messages.validationGeneric(v.message.replace(/^S\[[^\]]*\] /, ''));
-        (byNode[name] ??= []).push(text);
-      }
+      Object.assign(byNode, traitViolations(e));
     }
     if (!password) (byNode.password ??= []).push(messages.validationRequired('password'));
     if (!ext || Object.keys(byNode).length > 0) throw new FlowValidationError([], byNode);
@@ -121,6 +119,40 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy {
     const hashed = await this.deps.passwordHasher.hash(password);
     const identity = newIdentity({ schemaId, traits, ext, credentials: [{ type: 'password', config: { hashed_password: hashed } }], now: this.deps.clock.now() });
     return { kind: 'registered', identity, method: 'password', aal: 'aal1' };
+  }
+
+  async populateSettings(): Promise<UiNode[]> {
+    return [
+      inputNode('password', 'password', 'password', { required: true, autocomplete: 'new-password', label: messages.labelPassword() }),
+      inputNode('password', 'method', 'submit', { value: 'password', label: messages.labelSave() }),
+    ];
+  }
+
+  /** Sets a new password (privileged session required; same policy as registration). */
+  async settings(_flow: SettingsFlow, body: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome> {
+    if (body.method !== this.settingsMethod) return { kind: 'not_responsible' };
+    const password = typeof body.password === 'string' ? body.password : '';
+    if (!password) throw new FlowValidationError([], { password: [messages.validationRequired('password')] });
+    ctx.requirePrivileged();
+    const identity = ctx.session.identity;
+    const ext = this.deps.identitySchemas.validateTraits(identity.schemaId, identity.traits);
+    const identifiers = ext.identifiers.get('password') ?? [];
+    if (identifiers.length === 0) throw new FlowValidationError([messages.identifierMissing()]);
+    const violation = await passwordPolicyViolation(password, identifiers[0], this.deps.config.selfservice.methods.password.config);
+    if (violation) throw new FlowValidationError([], { password: [messages.passwordPolicy(violation)] });
+    const now = this.deps.clock.now();
+    const previous = identity.credentials.password;
+    return {
+      kind: 'updated',
+      identity: {
+        ...identity,
+        credentials: {
+          ...identity.credentials,
+          password: { type: 'password', identifiers, config: { hashed_password: await this.deps.passwordHasher.hash(password) }, version: 0, createdAt: previous?.createdAt ?? now, updatedAt: now },
+        },
+        updatedAt: now,
+      },
+    };
   }
 
   private passwordNodes(button: UiText, autocomplete: 'current-password' | 'new-password'): UiNode[] {

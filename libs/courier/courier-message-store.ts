@@ -1,0 +1,56 @@
+import type { Transaction } from '../x';
+import type { CourierMessage, MessageStatus, MessageType } from './message';
+
+/** Filters and paging of the admin message list. */
+export interface ListMessagesQuery {
+  readonly page: number;
+  readonly perPage: number;
+  readonly status?: MessageStatus;
+  /** The recipient (exact match; MySQL's collation ignores case). */
+  readonly recipient?: string;
+}
+
+/** What one claim asks for. */
+export interface ClaimRequest {
+  /** Identifies the dispatcher; only it may settle what it claims. */
+  readonly workerId: string;
+  /** The instant due-ness and lease expiry are judged at. */
+  readonly now: Date;
+  /** Until when the claimed messages belong to `workerId`. */
+  readonly leaseUntil: Date;
+  /** At most this many messages. */
+  readonly limit: number;
+  /** Only messages of these types (the channels the dispatcher has). */
+  readonly types: readonly MessageType[];
+}
+
+/** How a failed send ends: queued again for `nextAttemptAt`, or given up. */
+export type FailedOutcome = { readonly status: 'queued'; readonly nextAttemptAt: Date } | { readonly status: 'abandoned' };
+
+/**
+ * Persistence port for courier messages (architecture B9).
+ *
+ * Invariant: a message is claimed by at most one dispatcher at a time, across processes sharing the
+ * database. `claim` takes a message only when it is `queued` and due (`nextAttemptAt <= now`) or
+ * `processing` with an expired lease, in one atomic conditional write; `markSent`/`markFailed` only
+ * succeed for the dispatcher holding the claim.
+ */
+export interface CourierMessageStore {
+  create(message: CourierMessage, tx?: Transaction): Promise<void>;
+  get(id: string, tx?: Transaction): Promise<CourierMessage | undefined>;
+  /** Newest first (creation time, then id), with the total across pages. */
+  list(query: ListMessagesQuery, tx?: Transaction): Promise<{ messages: CourierMessage[]; total: number }>;
+  /**
+   * Claims up to `limit` due messages, oldest due first: sets `processing`, the claim and lease, and
+   * raises `sendCount` by one. Returns the claimed messages as stored after the claim.
+   */
+  claim(request: ClaimRequest): Promise<CourierMessage[]>;
+  /** `processing` → `sent`; false when `workerId` no longer holds the claim. */
+  markSent(id: string, workerId: string, now: Date): Promise<boolean>;
+  /** `processing` → `queued` (retry at `nextAttemptAt`) or `abandoned`; false when the claim was lost. */
+  markFailed(id: string, workerId: string, outcome: FailedOutcome, now: Date): Promise<boolean>;
+}
+
+export interface CourierMessageStoreProvider {
+  readonly courierMessageStore: CourierMessageStore;
+}

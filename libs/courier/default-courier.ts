@@ -1,0 +1,55 @@
+import type { ConfigProvider } from '../config';
+import { type ClockProvider, type Transaction, newId } from '../x';
+import type { Courier, TemplateModel, TemplateType } from './courier';
+import type { CourierMessageStoreProvider } from './courier-message-store';
+import type { CourierMessage, MessageType } from './message';
+import type { CourierTemplates } from './templates/courier-templates';
+
+export interface CourierTemplatesProvider {
+  readonly courierTemplates: CourierTemplates;
+}
+
+export type DefaultCourierDeps = ConfigProvider & ClockProvider & CourierMessageStoreProvider & CourierTemplatesProvider;
+
+/**
+ * The `Courier`: renders a template and stores the result as a `queued` message, due at once. With `tx`
+ * the insert joins the caller's transaction, so a flow that rolls back sends nothing.
+ */
+export class DefaultCourier implements Courier {
+  constructor(private readonly deps: DefaultCourierDeps) {}
+
+  async queueEmail(type: TemplateType, model: TemplateModel, tx?: Transaction): Promise<string> {
+    const mail = this.deps.courierTemplates.renderEmail(type, model);
+    return this.queue('email', type, model.to, { subject: mail.subject, body: mail.plaintext, htmlBody: mail.html }, tx);
+  }
+
+  /** @throws Error when `courier.sms.enabled` is false (nothing could ever send it). */
+  async queueSms(type: TemplateType, model: TemplateModel, tx?: Transaction): Promise<string> {
+    if (!this.deps.config.courier.sms.enabled) throw new Error('courier.sms.enabled is false: cannot queue an SMS');
+    return this.queue('sms', type, model.to, { subject: '', body: this.deps.courierTemplates.renderSms(type, model) }, tx);
+  }
+
+  private async queue(
+    type: MessageType,
+    templateType: TemplateType,
+    recipient: string,
+    content: Pick<CourierMessage, 'subject' | 'body' | 'htmlBody'>,
+    tx?: Transaction,
+  ): Promise<string> {
+    const now = this.deps.clock.now();
+    const message: CourierMessage = {
+      id: newId(),
+      type,
+      status: 'queued',
+      recipient,
+      ...content,
+      templateType,
+      sendCount: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.deps.courierMessageStore.create(message, tx);
+    return message.id;
+  }
+}

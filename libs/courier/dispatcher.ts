@@ -1,0 +1,135 @@
+import { hostname } from 'node:os';
+import type { ConfigProvider } from '../config';
+import { type ClockProvider, type LoggerProvider, randomSecret } from '../x';
+import type { CourierChannel, CourierChannelsProvider } from './channels/courier-channel';
+import type { CourierMessageStoreProvider } from './courier-message-store';
+import type { CourierMessage, MessageType } from './message';
+import { retryDelay } from './retry-delay';
+
+export type DispatcherDeps = ConfigProvider & ClockProvider & LoggerProvider & CourierMessageStoreProvider & CourierChannelsProvider;
+
+/** What one pass did. */
+export interface DispatchSummary {
+  sent: number;
+  retried: number;
+  abandoned: number;
+}
+
+type Outcome = keyof DispatchSummary;
+
+/**
+ * Sends queued messages: claims one due message at a time (atomically, so several dispatchers in
+ * several processes share the queue without sending anything twice), sends it on its channel and
+ * records `sent`, a retry after exponential backoff, or `abandoned` once `courier.message_retries`
+ * sends have failed. A failing message never stops the others.
+ *
+ * Invariants: passes of one dispatcher never overlap (`dispatchOnce` waits for the running pass);
+ * `stop()` resolves only after the running pass has finished, so the database can be closed after it.
+ * Delivery is at-least-once: a dispatcher that dies between sending and recording `sent` leaves the
+ * message to be sent again once its lease (`courier.worker.lease`) expires.
+ */
+export class Dispatcher {
+  /** Identifies this dispatcher in claims (host, pid and a random suffix). */
+  readonly workerId = `${hostname().slice(0, 80)}:${process.pid}:${randomSecret(6)}`;
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Starts polling every `courier.worker.poll_interval` (the first pass runs at once). Idempotent. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    if (this.deps.courierChannels.length === 0) {
+      this.deps.logger.warn('courier: no channel is configured (courier.smtp.connection_uri, courier.sms.enabled); messages stay queued');
+    }
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the running pass. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain.catch(() => undefined);
+  }
+
+  /** Runs one pass now (after any running one): sends up to `courier.worker.batch_size` due messages. */
+  dispatchOnce(): Promise<DispatchSummary> {
+    const pass = this.chain.then(
+      () => this.pass(),
+      () => this.pass(),
+    );
+    this.chain = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private schedule(delay: number): void {
+    this.timer = setTimeout(() => {
+      this.dispatchOnce()
+        .catch((err: unknown) => this.deps.logger.error({ err: describe(err) }, 'courier: dispatch pass failed'))
+        .finally(() => {
+          if (this.running) this.schedule(this.deps.config.courier.worker.poll_interval);
+        });
+    }, delay);
+  }
+
+  private async pass(): Promise<DispatchSummary> {
+    const summary: DispatchSummary = { sent: 0, retried: 0, abandoned: 0 };
+    const channels = new Map<MessageType, CourierChannel>(this.deps.courierChannels.map((c) => [c.type, c]));
+    if (channels.size === 0) return summary;
+    const { batch_size: batchSize, lease } = this.deps.config.courier.worker;
+    for (let handled = 0; handled < batchSize; handled++) {
+      const now = this.deps.clock.now();
+      const [message] = await this.deps.courierMessageStore.claim({
+        workerId: this.workerId,
+        now,
+        leaseUntil: new Date(now.getTime() + lease),
+        limit: 1,
+        types: [...channels.keys()],
+      });
+      if (!message) break;
+      summary[await this.deliver(message, channels.get(message.type) as CourierChannel)]++;
+    }
+    return summary;
+  }
+
+  /** Sends one claimed message and records the outcome. Store errors propagate (they end the pass). */
+  private async deliver(message: CourierMessage, channel: CourierChannel): Promise<Outcome> {
+    const retries = this.deps.config.courier.message_retries;
+    const store = this.deps.courierMessageStore;
+    const log = { message_id: message.id, template_type: message.templateType, send_count: message.sendCount };
+    // Attempts that never reported back (dispatchers that died mid-send) count as failures too.
+    if (message.sendCount > retries) {
+      await store.markFailed(message.id, this.workerId, { status: 'abandoned' }, this.deps.clock.now());
+      this.deps.logger.warn(log, 'courier: message abandoned: every send attempt was interrupted');
+      return 'abandoned';
+    }
+    try {
+      await channel.send(message);
+    } catch (err) {
+      const now = this.deps.clock.now();
+      const abandoned = message.sendCount >= retries;
+      const { backoff_base: base, backoff_max: max } = this.deps.config.courier.worker;
+      await store.markFailed(
+        message.id,
+        this.workerId,
+        abandoned ? { status: 'abandoned' } : { status: 'queued', nextAttemptAt: new Date(now.getTime() + retryDelay(message.sendCount, base, max)) },
+        now,
+      );
+      this.deps.logger.warn({ ...log, err: describe(err) }, abandoned ? `courier: message abandoned after ${retries} failed sends` : 'courier: send failed, will retry');
+      return abandoned ? 'abandoned' : 'retried';
+    }
+    if (!(await store.markSent(message.id, this.workerId, this.deps.clock.now()))) {
+      this.deps.logger.warn(log, 'courier: lease expired before the send was recorded; the message may be sent again');
+    }
+    return 'sent';
+  }
+}
+
+/** Message and code only: SMTP errors can echo commands, never worth logging whole. */
+function describe(err: unknown): { message: string; code?: string } {
+  const e = err as { message?: unknown; code?: unknown };
+  return { message: String(e?.message ?? err), ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
+}

@@ -1,0 +1,74 @@
+import type { ClaimRequest, CourierMessageStore, FailedOutcome, ListMessagesQuery } from './courier-message-store';
+import type { CourierMessage } from './message';
+
+/** True when `m` may be claimed at `now`: queued and due, or processing with an expired lease. */
+export function isClaimable(m: CourierMessage, now: Date): boolean {
+  if (m.status === 'queued') return m.nextAttemptAt.getTime() <= now.getTime();
+  return m.status === 'processing' && m.claimedUntil !== undefined && m.claimedUntil.getTime() < now.getTime();
+}
+
+/** `CourierMessageStore` over a map, for unit tests; single-threaded, so every claim is atomic. */
+export class MemoryCourierMessageStore implements CourierMessageStore {
+  private readonly messages = new Map<string, CourierMessage>();
+
+  async create(message: CourierMessage): Promise<void> {
+    if (this.messages.has(message.id)) throw new Error(`duplicate courier message ${message.id}`);
+    this.messages.set(message.id, { ...message });
+  }
+
+  async get(id: string): Promise<CourierMessage | undefined> {
+    const m = this.messages.get(id);
+    return m ? { ...m } : undefined;
+  }
+
+  async list(query: ListMessagesQuery): Promise<{ messages: CourierMessage[]; total: number }> {
+    const all = [...this.messages.values()]
+      .filter((m) => (query.status === undefined || m.status === query.status) && (query.recipient === undefined || m.recipient === query.recipient))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
+    const start = query.page * query.perPage;
+    return { messages: all.slice(start, start + query.perPage).map((m) => ({ ...m })), total: all.length };
+  }
+
+  async claim(request: ClaimRequest): Promise<CourierMessage[]> {
+    const due = [...this.messages.values()]
+      .filter((m) => request.types.includes(m.type) && isClaimable(m, request.now))
+      .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, request.limit);
+    return due.map((m) => {
+      const claimed: CourierMessage = {
+        ...m,
+        status: 'processing',
+        claimedBy: request.workerId,
+        claimedUntil: request.leaseUntil,
+        sendCount: m.sendCount + 1,
+        updatedAt: request.now,
+      };
+      this.messages.set(m.id, claimed);
+      return { ...claimed };
+    });
+  }
+
+  async markSent(id: string, workerId: string, now: Date): Promise<boolean> {
+    return this.settle(id, workerId, (m) => ({ ...m, status: 'sent', claimedUntil: undefined, updatedAt: now }));
+  }
+
+  async markFailed(id: string, workerId: string, outcome: FailedOutcome, now: Date): Promise<boolean> {
+    return this.settle(id, workerId, (m) =>
+      outcome.status === 'queued'
+        ? { ...m, status: 'queued', nextAttemptAt: outcome.nextAttemptAt, claimedBy: undefined, claimedUntil: undefined, updatedAt: now }
+        : { ...m, status: 'abandoned', claimedUntil: undefined, updatedAt: now },
+    );
+  }
+
+  private settle(id: string, workerId: string, change: (m: CourierMessage) => CourierMessage): boolean {
+    const m = this.messages.get(id);
+    if (!m || m.status !== 'processing' || m.claimedBy !== workerId) return false;
+    this.messages.set(id, change(m));
+    return true;
+  }
+
+  /** Removes every message (contract runs). */
+  clear(): void {
+    this.messages.clear();
+  }
+}

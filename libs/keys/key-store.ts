@@ -1,0 +1,40 @@
+import type { Transaction } from '../x';
+
+/** One stored key of a set; `keyData` is the JWK encrypted by `KeyCipher`, never plaintext. */
+export interface StoredKey {
+  readonly set: string;
+  readonly kid: string;
+  readonly alg: string;
+  readonly use: string;
+  readonly keyData: string;
+  readonly createdAt: Date;
+}
+
+/** A key with this kid exists in the set already (Hydra: 409). */
+export class DuplicateKeyIdError extends Error {
+  constructor(
+    readonly set: string,
+    readonly kid: string,
+  ) {
+    super(`The key set ${set} already holds a key with kid ${kid}.`);
+    this.name = 'DuplicateKeyIdError';
+  }
+}
+
+/** Persistence port for JWK sets (Hydra's `jwk.Manager`). */
+export interface KeyStore {
+  /** @throws DuplicateKeyIdError when (set, kid) is taken. */
+  addKey(key: StoredKey, tx?: Transaction): Promise<void>;
+  /** The keys of a set, newest first (the first one of an algorithm signs); `[]` for an unknown set. */
+  listKeys(set: string, tx?: Transaction): Promise<StoredKey[]>;
+  /** One key, or `undefined`. */
+  getKey(set: string, kid: string, tx?: Transaction): Promise<StoredKey | undefined>;
+  /** False when there was no such key. */
+  deleteKey(set: string, kid: string, tx?: Transaction): Promise<boolean>;
+  /** Deletes every key of the set; returns how many. */
+  deleteSet(set: string, tx?: Transaction): Promise<number>;
+}
+
+export interface KeyStoreProvider {
+  readonly keyStore: KeyStore;
+}

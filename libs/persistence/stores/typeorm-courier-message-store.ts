@@ -1,0 +1,155 @@
+import type { FindOptionsWhere, Repository } from 'typeorm';
+import type {
+  ClaimRequest,
+  CourierMessage,
+  CourierMessageStore,
+  FailedOutcome,
+  ListMessagesQuery,
+  MessageStatus,
+  MessageType,
+  TemplateType,
+} from '../../courier';
+import type { Transaction } from '../../x';
+import type { Persistence } from '../persistence';
+import { type CourierMessageRow, CourierMessageSchema } from '../schemas/courier-message.schema';
+
+/** Queued and due, or processing with an expired lease (a crashed dispatcher's message). */
+const CLAIMABLE = "((status = 'queued' AND next_attempt_at <= :now) OR (status = 'processing' AND claimed_until < :now))";
+
+/** Candidates read per claimed message: losing a race to another dispatcher still leaves work to try. */
+const CANDIDATES_PER_CLAIM = 4;
+
+/**
+ * `CourierMessageStore` on `courier_messages`. A claim is an atomic conditional UPDATE that re-checks
+ * claimability in its WHERE clause and counts affected rows, so two processes on one MySQL database (or
+ * two connections to one SQLite file) never both win the same message.
+ */
+export class TypeormCourierMessageStore implements CourierMessageStore {
+  constructor(private readonly persistence: Persistence) {}
+
+  private repo(tx?: Transaction): Repository<CourierMessageRow> {
+    return this.persistence.manager(tx).getRepository(CourierMessageSchema);
+  }
+
+  async create(message: CourierMessage, tx?: Transaction): Promise<void> {
+    await this.repo(tx).insert(toRow(message));
+  }
+
+  async get(id: string, tx?: Transaction): Promise<CourierMessage | undefined> {
+    const row = await this.repo(tx).findOneBy({ id });
+    return row ? fromRow(row) : undefined;
+  }
+
+  async list(query: ListMessagesQuery, tx?: Transaction): Promise<{ messages: CourierMessage[]; total: number }> {
+    const where: FindOptionsWhere<CourierMessageRow> = {};
+    if (query.status !== undefined) where.status = query.status;
+    if (query.recipient !== undefined) where.recipient = query.recipient;
+    const [rows, total] = await this.repo(tx).findAndCount({
+      where,
+      order: { created_at: 'DESC', id: 'ASC' },
+      skip: query.page * query.perPage,
+      take: query.perPage,
+    });
+    return { messages: rows.map(fromRow), total };
+  }
+
+  async claim(request: ClaimRequest): Promise<CourierMessage[]> {
+    if (request.limit < 1 || request.types.length === 0) return [];
+    const candidates: { id: string }[] = await this.repo()
+      .createQueryBuilder('m')
+      .select('m.id', 'id')
+      .where('m.type IN (:...types)', { types: [...request.types] })
+      .andWhere(CLAIMABLE, { now: request.now })
+      .orderBy('m.next_attempt_at', 'ASC')
+      .addOrderBy('m.created_at', 'ASC')
+      .limit(request.limit * CANDIDATES_PER_CLAIM)
+      .getRawMany();
+    const won: string[] = [];
+    for (const { id } of candidates) {
+      if (won.length >= request.limit) break;
+      const result = await this.repo()
+        .createQueryBuilder()
+        .update()
+        .set({
+          status: 'processing',
+          claimed_by: request.workerId,
+          claimed_until: request.leaseUntil,
+          send_count: () => 'send_count + 1',
+          updated_at: request.now,
+        })
+        .where('id = :id', { id })
+        .andWhere(CLAIMABLE, { now: request.now })
+        .execute();
+      if (result.affected === 1) won.push(id);
+    }
+    if (won.length === 0) return [];
+    const rows = await this.repo().createQueryBuilder('m').where('m.id IN (:...ids)', { ids: won }).getMany();
+    const order = new Map(won.map((id, i) => [id, i]));
+    return rows.map(fromRow).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  }
+
+  async markSent(id: string, workerId: string, now: Date): Promise<boolean> {
+    return this.settle(id, workerId, { status: 'sent', claimed_until: null, updated_at: now });
+  }
+
+  async markFailed(id: string, workerId: string, outcome: FailedOutcome, now: Date): Promise<boolean> {
+    return this.settle(
+      id,
+      workerId,
+      outcome.status === 'queued'
+        ? { status: 'queued', next_attempt_at: outcome.nextAttemptAt, claimed_by: null, claimed_until: null, updated_at: now }
+        : { status: 'abandoned', claimed_until: null, updated_at: now },
+    );
+  }
+
+  /** Applies `change` only while `workerId` still holds the claim. */
+  private async settle(id: string, workerId: string, change: Partial<CourierMessageRow>): Promise<boolean> {
+    const result = await this.repo()
+      .createQueryBuilder()
+      .update()
+      .set(change)
+      .where('id = :id', { id })
+      .andWhere("status = 'processing'")
+      .andWhere('claimed_by = :workerId', { workerId })
+      .execute();
+    return result.affected === 1;
+  }
+}
+
+function toRow(m: CourierMessage): CourierMessageRow {
+  return {
+    id: m.id,
+    type: m.type,
+    status: m.status,
+    recipient: m.recipient,
+    subject: m.subject,
+    body: m.body,
+    html_body: m.htmlBody ?? null,
+    template_type: m.templateType,
+    send_count: m.sendCount,
+    next_attempt_at: m.nextAttemptAt,
+    claimed_by: m.claimedBy ?? null,
+    claimed_until: m.claimedUntil ?? null,
+    created_at: m.createdAt,
+    updated_at: m.updatedAt,
+  };
+}
+
+function fromRow(r: CourierMessageRow): CourierMessage {
+  return {
+    id: r.id,
+    type: r.type as MessageType,
+    status: r.status as MessageStatus,
+    recipient: r.recipient,
+    subject: r.subject,
+    body: r.body,
+    ...(r.html_body !== null ? { htmlBody: r.html_body } : {}),
+    templateType: r.template_type as TemplateType,
+    sendCount: Number(r.send_count),
+    nextAttemptAt: r.next_attempt_at,
+    ...(r.claimed_by !== null ? { claimedBy: r.claimed_by } : {}),
+    ...(r.claimed_until !== null ? { claimedUntil: r.claimed_until } : {}),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}

@@ -1,0 +1,43 @@
+import { IsNull } from 'typeorm';
+import type { SelfServiceToken, TokenKind, TokenStore } from '../../selfservice/flow';
+import type { Transaction } from '../../x';
+import type { Persistence } from '../persistence';
+import { TokenSchema } from '../schemas/token.schema';
+
+/** `TokenStore` on `selfservice_tokens`; `markUsed` is a conditional UPDATE, so a secret works once. */
+export class TypeormTokenStore implements TokenStore {
+  constructor(private readonly persistence: Persistence) {}
+
+  async create(t: SelfServiceToken, tx?: Transaction): Promise<void> {
+    await this.persistence.manager(tx).getRepository(TokenSchema).insert({
+      id: t.id,
+      kind: t.kind,
+      flow_id: t.flowId,
+      identity_id: t.identityId,
+      address: t.address,
+      secret_hash: t.secretHash,
+      expires_at: t.expiresAt,
+      used_at: null,
+      created_at: t.createdAt,
+    });
+  }
+
+  async findUnused(kind: TokenKind, flowId: string, tx?: Transaction): Promise<SelfServiceToken[]> {
+    const rows = await this.persistence.manager(tx).getRepository(TokenSchema).find({ where: { kind, flow_id: flowId, used_at: IsNull() }, order: { created_at: 'DESC' } });
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind as TokenKind,
+      flowId: r.flow_id,
+      identityId: r.identity_id,
+      address: r.address,
+      secretHash: r.secret_hash,
+      expiresAt: r.expires_at,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async markUsed(id: string, at: Date, tx?: Transaction): Promise<boolean> {
+    const result = await this.persistence.manager(tx).getRepository(TokenSchema).update({ id, used_at: IsNull() }, { used_at: at } as never);
+    return (result.affected ?? 0) === 1;
+  }
+}

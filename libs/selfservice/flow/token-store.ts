@@ -1,0 +1,34 @@
+import type { Transaction } from '../../x';
+
+/** What a one-time secret proves. */
+export type TokenKind = 'recovery_code' | 'recovery_link' | 'verification_code' | 'verification_link';
+
+/**
+ * A one-time secret (8-digit code or 32-character link token) bound to one flow and one address.
+ * Only an HMAC of the secret is stored; `usedAt` is set once, atomically.
+ */
+export interface SelfServiceToken {
+  readonly id: string;
+  readonly kind: TokenKind;
+  readonly flowId: string;
+  readonly identityId: string;
+  /** The address (lower-cased) the secret was sent to. */
+  readonly address: string;
+  readonly secretHash: string;
+  readonly expiresAt: Date;
+  readonly usedAt?: Date;
+  readonly createdAt: Date;
+}
+
+/** Persistence port for one-time secrets. */
+export interface TokenStore {
+  create(token: SelfServiceToken, tx?: Transaction): Promise<void>;
+  /** Unused tokens of a flow of one kind. */
+  findUnused(kind: TokenKind, flowId: string, tx?: Transaction): Promise<SelfServiceToken[]>;
+  /** Marks a token used; false when someone used it first (single use under concurrency). */
+  markUsed(id: string, at: Date, tx?: Transaction): Promise<boolean>;
+}
+
+export interface TokenStoreProvider {
+  readonly tokenStore: TokenStore;
+}

@@ -1,0 +1,189 @@
+import type { ConfigProvider } from '../../../config';
+import { OryError, badRequest, notFound } from '../../../http/errors';
+import { type ClockProvider, type Transaction, type TransactionRunnerProvider, isUuid } from '../../../x';
+import {
+  type AddressChallengeStrategiesProvider,
+  type AddressChallengeStrategy,
+  type ChallengePurpose,
+  type FlowRequester,
+  type FlowStoreProvider,
+  type FlowType,
+  FlowValidationError,
+  type RecoveryFlow,
+  type RedeemedChallenge,
+  type UiText,
+  type VerificationFlow,
+  applyFlowError,
+  assertApiRequest,
+  assertCsrf,
+  baseFlowFields,
+  csrfViolation,
+  flattenBody,
+  flowExpiredError,
+  isExpired,
+  markCodeSent,
+  passChallenge,
+  unflattenBody,
+  validateReturnTo,
+  withFreshCsrf,
+} from '../../flow';
+
+/** Wrong secrets a flow tolerates before it is invalidated. */
+export const MAX_FAILED_ATTEMPTS = 5;
+
+export type ChallengeFlowDeps = ConfigProvider & ClockProvider & FlowStoreProvider & AddressChallengeStrategiesProvider & TransactionRunnerProvider;
+
+/** The outcome of a recovery or verification submission. */
+export type ChallengeSubmitResult<F, P> =
+  | { readonly kind: 'updated'; readonly flow: F }
+  | { readonly kind: 'invalid'; readonly flow: F }
+  | { readonly kind: 'expired'; readonly flow: F; readonly error: OryError }
+  | { readonly kind: 'passed'; readonly flow: F; readonly passed: P };
+
+/** Texts that differ between recovery and verification. */
+export interface ChallengeTexts {
+  sent(method: 'code' | 'link'): UiText;
+  wrongSecret(method: 'code' | 'link'): UiText;
+  failed(): UiText;
+  alreadyPassed(): UiText;
+  expired(minutes: number, at: Date): UiText;
+  noStrategy(): UiText;
+  /** Messages on the flow once the challenge is passed. */
+  passed(): UiText[];
+}
+
+/**
+ * Recovery and verification share one shape (Kratos §9): ask for an address → mail a code or link
+ * (`sent_email`) → redeem it (`passed_challenge`). Wrong secrets are counted per flow; after
+ * `MAX_FAILED_ATTEMPTS` the flow is dead and must be started again.
+ */
+export abstract class ChallengeFlowService<F extends RecoveryFlow | VerificationFlow, P> {
+  protected abstract readonly purpose: ChallengePurpose;
+  protected abstract readonly texts: ChallengeTexts;
+
+  constructor(protected readonly base: ChallengeFlowDeps) {}
+
+  /** @throws OryError 400 when the flow is disabled */
+  protected abstract assertEnabled(): void;
+  /** `code` or `link`, from `selfservice.flows.<purpose>.use`. */
+  protected abstract methodId(): 'code' | 'link';
+  /** What happens once a secret is redeemed (inside the transaction). */
+  protected abstract onPassed(flow: F, redeemed: RedeemedChallenge, requester: FlowRequester, tx: Transaction): Promise<P>;
+
+  /** The method of an existing flow: the one it was started with (admin links use `link` even when `use` is `code`). */
+  protected flowMethod(flow?: F): 'code' | 'link' {
+    return flow?.active === 'code' || flow?.active === 'link' ? flow.active : this.methodId();
+  }
+
+  protected strategy(flow?: F): AddressChallengeStrategy {
+    const s = this.base.addressChallengeStrategy(this.flowMethod(flow));
+    if (!s) throw new OryError(404).withReason('This endpoint was disabled by system administrator. Please check your url or contact the system administrator to enable it.');
+    return s;
+  }
+
+  /** A new flow in `choose_method`. */
+  async init(type: FlowType, requester: FlowRequester): Promise<F> {
+    this.assertEnabled();
+    const c = this.base.config;
+    const returnTo = validateReturnTo(requester.query.return_to, c.selfservice.allowed_return_urls, c.selfservice.default_browser_return_url);
+    const flow = this.newFlow(type, requester, returnTo, c.selfservice.flows[this.purpose].lifespan);
+    await this.base.flowStore.create(flow);
+    return flow;
+  }
+
+  protected newFlow(type: FlowType, requester: FlowRequester, returnTo: string | undefined, lifespanMs: number): F {
+    const c = this.base.config;
+    const fields = baseFlowFields(this.purpose, type, requester, this.base.clock, lifespanMs, (id) => `${c.serve.public.base_url}self-service/${this.purpose}?flow=${id}`, returnTo);
+    const flow = { ...fields, kind: this.purpose, state: 'choose_method' } as unknown as F;
+    return { ...flow, ui: { ...flow.ui, nodes: [...flow.ui.nodes, ...this.strategy().nodes(flow, 'choose_method')] } };
+  }
+
+  /** @throws OryError 404, 403 CSRF (browser), 410 expired */
+  async get(id: string, requester: FlowRequester): Promise<F> {
+    const flow = await this.load(id);
+    if (flow.type === 'browser' && !flow.internalContext.admin_created && (!requester.csrfCookie || requester.csrfCookie !== flow.csrfToken)) {
+      throw csrfViolation('The anti-CSRF cookie is missing or does not match the flow; initialize the flow again in this browser.');
+    }
+    if (isExpired(flow, this.base.clock)) {
+      throw new OryError(410).withReason(`The ${this.purpose} flow has expired. Redirect the user to the ${this.purpose} flow init endpoint to initialize a new flow.`);
+    }
+    return withFreshCsrf(flow);
+  }
+
+  /**
+   * Body `{method, email}` mails a secret; `{method, code}` / `{method, token}` (or the same in the query of
+   * a GET, for links) redeems it.
+   */
+  async submit(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
+    this.assertEnabled();
+    if (!id) throw badRequest('The flow query parameter is missing or malformed.');
+    const flow = await this.load(id);
+    const now = this.base.clock.now();
+    if (isExpired(flow, this.base.clock)) {
+      const replacement = this.newFlow(flow.type, requester, flow.returnTo, this.base.config.selfservice.flows[this.purpose].lifespan);
+      const minutes = (now.getTime() - flow.expiresAt.getTime()) / 60000;
+      const withMessage = { ...replacement, ui: { ...replacement.ui, messages: [this.texts.expired(minutes, flow.expiresAt)] } } as F;
+      await this.base.flowStore.create(withMessage);
+      return { kind: 'expired', flow: withMessage, error: flowExpiredError(this.purpose, flow.expiresAt, now, replacement.id) };
+    }
+    const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
+    const secret = typeof body.code === 'string' && body.code !== '' ? body.code : typeof body.token === 'string' && body.token !== '' ? body.token : undefined;
+    // Links are opened by GET without a CSRF token; the secret itself proves the request.
+    if (secret === undefined && !flow.internalContext.admin_created) assertCsrf(flow, requester, body.csrf_token);
+    try {
+      assertApiRequest(flow, requester);
+      const method = typeof body.method === 'string' ? body.method : secret !== undefined ? this.flowMethod(flow) : undefined;
+      if (method !== this.flowMethod(flow)) throw new FlowValidationError([this.texts.noStrategy()]);
+      if (flow.state === 'passed_challenge') throw new FlowValidationError([this.texts.alreadyPassed()]);
+      if (Number(flow.internalContext.failed_attempts ?? 0) >= MAX_FAILED_ATTEMPTS) throw new FlowValidationError([this.texts.failed()]);
+      if (secret !== undefined) return await this.redeem(flow, secret, requester);
+      const email = typeof body.email === 'string' ? body.email.trim() : '';
+      if (!email) throw new FlowValidationError([], { email: [{ id: 4000002, text: 'Property email is missing.', type: 'error', context: { property: 'email' } }] });
+      return await this.send(flow, email);
+    } catch (error) {
+      const updated = applyFlowError({ ...flow, active: this.flowMethod(flow) }, error, flattenBody(body), this.base.clock);
+      await this.base.flowStore.update(updated);
+      return { kind: 'invalid', flow: updated };
+    }
+  }
+
+  private async send(flow: F, email: string): Promise<ChallengeSubmitResult<F, P>> {
+    const strategy = this.strategy(flow);
+    const sent = markCodeSent(flow, this.base.clock.now());
+    const updated = {
+      ...sent,
+      active: strategy.id,
+      ui: { ...sent.ui, nodes: [sent.ui.nodes[0], ...strategy.nodes(sent, 'sent_email', email)], messages: [this.texts.sent(strategy.id)] },
+    } as F;
+    await this.base.transactions.withTransaction(async (tx) => {
+      await strategy.send(this.purpose, updated, email, tx);
+      await this.base.flowStore.update(updated, tx);
+    });
+    return { kind: 'updated', flow: withFreshCsrf(updated) };
+  }
+
+  private async redeem(flow: F, secret: string, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
+    const strategy = this.strategy(flow);
+    return this.base.transactions.withTransaction(async (tx) => {
+      const redeemed = flow.state === 'sent_email' ? await strategy.redeem(this.purpose, flow, secret, tx) : undefined;
+      if (!redeemed) {
+        const failed = Number(flow.internalContext.failed_attempts ?? 0) + 1;
+        const message = failed >= MAX_FAILED_ATTEMPTS ? this.texts.failed() : this.texts.wrongSecret(strategy.id);
+        const updated = { ...flow, internalContext: { ...flow.internalContext, failed_attempts: failed }, ui: { ...flow.ui, messages: [message] }, updatedAt: this.base.clock.now() } as F;
+        await this.base.flowStore.update(updated, tx);
+        return { kind: failed >= MAX_FAILED_ATTEMPTS ? ('invalid' as const) : ('updated' as const), flow: withFreshCsrf(updated) };
+      }
+      const passed = passChallenge(flow, this.base.clock.now());
+      const done = { ...passed, ui: { ...passed.ui, nodes: [passed.ui.nodes[0]], messages: this.texts.passed() } } as F;
+      const result = await this.onPassed(done, redeemed, requester, tx);
+      await this.base.flowStore.update(done, tx);
+      return { kind: 'passed' as const, flow: done, passed: result };
+    });
+  }
+
+  protected async load(id: string): Promise<F> {
+    const flow = isUuid(id) ? ((await this.base.flowStore.get(this.purpose, id)) as F | undefined) : undefined;
+    if (!flow) throw notFound('Unable to locate the resource');
+    return flow;
+  }
+}

@@ -1,0 +1,168 @@
+import type { ConfigProvider } from '../../../config';
+import { OryError, badRequest, forbidden, notFound } from '../../../http/errors';
+import type { Identity, PrivilegedIdentityPoolProvider } from '../../../identity';
+import {
+  type ActiveSession,
+  type SessionManagerProvider,
+  aalSatisfies,
+  highestAvailableAal,
+  sessionAal2Required,
+  sessionInactive,
+} from '../../../session';
+import { type ClockProvider, type Transaction, type TransactionRunnerProvider, isUuid } from '../../../x';
+import {
+  FlowValidationError,
+  type FlowRequester,
+  type FlowStoreProvider,
+  type FlowType,
+  type SettingsFlow,
+  type UiText,
+  applyFlowError,
+  assertApiRequest,
+  assertCsrf,
+  baseFlowFields,
+  csrfViolation,
+  flattenBody,
+  flowExpiredError,
+  isExpired,
+  markSettingsSaved,
+  messages,
+  unflattenBody,
+  validateReturnTo,
+  withFreshCsrf,
+} from '../../flow';
+import { ROUTE_SETTINGS_SUBMIT } from './routes';
+import type { SettingsContext, SettingsStrategiesProvider } from './settings-strategy';
+
+/** Sends verification mails for new addresses (implemented by the verification service). */
+export interface VerificationSenderProvider {
+  readonly verificationService: { sendForIdentity(identity: Identity, tx: Transaction): Promise<void> };
+}
+
+export type SettingsServiceDeps = ConfigProvider &
+  ClockProvider &
+  FlowStoreProvider &
+  SettingsStrategiesProvider &
+  SessionManagerProvider &
+  PrivilegedIdentityPoolProvider &
+  TransactionRunnerProvider &
+  VerificationSenderProvider;
+
+export type SettingsSubmitResult =
+  | { readonly kind: 'completed'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession }
+  | { readonly kind: 'invalid'; readonly flow: SettingsFlow; readonly identity: Identity }
+  | { readonly kind: 'expired'; readonly flow: SettingsFlow; readonly error: OryError };
+
+/**
+ * Settings flows (Kratos §10): a session of the flow's identity changes traits or credentials. Changes
+ * to credentials and protected traits need a login younger than `privileged_session_max_age`.
+ */
+export class SettingsService {
+  constructor(private readonly deps: SettingsServiceDeps) {}
+
+  /** @throws OryError 401 `session_inactive`, 403 `session_aal2_required`, 400 return_to */
+  async init(type: FlowType, requester: FlowRequester): Promise<{ flow: SettingsFlow; identity: Identity }> {
+    const session = await this.authenticate(requester);
+    const c = this.deps.config;
+    const returnTo = validateReturnTo(requester.query.return_to, c.selfservice.allowed_return_urls, c.selfservice.default_browser_return_url);
+    const flow = await this.create(type, requester, session.identity, returnTo, []);
+    await this.deps.flowStore.create(flow);
+    return { flow, identity: session.identity };
+  }
+
+  /** A settings flow for `identity` (also used after recovery, with message 1060001). Not stored. */
+  async create(type: FlowType, requester: FlowRequester, identity: Identity, returnTo: string | undefined, flowMessages: UiText[]): Promise<SettingsFlow> {
+    const c = this.deps.config;
+    const base = baseFlowFields('settings', type, requester, this.deps.clock, c.selfservice.flows.settings.lifespan, (id) => `${c.serve.public.base_url}${ROUTE_SETTINGS_SUBMIT.slice(1)}?flow=${id}`, returnTo);
+    const flow: SettingsFlow = { ...base, kind: 'settings', state: 'show_form', identityId: identity.id, ui: { ...base.ui, messages: flowMessages } };
+    return this.render(flow, identity);
+  }
+
+  /** @throws OryError 401, 403 `security_identity_mismatch`, 403 CSRF, 404, 410 */
+  async get(id: string, requester: FlowRequester): Promise<{ flow: SettingsFlow; identity: Identity }> {
+    const session = await this.authenticate(requester);
+    const flow = await this.load(id);
+    if (flow.identityId !== session.identity.id) {
+      throw forbidden('Access privileges are missing, invalid, or not sufficient to access this endpoint.').withId('security_identity_mismatch');
+    }
+    if (flow.type === 'browser' && !flow.internalContext.recovery && (!requester.csrfCookie || requester.csrfCookie !== flow.csrfToken)) {
+      throw csrfViolation('The anti-CSRF cookie is missing or does not match the flow; initialize the flow again in this browser.');
+    }
+    if (isExpired(flow, this.deps.clock)) throw new OryError(410).withReason('The settings flow has expired. Initialize a new settings flow.');
+    return { flow: withFreshCsrf(flow), identity: session.identity };
+  }
+
+  /** @throws OryError 400 missing flow / identity mismatch, 401, 403 CSRF / refresh required, 404 */
+  async submit(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<SettingsSubmitResult> {
+    if (!id) throw badRequest('The flow query parameter is missing or malformed.');
+    const session = await this.authenticate(requester);
+    const flow = await this.load(id);
+    if (flow.identityId !== session.identity.id) {
+      throw badRequest('The request was made for another identity and has been blocked for security reasons.').withId('security_identity_mismatch');
+    }
+    const now = this.deps.clock.now();
+    if (isExpired(flow, this.deps.clock)) {
+      const replacement = await this.create(flow.type, requester, session.identity, flow.returnTo, [messages.settingsExpired((now.getTime() - flow.expiresAt.getTime()) / 60000, flow.expiresAt)]);
+      await this.deps.flowStore.create(replacement);
+      return { kind: 'expired', flow: replacement, error: flowExpiredError('settings', flow.expiresAt, now, replacement.id) };
+    }
+    const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
+    assertCsrf(flow, requester, body.csrf_token);
+    const ctx: SettingsContext = { requester, session, requirePrivileged: () => this.requirePrivileged(session, flow) };
+    try {
+      assertApiRequest(flow, requester);
+      for (const strategy of this.deps.settingsStrategies) {
+        const outcome = await strategy.settings(flow, body, ctx);
+        if (outcome.kind === 'not_responsible') continue;
+        const saved = markSettingsSaved({ ...flow, active: strategy.settingsMethod }, this.deps.clock.now());
+        const done = await this.render({ ...saved, ui: { ...saved.ui, messages: [messages.settingsSaved()] } }, outcome.identity);
+        await this.deps.transactions.withTransaction(async (tx) => {
+          await this.deps.privilegedIdentityPool.update(outcome.identity, tx);
+          await this.deps.verificationService.sendForIdentity(outcome.identity, tx);
+          await this.deps.flowStore.update(done, tx);
+        });
+        return { kind: 'completed', flow: done, identity: outcome.identity, session };
+      }
+      throw new FlowValidationError([messages.noSettingsStrategy()]);
+    } catch (error) {
+      if (error instanceof OryError && error.id === 'session_refresh_required') throw error;
+      const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
+      await this.deps.flowStore.update(updated);
+      return { kind: 'invalid', flow: updated, identity: session.identity };
+    }
+  }
+
+  /** Re-populates every method's nodes for `identity`, keeping the CSRF node and flow messages. */
+  private async render(flow: SettingsFlow, identity: Identity): Promise<SettingsFlow> {
+    const nodes = [flow.ui.nodes[0]];
+    for (const strategy of this.deps.settingsStrategies) nodes.push(...(await strategy.populateSettings(flow, identity)));
+    return withFreshCsrf({ ...flow, ui: { ...flow.ui, nodes } });
+  }
+
+  private requirePrivileged(session: ActiveSession, flow: SettingsFlow): void {
+    const maxAge = this.deps.config.selfservice.flows.settings.privileged_session_max_age;
+    if (session.session.authenticatedAt.getTime() + maxAge > this.deps.clock.now().getTime()) return;
+    const base = this.deps.config.serve.public.base_url;
+    const returnTo = `${base}self-service/settings?flow=${flow.id}`;
+    const redirect = `${base}self-service/login/browser?refresh=true&return_to=${encodeURIComponent(returnTo)}`;
+    throw forbidden('The login session is too old and thus not allowed to update these fields. Please re-authenticate.')
+      .withId('session_refresh_required')
+      .withExtra({ redirect_browser_to: redirect })
+      .withDetails({ redirect_browser_to: redirect });
+  }
+
+  private async authenticate(requester: FlowRequester): Promise<ActiveSession> {
+    const session = await this.deps.sessionManager.resolve(requester.sessionToken);
+    if (!session) throw sessionInactive();
+    if (this.deps.config.selfservice.flows.settings.required_aal === 'highest_available' && !aalSatisfies(session.session.aal, highestAvailableAal(session.identity))) {
+      throw sessionAal2Required(`${this.deps.config.serve.public.base_url}self-service/login/browser?aal=aal2`);
+    }
+    return session;
+  }
+
+  private async load(id: string): Promise<SettingsFlow> {
+    const flow = isUuid(id) ? await this.deps.flowStore.get('settings', id) : undefined;
+    if (!flow) throw notFound('Unable to locate the resource');
+    return flow;
+  }
+}

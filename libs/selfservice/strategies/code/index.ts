@@ -1,0 +1,2 @@
+export * from './email-challenge';
+export * from './code-strategy';
