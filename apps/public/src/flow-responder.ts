@@ -75,24 +75,32 @@ export function respondExpired(req: Request, res: Response, replacement: AnyFlow
 export function respondCompleted(
   req: Request,
   res: Response,
-  result: { flow: AnyFlow; identity: Identity; session?: Session; token?: string; returnTo?: string },
+  result: { flow: AnyFlow; identity: Identity; session?: Session; token?: string; returnTo?: string; aal2Flow?: AnyFlow },
   afterUrl: string | undefined,
   deps: FlowResponderDeps,
 ): void {
   const { config } = deps;
   const isLogin = result.flow.kind === 'login';
-  const sessionJson = result.session ? sessionToWire(result.session, result.identity, config) : undefined;
+  // A session that still needs its second factor does not reveal the identity yet (Kratos).
+  const sessionJson = result.session ? sessionToWire(result.session, result.aal2Flow ? undefined : result.identity, config) : undefined;
+  const continueWith = result.aal2Flow
+    ? { continue_with: [{ action: 'complete_second_factor', flow: { id: result.aal2Flow.id, requested_aal: 'aal2', url: flowUiUrl(config, result.aal2Flow) } }] }
+    : {};
   if (result.flow.type === 'api') {
     res.json(
       isLogin
-        ? { session_token: result.token, session: sessionJson }
+        ? { session_token: result.token, session: sessionJson, ...continueWith }
         : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson, session_token: result.token } : {}) },
     );
     return;
   }
   if (result.session && result.token) setSessionCookie(res, result.token, result.session.expiresAt, config, deps.secrets, deps.clock.now());
   if (isJsonRequest(req)) {
-    res.json(isLogin ? { session: sessionJson } : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson } : {}) });
+    res.json(isLogin ? { session: sessionJson, ...continueWith } : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson } : {}) });
+    return;
+  }
+  if (result.aal2Flow) {
+    res.redirect(303, flowUiUrl(config, result.aal2Flow));
     return;
   }
   res.redirect(303, result.returnTo ?? afterUrl ?? config.selfservice.default_browser_return_url);

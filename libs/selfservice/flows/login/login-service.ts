@@ -1,7 +1,7 @@
 import type { ConfigProvider } from '../../../config';
 import { OryError, badRequest, notFound, unauthorized } from '../../../http/errors';
 import type { Identity } from '../../../identity';
-import { type ActiveSession, type Aal, type Session, type SessionManagerProvider } from '../../../session';
+import { type ActiveSession, type Aal, type Session, type SessionManagerProvider, aalSatisfies, highestAvailableAal } from '../../../session';
 import { type ClockProvider, type TransactionRunnerProvider, isUuid } from '../../../x';
 import {
   FlowValidationError,
@@ -36,7 +36,16 @@ export type LoginServiceDeps = ConfigProvider &
 
 /** The outcome of a login submission (architecture B4). */
 export type LoginSubmitResult =
-  | { readonly kind: 'completed'; readonly flow: LoginFlow; readonly session: Session; readonly identity: Identity; readonly token: string; readonly returnTo?: string }
+  | {
+      readonly kind: 'completed';
+      readonly flow: LoginFlow;
+      readonly session: Session;
+      readonly identity: Identity;
+      readonly token: string;
+      readonly returnTo?: string;
+      /** Set when the identity has a second factor the session still lacks: the flow to finish it with. */
+      readonly aal2Flow?: LoginFlow;
+    }
   | { readonly kind: 'invalid'; readonly flow: LoginFlow }
   | { readonly kind: 'expired'; readonly flow: LoginFlow; readonly error: OryError };
 
@@ -159,9 +168,22 @@ export class LoginService {
         await this.deps.flowStore.update(done, tx);
         return result;
       });
-      return { kind: 'completed', flow: done, session: issued, identity: outcome.identity, token, returnTo: flow.returnTo };
+      const aal2Flow = await this.secondFactorFlow(done, issued, outcome.identity, token, requester);
+      return { kind: 'completed', flow: done, session: issued, identity: outcome.identity, token, returnTo: flow.returnTo, aal2Flow };
     }
     throw new FlowValidationError([messages.noLoginStrategy()]);
+  }
+
+  /**
+   * After a first factor, an identity with a second factor (and `session.whoami.required_aal:
+   * highest_available`) is not done yet: a new `aal=aal2` flow of the same type is created for the step
+   * that remains, so API clients can finish MFA without a browser.
+   */
+  private async secondFactorFlow(flow: LoginFlow, session: Session, identity: Identity, token: string, requester: FlowRequester): Promise<LoginFlow | undefined> {
+    if (this.deps.config.session.whoami.required_aal !== 'highest_available') return undefined;
+    if (aalSatisfies(session.aal, highestAvailableAal(identity))) return undefined;
+    const url = `${this.deps.config.serve.public.base_url}self-service/login/${flow.type}?aal=aal2${flow.returnTo ? `&return_to=${encodeURIComponent(flow.returnTo)}` : ''}`;
+    return this.init(flow.type, { ...requester, url, query: { aal: 'aal2', ...(flow.returnTo ? { return_to: flow.returnTo } : {}) }, sessionToken: token });
   }
 
   private async load(id: string): Promise<LoginFlow> {
