@@ -85,6 +85,18 @@ export function describeIdentityPoolContract(label: string, makePool: () => Prom
       });
     });
 
+    describe('findByAddress', () => {
+      it('finds recovery and verifiable addresses by normalised value and via', async () => {
+        const email = unique();
+        const identity = makeIdentity(email);
+        await pool.create(identity);
+        expect((await pool.findByAddress('recovery', 'email', email.toUpperCase()))?.id).toBe(identity.id);
+        expect((await pool.findByAddress('verifiable', 'email', email))?.id).toBe(identity.id);
+        expect(await pool.findByAddress('verifiable', 'sms', email)).toBeUndefined();
+        expect(await pool.findByAddress('recovery', 'email', unique())).toBeUndefined();
+      });
+    });
+
     describe('takenIdentifiers', () => {
       it('reports which identifiers exist', async () => {
         const email = unique();

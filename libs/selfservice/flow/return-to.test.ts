@@ -1,8 +1,16 @@
-import { validateReturnTo } from './return-to';
+import type { Config } from '../../config';
+import { validateReturnTo as validate } from './return-to';
 
 describe('validateReturnTo', () => {
   const allowed = ['https://app.example.com/dashboard'];
   const def = 'https://www.example.com/';
+  const config = { selfservice: { allowed_return_urls: allowed, default_browser_return_url: def }, serve: { public: { base_url: 'https://auth.example.com/' } } } as unknown as Config;
+  const validateReturnTo = (url: string | undefined, _allowed: unknown, _def: unknown): string | undefined => validate(url, config);
+
+  it('always allows the public self-service URLs', () => {
+    expect(validate('https://auth.example.com/self-service/settings/browser', config)).toBe('https://auth.example.com/self-service/settings/browser');
+    expect(() => validate('https://auth.example.com/admin', config)).toThrow();
+  });
 
   it('accepts the default, allowed prefixes and relative paths', () => {
     expect(validateReturnTo(undefined, allowed, def)).toBeUndefined();

@@ -58,7 +58,7 @@ function respondLoggedOut(req: Request, res: Response, deps: ConfigProvider): vo
   setCsrfCookie(res, newCsrfToken(), deps.config);
   const fallback = selfservice.flows.logout.after.default_browser_return_url ?? selfservice.default_browser_return_url;
   const target =
-    validateReturnTo(queryValue(req.query.return_to), [...selfservice.allowed_return_urls, selfservice.default_browser_return_url], fallback) ?? fallback;
+    validateReturnTo(queryValue(req.query.return_to), deps.config, fallback) ?? fallback;
   if (isJsonRequest(req)) {
     res.status(204).end();
     return;

@@ -85,7 +85,7 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
   async init(type: FlowType, requester: FlowRequester): Promise<F> {
     this.assertEnabled();
     const c = this.base.config;
-    const returnTo = validateReturnTo(requester.query.return_to, c.selfservice.allowed_return_urls, c.selfservice.default_browser_return_url);
+    const returnTo = validateReturnTo(requester.query.return_to, c);
     const flow = this.newFlow(type, requester, returnTo, c.selfservice.flows[this.purpose].lifespan);
     await this.base.flowStore.create(flow);
     return flow;

@@ -69,7 +69,7 @@ export class LoginService {
    */
   async init(type: FlowType, requester: FlowRequester): Promise<LoginFlow> {
     const c = this.deps.config;
-    const returnTo = validateReturnTo(requester.query.return_to, c.selfservice.allowed_return_urls, c.selfservice.default_browser_return_url);
+    const returnTo = validateReturnTo(requester.query.return_to, c);
     const aal = parseAal(requester.query.aal);
     const session = await this.deps.sessionManager.resolve(requester.sessionToken);
     const refresh = requester.query.refresh === 'true' && session !== undefined;

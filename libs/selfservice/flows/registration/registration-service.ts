@@ -65,7 +65,7 @@ export class RegistrationService {
     if (!c.selfservice.flows.registration.enabled) {
       throw badRequest('Registration is not allowed because it was disabled.').withId('self_service_flow_disabled');
     }
-    const returnTo = validateReturnTo(requester.query.return_to, c.selfservice.allowed_return_urls, c.selfservice.default_browser_return_url);
+    const returnTo = validateReturnTo(requester.query.return_to, c);
     if (type === 'browser' && (await this.deps.sessionManager.resolve(requester.sessionToken))) {
       throw alreadyRegistered(returnTo ?? c.selfservice.default_browser_return_url);
     }

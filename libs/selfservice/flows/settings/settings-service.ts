@@ -64,7 +64,7 @@ export class SettingsService {
   async init(type: FlowType, requester: FlowRequester): Promise<{ flow: SettingsFlow; identity: Identity }> {
     const session = await this.authenticate(requester);
     const c = this.deps.config;
-    const returnTo = validateReturnTo(requester.query.return_to, c.selfservice.allowed_return_urls, c.selfservice.default_browser_return_url);
+    const returnTo = validateReturnTo(requester.query.return_to, c);
     const flow = await this.create(type, requester, session.identity, returnTo, []);
     await this.deps.flowStore.create(flow);
     return { flow, identity: session.identity };
