@@ -3,7 +3,7 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   // oidc-provider and jose are ESM-only; ts-jest transpiles them for Node 20 (see architecture doc).
-  transformIgnorePatterns: ['/node_modules/(?!(oidc-provider|jose|@noble|@simplewebauthn|@peculiar|oauth4webapi|openid-client)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(oidc-provider|jose|@noble|@scure|@simplewebauthn|@peculiar|oauth4webapi|openid-client)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

@@ -4,7 +4,7 @@
  *
  *   npm run build && TESSERA_PUBLIC_URL=http://127.0.0.1:4433 PORT=4455 node dist/examples/ui/server.js
  *
- * Configure Tessera with selfservice.flows.{login,registration}.ui_url = http://127.0.0.1:4455/{login,registration},
+ * Configure Tessera with selfservice.flows.{login,registration,settings}.ui_url = http://127.0.0.1:4455/{login,registration,settings},
  * selfservice.flows.error.ui_url = http://127.0.0.1:4455/error and default_browser_return_url = http://127.0.0.1:4455/.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -17,7 +17,22 @@ interface UiText {
 interface UiNode {
   type: string;
   group: string;
-  attributes: { name?: string; type?: string; value?: unknown; required?: boolean; disabled?: boolean; text?: UiText };
+  attributes: {
+    name?: string;
+    type?: string;
+    value?: unknown;
+    required?: boolean;
+    disabled?: boolean;
+    text?: UiText;
+    onclick?: string;
+    // script nodes (WebAuthn): src, integrity, crossorigin, referrerpolicy, nonce, id
+    src?: string;
+    integrity?: string;
+    crossorigin?: string;
+    referrerpolicy?: string;
+    nonce?: string;
+    id?: string;
+  };
   messages: UiText[];
   meta: { label?: UiText };
 }
@@ -29,13 +44,23 @@ interface Flow {
 const escape = (v: unknown): string =>
   String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-/** Renders one node: inputs (with label and messages) and text nodes; other node types are skipped. */
+/**
+ * Renders one node: inputs (with label and messages), text nodes, `script` nodes (loaded with their
+ * SRI hash, e.g. webauthn.js) and `button` inputs that run their `onclick` (the WebAuthn triggers);
+ * other node types are skipped.
+ */
 function renderNode(node: UiNode): string {
   const a = node.attributes;
   const messages = node.messages.map((m) => `<p class="message ${escape(m.type)}" data-id="${m.id}">${escape(m.text)}</p>`).join('');
   if (node.type === 'text') return `<p>${escape(a.text?.text)}</p>`;
+  if (node.type === 'script') {
+    return `<script src="${escape(a.src)}" integrity="${escape(a.integrity)}" crossorigin="${escape(a.crossorigin)}" referrerpolicy="${escape(a.referrerpolicy)}" nonce="${escape(a.nonce)}" id="${escape(a.id)}" async></script>`;
+  }
   if (node.type !== 'input') return '';
-  if (a.type === 'submit' || a.type === 'button') {
+  if (a.type === 'button') {
+    return `<button type="button" name="${escape(a.name)}" value="${escape(a.value)}" onclick="${escape(a.onclick)}">${escape(node.meta.label?.text ?? a.name)}</button>${messages}`;
+  }
+  if (a.type === 'submit') {
     return `<button type="submit" name="${escape(a.name)}" value="${escape(a.value)}">${escape(node.meta.label?.text ?? a.value)}</button>${messages}`;
   }
   const input = `<input name="${escape(a.name)}" type="${escape(a.type)}" value="${escape(a.type === 'password' ? '' : a.value)}"${a.required ? ' required' : ''}${a.disabled ? ' disabled' : ''}>`;
@@ -63,7 +88,7 @@ export function startExampleUi(tesseraPublicUrl: string, port: number): Promise<
       const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
       const flowId = url.searchParams.get('flow');
       const kind = url.pathname.slice(1);
-      if (kind === 'login' || kind === 'registration') {
+      if (kind === 'login' || kind === 'registration' || kind === 'settings') {
         if (!flowId) {
           res.writeHead(303, { location: `${tessera}/self-service/${kind}/browser` });
           res.end();
@@ -78,7 +103,7 @@ export function startExampleUi(tesseraPublicUrl: string, port: number): Promise<
         const flow = body as Flow;
         const messages = (flow.ui.messages ?? []).map((m) => `<p class="message ${escape(m.type)}" data-id="${m.id}">${escape(m.text)}</p>`).join('');
         const form = `<form action="${escape(flow.ui.action)}" method="${escape(flow.ui.method)}">${flow.ui.nodes.map(renderNode).join('')}</form>`;
-        send(res, 200, page(kind === 'login' ? 'Sign in' : 'Sign up', messages + form));
+        send(res, 200, page({ login: 'Sign in', registration: 'Sign up', settings: 'Settings' }[kind], messages + form));
         return;
       }
       if (url.pathname === '/error') {

@@ -1,6 +1,7 @@
 import type { SchemaObject } from 'ajv';
 import { courierSchema } from './courier.schema';
 import { oauth2ConfigSchema } from './oauth2.schema';
+import { webauthnMethodSchema } from './webauthn-config';
 
 const url = (description: string): SchemaObject => ({ type: 'string', format: 'uri', description });
 const duration = (def: string, description: string): SchemaObject => ({ type: 'string', duration: true, default: def, description });
@@ -180,10 +181,28 @@ export const configSchema: SchemaObject = {
           additionalProperties: false,
           default: {},
           properties: {
-            login: flow('login', { after: { ...afterHooks([], 'Hooks after login.'), properties: { ...afterHooks([], '').properties, password: afterHooks([], 'Hooks after a password login (replace the flow-wide list).') } } }),
+            login: flow('login', {
+              after: {
+                ...afterHooks([], 'Hooks after login.'),
+                properties: {
+                  ...afterHooks([], '').properties,
+                  password: afterHooks([], 'Hooks after a password login (replace the flow-wide list).'),
+                  code: afterHooks([], 'Hooks after a one-time code login (replace the flow-wide list).'),
+                  webauthn: afterHooks([], 'Hooks after a WebAuthn login (passkey or security key; replace the flow-wide list).'),
+                },
+              },
+            }),
             registration: flow('registration', {
               enabled: { type: 'boolean', default: true, description: 'Allow self-service registration.' },
-              after: { ...afterHooks([], 'Hooks after registration.'), properties: { ...afterHooks([], '').properties, password: afterHooks(['session'], 'Hooks after a password registration; `session` signs the user in.') } },
+              after: {
+                ...afterHooks([], 'Hooks after registration.'),
+                properties: {
+                  ...afterHooks([], '').properties,
+                  password: afterHooks(['session'], 'Hooks after a password registration; `session` signs the user in.'),
+                  code: afterHooks(['session'], 'Hooks after a one-time code registration; `session` signs the user in.'),
+                  webauthn: afterHooks(['session'], 'Hooks after a passkey registration; `session` signs the user in.'),
+                },
+              },
             }),
             settings: flow('settings', {
               privileged_session_max_age: duration('1h', 'How old a login may be to change credentials or protected traits.'),
@@ -226,6 +245,7 @@ export const configSchema: SchemaObject = {
               default: {},
               properties: {
                 enabled: { type: 'boolean', default: true, description: 'One-time codes by email for recovery and verification.' },
+                passwordless_enabled: { type: 'boolean', default: false, description: 'Also sign in and sign up with a one-time code (and link) by email or SMS instead of a password (needs `enabled`).' },
                 config: { type: 'object', additionalProperties: false, default: {}, properties: { lifespan: duration('1h', 'How long a code is valid.') } },
               },
             },
@@ -267,6 +287,31 @@ export const configSchema: SchemaObject = {
                 },
               },
             },
+            totp: {
+              type: 'object',
+              additionalProperties: false,
+              default: {},
+              properties: {
+                enabled: { type: 'boolean', default: false, description: 'TOTP authenticator apps as a second factor (settings link/unlink, aal2 login).' },
+                config: {
+                  type: 'object',
+                  additionalProperties: false,
+                  default: {},
+                  properties: {
+                    issuer: { type: 'string', minLength: 1, description: 'Issuer shown in authenticator apps (default: the public base URL host name).' },
+                  },
+                },
+              },
+            },
+            lookup_secret: {
+              type: 'object',
+              additionalProperties: false,
+              default: {},
+              properties: {
+                enabled: { type: 'boolean', default: false, description: 'Backup recovery codes (lookup secrets) as a second factor.' },
+              },
+            },
+            webauthn: webauthnMethodSchema,
           },
         },
       },

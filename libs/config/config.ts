@@ -1,5 +1,6 @@
 import type { CourierConfig } from './courier-config';
 import type { OAuth2Config } from './oauth2-config';
+import type { WebAuthnMethodConfig } from './webauthn-config';
 
 /** CORS settings of one app (`serve.<app>.cors`). */
 export interface CorsConfig {
@@ -78,8 +79,8 @@ export interface Config extends OAuth2Config {
     readonly default_browser_return_url: string;
     readonly allowed_return_urls: readonly string[];
     readonly flows: {
-      readonly login: FlowConfig & { readonly after: AfterConfig & { readonly password: AfterConfig } };
-      readonly registration: FlowConfig & { readonly enabled: boolean; readonly after: AfterConfig & { readonly password: AfterConfig } };
+      readonly login: FlowConfig & { readonly after: AfterConfig & { readonly password: AfterConfig; readonly code: AfterConfig; readonly webauthn: AfterConfig } };
+      readonly registration: FlowConfig & { readonly enabled: boolean; readonly after: AfterConfig & { readonly password: AfterConfig; readonly code: AfterConfig; readonly webauthn: AfterConfig } };
       readonly settings: FlowConfig & { readonly privileged_session_max_age: number; readonly required_aal: 'aal1' | 'highest_available'; readonly after: AfterConfig };
       readonly recovery: FlowConfig & { readonly enabled: boolean; readonly use: 'code' | 'link'; readonly after: AfterConfig };
       readonly verification: FlowConfig & { readonly enabled: boolean; readonly use: 'code' | 'link'; readonly after: AfterConfig };
@@ -88,7 +89,7 @@ export interface Config extends OAuth2Config {
     };
     readonly methods: {
       readonly profile: { readonly enabled: boolean };
-      readonly code: { readonly enabled: boolean; readonly config: { readonly lifespan: number } };
+      readonly code: { readonly enabled: boolean; readonly passwordless_enabled: boolean; readonly config: { readonly lifespan: number } };
       readonly link: { readonly enabled: boolean; readonly config: { readonly lifespan: number; readonly base_url?: string } };
       readonly password: {
         readonly enabled: boolean;
@@ -101,6 +102,9 @@ export interface Config extends OAuth2Config {
           readonly ignore_network_errors: boolean;
         };
       };
+      readonly totp: { readonly enabled: boolean; readonly config: { readonly issuer?: string } };
+      readonly lookup_secret: { readonly enabled: boolean };
+      readonly webauthn: WebAuthnMethodConfig;
     };
   };
   readonly courier: CourierConfig;

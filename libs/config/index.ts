@@ -6,3 +6,4 @@ export * from './load-config';
 export * from './oauth2-config';
 export * from './oauth2.schema';
 export * from './secrets';
+export * from './webauthn-config';

@@ -109,9 +109,18 @@ export function envOverrides(
       continue;
     }
     if (raw === undefined) continue;
-    out[key] = sub.type === 'array' ? parseListEnv(name, raw) : raw;
+    out[key] = sub.type === 'array' ? parseListEnv(name, raw) : sub.type === 'object' ? parseObjectEnv(name, raw) : raw;
   }
   return out;
+}
+
+/** A map-valued key (`courier.smtp.headers`) from the environment: a JSON object. */
+function parseObjectEnv(name: string, raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${name}: must be a JSON object`);
+  }
 }
 
 function parseListEnv(name: string, raw: string): unknown {

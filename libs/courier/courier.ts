@@ -27,7 +27,11 @@ export interface TemplateModel {
   readonly verification_url?: string;
   readonly verification_code?: string;
   readonly login_code?: string;
+  /** Magic link carrying the same one-time code as `login_code`. */
+  readonly login_url?: string;
   readonly registration_code?: string;
+  /** Magic link carrying the same one-time code as `registration_code`. */
+  readonly registration_url?: string;
   readonly identity?: Readonly<Record<string, unknown>>;
 }
 

@@ -9,3 +9,4 @@ export * from './health-router';
 export * from './cors';
 export * from './not-found';
 export * from './validate-body';
+export * from './token-pagination';

@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import { type Operation, applyPatch, JsonPatchError } from 'fast-json-patch';
 import type { ConfigProvider } from '../config';
 import { badRequest, conflict, notFound, OryError } from '../http/errors';
-import { type ClockProvider, type TransactionRunnerProvider, newId } from '../x';
+import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, newId } from '../x';
 import type { CreateIdentityBody, JsonPatchOperation, UpdateIdentityBody } from './admin-bodies';
 import { credentialsImportSchema } from './credentials-import.schema';
 import { type PasswordHasher, PasswordTooLongError, UnknownHashFormatError, assertImportableHash } from './hasher';
@@ -28,7 +28,14 @@ export type IdentityManagerDeps = ConfigProvider &
   IdentitySchemasProvider &
   PrivilegedIdentityPoolProvider &
   PasswordHasherProvider &
-  TransactionRunnerProvider;
+  TransactionRunnerProvider &
+  LoggerProvider;
+
+/**
+ * Credentials the admin API may remove one by one (Kratos v1 `DELETE /admin/identities/{id}/credentials/{type}`):
+ * second factors and linked social sign-ins. Passwords and one-time-code credentials are refused.
+ */
+export const REMOVABLE_CREDENTIALS_TYPES: readonly CredentialsType[] = ['totp', 'lookup_secret', 'webauthn', 'oidc'];
 
 /** The outcome of one item of a batch import (Kratos v1 `IdentityPatchResponse`). */
 export type BatchItemResult =
@@ -121,6 +128,26 @@ export class IdentityManager {
    */
   async withTraits(current: Identity, traits: Record<string, unknown>): Promise<Identity> {
     return this.build({ schema_id: current.schemaId, traits, state: current.state, metadata_public: current.metadataPublic, metadata_admin: current.metadataAdmin }, current);
+  }
+
+  /**
+   * Removes one credential of an identity in one transaction (support desks resetting a lost second
+   * factor). Logged without any secret; there is no audit trail yet.
+   * @throws OryError 400 for `password`, `code` and `link`; 404 unknown identity, unknown type, or no such credential
+   */
+  async deleteCredential(id: string, type: string): Promise<void> {
+    if (type === 'password' || type === 'code' || type === 'link') {
+      throw badRequest(`You cannot remove ${type} credentials through this API; only ${REMOVABLE_CREDENTIALS_TYPES.join(', ')} can be removed.`);
+    }
+    if (!REMOVABLE_CREDENTIALS_TYPES.includes(type as CredentialsType)) throw notFound('Unable to locate the resource');
+    const removable = type as CredentialsType;
+    await this.deps.transactions.withTransaction(async (tx) => {
+      const current = await this.deps.privilegedIdentityPool.get(id, tx);
+      if (!current?.credentials[removable]) throw notFound('Unable to locate the resource');
+      const { [removable]: _removed, ...credentials } = current.credentials;
+      await this.deps.privilegedIdentityPool.update({ ...current, credentials, updatedAt: this.deps.clock.now() }, tx);
+    });
+    this.deps.logger.info({ identity_id: id, credentials_type: removable }, 'admin removed a credential of an identity');
   }
 
   /** Deletes the identity with its credentials, addresses and sessions. @throws OryError 404 */

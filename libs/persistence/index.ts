@@ -6,3 +6,7 @@ export * from './stores/typeorm-session-store';
 export * from './stores/typeorm-flow-store';
 export * from './stores/typeorm-courier-message-store';
 export * from './stores/typeorm-token-store';
+export * from './stores/typeorm-key-store';
+export * from './stores/typeorm-client-store';
+export * from './stores/typeorm-oidc-payload-store';
+export * from './stores/typeorm-consent-stores';

@@ -16,6 +16,7 @@ export class Persistence implements TransactionRunner {
   readonly dataSource: DataSource;
   private sqliteQueue: Promise<unknown> = Promise.resolve();
   private readonly statements = new Map<string, { all(...p: unknown[]): unknown[] }>();
+  private readonly writes = new Map<string, { run(...p: unknown[]): { changes: number } }>();
 
   constructor(options: DataSourceOptions) {
     this.dataSource = createDataSource(options);
@@ -31,6 +32,7 @@ export class Persistence implements TransactionRunner {
 
   async close(): Promise<void> {
     this.statements.clear();
+    this.writes.clear();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
@@ -90,6 +92,24 @@ export class Persistence implements TransactionRunner {
       this.statements.set(sql, stmt);
     }
     return stmt.all(...params.map((p) => (typeof p === 'boolean' ? Number(p) : p))) as Record<string, unknown>[];
+  }
+
+  /**
+   * A raw write for hot paths (INSERT/UPDATE/DELETE); returns the number of affected rows. Outside a
+   * transaction on SQLite it runs a cached prepared statement on better-sqlite3 directly.
+   */
+  async execute(sql: string, params: readonly unknown[], tx?: Transaction): Promise<number> {
+    if (tx || this.dialect === 'mysql') {
+      const result = (await this.manager(tx).query(sql, [...params])) as { affectedRows?: number } | unknown[];
+      return Array.isArray(result) ? 0 : (result.affectedRows ?? 0);
+    }
+    let stmt = this.writes.get(sql);
+    if (!stmt) {
+      const db = (this.dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): { run(...p: unknown[]): { changes: number } } } }).databaseConnection;
+      stmt = db.prepare(sql);
+      this.writes.set(sql, stmt);
+    }
+    return stmt.run(...params.map((p) => (typeof p === 'boolean' ? Number(p) : p))).changes;
   }
 
   /** The entity manager for `tx`, or the default one outside a transaction. */

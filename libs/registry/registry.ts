@@ -12,15 +12,34 @@ import {
   RegistrationService,
   type RegistrationPostHook,
   SettingsService,
+  type LoginStrategy,
+  type RegistrationStrategy,
   type SettingsStrategy,
   VerificationService,
 } from '../selfservice/flows';
 import { RevokeActiveSessionsHook, SessionIssuerHook, VerificationSenderHook } from '../selfservice/hooks';
 import { CodeStrategy } from '../selfservice/strategies/code';
+import { CodeLoginStrategy } from '../selfservice/strategies/code-login';
 import { LinkStrategy } from '../selfservice/strategies/link';
 import { ProfileStrategy } from '../selfservice/strategies/profile';
+import { LookupSecretStrategy } from '../selfservice/strategies/lookup-secret';
+import { TotpStrategy } from '../selfservice/strategies/totp';
+import { WebAuthnStrategy } from '../selfservice/strategies/webauthn';
 import { PasswordStrategy } from '../selfservice/strategies/password';
 import { TypeormCourierMessageStore } from '../persistence';
+import { KeyManager } from '../keys';
+import { ClientManager } from '../oauth2/client';
+import { ChallengeService, ConsentSessionManager } from '../oauth2/consent';
+import { EngineClientValidator, LogoutCompletion, OAuth2Provider, OidcInteractionPort, TokenIntrospector } from '../oauth2/provider';
+import {
+  TypeormClientStore,
+  TypeormConsentSessionStore,
+  TypeormHandledChallengeStore,
+  TypeormKeyStore,
+  TypeormLoginSessionStore,
+  TypeormLogoutRequestStore,
+  TypeormOidcPayloadStore,
+} from '../persistence';
 import { type Clock, type Logger, createLogger, randomSecret, systemClock } from '../x';
 
 export interface RegistryOptions {
@@ -135,24 +154,60 @@ export class Registry {
   }
 
   /** Login strategies in Kratos's order; only enabled methods take part. */
-  get loginStrategies(): PasswordStrategy[] {
-    return this.config.selfservice.methods.password.enabled ? [this.passwordStrategy] : [];
+  get loginStrategies(): LoginStrategy[] {
+    const methods = this.config.selfservice.methods;
+    return [
+      ...(methods.password.enabled ? [this.passwordStrategy] : []),
+      ...(this.codeLoginEnabled ? [this.codeLoginStrategy] : []),
+      ...(methods.webauthn.enabled ? [this.webauthnStrategy] : []),
+      ...(methods.totp.enabled ? [this.totpStrategy] : []),
+      ...(methods.lookup_secret.enabled ? [this.lookupSecretStrategy] : []),
+    ];
   }
 
-  get registrationStrategies(): PasswordStrategy[] {
-    return this.loginStrategies;
+  get registrationStrategies(): RegistrationStrategy[] {
+    const methods = this.config.selfservice.methods;
+    return [
+      ...(methods.password.enabled ? [this.passwordStrategy] : []),
+      ...(this.codeLoginEnabled ? [this.codeLoginStrategy] : []),
+      ...(methods.webauthn.enabled ? [this.webauthnStrategy] : []),
+    ];
+  }
+
+  /** Code login and registration need the `code` method and `passwordless_enabled` (Kratos). */
+  private get codeLoginEnabled(): boolean {
+    const code = this.config.selfservice.methods.code;
+    return code.enabled && code.passwordless_enabled;
+  }
+
+  /** One-time code login and registration (`code` method with `passwordless_enabled`). */
+  get codeLoginStrategy(): CodeLoginStrategy {
+    return this.once('codeLoginStrategy', () => new CodeLoginStrategy(this));
+  }
+
+  /** WebAuthn security keys and passkeys (`selfservice.methods.webauthn`). */
+  get webauthnStrategy(): WebAuthnStrategy {
+    return this.once('webauthnStrategy', () => new WebAuthnStrategy(this));
+  }
+
+  get totpStrategy(): TotpStrategy {
+    return this.once('totpStrategy', () => new TotpStrategy(this));
+  }
+
+  get lookupSecretStrategy(): LookupSecretStrategy {
+    return this.once('lookupSecretStrategy', () => new LookupSecretStrategy(this));
   }
 
   /** The configured login hooks; a method's list replaces the flow-wide one (Kratos). */
   loginPostHooks(method: string): LoginPostHook[] {
     const after = this.config.selfservice.flows.login.after;
-    const methodHooks = method === 'password' ? after.password.hooks : [];
+    const methodHooks = method === 'password' || method === 'code' || method === 'webauthn' ? after[method].hooks : [];
     return (methodHooks.length ? methodHooks : after.hooks).flatMap((h) => (h.hook === 'revoke_active_sessions' ? [new RevokeActiveSessionsHook(this)] : []));
   }
 
   registrationPostHooks(method: string): RegistrationPostHook[] {
     const after = this.config.selfservice.flows.registration.after;
-    const methodHooks = method === 'password' ? after.password.hooks : [];
+    const methodHooks = method === 'password' || method === 'code' || method === 'webauthn' ? after[method].hooks : [];
     const hooks: RegistrationPostHook[] = (methodHooks.length ? methodHooks : after.hooks).flatMap((h) => (h.hook === 'session' ? [new SessionIssuerHook(this)] : []));
     // Kratos sends verification mails after registration whenever verification is enabled.
     return this.config.selfservice.flows.verification.enabled ? [...hooks, new VerificationSenderHook(this)] : hooks;
@@ -211,11 +266,14 @@ export class Registry {
     return this.once('profileStrategy', () => new ProfileStrategy(this));
   }
 
-  /** Settings methods in Kratos's group order (profile, password); second factors plug in here. */
+  /** Settings methods in Kratos's group order (profile, password, lookup_secret, webauthn, totp); only enabled ones. */
   get settingsStrategies(): SettingsStrategy[] {
     return [
       ...(this.config.selfservice.methods.profile.enabled ? [this.profileStrategy] : []),
       ...(this.config.selfservice.methods.password.enabled ? [this.passwordStrategy] : []),
+      ...(this.config.selfservice.methods.lookup_secret.enabled ? [this.lookupSecretStrategy] : []),
+      ...(this.config.selfservice.methods.webauthn.enabled ? [this.webauthnStrategy] : []),
+      ...(this.config.selfservice.methods.totp.enabled ? [this.totpStrategy] : []),
     ];
   }
 
@@ -229,6 +287,75 @@ export class Registry {
 
   get recoveryService(): RecoveryService {
     return this.once('recoveryService', () => new RecoveryService(this));
+  }
+
+  // --- OAuth2 (Hydra): keys, clients, provider, challenges ---
+
+  get keyStore(): TypeormKeyStore {
+    return this.once('keyStore', () => new TypeormKeyStore(this.persistence));
+  }
+
+  get keyManager(): KeyManager {
+    return this.once('keyManager', () => new KeyManager(this));
+  }
+
+  get clientStore(): TypeormClientStore {
+    return this.once('clientStore', () => new TypeormClientStore(this.persistence));
+  }
+
+  get clientManager(): ClientManager {
+    return this.once('clientManager', () => new ClientManager(this));
+  }
+
+  /** The engine's own client rules, checked before a client is stored. */
+  get clientProtocolValidator(): EngineClientValidator {
+    return this.once('clientProtocolValidator', () => new EngineClientValidator(this));
+  }
+
+  get oidcPayloadStore(): TypeormOidcPayloadStore {
+    return this.once('oidcPayloadStore', () => new TypeormOidcPayloadStore(this.persistence));
+  }
+
+  get loginSessionStore(): TypeormLoginSessionStore {
+    return this.once('loginSessionStore', () => new TypeormLoginSessionStore(this.persistence));
+  }
+
+  get consentSessionStore(): TypeormConsentSessionStore {
+    return this.once('consentSessionStore', () => new TypeormConsentSessionStore(this.persistence));
+  }
+
+  get handledChallengeStore(): TypeormHandledChallengeStore {
+    return this.once('handledChallengeStore', () => new TypeormHandledChallengeStore(this.persistence));
+  }
+
+  get logoutRequestStore(): TypeormLogoutRequestStore {
+    return this.once('logoutRequestStore', () => new TypeormLogoutRequestStore(this.persistence));
+  }
+
+  /** The OAuth2/OIDC engine (built on first use). */
+  get oauth2Provider(): OAuth2Provider {
+    return this.once('oauth2Provider', () => new OAuth2Provider(this));
+  }
+
+  get interactionPort(): OidcInteractionPort {
+    return this.once('interactionPort', () => new OidcInteractionPort(this));
+  }
+
+  /** Login/consent/logout challenges; `acceptLoginRequest` is the integrated-login entry point. */
+  get challengeService(): ChallengeService {
+    return this.once('challengeService', () => new ChallengeService(this));
+  }
+
+  get consentSessionManager(): ConsentSessionManager {
+    return this.once('consentSessionManager', () => new ConsentSessionManager(this));
+  }
+
+  get tokenIntrospector(): TokenIntrospector {
+    return this.once('tokenIntrospector', () => new TokenIntrospector(this));
+  }
+
+  get logoutCompletion(): LogoutCompletion {
+    return this.once('logoutCompletion', () => new LogoutCompletion(this));
   }
 
   get readinessChecks(): readonly ReadinessCheck[] {
@@ -264,6 +391,7 @@ export class Registry {
   /** Stops the courier dispatcher if it was created (its running pass finishes first), then closes the database pool. */
   async close(): Promise<void> {
     await (this.memo.get('dispatcher') as Dispatcher | undefined)?.stop();
+    (this.memo.get('oauth2Provider') as OAuth2Provider | undefined)?.close();
     await this.persistence.close();
   }
 }

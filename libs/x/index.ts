@@ -7,3 +7,4 @@ export * from './base64url';
 export * from './logger';
 export * from './version';
 export * from './transaction';
+export * from './secret-cipher';

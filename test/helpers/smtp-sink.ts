@@ -138,7 +138,8 @@ function parseMail(raw: string): Omit<ReceivedMail, 'envelopeTo' | 'raw' | 'user
     if (type.startsWith('multipart/') && boundary) {
       for (const part of b.split(`--${boundary}`).slice(1)) {
         if (part.startsWith('--')) break;
-        const sub = splitHeaders(part.replace(/^\r?\n/, ''));
+        // The line break before a boundary belongs to the boundary (RFC 2046).
+        const sub = splitHeaders(part.replace(/^\r?\n/, '').replace(/\r?\n$/, ''));
         walk(sub.headers, sub.body);
       }
     } else if (type.startsWith('text/html')) {

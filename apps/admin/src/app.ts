@@ -16,8 +16,12 @@ import { type IdentitiesRouterDeps, createIdentitiesRouter } from './routes/iden
 import { type AdminSessionsRouterDeps, createAdminSessionsRouter } from './routes/sessions';
 import { type CourierRouterDeps, createCourierRouter } from './routes/courier';
 import { type AdminRecoveryRouterDeps, createAdminRecoveryRouter } from './routes/recovery';
+import { type ClientsRouterDeps, createClientsRouter } from './routes/clients';
+import { type OAuth2RequestsRouterDeps, createOAuth2RequestsRouter } from './routes/oauth2-requests';
+import { type OAuth2SessionsRouterDeps, createOAuth2SessionsRouter } from './routes/oauth2-sessions';
+import { type OAuth2TokensRouterDeps, createOAuth2TokensRouter } from './routes/oauth2-tokens';
 
-export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps;
+export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
@@ -40,6 +44,10 @@ export function createAdminApp(deps: AdminAppDeps): Application {
   app.use(createAdminSessionsRouter(deps));
   app.use(createCourierRouter(deps));
   app.use(createAdminRecoveryRouter(deps));
+  app.use(createClientsRouter(deps));
+  app.use(createOAuth2RequestsRouter(deps));
+  app.use(createOAuth2SessionsRouter(deps));
+  app.use(createOAuth2TokensRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
   return app;

@@ -20,11 +20,16 @@ import { type RegistrationRouterDeps, createRegistrationRouter } from './routes/
 import { type SettingsRouterDeps, createSettingsRouter } from './routes/selfservice-settings';
 import { type RecoveryRouterDeps, createRecoveryRouter } from './routes/selfservice-recovery';
 import { type VerificationRouterDeps, createVerificationRouter } from './routes/selfservice-verification';
+import { createWebAuthnScriptRouter } from './routes/webauthn-js';
+import { type OAuth2RouterDeps, createOAuth2Router } from './routes/oauth2';
+import { type DynamicRegistrationRouterDeps, createDynamicRegistrationRouter } from './routes/oauth2-register';
 
 export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & SchemasRouterDeps & LoginRouterDeps & RegistrationRouterDeps & SessionsRouterDeps & LogoutRouterDeps & ErrorsRouterDeps &
   SettingsRouterDeps &
   RecoveryRouterDeps &
-  VerificationRouterDeps;
+  VerificationRouterDeps &
+  OAuth2RouterDeps &
+  DynamicRegistrationRouterDeps;
 
 /**
  * The public app (port 4433): health, self-service, sessions and the OAuth2/OIDC endpoints.
@@ -37,6 +42,7 @@ export function createPublicApp(deps: PublicAppDeps): Application {
   app.use(requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.public.cors));
   app.use(createHealthRouter(deps));
   app.use(createSchemasRouter(deps));
+  app.use(createWebAuthnScriptRouter());
   app.use(createLoginRouter(deps));
   app.use(createRegistrationRouter(deps));
   app.use(createSettingsRouter(deps));
@@ -45,6 +51,8 @@ export function createPublicApp(deps: PublicAppDeps): Application {
   app.use(createSessionsRouter(deps));
   app.use(createLogoutRouter(deps));
   app.use(createErrorsRouter(deps));
+  app.use(createDynamicRegistrationRouter(deps));
+  app.use(createOAuth2Router(deps));
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
   return app;

@@ -26,7 +26,7 @@ export class SmsChannel implements CourierChannel {
     try {
       response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
     } catch (e) {
-      throw new Error(`SMS gateway unreachable (${(e as Error).name})`);
+      throw new Error(`SMS gateway unreachable (${(e as Error).name})`, { cause: e });
     }
     await response.arrayBuffer().catch(() => undefined);
     if (!response.ok) throw new Error(`SMS gateway answered HTTP ${response.status}`);

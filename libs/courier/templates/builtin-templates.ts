@@ -85,17 +85,17 @@ export const BUILTIN_TEMPLATES: Readonly<Record<TemplateType, TemplateSources>> 
   },
   login_code_valid: {
     subject: 'Login to your account',
-    plaintext: 'Hi,\n\nplease login to your account by entering the following code:\n\n{{ .LoginCode }}\n',
-    html: html('Hi,\n\nplease login to your account by entering the following code:\n\n<strong>{{ .LoginCode }}</strong>'),
+    plaintext: 'Hi,\n\nplease login to your account by entering the following code:\n\n{{ .LoginCode }}\n{{ if .LoginURL }}\nor by opening this link:\n\n{{ .LoginURL }}\n{{ end }}',
+    html: html('Hi,\n\nplease login to your account by entering the following code:\n\n<strong>{{ .LoginCode }}</strong>{{ if .LoginURL }}\n\nor by opening this link: <a href="{{ .LoginURL }}">{{ .LoginURL }}</a>{{ end }}'),
     sms: 'Your login code is: {{ .LoginCode }}',
   },
   registration_code_valid: {
     subject: 'Complete your account registration',
-    plaintext: 'Hi,\n\nplease complete your account registration by entering the following code:\n\n{{ .RegistrationCode }}\n',
-    html: html('Hi,\n\nplease complete your account registration by entering the following code:\n\n<strong>{{ .RegistrationCode }}</strong>'),
+    plaintext: 'Hi,\n\nplease complete your account registration by entering the following code:\n\n{{ .RegistrationCode }}\n{{ if .RegistrationURL }}\nor by opening this link:\n\n{{ .RegistrationURL }}\n{{ end }}',
+    html: html('Hi,\n\nplease complete your account registration by entering the following code:\n\n<strong>{{ .RegistrationCode }}</strong>{{ if .RegistrationURL }}\n\nor by opening this link: <a href="{{ .RegistrationURL }}">{{ .RegistrationURL }}</a>{{ end }}'),
     sms: 'Your registration code is: {{ .RegistrationCode }}',
   },
 };
 
 /** The fields a template may use (Kratos's template model names). */
-export const TEMPLATE_FIELDS = ['To', 'RecoveryURL', 'RecoveryCode', 'VerificationURL', 'VerificationCode', 'LoginCode', 'RegistrationCode', 'Identity'] as const;
+export const TEMPLATE_FIELDS = ['To', 'RecoveryURL', 'RecoveryCode', 'VerificationURL', 'VerificationCode', 'LoginCode', 'LoginURL', 'RegistrationCode', 'RegistrationURL', 'Identity'] as const;

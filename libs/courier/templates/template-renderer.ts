@@ -32,7 +32,7 @@ export const noEscape: Escaper = (value) => value;
 /**
  * Compiles a template in the subset of Go's text/template that Kratos's built-in templates use:
  * `{{ .Field }}` and `{{ .Identity.traits.email }}` (a leading dot is optional, so `{{ to }}` works too),
- * `{{ if .Field }}…{{ else }}…{{ end }}`, `{{/* comments *\/}}` and the `{{-`/`-}}` whitespace trims.
+ * `{{ if .Field }}…{{ else }}…{{ end }}`, Go template comments and the `{{-`/`-}}` whitespace trims.
  * The first path segment matches a view key ignoring case and underscores (`.RecoveryURL` = `recovery_url`).
  *
  * Invariant: fields are the only dynamic output and each passes through the caller's escaper, so an

@@ -3,6 +3,8 @@ import { CreateIdentities1700000000002 } from './1700000000002-create-identities
 import { CreateSessionsAndFlows1700000000003 } from './1700000000003-create-sessions-and-flows';
 import { CreateCourierMessages1700000000004 } from './1700000000004-create-courier-messages';
 import { CreateSelfServiceTokens1700000000005 } from './1700000000005-create-selfservice-tokens';
+import { CreateOAuth2KeysAndClients1700000000006 } from './1700000000006-create-oauth2-keys-and-clients';
+import { CreateOAuth2Flows1700000000007 } from './1700000000007-create-oauth2-flows';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
 export const migrations = [
@@ -11,4 +13,6 @@ export const migrations = [
   CreateSessionsAndFlows1700000000003,
   CreateCourierMessages1700000000004,
   CreateSelfServiceTokens1700000000005,
+  CreateOAuth2KeysAndClients1700000000006,
+  CreateOAuth2Flows1700000000007,
 ];

@@ -1,5 +1,6 @@
 import { CourierMessageSchema } from './courier-message.schema';
 import { CredentialSchema, IdentifierSchema, IdentitySchema, RecoveryAddressSchema, VerifiableAddressSchema } from './identity.schema';
+import { ChallengeSchema, ConsentSessionSchema, JwkSchema, LoginSessionSchema, LogoutRequestSchema, OAuth2ClientSchema } from './oauth2.schema';
 import { SecretSchema } from './secret.schema';
 import { ErrorSchema, FlowSchema, SessionSchema } from './session.schema';
 import { TokenSchema } from './token.schema';
@@ -17,4 +18,10 @@ export const entitySchemas = [
   ErrorSchema,
   CourierMessageSchema,
   TokenSchema,
+  JwkSchema,
+  OAuth2ClientSchema,
+  LoginSessionSchema,
+  ConsentSessionSchema,
+  ChallengeSchema,
+  LogoutRequestSchema,
 ];

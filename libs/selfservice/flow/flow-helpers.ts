@@ -47,17 +47,34 @@ export function isExpired(flow: AnyFlow, clock: Clock): boolean {
 
 /**
  * Checks a browser submission's CSRF token (body `csrf_token` or header `X-CSRF-Token`) against the
- * CSRF cookie and the token the flow was issued with.
+ * CSRF cookie and the token the flow was issued with. With `oneTimeSecret` (see
+ * {@link carriesOneTimeCode}) a submission without a token is accepted when the cookie matches.
  * @throws OryError 403 `security_csrf_violation`
  */
-export function assertCsrf(flow: AnyFlow, requester: FlowRequester, bodyToken: unknown): void {
+export function assertCsrf(flow: AnyFlow, requester: FlowRequester, bodyToken: unknown, options: { readonly oneTimeSecret?: boolean } = {}): void {
   if (flow.type !== 'browser') return;
   const sent = typeof bodyToken === 'string' && bodyToken !== '' ? bodyToken : requester.csrfHeader;
   if (!requester.csrfCookie) throw csrfViolation('The HTTP Cookie Header was set but did not include the anti-CSRF cookie. Are you running Ory Kratos on the same domain?');
+  if (!sent && options.oneTimeSecret) {
+    if (!sameCsrfToken(requester.csrfCookie, flow.csrfToken)) {
+      throw csrfViolation('The anti-CSRF cookie does not belong to this flow. Open the link in the browser the flow was started in.');
+    }
+    return;
+  }
   if (!sent) throw csrfViolation('The anti-CSRF token was not sent in the request body (csrf_token) nor in the X-CSRF-Token header.');
   if (!sameCsrfToken(requester.csrfCookie, flow.csrfToken) || !verifyMaskedCsrfToken(sent, flow.csrfToken)) {
     throw csrfViolation('The HTTP Cookie Header was set and a CSRF token was sent but they do not match. We recommend deleting all cookies for this domain and retrying the flow.');
   }
+}
+
+/**
+ * True when a login or registration submission redeems a one-time code (`method=code` with `code`), as
+ * the magic link in the mail does by GET, without a CSRF token. The secret, bound to the flow, proves
+ * the request (as recovery and verification links do); the browser must still send the CSRF cookie the
+ * flow was started with, so a flow cannot be finished in another browser.
+ */
+export function carriesOneTimeCode(body: Readonly<Record<string, unknown>>): boolean {
+  return body.method === 'code' && typeof body.code === 'string' && body.code.trim() !== '';
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Transaction } from '../../x';
 
 /** What a one-time secret proves. */
-export type TokenKind = 'recovery_code' | 'recovery_link' | 'verification_code' | 'verification_link';
+export type TokenKind = 'recovery_code' | 'recovery_link' | 'verification_code' | 'verification_link' | 'login_code' | 'registration_code';
 
 /**
  * A one-time secret (8-digit code or 32-character link token) bound to one flow and one address.

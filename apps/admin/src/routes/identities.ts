@@ -19,7 +19,8 @@ export const ROUTE_IDENTITIES = ['/admin/identities', '/identities'];
 const MAX_BATCH = 1000;
 
 /**
- * `POST/GET/PATCH /admin/identities`, `GET/PUT/PATCH/DELETE /admin/identities/{id}` (Kratos admin API).
+ * `POST/GET/PATCH /admin/identities`, `GET/PUT/PATCH/DELETE /admin/identities/{id}`,
+ * `DELETE /admin/identities/{id}/credentials/{type}` (Kratos admin API).
  * Errors use the Ory envelope.
  */
 export function createIdentitiesRouter(deps: IdentitiesRouterDeps): Router {
@@ -85,6 +86,11 @@ export function createIdentitiesRouter(deps: IdentitiesRouterDeps): Router {
 
   router.delete(ROUTE_IDENTITIES.map((p) => `${p}/:id`), async (req, res) => {
     await deps.identityManager.delete(idParam(req.params.id as string));
+    res.status(204).end();
+  });
+
+  router.delete(ROUTE_IDENTITIES.map((p) => `${p}/:id/credentials/:type`), async (req, res) => {
+    await deps.identityManager.deleteCredential(idParam(req.params.id as string), req.params.type as string);
     res.status(204).end();
   });
 

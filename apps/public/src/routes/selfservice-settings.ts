@@ -44,7 +44,9 @@ export function createSettingsRouter(deps: SettingsRouterDeps): Router {
       setSessionCookie(res, who.sessionToken, result.session.session.expiresAt, deps.config, deps.secrets, deps.clock.now());
     }
     const after = deps.config.selfservice.flows.settings.after.default_browser_return_url;
-    respondUpdated(req, res, result.flow, deps, identityWire(result.identity), result.flow.returnTo ?? after ?? flowUiUrl(deps.config, result.flow));
+    // Only-the-flow updates (codes to confirm) go back to the settings UI, which shows them.
+    const htmlRedirect = result.kind === 'updated' ? flowUiUrl(deps.config, result.flow) : (result.flow.returnTo ?? after ?? flowUiUrl(deps.config, result.flow));
+    respondUpdated(req, res, result.flow, deps, identityWire(result.identity), htmlRedirect);
   };
   router.post(ROUTE_SETTINGS_SUBMIT, ...jsonOrFormBody({ limit: deps.config.serve.public.request_body_limit }), submit);
   router.get(ROUTE_SETTINGS_SUBMIT, submit);

@@ -57,6 +57,16 @@ export function inputNode(group: UiNodeGroup, name: string, type: UiInputAttribu
   return { type: 'input', group, attributes, messages: [], meta: options.label ? { label: options.label } : {} };
 }
 
+/** Builds an `img` node (e.g. the TOTP QR code as a `data:` URL). */
+export function imageNode(group: UiNodeGroup, id: string, src: string, size: { width: number; height: number }, label?: UiText): UiNode {
+  return { type: 'img', group, attributes: { src, id, width: size.width, height: size.height, node_type: 'img' }, messages: [], meta: label ? { label } : {} };
+}
+
+/** Builds a `text` node: read-only text for the UI (a TOTP secret, a list of recovery codes). */
+export function textNode(group: UiNodeGroup, id: string, text: UiText, label?: UiText): UiNode {
+  return { type: 'text', group, attributes: { text, id, node_type: 'text' }, messages: [], meta: label ? { label } : {} };
+}
+
 /** The hidden `csrf_token` node every flow carries (value `""` on API flows). */
 export function csrfNode(maskedToken: string): UiNode {
   return inputNode('default', 'csrf_token', 'hidden', { value: maskedToken, required: true });

@@ -69,4 +69,51 @@ export const messages = {
   verificationExpired: (minutes: number, expiredAt: Date): UiText =>
     error(4070005, `The verification flow expired ${minutes.toFixed(2)} minutes ago, please try again.`, { expired_at: expiredAt.toISOString() }),
   verificationCodeInvalid: (): UiText => error(4070006, 'The verification code is invalid or has already been used. Please try again.', {}),
+  // Second factors (TOTP, lookup secrets).
+  loginTotpLabel: (): UiText => info(1010006, 'Authentication code', {}),
+  loginLookupLabel: (): UiText => info(1010007, 'Backup recovery code', {}),
+  loginTotpButton: (): UiText => info(1010009, 'Use Authenticator', {}),
+  loginLookupButton: (): UiText => info(1010010, 'Use backup recovery code', {}),
+  settingsTotpUnlink: (): UiText => info(1050004, 'Unlink TOTP Authenticator App'),
+  settingsTotpQr: (): UiText => info(1050005, 'Authenticator app QR code'),
+  settingsTotpSecret: (secret: string): UiText => info(1050006, secret, { secret }),
+  settingsLookupReveal: (): UiText => info(1050007, 'Reveal backup recovery codes'),
+  settingsLookupRegenerate: (): UiText => info(1050008, 'Generate new backup recovery codes'),
+  settingsLookupSecret: (secret: string): UiText => info(1050009, secret, { secret }),
+  settingsLookupLabel: (): UiText => info(1050010, 'These are your back up recovery codes. Please keep them in a safe place!'),
+  settingsLookupConfirm: (): UiText => info(1050011, 'Confirm backup recovery codes'),
+  settingsLookupUsed: (usedAt: Date): UiText => info(1050014, `Secret was used at ${usedAt.toISOString()}`, { used_at: usedAt.toISOString() }),
+  settingsLookupList: (texts: readonly string[], secrets: readonly UiText[]): UiText => info(1050015, texts.join(', '), { secrets }),
+  settingsLookupDisable: (): UiText => info(1050016, 'Disable this method'),
+  settingsTotpSecretLabel: (): UiText => info(1050017, 'This is your authenticator app secret. Use it if you can not scan the QR code.'),
+  totpCodeInvalid: (): UiText => error(4000008, 'The provided authentication code is invalid, please try again.', {}),
+  noTotpDevice: (): UiText => error(4000011, 'You have no TOTP device set up.', {}),
+  lookupAlreadyUsed: (): UiText => error(4000012, 'This backup recovery code has already been used.', {}),
+  noLookupCodes: (): UiText => error(4000014, 'You have no backup recovery codes set up.', {}),
+  lookupInvalid: (): UiText => error(4000016, 'The backup recovery code is not valid.', {}),
+  // WebAuthn security keys and passkeys.
+  webauthnLoginButton: (): UiText => info(1010001, 'Sign in with security key', {}),
+  webauthnUseKey: (): UiText => info(1010008, 'Use security key'),
+  webauthnContinue: (): UiText => info(1010011, 'Continue with security key'),
+  webauthnPasswordlessPrepare: (): UiText => info(1010012, 'Prepare your WebAuthn device (e.g. security key, biometrics scanner, ...) and press continue.', {}),
+  webauthnRegistrationButton: (): UiText => info(1040004, 'Sign up with security key'),
+  webauthnAddKey: (): UiText => info(1050012, 'Add security key'),
+  webauthnDisplayNameLabel: (): UiText => info(1050013, 'Name of the security key'),
+  webauthnRemoveKey: (displayName: string, addedAt: Date): UiText =>
+    info(1050018, `Remove security key "${displayName}"`, { display_name: displayName, added_at: addedAt.toISOString() }),
+  noWebAuthnDevice: (): UiText => error(4000013, 'You have no WebAuthn device set up.', {}),
+  noWebAuthnUser: (): UiText => error(4000015, 'This account does not exist or has no security key set up.', {}),
+  // One-time code login and registration: Kratos v1 ids and texts (the v0.x era pinned above has no code
+  // login). As in Kratos v1, 1040005 is the registration "code sent" info and 1040006 "Sign up with code".
+  loginCodeSent: (): UiText =>
+    info(1010014, 'An email containing a code has been sent to the email address you provided. If you have not received an email, check the spelling of the address and retry the login.', {}),
+  loginWithCode: (): UiText => info(1010015, 'Sign in with code', {}),
+  registrationCodeSent: (): UiText =>
+    info(1040005, 'An email containing a code has been sent to the email address you provided. If you have not received an email, check the spelling of the address and retry the registration.', {}),
+  registrationWithCode: (): UiText => info(1040006, 'Sign up with code', {}),
+  loginCodeInvalid: (): UiText => error(4010008, 'The login code is invalid or has already been used. Please try again.', {}),
+  registrationCodeInvalid: (): UiText => error(4040003, 'The registration code is invalid or has already been used. Please try again.', {}),
+  /** Kratos v1 answers a code flow past its attempt limit with a generic 400 reason (4000001). */
+  codeAttemptsExceeded: (): UiText =>
+    error(4000001, 'The request was submitted too often: too many wrong codes were entered and this flow can no longer be used. Please start again to get a new code.'),
 };

@@ -12,6 +12,7 @@ import {
   applyFlowError,
   assertApiRequest,
   assertCsrf,
+  carriesOneTimeCode,
   baseFlowFields,
   csrfViolation,
   flattenBody,
@@ -23,7 +24,7 @@ import {
   withFreshCsrf,
 } from '../../flow';
 import type { LoginHooksProvider } from './login-hooks';
-import type { LoginStrategiesProvider } from './login-strategy';
+import type { LoginPopulation, LoginStrategiesProvider } from './login-strategy';
 import { ROUTE_LOGIN_SUBMIT } from './routes';
 
 export type LoginServiceDeps = ConfigProvider &
@@ -56,6 +57,11 @@ export function alreadyLoggedIn(redirectTo: string): OryError {
     .withDetails({ redirect_browser_to: redirectTo });
 }
 
+/** 401 `session_aal1_required`: an aal2 login step needs the aal1 session it upgrades. */
+export function aal1Required(): OryError {
+  return unauthorized('You can not requested a higher AAL (AAL2/AAL3) without an active session.').withId('session_aal1_required');
+}
+
 /**
  * Login flows: init (browser/API), fetch, submit. Routers call only these. A flow is created per init,
  * persisted, and replaced on every change; expired flows are answered with a fresh replacement.
@@ -76,16 +82,24 @@ export class LoginService {
     if (session && !refresh && (aal === 'aal1' || session.session.aal === 'aal2')) {
       throw alreadyLoggedIn(returnTo ?? c.selfservice.default_browser_return_url);
     }
-    if (!session && aal === 'aal2') {
-      throw unauthorized('You can not requested a higher AAL (AAL2/AAL3) without an active session.').withId('session_aal1_required');
-    }
+    if (!session && aal === 'aal2') throw aal1Required();
     const base = baseFlowFields('login', type, requester, this.deps.clock, c.selfservice.flows.login.lifespan, (id) => `${c.serve.public.base_url}${ROUTE_LOGIN_SUBMIT.slice(1)}?flow=${id}`, returnTo);
     let flow: LoginFlow = { ...base, kind: 'login', refresh, requestedAal: aal };
     const ctx = { requester, session };
     const nodes = [...flow.ui.nodes];
-    for (const strategy of this.deps.loginStrategies) nodes.push(...(await strategy.populateLogin(flow, ctx)));
+    const internalContext: Record<string, unknown> = { ...flow.internalContext };
+    for (const strategy of this.deps.loginStrategies) {
+      const population = await strategy.populateLogin(flow, ctx);
+      if (Array.isArray(population)) {
+        nodes.push(...population);
+        continue;
+      }
+      const { nodes: added, internalContext: kept } = population as LoginPopulation;
+      nodes.push(...added);
+      if (kept !== undefined) internalContext[strategy.id] = kept;
+    }
     const flowMessages = [...(refresh ? [messages.loginReAuth()] : []), ...(aal === 'aal2' ? [messages.loginMfa()] : [])];
-    flow = { ...flow, ui: { ...flow.ui, nodes, messages: flowMessages } };
+    flow = { ...flow, internalContext, ui: { ...flow.ui, nodes, messages: flowMessages } };
     await this.deps.flowStore.create(flow);
     return flow;
   }
@@ -116,7 +130,7 @@ export class LoginService {
   /**
    * Runs the strategies on a submission. Form mistakes come back as `invalid` (400 with messages);
    * an expired flow as `expired` with a stored replacement.
-   * @throws OryError 400 missing flow, 404 unknown flow, 403 `security_csrf_violation`
+   * @throws OryError 400 missing flow, 401 `session_aal1_required` (aal2 flow without a session), 404 unknown flow, 403 `security_csrf_violation`
    */
   async submit(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<LoginSubmitResult> {
     if (!id) throw badRequest('The flow query parameter is missing or malformed.');
@@ -130,7 +144,7 @@ export class LoginService {
       return { kind: 'expired', flow: withMessage, error: flowExpiredError('login', flow.expiresAt, now, replacement.id) };
     }
     const body = unflattenBody(isRecord(rawBody) ? rawBody : {});
-    assertCsrf(flow, requester, body.csrf_token);
+    assertCsrf(flow, requester, body.csrf_token, { oneTimeSecret: carriesOneTimeCode(body) });
     try {
       assertApiRequest(flow, requester);
       if (!isRecord(rawBody)) throw badRequest('The request body must be a JSON object or a form.');
@@ -138,6 +152,8 @@ export class LoginService {
       if (session && !flow.refresh && flow.requestedAal === 'aal1') {
         throw alreadyLoggedIn(flow.returnTo ?? this.deps.config.selfservice.default_browser_return_url);
       }
+      // A second-factor step completes a session; it cannot start one (the session may have ended since init).
+      if (!session && flow.requestedAal === 'aal2') throw aal1Required();
       return await this.runStrategies(flow, body, requester, session);
     } catch (error) {
       const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
@@ -158,7 +174,9 @@ export class LoginService {
       if (outcome.identity.state !== 'active') {
         throw new OryError(401, 'identity is disabled').withReason('This account was disabled.').withDetails({ identity_id: outcome.identity.id });
       }
-      const done: LoginFlow = { ...flow, active: strategy.id, updatedAt: this.deps.clock.now() };
+      // The method's server-side state (a WebAuthn challenge) is spent: a replay on this flow finds none.
+      const { [strategy.id]: _spent, ...internalContext } = flow.internalContext;
+      const done: LoginFlow = { ...flow, internalContext, active: strategy.id, updatedAt: this.deps.clock.now() };
       const { session: issued, token } = await this.deps.transactions.withTransaction(async (tx) => {
         const result =
           session && session.identity.id === outcome.identity.id && (flow.refresh || flow.requestedAal === 'aal2')

@@ -16,12 +16,23 @@ export type LoginOutcome =
   | { readonly kind: 'flow_updated'; readonly flow: LoginFlow };
 
 /**
+ * What a method adds to a new login flow: its nodes and, optionally, state kept on the server until the
+ * flow is submitted (a WebAuthn challenge). The service stores `internalContext` under
+ * `flow.internalContext[id]` and drops it once the flow completed with this method (state is single
+ * use). It never goes on the wire.
+ */
+export interface LoginPopulation {
+  readonly nodes: readonly UiNode[];
+  readonly internalContext?: Readonly<Record<string, unknown>>;
+}
+
+/**
  * A login method. `populate` returns the nodes the method adds to a new flow; `submit` answers
  * `not_responsible` unless `body.method` is its id, and throws `FlowValidationError` for form mistakes.
  */
 export interface LoginStrategy {
   readonly id: CredentialsType;
-  populateLogin(flow: LoginFlow, ctx: LoginContext): Promise<UiNode[]>;
+  populateLogin(flow: LoginFlow, ctx: LoginContext): Promise<UiNode[] | LoginPopulation>;
   login(flow: LoginFlow, body: Readonly<Record<string, unknown>>, ctx: LoginContext): Promise<LoginOutcome>;
 }
 

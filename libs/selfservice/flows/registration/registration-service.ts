@@ -12,6 +12,7 @@ import {
   applyFlowError,
   assertApiRequest,
   assertCsrf,
+  carriesOneTimeCode,
   baseFlowFields,
   csrfViolation,
   flattenBody,
@@ -23,7 +24,7 @@ import {
   withFreshCsrf,
 } from '../../flow';
 import type { RegistrationHooksProvider } from './registration-hooks';
-import type { RegistrationStrategiesProvider } from './registration-strategy';
+import type { RegistrationPopulation, RegistrationStrategiesProvider } from './registration-strategy';
 import { ROUTE_REGISTRATION_SUBMIT } from './routes';
 
 export type RegistrationServiceDeps = ConfigProvider &
@@ -72,8 +73,18 @@ export class RegistrationService {
     const base = baseFlowFields('registration', type, requester, this.deps.clock, c.selfservice.flows.registration.lifespan, (id) => `${c.serve.public.base_url}${ROUTE_REGISTRATION_SUBMIT.slice(1)}?flow=${id}`, returnTo);
     let flow: RegistrationFlow = { ...base, kind: 'registration' };
     const nodes = [...flow.ui.nodes];
-    for (const strategy of this.deps.registrationStrategies) nodes.push(...(await strategy.populateRegistration(flow, { requester })));
-    flow = { ...flow, ui: { ...flow.ui, nodes } };
+    const internalContext: Record<string, unknown> = { ...flow.internalContext };
+    for (const strategy of this.deps.registrationStrategies) {
+      const population = await strategy.populateRegistration(flow, { requester });
+      if (Array.isArray(population)) {
+        nodes.push(...population);
+        continue;
+      }
+      const { nodes: added, internalContext: kept } = population as RegistrationPopulation;
+      nodes.push(...added);
+      if (kept !== undefined) internalContext[strategy.id] = kept;
+    }
+    flow = { ...flow, internalContext, ui: { ...flow.ui, nodes } };
     await this.deps.flowStore.create(flow);
     return flow;
   }
@@ -110,7 +121,7 @@ export class RegistrationService {
       throw alreadyRegistered(flow.returnTo ?? this.deps.config.selfservice.default_browser_return_url);
     }
     const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
-    assertCsrf(flow, requester, body.csrf_token);
+    assertCsrf(flow, requester, body.csrf_token, { oneTimeSecret: carriesOneTimeCode(body) });
     try {
       assertApiRequest(flow, requester);
       return await this.runStrategies(flow, body, requester);
@@ -129,7 +140,9 @@ export class RegistrationService {
         await this.deps.flowStore.update(outcome.flow);
         return { kind: 'invalid', flow: outcome.flow };
       }
-      const done: RegistrationFlow = { ...flow, active: strategy.id, updatedAt: this.deps.clock.now() };
+      // The method's server-side state (a WebAuthn challenge) is spent once the flow completed.
+      const { [strategy.id]: _spent, ...internalContext } = flow.internalContext;
+      const done: RegistrationFlow = { ...flow, internalContext, active: strategy.id, updatedAt: this.deps.clock.now() };
       try {
         const hooked = await this.deps.transactions.withTransaction(async (tx) => {
           await this.deps.privilegedIdentityPool.create(outcome.identity, tx);

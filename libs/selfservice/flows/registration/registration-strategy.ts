@@ -13,10 +13,20 @@ export type RegistrationOutcome =
   | { readonly kind: 'registered'; readonly identity: Identity; readonly method: AuthenticationMethodName; readonly aal: Aal }
   | { readonly kind: 'flow_updated'; readonly flow: RegistrationFlow };
 
+/**
+ * What a method adds to a new registration flow: its nodes and, optionally, server-side state (a
+ * WebAuthn challenge) that the service keeps under `flow.internalContext[id]` and drops once the flow
+ * completed with this method. It never goes on the wire.
+ */
+export interface RegistrationPopulation {
+  readonly nodes: readonly UiNode[];
+  readonly internalContext?: Readonly<Record<string, unknown>>;
+}
+
 /** A registration method (architecture B5). */
 export interface RegistrationStrategy {
   readonly id: CredentialsType;
-  populateRegistration(flow: RegistrationFlow, ctx: RegistrationContext): Promise<UiNode[]>;
+  populateRegistration(flow: RegistrationFlow, ctx: RegistrationContext): Promise<UiNode[] | RegistrationPopulation>;
   register(flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, ctx: RegistrationContext): Promise<RegistrationOutcome>;
 }
 

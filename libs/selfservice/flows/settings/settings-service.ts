@@ -32,7 +32,7 @@ import {
   withFreshCsrf,
 } from '../../flow';
 import { ROUTE_SETTINGS_SUBMIT } from './routes';
-import type { SettingsContext, SettingsStrategiesProvider } from './settings-strategy';
+import type { SettingsContext, SettingsPopulation, SettingsStrategiesProvider } from './settings-strategy';
 
 /** Sends verification mails for new addresses (implemented by the verification service). */
 export interface VerificationSenderProvider {
@@ -50,6 +50,8 @@ export type SettingsServiceDeps = ConfigProvider &
 
 export type SettingsSubmitResult =
   | { readonly kind: 'completed'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession }
+  /** A method changed only the flow (e.g. recovery codes shown for confirmation); nothing was saved yet. */
+  | { readonly kind: 'updated'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession }
   | { readonly kind: 'invalid'; readonly flow: SettingsFlow; readonly identity: Identity }
   | { readonly kind: 'expired'; readonly flow: SettingsFlow; readonly error: OryError };
 
@@ -114,6 +116,11 @@ export class SettingsService {
       for (const strategy of this.deps.settingsStrategies) {
         const outcome = await strategy.settings(flow, body, ctx);
         if (outcome.kind === 'not_responsible') continue;
+        if (outcome.kind === 'flow_updated') {
+          const shown = withFreshCsrf({ ...outcome.flow, active: strategy.settingsMethod, updatedAt: this.deps.clock.now() });
+          await this.deps.flowStore.update(shown);
+          return { kind: 'updated', flow: shown, identity: session.identity, session };
+        }
         const saved = markSettingsSaved({ ...flow, active: strategy.settingsMethod }, this.deps.clock.now());
         const done = await this.render({ ...saved, ui: { ...saved.ui, messages: [messages.settingsSaved()] } }, outcome.identity);
         await this.deps.transactions.withTransaction(async (tx) => {
@@ -132,11 +139,25 @@ export class SettingsService {
     }
   }
 
-  /** Re-populates every method's nodes for `identity`, keeping the CSRF node and flow messages. */
+  /**
+   * Re-populates every method's nodes for `identity`, keeping the CSRF node and flow messages; a method
+   * that returns a `SettingsPopulation` replaces its slot of the internal context.
+   */
   private async render(flow: SettingsFlow, identity: Identity): Promise<SettingsFlow> {
     const nodes = [flow.ui.nodes[0]];
-    for (const strategy of this.deps.settingsStrategies) nodes.push(...(await strategy.populateSettings(flow, identity)));
-    return withFreshCsrf({ ...flow, ui: { ...flow.ui, nodes } });
+    const internalContext: Record<string, unknown> = { ...flow.internalContext };
+    for (const strategy of this.deps.settingsStrategies) {
+      const population = await strategy.populateSettings(flow, identity);
+      if (Array.isArray(population)) {
+        nodes.push(...population);
+        continue;
+      }
+      const { nodes: added, internalContext: kept } = population as SettingsPopulation;
+      nodes.push(...added);
+      if (kept === undefined) delete internalContext[strategy.settingsMethod];
+      else internalContext[strategy.settingsMethod] = kept;
+    }
+    return withFreshCsrf({ ...flow, internalContext, ui: { ...flow.ui, nodes } });
   }
 
   private requirePrivileged(session: ActiveSession, flow: SettingsFlow): void {

@@ -16,7 +16,23 @@ export interface SettingsContext {
 export type SettingsOutcome =
   | { readonly kind: 'not_responsible' }
   /** The changed identity, not yet stored: the service stores it and re-renders the form. */
-  | { readonly kind: 'updated'; readonly identity: Identity };
+  | { readonly kind: 'updated'; readonly identity: Identity }
+  /**
+   * Only the flow changed (codes shown for confirmation, a challenge issued): the service stores it and
+   * answers with it; the identity and the flow state stay as they are.
+   */
+  | { readonly kind: 'flow_updated'; readonly flow: SettingsFlow };
+
+/**
+ * What a method adds to a settings flow when it is rendered: its nodes and, optionally, state kept on
+ * the server between render and submit (a TOTP key awaiting confirmation, a WebAuthn challenge). The
+ * service stores `internalContext` under `flow.internalContext[settingsMethod]`, replacing what the
+ * method kept there before; `undefined` removes it. It never goes on the wire.
+ */
+export interface SettingsPopulation {
+  readonly nodes: readonly UiNode[];
+  readonly internalContext?: Readonly<Record<string, unknown>>;
+}
 
 /**
  * A settings method (profile, password; later totp, lookup_secret, webauthn, oidc). `id` is the
@@ -24,7 +40,8 @@ export type SettingsOutcome =
  */
 export interface SettingsStrategy {
   readonly settingsMethod: string;
-  populateSettings(flow: SettingsFlow, identity: Identity): Promise<UiNode[]>;
+  /** The method's nodes for `identity`; return a `SettingsPopulation` to keep server-side state in the flow. */
+  populateSettings(flow: SettingsFlow, identity: Identity): Promise<UiNode[] | SettingsPopulation>;
   settings(flow: SettingsFlow, body: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome>;
 }
 

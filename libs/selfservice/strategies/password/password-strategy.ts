@@ -90,7 +90,9 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
 
   async populateRegistration(): Promise<UiNode[]> {
     const schema = this.deps.identitySchemas.find(this.deps.config.identity.default_schema_id);
-    const traits = traitNodes(schema?.schema ?? {}, 'password');
+    // With passkey sign-up (webauthn passwordless) the traits serve both methods: Kratos moves them to `default`.
+    const webauthn = this.deps.config.selfservice.methods.webauthn;
+    const traits = traitNodes(schema?.schema ?? {}, webauthn.enabled && webauthn.config.passwordless ? 'default' : 'password');
     const password = this.passwordNodes(messages.registrationButton(), 'new-password');
     // Kratos inserts the password input after the first trait and keeps the submit button last.
     return [...traits.slice(0, 1), password[0], ...traits.slice(1), password[1]];

@@ -1,0 +1,41 @@
+import type { Transaction } from '../../x';
+import type { OAuth2Client } from './oauth2-client';
+
+/** A window of the client list (token pagination decodes into an offset). */
+export interface ListClientsQuery {
+  readonly offset: number;
+  readonly limit: number;
+  /** Exact match. */
+  readonly clientName?: string;
+  /** Exact match. */
+  readonly owner?: string;
+}
+
+/** A page of clients and the number of clients matching the filters. */
+export interface ClientPage {
+  readonly clients: readonly OAuth2Client[];
+  readonly total: number;
+}
+
+/** A client with this id exists already. */
+export class DuplicateClientError extends Error {
+  constructor(readonly id: string) {
+    super(`An OAuth2 client with id ${id} exists already.`);
+    this.name = 'DuplicateClientError';
+  }
+}
+
+/** Persistence port for OAuth2 clients (Hydra's `client.Manager`). Ordered by creation, then id. */
+export interface ClientStore {
+  /** @throws DuplicateClientError */
+  create(client: OAuth2Client, tx?: Transaction): Promise<void>;
+  get(id: string, tx?: Transaction): Promise<OAuth2Client | undefined>;
+  /** Replaces the stored client; false when it does not exist. `createdAt` is kept as stored. */
+  update(client: OAuth2Client, tx?: Transaction): Promise<boolean>;
+  delete(id: string, tx?: Transaction): Promise<boolean>;
+  list(query: ListClientsQuery, tx?: Transaction): Promise<ClientPage>;
+}
+
+export interface ClientStoreProvider {
+  readonly clientStore: ClientStore;
+}

@@ -1,0 +1,23 @@
+import type { ClientProtocolValidator, OAuth2Client } from '../client';
+import { invalidClientMetadata } from '../client';
+import { toProviderMetadata } from './client-metadata';
+import type { OAuth2ProviderProvider } from './oauth2-provider';
+
+/**
+ * Checks a client against the engine's own client rules before it is stored, so a client the engine
+ * would refuse at the token endpoint is refused at the admin API instead (as `invalid_client_metadata`).
+ */
+export class EngineClientValidator implements ClientProtocolValidator {
+  constructor(private readonly deps: OAuth2ProviderProvider) {}
+
+  async validate(client: OAuth2Client): Promise<void> {
+    const provider = await this.deps.oauth2Provider.provider();
+    try {
+      new provider.Client(toProviderMetadata(client));
+    } catch (error) {
+      const e = error as { error?: string; error_description?: string; message?: string };
+      if (e.error === 'invalid_client_metadata' || e.error === 'invalid_redirect_uri') throw invalidClientMetadata(e.error_description ?? e.message ?? 'The client is invalid.');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,303 @@
+import Provider, { type ClientInstance, type KoaContextWithOIDC, type TokenInstance, errors } from 'oidc-provider';
+import { type ConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
+import type { IdentityPoolProvider } from '../../identity';
+import type { JsonWebKey } from '../../keys';
+import type { ClockProvider, Logger } from '../../x';
+import { type ClientStoreProvider, verifyClientSecret } from '../client';
+import { type ConsentSessionStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
+import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
+import { EXTRA_CLIENT_PROPERTIES, RESPONSE_TYPES, audienceAllowed, toProviderMetadata } from './client-metadata';
+import { saveGrant } from './grant-factory';
+import { deviceSuccessPage, userCodeConfirmPage, userCodeInputPage } from './html-pages';
+import { hydraPolicy } from './interaction-checks';
+import { createLogoutSource, frontchannelMiddleware, noSessionLogoutMiddleware } from './logout-hooks';
+import { OidcAdapter } from './oidc-adapter';
+import type { OidcPayloadStoreProvider } from './oidc-payload-store';
+import { tokenLifetimes } from './token-lifetimes';
+
+export type ProviderDeps = ConfigProvider &
+  SecretsProvider &
+  ClockProvider &
+  ClientStoreProvider &
+  IdentityPoolProvider &
+  OidcPayloadStoreProvider &
+  LoginSessionStoreProvider &
+  ConsentSessionStoreProvider &
+  LogoutRequestStoreProvider & { readonly logger: Logger };
+
+/** Signing keys for the engine: private JWKs (ID-token set first) and the JWT access-token key id. */
+export interface ProviderKeys {
+  readonly jwks: readonly JsonWebKey[];
+  readonly accessTokenKid: string;
+}
+
+/**
+ * The internal resource indicator of JWT access tokens. oidc-provider issues JWT access tokens only
+ * for a resource server; this one stands for "the client's own audience", which the JWT customizer
+ * writes as Hydra's `aud` array.
+ */
+export const JWT_RESOURCE = 'urn:tessera:jwt-access-token';
+
+/** Hydra's public paths (findings §2). */
+export const PROVIDER_ROUTES = {
+  authorization: '/oauth2/auth',
+  token: '/oauth2/token',
+  revocation: '/oauth2/revoke',
+  introspection: '/oauth2/introspect',
+  userinfo: '/userinfo',
+  jwks: '/.well-known/jwks.json',
+  registration: '/oauth2/register',
+  end_session: '/oauth2/sessions/logout',
+  device_authorization: '/oauth2/device/auth',
+  code_verification: '/oauth2/device/verify',
+  pushed_authorization_request: '/oauth2/par',
+  backchannel_authentication: '/oauth2/backchannel',
+  challenge: '/oauth2/challenge',
+  credential: '/oauth2/credential',
+};
+
+const DEFAULT_SCOPES = ['offline_access', 'offline', 'openid'];
+const SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+
+/**
+ * The only `new Provider` (architecture B10): oidc-provider configured with Hydra's paths and
+ * semantics. Invariants: every model is persisted through the adapter; clients come from the client
+ * store (secrets compared as HMACs); ES256 signs ID tokens unless a client asks for RS256; access
+ * tokens are opaque unless the client (or `strategies.access_token`) says `jwt`; `offline` and
+ * `offline_access` both yield refresh tokens, which always rotate; tokens survive logout (Hydra).
+ */
+export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider {
+  const { config } = deps;
+  const urls = oauth2Urls(config);
+  const consents = new ConsentLookup(deps.consentSessionStore);
+  // oidc-provider only grants scopes it knows; Hydra clients invent their own, so every scope a loaded
+  // client allows is added to this (live) set. Discovery still advertises Hydra's defaults only.
+  const scopes = new Set(DEFAULT_SCOPES);
+  const findClient = async (id: string): Promise<Record<string, unknown> | undefined> => {
+    const client = await deps.clientStore.get(id);
+    if (!client) return undefined;
+    for (const s of client.metadata.scope.split(' ')) if (s) scopes.add(s);
+    return toProviderMetadata(client);
+  };
+  const adapterDeps = { store: deps.oidcPayloadStore, clock: deps.clock, findClient, refreshGraceSeconds: Math.floor(config.oauth2.refresh_token_rotation.grace_period / 1000) };
+  const wantsJwt = (client: ClientInstance | undefined): boolean => (client?.access_token_strategy ?? config.strategies.access_token) === 'jwt';
+  const grantLifetime = Math.ceil(Math.max(config.ttl.refresh_token, config.ttl.access_token, config.ttl.id_token) / 1000);
+
+  const configuration = {
+    adapter: (name: string) => new OidcAdapter(name, adapterDeps),
+    clients: [],
+    findAccount: createFindAccount(deps, consents),
+    jwks: { keys: keys.jwks.map((k) => ({ ...k })) },
+    cookies: {
+      keys: [...deps.secrets.cookie],
+      names: { session: 'ory_hydra_session', interaction: 'ory_hydra_interaction', resume: 'ory_hydra_resume' },
+      long: { httpOnly: true, sameSite: 'lax' },
+      short: { httpOnly: true, sameSite: 'lax' },
+    },
+    claims: { acr: null, amr: null, auth_time: null, sid: null, openid: ['sub'] },
+    scopes,
+    clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'ES256' },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    responseTypes: RESPONSE_TYPES,
+    routes: PROVIDER_ROUTES,
+    extraParams: {
+      audience: async (_ctx: KoaContextWithOIDC, value: unknown, client: ClientInstance) => {
+        for (const aud of String(value ?? '').split(' ').filter(Boolean)) {
+          if (!audienceAllowed((client.audience as string[]) ?? [], aud)) throw new errors.InvalidRequest(`Requested audience '${aud}' has not been whitelisted by the OAuth 2.0 Client.`);
+        }
+      },
+    },
+    extraClientMetadata: { properties: EXTRA_CLIENT_PROPERTIES, validator: () => undefined },
+    interactions: {
+      policy: hydraPolicy(deps.loginSessionStore, deps.clock),
+      url: async (_ctx: KoaContextWithOIDC, interaction: { uid: string; prompt: { name: string } }) => {
+        const login = interaction.prompt.name === 'login';
+        const target = new URL(login ? urls.login : urls.consent);
+        target.searchParams.set(login ? 'login_challenge' : 'consent_challenge', interaction.uid);
+        return target.href;
+      },
+    },
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      if (grantId) return provider.Grant.find(grantId);
+      const session = ctx.oidc.session;
+      const clientId = ctx.oidc.client?.clientId;
+      if (!ctx.oidc.prompts.has('none') || !session?.accountId || !clientId) return undefined;
+      // prompt=none cannot reach the consent app: reuse the latest remembered consent that covers the request.
+      const requested = String(ctx.oidc.params?.scope ?? '').split(' ').filter(Boolean);
+      const now = deps.clock.now();
+      const remembered = (await deps.consentSessionStore.listRemembered(session.accountId, clientId)).find((c) => isConsentRemembered(c, now));
+      if (!remembered || !coversScopes(remembered.grantedScope, requested)) return undefined;
+      const newGrantId = await saveGrant(provider, { accountId: session.accountId, clientId, params: ctx.oidc.params ?? {}, grantedScope: remembered.grantedScope, lifetime: grantLifetime });
+      await deps.consentSessionStore.create({ ...remembered, grantId: newGrantId, skip: true, remember: false, rememberFor: 0, loginSessionId: session.uid, handledAt: now, expiresAt: new Date(now.getTime() + grantLifetime * 1000) });
+      return provider.Grant.find(newGrantId);
+    },
+    issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: ClientInstance, code: TokenInstance) =>
+      client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline') || code.scopes.has('offline_access')),
+    rotateRefreshToken: true,
+    expiresWithSession: async () => false,
+    extraTokenClaims: async (ctx: KoaContextWithOIDC | undefined, token: TokenInstance) => {
+      if (token.kind === 'ClientCredentials') {
+        const requested = [ctx?.oidc.body?.audience ?? []].flat().flatMap((a) => String(a).split(' ')).filter(Boolean);
+        const allowed = (token.client?.audience as string[] | undefined) ?? [];
+        for (const aud of requested) if (!audienceAllowed(allowed, aud)) throw new errors.InvalidRequest(`Requested audience '${aud}' has not been whitelisted by the OAuth 2.0 Client.`);
+        return requested.length ? { aud: requested } : undefined;
+      }
+      if (!token.grantId) return undefined;
+      const consent = await consents.get(ctx ?? {}, token.grantId);
+      if (!consent) return undefined;
+      const ext = consent.session.access_token;
+      return { ...(Object.keys(ext).length ? { ext } : {}), ...(consent.grantedAudience.length ? { aud: [...consent.grantedAudience] } : {}) };
+    },
+    formats: {
+      customizers: {
+        jwt: async (_ctx: unknown, token: TokenInstance, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }) => {
+          const extra = token.extra ?? {};
+          const ext = (extra.ext as Record<string, unknown> | undefined) ?? {};
+          jwt.payload.aud = Array.isArray(extra.aud) ? extra.aud : [];
+          jwt.payload.scp = token.scope ? token.scope.split(' ') : [];
+          if (!config.oauth2.exclude_not_before_claim) jwt.payload.nbf = jwt.payload.iat;
+          for (const claim of config.oauth2.allowed_top_level_claims) {
+            if (ext[claim] !== undefined && !RESERVED_CLAIMS.has(claim)) jwt.payload[claim] = ext[claim];
+          }
+          await deps.oidcPayloadStore.upsert({
+            model: 'JwtAccessToken',
+            id: String(jwt.payload.jti),
+            payload: { grantId: token.grantId, clientId: token.clientId, accountId: token.accountId },
+            ...(token.grantId ? { grantId: token.grantId } : {}),
+            clientId: token.clientId,
+            ...(token.accountId ? { accountId: token.accountId } : {}),
+            expiresAt: new Date(Number(jwt.payload.exp) * 1000),
+          });
+        },
+      },
+    },
+    pkce: {
+      required: (_ctx: KoaContextWithOIDC, client: ClientInstance) => config.oauth2.pkce.enforced || (config.oauth2.pkce.enforced_for_public_clients && client.clientAuthMethod === 'none'),
+    },
+    ttl: tokenLifetimes(config),
+    renderError: async (ctx: KoaContextWithOIDC, out: { error?: string; error_description?: string }) => {
+      const target = new URL(urls.error);
+      target.searchParams.set('error', out.error ?? 'server_error');
+      if (out.error_description) target.searchParams.set('error_description', out.error_description);
+      ctx.redirect(target.href);
+    },
+    clientBasedCORS: (_ctx: KoaContextWithOIDC, origin: string, client: ClientInstance) => ((client.allowed_cors_origins as string[] | undefined) ?? []).includes(origin),
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256', 'RS256'],
+      userinfoSigningAlgValues: ['RS256', 'ES256'],
+      clientAuthSigningAlgValues: SIGNING_ALGS,
+      requestObjectSigningAlgValues: SIGNING_ALGS,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      dPoP: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: false },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx: KoaContextWithOIDC, client: ClientInstance, token: TokenInstance) => {
+          if (token.clientId === client.clientId) return true;
+          if (client.clientAuthMethod === 'none') return false;
+          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        },
+      },
+      deviceFlow: {
+        enabled: true,
+        charset: 'base-20',
+        mask: '****-****',
+        userCodeInputSource: async (ctx: KoaContextWithOIDC, form: string, _out: unknown, err?: Error) => {
+          ctx.body = userCodeInputPage(form, err ? 'The code is incorrect or has expired. Try again.' : undefined);
+        },
+        userCodeConfirmSource: async (ctx: KoaContextWithOIDC, form: string, client: ClientInstance, _info: unknown, userCode: string) => {
+          ctx.body = userCodeConfirmPage(form, String(client.clientName ?? client.clientId), userCode);
+        },
+        successSource: async (ctx: KoaContextWithOIDC) => {
+          ctx.body = deviceSuccessPage(String(ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId ?? ''));
+        },
+      },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: createLogoutSource(deps, urls),
+        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => ctx.redirect(urls.postLogoutRedirect),
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (ctx: KoaContextWithOIDC, client: ClientInstance) => (wantsJwt(client ?? ctx.oidc.client) ? JWT_RESOURCE : undefined),
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx: KoaContextWithOIDC, resource: string, client: ClientInstance) => {
+          if (resource !== JWT_RESOURCE) throw new errors.InvalidTarget();
+          return { scope: String(client.scope ?? ''), audience: JWT_RESOURCE, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256', kid: keys.accessTokenKid } } };
+        },
+      },
+      userinfo: { enabled: true },
+      jwtUserinfo: { enabled: true },
+      claimsParameter: { enabled: false },
+      requestObjects: { enabled: false },
+    },
+  };
+
+  const provider = new Provider(urls.issuer, configuration);
+  provider.proxy = true;
+  patchEngine(provider, deps);
+  provider.use(frontchannelMiddleware());
+  provider.use(noSessionLogoutMiddleware(urls));
+  provider.use(async (ctx, next) => {
+    await next();
+    const route = ctx.oidc?.route;
+    if (route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
+      Object.assign(ctx.body as Record<string, unknown>, { scopes_supported: DEFAULT_SCOPES, frontchannel_logout_supported: true, frontchannel_logout_session_supported: true });
+    }
+    // A login just answered: remember Hydra's login session for `skip` and `sid`.
+    const result = ctx.oidc?.result as { login?: LoginResult; consent?: unknown } | undefined;
+    const session = ctx.oidc?.session;
+    if ((route === 'resume' || route === 'device_resume') && result?.login && !result.consent && session?.accountId === result.login.accountId) {
+      const login = result.login;
+      const keepFor = login.remember && login.remember_for > 0 ? login.remember_for * 1000 : config.ttl.login_session;
+      await deps.loginSessionStore.upsert({
+        id: session.uid,
+        subject: login.accountId,
+        remember: login.remember,
+        rememberFor: login.remember_for,
+        authenticatedAt: new Date(login.ts * 1000),
+        ...(login.acr ? { acr: login.acr } : {}),
+        ...(login.amr ? { amr: [...login.amr] } : {}),
+        expiresAt: new Date(deps.clock.now().getTime() + keepFor),
+      });
+    }
+  });
+  provider.on('server_error', (_ctx: unknown, error: unknown) => deps.logger.error({ err: error }, 'oauth2 engine error'));
+  provider.on('backchannel.error', (_ctx: unknown, error: unknown) => deps.logger.warn({ err: error }, 'back-channel logout delivery failed'));
+  return provider;
+}
+
+/**
+ * Per-instance patches of engine internals (pinned to oidc-provider 9.13; covered by the e2e suites):
+ * HMAC client secrets, Hydra's session-wide `sid`, consent claims in ID tokens and userinfo, and
+ * Hydra's looser redirect URI rules for implicit clients on loopback.
+ */
+function patchEngine(provider: Provider, deps: ProviderDeps): void {
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: ClientInstance, actual: string) {
+    return verifyClientSecret(actual, this.clientSecret, deps.secrets.system);
+  };
+  // Hydra: one sid per login session for every client (ID tokens, logout tokens, front-channel).
+  provider.Session.prototype.ensureClientContainer = function ensureClientContainer(this: { uid: string; sidFor(c: string, v?: string): string | undefined }, clientId: string) {
+    if (!this.sidFor(clientId)) this.sidFor(clientId, this.uid);
+  };
+  (provider.Client.prototype as unknown as { includeSid(): boolean }).includeSid = () => true;
+  // Hydra puts whatever the consent app set in `session.id_token` into the ID token and userinfo.
+  const result = provider.Claims.prototype.result;
+  provider.Claims.prototype.result = async function claimsResult(this: { available: Record<string, unknown> }) {
+    const masked = await result.call(this);
+    const extra = Object.fromEntries(Object.entries(this.available).filter(([k]) => !(k in masked) && (k === 'acr' || k === 'amr' || k === 'auth_time' || !RESERVED_CLAIMS.has(k))));
+    return { ...extra, ...masked };
+  };
+  const invalidate = provider.Client.Schema.prototype.invalidate;
+  provider.Client.Schema.prototype.invalidate = function invalidateLoosely(this: { redirect_uris?: string[] }, message: string, code?: string) {
+    const loopbackOnly = (this.redirect_uris ?? []).every((u) => ['localhost', '127.0.0.1', '[::1]'].includes(URL.parse(u)?.hostname ?? ''));
+    if (code === 'implicit-forbid-localhost' || (code === 'implicit-force-https' && (loopbackOnly || deps.config.dev))) return;
+    invalidate.call(this, message, code);
+  };
+}

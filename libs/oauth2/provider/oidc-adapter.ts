@@ -1,0 +1,89 @@
+import type { Clock } from '../../x';
+import type { OidcPayloadStore } from './oidc-payload-store';
+
+/** The adapter contract oidc-provider calls (one instance per model name). */
+export interface OidcAdapterInterface {
+  upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void>;
+  find(id: string): Promise<Record<string, unknown> | undefined>;
+  findByUid(uid: string): Promise<Record<string, unknown> | undefined>;
+  findByUserCode(userCode: string): Promise<Record<string, unknown> | undefined>;
+  consume(id: string): Promise<void>;
+  destroy(id: string): Promise<void>;
+  revokeByGrantId(grantId: string): Promise<void>;
+}
+
+export interface OidcAdapterDeps {
+  readonly store: OidcPayloadStore;
+  readonly clock: Clock;
+  /** Client metadata for the engine, read from the client store (clients are never written here). */
+  readonly findClient: (id: string) => Promise<Record<string, unknown> | undefined>;
+  /** Seconds a rotated refresh token stays redeemable (`oauth2.refresh_token_rotation.grace_period`). */
+  readonly refreshGraceSeconds: number;
+}
+
+/**
+ * Persists every oidc-provider model through {@link OidcPayloadStore}, so nothing lives only in one
+ * process's memory. Invariants: the `Client` model is read-only here (clients belong to the admin API
+ * and DCR, both of which go through `ClientManager`); expired rows are never returned; a consumed row
+ * comes back with `consumed`, which oidc-provider uses for code and refresh-token reuse detection —
+ * except a refresh token within the rotation grace period.
+ */
+export class OidcAdapter implements OidcAdapterInterface {
+  constructor(
+    private readonly model: string,
+    private readonly deps: OidcAdapterDeps,
+  ) {}
+
+  async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void> {
+    if (this.model === 'Client') throw new Error('OAuth2 clients are managed through the admin API or dynamic client registration');
+    const now = this.deps.clock.now().getTime();
+    await this.deps.store.upsert({
+      model: this.model,
+      id,
+      payload,
+      grantId: str(payload.grantId),
+      uid: str(payload.uid),
+      userCode: str(payload.userCode),
+      accountId: str(payload.accountId),
+      clientId: str(payload.clientId) ?? str(payload.client_id),
+      ...(expiresIn ? { expiresAt: new Date(now + expiresIn * 1000) } : {}),
+    });
+  }
+
+  async find(id: string): Promise<Record<string, unknown> | undefined> {
+    if (this.model === 'Client') return this.deps.findClient(id);
+    const record = await this.deps.store.find(this.model, id, this.deps.clock.now());
+    if (!record) return undefined;
+    if (!record.consumedAt) return record.payload;
+    const graceMs = this.model === 'RefreshToken' ? this.deps.refreshGraceSeconds * 1000 : 0;
+    if (graceMs > 0 && record.consumedAt.getTime() + graceMs > this.deps.clock.now().getTime()) return record.payload;
+    return { ...record.payload, consumed: Math.floor(record.consumedAt.getTime() / 1000) };
+  }
+
+  async findByUid(uid: string): Promise<Record<string, unknown> | undefined> {
+    return (await this.deps.store.findByUid(this.model, uid, this.deps.clock.now()))?.payload;
+  }
+
+  async findByUserCode(userCode: string): Promise<Record<string, unknown> | undefined> {
+    const record = await this.deps.store.findByUserCode(this.model, userCode, this.deps.clock.now());
+    if (!record) return undefined;
+    return record.consumedAt ? { ...record.payload, consumed: Math.floor(record.consumedAt.getTime() / 1000) } : record.payload;
+  }
+
+  async consume(id: string): Promise<void> {
+    await this.deps.store.consume(this.model, id, this.deps.clock.now());
+  }
+
+  async destroy(id: string): Promise<void> {
+    if (this.model === 'Client') throw new Error('OAuth2 clients are managed through the admin API or dynamic client registration');
+    await this.deps.store.destroy(this.model, id);
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.deps.store.revokeByGrantId(this.model, grantId);
+  }
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,77 @@
+import type { ConfigProvider } from '../../config';
+import type { ClockProvider } from '../../x';
+import type { InteractionPort, InteractionResult, LoginResult, PendingInteraction } from '../consent';
+import { saveGrant } from './grant-factory';
+import type { OAuth2ProviderProvider } from './oauth2-provider';
+import type { OidcPayloadStoreProvider } from './oidc-payload-store';
+
+export type OidcInteractionPortDeps = ConfigProvider & ClockProvider & OAuth2ProviderProvider & OidcPayloadStoreProvider;
+
+/** Token models bound to a grant (oidc-provider's own plus Tessera's JWT access-token index). */
+export const GRANT_TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest', 'JwtAccessToken'];
+
+/**
+ * The challenge service's view of the engine (findings §3–§4): a challenge is an Interaction found by
+ * uid — never through the browser's cookies — whose `result` is set and saved; the browser then
+ * resumes at `returnTo`. A consent result keeps the login result (`lastSubmission`), or the engine
+ * would ask for login again.
+ */
+export class OidcInteractionPort implements InteractionPort {
+  constructor(private readonly deps: OidcInteractionPortDeps) {}
+
+  async find(uid: string): Promise<PendingInteraction | undefined> {
+    const provider = await this.deps.oauth2Provider.provider();
+    const i = await provider.Interaction.find(uid);
+    if (!i) return undefined;
+    const params = Object.fromEntries(Object.entries(i.params ?? {}).map(([k, v]) => [k, v === undefined || v === null ? undefined : Array.isArray(v) ? v.join(' ') : String(v)]));
+    const login = (i.lastSubmission?.login as LoginResult | undefined) ?? undefined;
+    return {
+      uid: i.uid,
+      prompt: i.prompt.name,
+      reasons: [...i.prompt.reasons],
+      params,
+      ...(i.session ? { session: { ...i.session } } : {}),
+      ...(login ? { login } : {}),
+      expiresAt: i.exp,
+    };
+  }
+
+  async finish(uid: string, result: InteractionResult): Promise<string | undefined> {
+    const provider = await this.deps.oauth2Provider.provider();
+    const i = await provider.Interaction.find(uid);
+    if (!i) return undefined;
+    i.result = 'consent' in result ? { ...(i.lastSubmission ?? {}), ...result } : { ...result };
+    await i.save(Math.max(1, i.exp - Math.floor(Date.now() / 1000)));
+    return i.returnTo;
+  }
+
+  async createGrant(interaction: PendingInteraction, grantedScope: readonly string[]): Promise<string> {
+    const provider = await this.deps.oauth2Provider.provider();
+    const ttl = this.deps.config.ttl;
+    return saveGrant(provider, {
+      accountId: interaction.login?.accountId ?? interaction.session?.accountId ?? '',
+      clientId: interaction.params.client_id ?? '',
+      params: { ...interaction.params, resource: interaction.params.resource?.split(' ') },
+      grantedScope,
+      lifetime: Math.ceil(Math.max(ttl.refresh_token, ttl.access_token, ttl.id_token) / 1000),
+    });
+  }
+
+  async revokeGrant(grantId: string): Promise<void> {
+    const store = this.deps.oidcPayloadStore;
+    await Promise.all(GRANT_TOKEN_MODELS.map((model) => store.revokeByGrantId(model, grantId)));
+    await store.destroy('Grant', grantId);
+  }
+
+  async forgetLogin(sessionUid: string): Promise<void> {
+    const store = this.deps.oidcPayloadStore;
+    const record = await store.findByUid('Session', sessionUid, this.deps.clock.now());
+    if (!record) return;
+    const { accountId: _a, loginTs: _t, acr: _acr, amr: _amr, authorizations: _z, ...payload } = record.payload;
+    await store.upsert({ ...record, payload, accountId: undefined });
+  }
+
+  async destroySessions(subject: string): Promise<void> {
+    await this.deps.oidcPayloadStore.deleteByAccount(['Session'], subject);
+  }
+}

@@ -1,0 +1,113 @@
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import type { TokenInstance } from 'oidc-provider';
+import { oauth2Urls } from '../../config';
+import { JWT_ACCESS_TOKEN_SET, type KeyManagerProvider, toPublicJwk } from '../../keys';
+import type { ClockProvider } from '../../x';
+import type { ClientStoreProvider } from '../client';
+import type { ConsentSessionStoreProvider } from '../consent';
+import type { OAuth2ProviderProvider } from './oauth2-provider';
+import type { OidcPayloadStoreProvider } from './oidc-payload-store';
+
+export type TokenIntrospectorDeps = OAuth2ProviderProvider & OidcPayloadStoreProvider & ClientStoreProvider & ConsentSessionStoreProvider & KeyManagerProvider & ClockProvider & {
+  readonly config: Parameters<typeof oauth2Urls>[0];
+};
+
+const INACTIVE = { active: false } as const;
+const ACCESS_TOKEN_MODELS = ['AccessToken', 'ClientCredentials', 'JwtAccessToken'];
+
+/**
+ * Hydra's admin token API (hydra-api.md §7.3, §7.5): RFC 7662 introspection without client
+ * authentication, and deleting a client's access tokens. Invariants: a token is active only while it
+ * is unexpired, unconsumed, its client exists and its grant still exists for the same client and
+ * subject (revoking a consent or replaying a refresh token kills its tokens at once); every scope in
+ * `scope` must be granted.
+ */
+export class TokenIntrospector {
+  constructor(private readonly deps: TokenIntrospectorDeps) {}
+
+  async introspect(token: string, scope?: string): Promise<Record<string, unknown>> {
+    if (!token) return INACTIVE;
+    if (token.split('.').length === 3) return this.introspectJwt(token, scope);
+    const provider = await this.deps.oauth2Provider.provider();
+    let found: TokenInstance | undefined;
+    for (const model of [provider.AccessToken, provider.RefreshToken, provider.ClientCredentials]) {
+      found = await model.find(token);
+      if (found) break;
+    }
+    if (!found || found.isExpired || found.consumed) return INACTIVE;
+    if (!(await this.deps.clientStore.get(found.clientId))) return INACTIVE;
+    if (found.grantId) {
+      const grant = await provider.Grant.find(found.grantId);
+      if (!grant || grant.clientId !== found.clientId || grant.accountId !== found.accountId) return INACTIVE;
+    }
+    if (!hasScopes(found.scope, scope)) return INACTIVE;
+    let extra = found.extra ?? {};
+    if (found.kind === 'RefreshToken' && found.grantId) {
+      const consent = await this.deps.consentSessionStore.getByGrantId(found.grantId);
+      extra = consent ? { ext: consent.session.access_token, aud: consent.grantedAudience } : {};
+    }
+    const ext = extra.ext as Record<string, unknown> | undefined;
+    return {
+      active: true,
+      ...(found.scope ? { scope: found.scope } : {}),
+      client_id: found.clientId,
+      sub: found.accountId ?? found.clientId,
+      exp: found.exp,
+      iat: found.iat,
+      nbf: found.iat,
+      aud: Array.isArray(extra.aud) ? extra.aud : [],
+      iss: oauth2Urls(this.deps.config).issuer,
+      token_type: 'Bearer',
+      token_use: found.kind === 'RefreshToken' ? 'refresh_token' : 'access_token',
+      ...(ext && Object.keys(ext).length ? { ext } : {}),
+    };
+  }
+
+  /** Deletes every access token of the client (refresh tokens stay, as in Hydra). @returns how many */
+  async deleteClientTokens(clientId: string): Promise<number> {
+    return this.deps.oidcPayloadStore.deleteByClient(ACCESS_TOKEN_MODELS, clientId);
+  }
+
+  /** JWT access tokens: signature by the access-token keys, then the issued-token index and its grant. */
+  private async introspectJwt(token: string, scope?: string): Promise<Record<string, unknown>> {
+    const keys = await this.deps.keyManager.getSet(JWT_ACCESS_TOKEN_SET);
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, createLocalJWKSet({ keys: keys.map((k) => toPublicJwk(k) as never) }), { issuer: oauth2Urls(this.deps.config).issuer }));
+    } catch {
+      return INACTIVE;
+    }
+    const record = await this.deps.oidcPayloadStore.find('JwtAccessToken', String(payload.jti), this.deps.clock.now());
+    if (!record || !(await this.deps.clientStore.get(String(payload.client_id)))) return INACTIVE;
+    if (record.grantId) {
+      const provider = await this.deps.oauth2Provider.provider();
+      const grant = await provider.Grant.find(record.grantId);
+      if (!grant || grant.clientId !== payload.client_id) return INACTIVE;
+    }
+    const granted = typeof payload.scope === 'string' ? payload.scope : Array.isArray(payload.scp) ? payload.scp.join(' ') : '';
+    if (!hasScopes(granted, scope)) return INACTIVE;
+    return {
+      active: true,
+      ...(granted ? { scope: granted } : {}),
+      client_id: payload.client_id,
+      sub: payload.sub,
+      exp: payload.exp,
+      iat: payload.iat,
+      nbf: payload.nbf ?? payload.iat,
+      aud: Array.isArray(payload.aud) ? payload.aud : payload.aud ? [payload.aud] : [],
+      iss: payload.iss,
+      token_type: 'Bearer',
+      token_use: 'access_token',
+      ...(payload.ext ? { ext: payload.ext } : {}),
+    };
+  }
+}
+
+function hasScopes(granted: string | undefined, required: string | undefined): boolean {
+  const have = new Set((granted ?? '').split(' ').filter(Boolean));
+  return (required ?? '').split(' ').filter(Boolean).every((s) => have.has(s));
+}
+
+export interface TokenIntrospectorProvider {
+  readonly tokenIntrospector: TokenIntrospector;
+}

@@ -1,0 +1,82 @@
+import { type ClientMetadata, type ClientPage, type ClientStore, DuplicateClientError, type ListClientsQuery, type OAuth2Client } from '../../oauth2/client';
+import type { Transaction } from '../../x';
+import { isDuplicateKeyError, type Persistence } from '../persistence';
+import { rawDate, rawJson } from '../raw-values';
+import { type OAuth2ClientRow, OAuth2ClientSchema } from '../schemas/oauth2.schema';
+
+const COLUMNS = 'id, client_name, owner, secret_hash, registration_token_hash, metadata, created_at, updated_at';
+
+/**
+ * `ClientStore` on `oauth2_clients`: the metadata is one JSON document; `client_name` and `owner` are
+ * copied into columns for the list filters. `get` is on every token request, so it is one raw query.
+ */
+export class TypeormClientStore implements ClientStore {
+  constructor(private readonly persistence: Persistence) {}
+
+  private repo(tx?: Transaction) {
+    return this.persistence.manager(tx).getRepository(OAuth2ClientSchema);
+  }
+
+  async create(client: OAuth2Client, tx?: Transaction): Promise<void> {
+    try {
+      await this.repo(tx).insert(toRow(client) as never);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new DuplicateClientError(client.id);
+      throw error;
+    }
+  }
+
+  async get(id: string, tx?: Transaction): Promise<OAuth2Client | undefined> {
+    const [row] = await this.persistence.read(`SELECT ${COLUMNS} FROM oauth2_clients WHERE id = ?`, [id], tx);
+    return row ? fromRaw(row) : undefined;
+  }
+
+  async update(client: OAuth2Client, tx?: Transaction): Promise<boolean> {
+    const { id, created_at: _created, ...row } = toRow(client);
+    const result = await this.repo(tx).update({ id }, row as never);
+    return (result.affected ?? 0) > 0;
+  }
+
+  async delete(id: string, tx?: Transaction): Promise<boolean> {
+    return ((await this.repo(tx).delete({ id })).affected ?? 0) > 0;
+  }
+
+  async list(query: ListClientsQuery, tx?: Transaction): Promise<ClientPage> {
+    const where = { ...(query.clientName !== undefined ? { client_name: query.clientName } : {}), ...(query.owner !== undefined ? { owner: query.owner } : {}) };
+    const [rows, total] = await this.repo(tx).findAndCount({ where, order: { created_at: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    return { clients: rows.map(fromRow), total };
+  }
+}
+
+function toRow(c: OAuth2Client): OAuth2ClientRow {
+  return {
+    id: c.id,
+    client_name: c.metadata.client_name,
+    owner: c.metadata.owner,
+    secret_hash: c.secretHash ?? null,
+    registration_token_hash: c.registrationAccessTokenHash ?? null,
+    metadata: c.metadata as unknown as Record<string, unknown>,
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+  };
+}
+
+function fromRow(r: OAuth2ClientRow): OAuth2Client {
+  return {
+    id: r.id,
+    metadata: r.metadata as unknown as ClientMetadata,
+    ...(r.secret_hash ? { secretHash: r.secret_hash } : {}),
+    ...(r.registration_token_hash ? { registrationAccessTokenHash: r.registration_token_hash } : {}),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function fromRaw(r: Record<string, unknown>): OAuth2Client {
+  return fromRow({
+    ...(r as unknown as OAuth2ClientRow),
+    metadata: rawJson(r.metadata),
+    created_at: rawDate(r.created_at),
+    updated_at: rawDate(r.updated_at),
+  });
+}

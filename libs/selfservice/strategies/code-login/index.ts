@@ -1,0 +1,2 @@
+export * from './code-addresses';
+export * from './code-login-strategy';

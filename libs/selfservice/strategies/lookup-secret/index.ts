@@ -1,0 +1,2 @@
+export * from './lookup-secret-strategy';
+export * from './recovery-codes';

@@ -1,0 +1,2 @@
+export * from './totp-strategy';
+export * from './totp-codes';
