@@ -19,8 +19,11 @@ const SUPPORTED_RESPONSE_TYPES = new Set(RESPONSE_TYPES.map(normalize));
  */
 export function toProviderMetadata(client: OAuth2Client): Record<string, unknown> {
   const m = client.metadata;
-  const responseTypes = (m.response_types.length ? m.response_types : ['code']).filter((rt) => SUPPORTED_RESPONSE_TYPES.has(normalize(rt)));
-  const grantTypes = (m.grant_types.length ? m.grant_types : ['authorization_code']).filter((g) => GRANT_TYPES.includes(g));
+  const redirects = m.redirect_uris.length > 0;
+  // Without redirect URIs a client can only use back-channel grants (Hydra accepts `{}` as a client).
+  const grantTypes = (m.grant_types.length ? m.grant_types : ['authorization_code']).filter((g) => GRANT_TYPES.includes(g) && (redirects || (g !== 'authorization_code' && g !== 'implicit')));
+  const browserGrant = grantTypes.includes('authorization_code') || grantTypes.includes('implicit');
+  const responseTypes = !browserGrant ? [] : (m.response_types.length ? m.response_types : ['code']).filter((rt) => SUPPORTED_RESPONSE_TYPES.has(normalize(rt)));
   const native = m.redirect_uris.some((u) => !/^https?:/i.test(u));
   const lifespans: Record<string, number> = {};
   for (const field of LIFESPAN_FIELDS) {

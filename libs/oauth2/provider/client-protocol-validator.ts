@@ -12,6 +12,7 @@ export class EngineClientValidator implements ClientProtocolValidator {
 
   async validate(client: OAuth2Client): Promise<void> {
     const provider = await this.deps.oauth2Provider.provider();
+    await this.deps.oauth2Provider.allowScopes(client.metadata.scope);
     try {
       new provider.Client(toProviderMetadata(client));
     } catch (error) {

@@ -1,3 +1,4 @@
+import instance from 'oidc-provider/lib/helpers/weak_cache.js';
 import Provider, { type ClientInstance, type KoaContextWithOIDC, type TokenInstance, errors } from 'oidc-provider';
 import { type ConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
 import type { IdentityPoolProvider } from '../../identity';
@@ -31,6 +32,9 @@ export interface ProviderKeys {
   readonly accessTokenKid: string;
 }
 
+/** The scopes every engine knows. */
+export const DEFAULT_SCOPES: readonly string[] = ['offline_access', 'offline', 'openid'];
+
 /**
  * The internal resource indicator of JWT access tokens. oidc-provider issues JWT access tokens only
  * for a resource server; this one stands for "the client's own audience", which the JWT customizer
@@ -56,7 +60,6 @@ export const PROVIDER_ROUTES = {
   credential: '/oauth2/credential',
 };
 
-const DEFAULT_SCOPES = ['offline_access', 'offline', 'openid'];
 const SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
 /**
@@ -70,13 +73,10 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   const { config } = deps;
   const urls = oauth2Urls(config);
   const consents = new ConsentLookup(deps.consentSessionStore);
-  // oidc-provider only grants scopes it knows; Hydra clients invent their own, so every scope a loaded
-  // client allows is added to this (live) set. Discovery still advertises Hydra's defaults only.
-  const scopes = new Set(DEFAULT_SCOPES);
   const findClient = async (id: string): Promise<Record<string, unknown> | undefined> => {
     const client = await deps.clientStore.get(id);
     if (!client) return undefined;
-    for (const s of client.metadata.scope.split(' ')) if (s) scopes.add(s);
+    allowScopes(provider, client.metadata.scope);
     return toProviderMetadata(client);
   };
   const adapterDeps = { store: deps.oidcPayloadStore, clock: deps.clock, findClient, refreshGraceSeconds: Math.floor(config.oauth2.refresh_token_rotation.grace_period / 1000) };
@@ -95,7 +95,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
       short: { httpOnly: true, sameSite: 'lax' },
     },
     claims: { acr: null, amr: null, auth_time: null, sid: null, openid: ['sub'] },
-    scopes,
+    scopes: [...DEFAULT_SCOPES],
     clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'ES256' },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     responseTypes: RESPONSE_TYPES,
@@ -248,7 +248,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     await next();
     const route = ctx.oidc?.route;
     if (route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
-      Object.assign(ctx.body as Record<string, unknown>, { scopes_supported: DEFAULT_SCOPES, frontchannel_logout_supported: true, frontchannel_logout_session_supported: true });
+      Object.assign(ctx.body as Record<string, unknown>, { scopes_supported: [...DEFAULT_SCOPES], frontchannel_logout_supported: true, frontchannel_logout_session_supported: true });
     }
     // A login just answered: remember Hydra's login session for `skip` and `sid`.
     const result = ctx.oidc?.result as { login?: LoginResult; consent?: unknown } | undefined;
@@ -271,6 +271,18 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   provider.on('server_error', (_ctx: unknown, error: unknown) => deps.logger.error({ err: error }, 'oauth2 engine error'));
   provider.on('backchannel.error', (_ctx: unknown, error: unknown) => deps.logger.warn({ err: error }, 'back-channel logout delivery failed'));
   return provider;
+}
+
+/**
+ * Makes scopes known to an engine. oidc-provider only grants scopes in its configured list; Hydra
+ * clients invent their own, so every scope of a loaded (or validated) client is added to the
+ * engine's live set (its configuration is a private clone, reached through its instance cache).
+ * Discovery still advertises Hydra's defaults only.
+ */
+export function allowScopes(provider: Provider, scope: string): void {
+  const known = instance(provider)?.configuration.scopes;
+  if (!known) throw new Error('oidc-provider internals changed: no configuration.scopes');
+  for (const s of scope.split(' ')) if (s) known.add(s);
 }
 
 /**

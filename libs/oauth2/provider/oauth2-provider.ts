@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import { oauth2Urls } from '../../config';
 import { JWT_ACCESS_TOKEN_SET, type KeyManagerProvider, OPENID_ID_TOKEN_SET } from '../../keys';
 import type { ConsentSessionStoreProvider, HandledChallengeStoreProvider, LoginSessionStoreProvider, LogoutRequestStoreProvider } from '../consent';
-import { type ProviderDeps, createProvider } from './create-provider';
+import { type ProviderDeps, allowScopes, createProvider } from './create-provider';
 
 export type OAuth2ProviderDeps = ProviderDeps & KeyManagerProvider & HandledChallengeStoreProvider & LoginSessionStoreProvider & ConsentSessionStoreProvider & LogoutRequestStoreProvider;
 
@@ -40,6 +40,11 @@ export class OAuth2Provider {
     req.headers['x-forwarded-proto'] = pub.protocol.slice(0, -1);
     handler(req, res);
   };
+
+  /** Makes scopes known to the engine (a client is about to be validated with them). */
+  async allowScopes(scope: string): Promise<void> {
+    allowScopes(await this.provider(), scope);
+  }
 
   /** Deletes expired rows now (also runs every five minutes once the engine is built). */
   async sweep(): Promise<void> {

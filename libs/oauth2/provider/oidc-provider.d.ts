@@ -214,3 +214,8 @@ declare module 'oidc-provider' {
     };
   };
 }
+
+/** oidc-provider's per-instance internals (its configuration, after defaults and cloning). */
+declare module 'oidc-provider/lib/helpers/weak_cache.js' {
+  export default function instance(provider: object): { configuration: { scopes: Set<string> } } | undefined;
+}
