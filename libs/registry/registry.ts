@@ -1,13 +1,14 @@
 import type { Config, Secrets } from '../config';
 import { resolveSecrets } from '../config';
 import { type CourierChannel, CourierTemplates, DefaultCourier, Dispatcher, createCourierChannels } from '../courier';
-import type { ReadinessCheck } from '../http';
+import { OryError, type ReadinessCheck } from '../http';
 import { IdentityManager, IdentitySchemas, PasswordHasher } from '../identity';
 import { Persistence, TypeormErrorStore, TypeormFlowStore, TypeormIdentityPool, TypeormSecretStore, TypeormSessionStore, TypeormTokenStore } from '../persistence';
-import { AdminSessionManager, LogoutManager, MySessionsManager, SessionManager } from '../session';
+import { AdminSessionManager, LogoutManager, MySessionsManager, SessionManager, SessionTokenizer } from '../session';
 import {
   LoginService,
   type LoginPostHook,
+  type OAuth2LoginBridge,
   RecoveryService,
   RegistrationService,
   type RegistrationPostHook,
@@ -27,7 +28,7 @@ import { TotpStrategy } from '../selfservice/strategies/totp';
 import { WebAuthnStrategy } from '../selfservice/strategies/webauthn';
 import { PasswordStrategy } from '../selfservice/strategies/password';
 import { TypeormCourierMessageStore } from '../persistence';
-import { KeyManager } from '../keys';
+import { JwtSigner, KeyManager } from '../keys';
 import { ClientManager } from '../oauth2/client';
 import { ChallengeService, ConsentSessionManager } from '../oauth2/consent';
 import { EngineClientValidator, LogoutCompletion, OAuth2Provider, OidcInteractionPort, TokenIntrospector } from '../oauth2/provider';
@@ -139,6 +140,16 @@ export class Registry {
 
   get logoutManager(): LogoutManager {
     return this.once('logoutManager', () => new LogoutManager(this));
+  }
+
+  /** Session-to-JWT for `/sessions/whoami?tokenize_as=` (`session.whoami.tokenizer.templates`). */
+  get sessionTokenizer(): SessionTokenizer {
+    return this.once('sessionTokenizer', () => new SessionTokenizer(this));
+  }
+
+  /** The tokenizer's signing port, backed by the key manager (the session chain cannot import keys). */
+  get sessionJwtSigner(): JwtSigner {
+    return this.jwtSigner;
   }
 
   get flowStore(): TypeormFlowStore {
@@ -295,8 +306,14 @@ export class Registry {
     return this.once('keyStore', () => new TypeormKeyStore(this.persistence));
   }
 
+  /** JWK sets: encrypted at rest, cached for signers for `oauth2.keys.refresh_interval`. */
   get keyManager(): KeyManager {
     return this.once('keyManager', () => new KeyManager(this));
+  }
+
+  /** Signs JWTs with a managed key set or a JWKS URL (the session tokenizer's signer). */
+  get jwtSigner(): JwtSigner {
+    return this.once('jwtSigner', () => new JwtSigner(this));
   }
 
   get clientStore(): TypeormClientStore {
@@ -342,6 +359,19 @@ export class Registry {
   }
 
   /** Login/consent/logout challenges; `acceptLoginRequest` is the integrated-login entry point. */
+  /** Integrated login: self-service login flows accept OAuth2 login challenges through this bridge. */
+  get oauth2LoginBridge(): OAuth2LoginBridge {
+    return this.once('oauth2LoginBridge', () => ({
+      inspect: async (challenge: string) => {
+        const read = await this.challengeService.getLoginRequest(challenge);
+        if (read.kind === 'handled') throw new OryError(410).withReason('The login challenge was already handled.').withDetails({ redirect_to: read.redirectTo });
+        return { skip: read.request.skip === true, subject: String(read.request.subject ?? '') };
+      },
+      accept: async (challenge: string, input: { subject: string; remember: boolean; acr: string; amr: readonly string[] }) =>
+        (await this.challengeService.acceptLoginRequest(challenge, input)).redirect_to,
+    }));
+  }
+
   get challengeService(): ChallengeService {
     return this.once('challengeService', () => new ChallengeService(this));
   }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Config, Secrets } from '../../../libs/config';
-import { type OryError, toOryError } from '../../../libs/http';
+import { OryError, toOryError } from '../../../libs/http';
 import type { Identity } from '../../../libs/identity';
 import { type AnyFlow, type ErrorStore, toWire as flowToWire } from '../../../libs/selfservice/flow';
 import { type Session, toWire as sessionToWire } from '../../../libs/session';
@@ -75,7 +75,7 @@ export function respondExpired(req: Request, res: Response, replacement: AnyFlow
 export function respondCompleted(
   req: Request,
   res: Response,
-  result: { flow: AnyFlow; identity: Identity; session?: Session; token?: string; returnTo?: string; aal2Flow?: AnyFlow },
+  result: { flow: AnyFlow; identity: Identity; session?: Session; token?: string; returnTo?: string; aal2Flow?: AnyFlow; oauth2RedirectTo?: string },
   afterUrl: string | undefined,
   deps: FlowResponderDeps,
 ): void {
@@ -85,7 +85,9 @@ export function respondCompleted(
   const sessionJson = result.session ? sessionToWire(result.session, result.aal2Flow ? undefined : result.identity, config) : undefined;
   const continueWith = result.aal2Flow
     ? { continue_with: [{ action: 'complete_second_factor', flow: { id: result.aal2Flow.id, requested_aal: 'aal2', url: flowUiUrl(config, result.aal2Flow) } }] }
-    : {};
+    : result.oauth2RedirectTo
+      ? { continue_with: [{ action: 'redirect_browser_to', redirect_browser_to: result.oauth2RedirectTo }] }
+      : {};
   if (result.flow.type === 'api') {
     res.json(
       isLogin
@@ -95,6 +97,13 @@ export function respondCompleted(
     return;
   }
   if (result.session && result.token) setSessionCookie(res, result.token, result.session.expiresAt, config, deps.secrets, deps.clock.now());
+  if (isJsonRequest(req) && result.oauth2RedirectTo) {
+    // An SPA must send the browser back to the OAuth2 flow (Kratos: 422 browser_location_change_required).
+    throw new OryError(422, 'browser location change required')
+      .withId('browser_location_change_required')
+      .withReason(`In order to complete this flow please redirect the browser to: ${result.oauth2RedirectTo}`)
+      .withExtra({ redirect_browser_to: result.oauth2RedirectTo });
+  }
   if (isJsonRequest(req)) {
     res.json(isLogin ? { session: sessionJson, ...continueWith } : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson } : {}) });
     return;

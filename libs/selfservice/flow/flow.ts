@@ -31,10 +31,14 @@ export interface LoginFlow extends BaseFlow {
   readonly kind: 'login';
   readonly refresh: boolean;
   readonly requestedAal: Aal;
+  /** Set when the flow was started for an OAuth2 authorization (`?login_challenge=`). */
+  readonly oauth2LoginChallenge?: string;
 }
 
 export interface RegistrationFlow extends BaseFlow {
   readonly kind: 'registration';
+  /** Set when the flow was started for an OAuth2 authorization (`?login_challenge=`). */
+  readonly oauth2LoginChallenge?: string;
 }
 
 /** Settings flow states (Kratos `show_form` → `success`). */

@@ -20,6 +20,7 @@ export function toWire(flow: AnyFlow, extra: Readonly<Record<string, unknown>> =
     request_url: flow.requestUrl,
     ...(flow.returnTo ? { return_to: flow.returnTo } : {}),
     ...(flow.active ? { active: flow.active } : {}),
+    ...((flow.kind === 'login' || flow.kind === 'registration') && flow.oauth2LoginChallenge ? { oauth2_login_challenge: flow.oauth2LoginChallenge } : {}),
     ui: uiToWire(flow.ui),
   };
   if (flow.kind === 'login') {

@@ -2,3 +2,4 @@ export * from './login-service';
 export * from './login-strategy';
 export * from './login-hooks';
 export * from './routes';
+export * from './oauth2-login-bridge';

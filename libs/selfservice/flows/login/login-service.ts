@@ -24,10 +24,12 @@ import {
   withFreshCsrf,
 } from '../../flow';
 import type { LoginHooksProvider } from './login-hooks';
+import type { OAuth2LoginBridgeProvider } from './oauth2-login-bridge';
 import type { LoginPopulation, LoginStrategiesProvider } from './login-strategy';
 import { ROUTE_LOGIN_SUBMIT } from './routes';
 
-export type LoginServiceDeps = ConfigProvider &
+export type LoginServiceDeps = OAuth2LoginBridgeProvider &
+  ConfigProvider &
   ClockProvider &
   FlowStoreProvider &
   LoginStrategiesProvider &
@@ -46,6 +48,8 @@ export type LoginSubmitResult =
       readonly returnTo?: string;
       /** Set when the identity has a second factor the session still lacks: the flow to finish it with. */
       readonly aal2Flow?: LoginFlow;
+      /** Set when the flow accepted an OAuth2 login challenge: where the browser continues. */
+      readonly oauth2RedirectTo?: string;
     }
   | { readonly kind: 'invalid'; readonly flow: LoginFlow }
   | { readonly kind: 'expired'; readonly flow: LoginFlow; readonly error: OryError };
@@ -80,11 +84,15 @@ export class LoginService {
     const session = await this.deps.sessionManager.resolve(requester.sessionToken);
     const refresh = requester.query.refresh === 'true' && session !== undefined;
     if (session && !refresh && (aal === 'aal1' || session.session.aal === 'aal2')) {
-      throw alreadyLoggedIn(returnTo ?? c.selfservice.default_browser_return_url);
+      // Signed in already: an OAuth2 login challenge is accepted with this session at once.
+      const challenge = await this.checkChallenge(requester.query.login_challenge);
+      const redirect = challenge ? await this.acceptChallenge(challenge, session.identity, session.session) : undefined;
+      throw alreadyLoggedIn(redirect ?? returnTo ?? c.selfservice.default_browser_return_url);
     }
     if (!session && aal === 'aal2') throw aal1Required();
+    const challenge = await this.checkChallenge(requester.query.login_challenge);
     const base = baseFlowFields('login', type, requester, this.deps.clock, c.selfservice.flows.login.lifespan, (id) => `${c.serve.public.base_url}${ROUTE_LOGIN_SUBMIT.slice(1)}?flow=${id}`, returnTo);
-    let flow: LoginFlow = { ...base, kind: 'login', refresh, requestedAal: aal };
+    let flow: LoginFlow = { ...base, kind: 'login', refresh, requestedAal: aal, ...(challenge ? { oauth2LoginChallenge: challenge } : {}) };
     const ctx = { requester, session };
     const nodes = [...flow.ui.nodes];
     const internalContext: Record<string, unknown> = { ...flow.internalContext };
@@ -187,7 +195,8 @@ export class LoginService {
         return result;
       });
       const aal2Flow = await this.secondFactorFlow(done, issued, outcome.identity, token, requester);
-      return { kind: 'completed', flow: done, session: issued, identity: outcome.identity, token, returnTo: flow.returnTo, aal2Flow };
+      const oauth2RedirectTo = !aal2Flow && flow.oauth2LoginChallenge ? await this.acceptChallenge(flow.oauth2LoginChallenge, outcome.identity, issued) : undefined;
+      return { kind: 'completed', flow: done, session: issued, identity: outcome.identity, token, returnTo: oauth2RedirectTo ?? flow.returnTo, aal2Flow, oauth2RedirectTo };
     }
     throw new FlowValidationError([messages.noLoginStrategy()]);
   }
@@ -201,7 +210,29 @@ export class LoginService {
     if (this.deps.config.session.whoami.required_aal !== 'highest_available') return undefined;
     if (aalSatisfies(session.aal, highestAvailableAal(identity))) return undefined;
     const url = `${this.deps.config.serve.public.base_url}self-service/login/${flow.type}?aal=aal2${flow.returnTo ? `&return_to=${encodeURIComponent(flow.returnTo)}` : ''}`;
-    return this.init(flow.type, { ...requester, url, query: { aal: 'aal2', ...(flow.returnTo ? { return_to: flow.returnTo } : {}) }, sessionToken: token });
+    const query = { aal: 'aal2', ...(flow.returnTo ? { return_to: flow.returnTo } : {}), ...(flow.oauth2LoginChallenge ? { login_challenge: flow.oauth2LoginChallenge } : {}) };
+    return this.init(flow.type, { ...requester, url, query, sessionToken: token });
+  }
+
+  /**
+   * Validates `?login_challenge=` against the OAuth2 provider.
+   * @throws OryError 400 when OAuth2 is not wired; 404/410 from the provider for unknown/handled challenges
+   */
+  private async checkChallenge(challenge: string | undefined): Promise<string | undefined> {
+    if (!challenge) return undefined;
+    if (!this.deps.oauth2LoginBridge) throw badRequest('This login flow was started for OAuth2, but OAuth2 is not available.');
+    await this.deps.oauth2LoginBridge.inspect(challenge);
+    return challenge;
+  }
+
+  /** Accepts the OAuth2 login challenge for the signed-in identity; `acr` is the session AAL, `amr` its methods. */
+  private async acceptChallenge(challenge: string, identity: Identity, session: Session): Promise<string | undefined> {
+    return this.deps.oauth2LoginBridge?.accept(challenge, {
+      subject: identity.id,
+      remember: true,
+      acr: session.aal,
+      amr: [...new Set(session.authenticationMethods.map((m) => m.method))],
+    });
   }
 
   private async load(id: string): Promise<LoginFlow> {
