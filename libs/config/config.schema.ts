@@ -54,6 +54,34 @@ const afterHooks = (hooks: string[], description: string): SchemaObject => ({
   },
 });
 
+/** A dotted path into the session JSON of /sessions/whoami, e.g. `identity.traits.email` (numbers index arrays). */
+const SESSION_PATH = '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$';
+
+/** `session.whoami.tokenizer.templates.<name>` (Kratos `tokenize_as`, with a declarative claim mapping instead of jsonnet). */
+const tokenizerTemplate: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'A session-to-JWT template: exactly one of key_set or jwks_url signs.',
+  properties: {
+    key_set: { type: 'string', minLength: 1, maxLength: 255, description: 'JWK set (admin API /admin/keys/<set>, encrypted at rest) whose newest private key signs; generated with ES256 on first use.' },
+    jwks_url: { type: 'string', pattern: '^(file|base64)://', description: 'Kratos-style private JWKS (file:// relative to the config file, or base64://); its first private key signs.' },
+    ttl: duration('1m', 'Lifetime of the JWT: exp = iat + ttl.'),
+    subject_source: { type: 'string', pattern: SESSION_PATH, default: 'id', description: '`sub`: `id` (the identity id) or a path into the session JSON such as identity.traits.email.' },
+    audience: strings('`aud` of the JWT (left out when empty).'),
+    claims: {
+      type: 'object',
+      default: {},
+      propertyNames: { pattern: '^(?!(iss|sub|sid|aud|iat|exp|nbf|jti)$).+' },
+      additionalProperties: { type: 'string', pattern: SESSION_PATH },
+      description: 'Extra claims: claim name -> path into the session JSON (e.g. email: identity.traits.email); missing values are left out.',
+    },
+  },
+  oneOf: [
+    { type: 'object', required: ['key_set'], properties: { key_set: true } },
+    { type: 'object', required: ['jwks_url'], properties: { jwks_url: true } },
+  ],
+};
+
 const serveApp = (port: number, name: string): SchemaObject => ({
   type: 'object',
   additionalProperties: false,
@@ -155,6 +183,20 @@ export const configSchema: SchemaObject = {
           default: {},
           properties: {
             required_aal: { enum: ['aal1', 'highest_available'], default: 'highest_available', description: 'AAL /sessions/whoami requires.' },
+            tokenizer: {
+              type: 'object',
+              additionalProperties: false,
+              default: {},
+              properties: {
+                templates: {
+                  type: 'object',
+                  default: {},
+                  propertyNames: { pattern: '^[A-Za-z0-9_.-]+$' },
+                  additionalProperties: tokenizerTemplate,
+                  description: 'Session-to-JWT templates by name, used by GET /sessions/whoami?tokenize_as=<name>.',
+                },
+              },
+            },
           },
         },
       },

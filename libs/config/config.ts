@@ -42,6 +42,20 @@ export interface CookieConfig {
   readonly same_site: 'Lax' | 'Strict' | 'None';
 }
 
+/**
+ * `session.whoami.tokenizer.templates.<name>`: how `GET /sessions/whoami?tokenize_as=<name>` mints a JWT.
+ * Exactly one of `key_set` / `jwks_url` is set. `ttl` is milliseconds. `subject_source` is `id` (the
+ * identity id) or a dotted path into the session JSON; `claims` maps claim names to such paths.
+ */
+export interface TokenizerTemplateConfig {
+  readonly key_set?: string;
+  readonly jwks_url?: string;
+  readonly ttl: number;
+  readonly subject_source: string;
+  readonly audience: readonly string[];
+  readonly claims: Readonly<Record<string, string>>;
+}
+
 /** An identity schema source: `file://` (absolute after load) or `base64://`. */
 export interface IdentitySchemaSource {
   readonly id: string;
@@ -72,7 +86,10 @@ export interface Config extends OAuth2Config {
     readonly lifespan: number;
     readonly earliest_possible_extend?: number;
     readonly cookie: CookieConfig & { readonly name: string; readonly persistent: boolean };
-    readonly whoami: { readonly required_aal: 'aal1' | 'highest_available' };
+    readonly whoami: {
+      readonly required_aal: 'aal1' | 'highest_available';
+      readonly tokenizer: { readonly templates: Readonly<Record<string, TokenizerTemplateConfig>> };
+    };
   };
   readonly cookies: CookieConfig;
   readonly selfservice: {

@@ -176,7 +176,9 @@ function formatErrors(errors: ErrorObject[]): string {
         ? ` (${(e.params as { additionalProperty: string }).additionalProperty})`
         : e.keyword === 'enum'
           ? ` (${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')})`
-          : '';
+          : e.keyword === 'propertyNames'
+            ? ` (${(e.params as { propertyName: string }).propertyName})`
+            : '';
     return `${key}: ${e.message ?? 'is invalid'}${extra}`;
   });
   return `invalid configuration: ${[...new Set(lines)].join('; ')}`;

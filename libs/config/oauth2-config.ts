@@ -20,7 +20,7 @@ export interface OAuth2TtlConfig {
   readonly login_session: number;
 }
 
-/** The OAuth2 part of `Config`: `urls`, `ttl`, `strategies`, `oauth2`, `oidc`. */
+/** The OAuth2 part of `Config`: `urls`, `ttl`, `strategies`, `oauth2`, `webfinger`, `oidc`. */
 export interface OAuth2Config {
   readonly urls: OAuth2UrlsConfig;
   readonly ttl: OAuth2TtlConfig;
@@ -32,7 +32,11 @@ export interface OAuth2Config {
     readonly refresh_token_rotation: { readonly grace_period: number };
     readonly allowed_top_level_claims: readonly string[];
     readonly exclude_not_before_claim: boolean;
+    /** JWK set caching; `refresh_interval` in milliseconds. */
+    readonly keys: { readonly refresh_interval: number };
   };
+  /** Hydra's `webfinger.jwks.broadcast_keys`: the sets `/.well-known/jwks.json` publishes. */
+  readonly webfinger: { readonly jwks: { readonly broadcast_keys: readonly string[] } };
   readonly oidc: {
     readonly dynamic_client_registration: { readonly enabled: boolean; readonly default_scope: readonly string[] };
     readonly subject_identifiers: { readonly supported_types: readonly string[] };

@@ -58,6 +58,22 @@ export const oauth2ConfigSchema: Record<string, SchemaObject> = {
     }),
     allowed_top_level_claims: { type: 'array', items: { type: 'string' }, default: [], description: 'Consent `session.access_token` claims copied to the top level of JWT access tokens.' },
     exclude_not_before_claim: { type: 'boolean', default: false, description: 'Leave `nbf` out of JWT access tokens.' },
+    keys: object({
+      refresh_interval: duration(
+        '5s',
+        'How long a process may keep using cached JWK sets (signing keys, published keys) before reading them again; a key added by another process signs everywhere within this interval (0s: read on every use).',
+      ),
+    }),
+  }),
+  webfinger: object({
+    jwks: object({
+      broadcast_keys: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        default: ['hydra.openid.id-token'],
+        description: 'JWK sets whose public keys /.well-known/jwks.json publishes; hydra.jwt.access-token is always added.',
+      },
+    }),
   }),
   oidc: object({
     dynamic_client_registration: object({

@@ -1,21 +1,56 @@
-import type { SecretsProvider } from '../config';
-import type { ClockProvider } from '../x';
-import { type JsonWebKey, type SigningAlgorithm } from './json-web-key';
+import { createHash } from 'node:crypto';
+import { SignJWT, importJWK } from 'jose';
+import type { Config, SecretsProvider } from '../config';
+import type { ClockProvider, Transaction, TransactionRunnerProvider } from '../x';
+import { JWT_ACCESS_TOKEN_SET, type JsonWebKey, type JsonWebKeySet, type SigningAlgorithm, isPrivateJwk, isSigningAlgorithm, toPublicJwk } from './json-web-key';
+import { validateJsonWebKey, validateJsonWebKeySet } from './jwk-validator';
 import { KeyCipher } from './key-cipher';
+import { duplicateKeyId, invalidJsonWebKey, keyNotFound, keySetNotFound } from './key-errors';
 import { generateSigningKey } from './key-generator';
-import type { KeyStoreProvider, StoredKey } from './key-store';
+import { DuplicateKeyIdError, type KeyStoreProvider, type StoredKey } from './key-store';
 
-export type KeyManagerDeps = KeyStoreProvider & SecretsProvider & ClockProvider;
+/** The configuration the key manager reads: `oauth2.keys.refresh_interval`, `webfinger.jwks.broadcast_keys`. */
+export interface KeysConfigProvider {
+  readonly config: Pick<Config, 'oauth2' | 'webfinger'>;
+}
+
+export type KeyManagerDeps = KeyStoreProvider & SecretsProvider & ClockProvider & TransactionRunnerProvider & KeysConfigProvider;
+
+/** What `POST /admin/keys/{set}` asks for (`CreateJsonWebKeySetBody` after validation). */
+export interface CreateKeyInput {
+  readonly alg: string;
+  readonly kid?: string;
+  readonly use?: string;
+}
+
+interface CachedSet {
+  readonly keys: readonly JsonWebKey[];
+  readonly readAt: number;
+  readonly fingerprint: string;
+}
 
 /**
- * Reads and creates JWK sets. Private keys are encrypted with `secrets.system[0]` before they reach
- * the store and decrypted with any system secret on the way out.
- * Invariant: `ensureSet` returns the set from the database (newest key first), so processes that
- * generate a missing set at the same time converge on the same keys.
+ * Reads, creates and replaces JWK sets, and serves them to signers through a short cache.
+ *
+ * Invariants:
+ * - Private keys are encrypted with `secrets.system[0]` before they reach the store and decrypted with
+ *   any system secret on the way out (rotate by putting a new secret first and keeping the old ones).
+ * - A set lists newest first; the newest private key of a set is its signing key (Hydra), so adding a
+ *   key rotates, and older keys stay published until deleted.
+ * - Cached readers ({@link signingKeys}, {@link signingKey}, {@link publicJwks}, {@link signJwt}) never
+ *   serve a set read longer ago than `oauth2.keys.refresh_interval` by the injected clock; writes made
+ *   through this manager drop the cache of that set at once. Other processes sharing the database
+ *   therefore pick up a new key within one interval, without a restart.
+ * - `ensureSet` returns the set from the database, so processes that generate a missing set at the
+ *   same time converge on the same keys.
  */
 export class KeyManager {
   private cipherFor?: { secrets: readonly string[]; cipher: KeyCipher };
   private readonly pending = new Map<string, Promise<JsonWebKey[]>>();
+  private readonly cache = new Map<string, CachedSet>();
+  private readonly loading = new Map<string, Promise<readonly JsonWebKey[]>>();
+  /** Bumped by every local write of a set, so a read that started before the write is not cached. */
+  private readonly generation = new Map<string, number>();
 
   constructor(private readonly deps: KeyManagerDeps) {}
 
@@ -24,6 +59,8 @@ export class KeyManager {
     if (this.cipherFor?.secrets !== secrets) this.cipherFor = { secrets, cipher: new KeyCipher(secrets) };
     return this.cipherFor.cipher;
   }
+
+  // --- Uncached reads and writes ---
 
   /** The decrypted keys of a set, newest first; `[]` for an unknown set. */
   async getSet(set: string): Promise<JsonWebKey[]> {
@@ -36,21 +73,15 @@ export class KeyManager {
     return stored ? this.decode(stored) : undefined;
   }
 
-  /** Stores a key (private or public) in a set. @throws DuplicateKeyIdError */
-  async addKey(set: string, key: JsonWebKey): Promise<void> {
-    await this.deps.keyStore.addKey({
-      set,
-      kid: key.kid,
-      alg: key.alg,
-      use: key.use,
-      keyData: this.cipher.encrypt(JSON.stringify(key)),
-      createdAt: this.deps.clock.now(),
-    });
+  /** Stores a key (private or public) in a set; it becomes the newest key. @throws DuplicateKeyIdError */
+  async addKey(set: string, key: JsonWebKey, tx?: Transaction): Promise<void> {
+    this.invalidate(set);
+    await this.deps.keyStore.addKey(this.encode(set, key, this.deps.clock.now()), tx);
   }
 
-  /** Generates a key and adds it to the set; it becomes the set's signing key for its algorithm. */
-  async generateKey(set: string, alg: SigningAlgorithm, kid?: string): Promise<JsonWebKey> {
-    const key = await generateSigningKey(alg, kid);
+  /** Generates a key and adds it to the set; it becomes the set's signing key. @throws DuplicateKeyIdError */
+  async generateKey(set: string, alg: SigningAlgorithm, kid?: string, use = 'sig'): Promise<JsonWebKey> {
+    const key = await generateSigningKey(alg, kid, use);
     await this.addKey(set, key);
     return key;
   }
@@ -77,9 +108,175 @@ export class KeyManager {
     }
   }
 
+  // --- The admin API (hydra-api.md §5) ---
+
+  /**
+   * `POST /admin/keys/{set}`: generates a key and adds it to the set (creating the set). An empty kid
+   * gets a UUID v4, an empty use becomes `sig`.
+   * @returns the new key, with its private part
+   * @throws OryError 400 `Unsupported key algorithm`; 409 when the set holds the kid already
+   */
+  async createKey(set: string, input: CreateKeyInput): Promise<JsonWebKey> {
+    if (!isSigningAlgorithm(input.alg)) throw invalidJsonWebKey('Unsupported key algorithm');
+    try {
+      return await this.generateKey(set, input.alg, input.kid || undefined, input.use || 'sig');
+    } catch (error) {
+      if (error instanceof DuplicateKeyIdError) throw duplicateKeyId(set, error.kid);
+      throw error;
+    }
+  }
+
+  /** `GET /admin/keys/{set}`: every key, private parts included, newest first. @throws OryError 404 for an empty or unknown set */
+  async requireSet(set: string): Promise<JsonWebKey[]> {
+    const keys = await this.getSet(set);
+    if (keys.length === 0) throw keySetNotFound(set);
+    return keys;
+  }
+
+  /** `GET /admin/keys/{set}/{kid}`. @throws OryError 404 for an unknown key */
+  async requireKey(set: string, kid: string): Promise<JsonWebKey> {
+    const key = await this.getKey(set, kid);
+    if (!key) throw keyNotFound();
+    return key;
+  }
+
+  /**
+   * `PUT /admin/keys/{set}`: replaces every key of the set with the given ones, in one transaction.
+   * The first key of the body becomes the newest (the signing key when it is private).
+   * @throws OryError 400 for an invalid body or key; 409 when the body repeats a kid
+   */
+  async replaceSet(set: string, body: unknown): Promise<JsonWebKey[]> {
+    const keys = await validateJsonWebKeySet(body);
+    const seen = new Set<string>();
+    for (const key of keys) {
+      if (seen.has(key.kid)) throw duplicateKeyId(set, key.kid);
+      seen.add(key.kid);
+    }
+    const now = this.deps.clock.now();
+    this.invalidate(set);
+    await this.deps.transactions.withTransaction(async (tx) => {
+      await this.deps.keyStore.deleteSet(set, tx);
+      // Same timestamp for all: the store breaks ties by insertion order, newest first, so insert in reverse.
+      for (const key of [...keys].reverse()) await this.deps.keyStore.addKey(this.encode(set, key, now), tx);
+    });
+    this.invalidate(set);
+    return keys;
+  }
+
+  /**
+   * `PUT /admin/keys/{set}/{kid}`: inserts or replaces one key; it becomes the newest key of the set.
+   * @throws OryError 400 for an invalid key or a body kid that differs from the path's
+   */
+  async upsertKey(set: string, kid: string, body: unknown): Promise<JsonWebKey> {
+    const key = await validateJsonWebKey(body);
+    if (key.kid !== kid) throw invalidJsonWebKey(`The kid of the JSON Web Key (${key.kid}) must match the kid in the URL (${kid}).`);
+    this.invalidate(set);
+    await this.deps.transactions.withTransaction(async (tx) => {
+      await this.deps.keyStore.deleteKey(set, kid, tx);
+      await this.deps.keyStore.addKey(this.encode(set, key, this.deps.clock.now()), tx);
+    });
+    this.invalidate(set);
+    return key;
+  }
+
+  /** `DELETE /admin/keys/{set}`. Deleting an unknown set succeeds (Hydra answers 204 either way). */
+  async deleteSet(set: string): Promise<void> {
+    this.invalidate(set);
+    await this.deps.keyStore.deleteSet(set);
+    this.invalidate(set);
+  }
+
+  /** `DELETE /admin/keys/{set}/{kid}`. Deleting an unknown key succeeds (Hydra answers 204 either way). */
+  async deleteKey(set: string, kid: string): Promise<void> {
+    this.invalidate(set);
+    await this.deps.keyStore.deleteKey(set, kid);
+    this.invalidate(set);
+  }
+
+  // --- Cached readers for signers and the published key set ---
+
+  /**
+   * The set's keys (private parts included), newest first, read at most `oauth2.keys.refresh_interval`
+   * ago. A set without any private key (missing, empty, or public keys only) first gets a key for each
+   * of `algs` (default ES256), so a missing set is created on first use. The same frozen array is
+   * returned until the set changes, so callers can compare by identity and rebuild only on change.
+   */
+  async signingKeys(set: string, algs: readonly SigningAlgorithm[] = ['ES256']): Promise<readonly JsonWebKey[]> {
+    const cached = this.cache.get(set);
+    if (cached && this.deps.clock.now().getTime() - cached.readAt < this.deps.config.oauth2.keys.refresh_interval) return cached.keys;
+    const running = this.loading.get(set);
+    if (running) return running;
+    const work = (async () => {
+      let generation = this.generation.get(set) ?? 0;
+      let keys = await this.getSet(set);
+      if (!keys.some(isPrivateJwk)) {
+        // Generating bumps the generation itself; only writes after the final read may veto caching.
+        if (!(await this.ensureSet(set, algs)).some(isPrivateJwk)) await this.generateKey(set, algs[0] ?? 'ES256');
+        generation = this.generation.get(set) ?? 0;
+        keys = await this.getSet(set);
+      }
+      const fingerprint = createHash('sha256').update(JSON.stringify(keys)).digest('base64url');
+      const previous = this.cache.get(set);
+      const frozen = previous?.fingerprint === fingerprint ? previous.keys : Object.freeze(keys.map((k) => Object.freeze({ ...k })));
+      if ((this.generation.get(set) ?? 0) === generation) this.cache.set(set, { keys: frozen, readAt: this.deps.clock.now().getTime(), fingerprint });
+      return frozen;
+    })();
+    this.loading.set(set, work);
+    try {
+      return await work;
+    } finally {
+      if (this.loading.get(set) === work) this.loading.delete(set);
+    }
+  }
+
+  /** The signing key of a set: its newest private key (cached as {@link signingKeys}). */
+  async signingKey(set: string, algs: readonly SigningAlgorithm[] = ['ES256']): Promise<JsonWebKey> {
+    return (await this.signingKeys(set, algs)).find(isPrivateJwk)!;
+  }
+
+  /**
+   * What `/.well-known/jwks.json` publishes: the public form of every key in the broadcast sets
+   * (`webfinger.jwks.broadcast_keys`, default `hydra.openid.id-token`, plus `hydra.jwt.access-token`),
+   * each newest first. Private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, `k`, ...) never appear.
+   * Missing sets are generated (ES256). Cached as {@link signingKeys}.
+   */
+  async publicJwks(): Promise<JsonWebKeySet> {
+    const sets = [...new Set([...this.deps.config.webfinger.jwks.broadcast_keys, JWT_ACCESS_TOKEN_SET])];
+    const keys: JsonWebKey[] = [];
+    for (const set of sets) keys.push(...(await this.signingKeys(set)).map(toPublicJwk));
+    return { keys };
+  }
+
+  /**
+   * Signs `claims` as a compact JWT (`typ: JWT`, `kid` of the key) with the set's signing key; the set
+   * is generated (ES256) when missing.
+   */
+  async signJwt(set: string, claims: Record<string, unknown>): Promise<string> {
+    return signJwtWithKey(await this.signingKey(set), claims);
+  }
+
+  /** Drops the cached copy of one set (or of all), so the next cached read goes to the database. */
+  invalidate(set?: string): void {
+    const sets = set === undefined ? [...this.cache.keys(), ...this.loading.keys()] : [set];
+    for (const s of sets) {
+      this.cache.delete(s);
+      this.loading.delete(s);
+      this.generation.set(s, (this.generation.get(s) ?? 0) + 1);
+    }
+  }
+
+  private encode(set: string, key: JsonWebKey, createdAt: Date): StoredKey {
+    return { set, kid: key.kid, alg: key.alg, use: key.use, keyData: this.cipher.encrypt(JSON.stringify(key)), createdAt };
+  }
+
   private decode(stored: StoredKey): JsonWebKey {
     return JSON.parse(this.cipher.decrypt(stored.keyData)) as JsonWebKey;
   }
+}
+
+/** Signs `claims` as a compact JWT with one private JWK (its `alg`; header `kid` and `typ: JWT`). */
+export async function signJwtWithKey(key: JsonWebKey, claims: Record<string, unknown>): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' }).sign(await importJWK(key, key.alg));
 }
 
 export interface KeyManagerProvider {

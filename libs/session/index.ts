@@ -12,3 +12,4 @@ export * from './logout-manager';
 export * from './memory-session-store';
 export * from './routes';
 export * from './wire';
+export * from './session-tokenizer';

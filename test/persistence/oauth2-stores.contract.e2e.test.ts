@@ -1,6 +1,17 @@
 import { describeKeyStoreContract } from '../../libs/keys/testing/key-store.contract';
 import { describeClientStoreContract } from '../../libs/oauth2/client/testing/client-store.contract';
-import { Persistence, TypeormClientStore, TypeormKeyStore } from '../../libs/persistence';
+import { describeConsentStoresContract } from '../../libs/oauth2/consent/testing/consent-stores.contract';
+import { describeOidcAdapterContract } from '../../libs/oauth2/provider/testing/oidc-adapter.contract';
+import {
+  Persistence,
+  TypeormClientStore,
+  TypeormConsentSessionStore,
+  TypeormHandledChallengeStore,
+  TypeormKeyStore,
+  TypeormLoginSessionStore,
+  TypeormLogoutRequestStore,
+  TypeormOidcPayloadStore,
+} from '../../libs/persistence';
 import { databaseFactories, type TestDatabase } from '../helpers/databases';
 
 /** One migrated database per dialect serves every OAuth2 store contract (tests use unique keys). */
@@ -22,4 +33,14 @@ for (const factory of databaseFactories()) {
   });
   describeKeyStoreContract(factory.label, async () => new TypeormKeyStore(await open()));
   describeClientStoreContract(factory.label, async () => new TypeormClientStore(await open()));
+  describeOidcAdapterContract(factory.label, async () => new TypeormOidcPayloadStore(await open()));
+  describeConsentStoresContract(factory.label, async () => {
+    const p = await open();
+    return {
+      loginSessions: new TypeormLoginSessionStore(p),
+      consentSessions: new TypeormConsentSessionStore(p),
+      handledChallenges: new TypeormHandledChallengeStore(p),
+      logoutRequests: new TypeormLogoutRequestStore(p),
+    };
+  });
 }

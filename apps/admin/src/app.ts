@@ -20,8 +20,9 @@ import { type ClientsRouterDeps, createClientsRouter } from './routes/clients';
 import { type OAuth2RequestsRouterDeps, createOAuth2RequestsRouter } from './routes/oauth2-requests';
 import { type OAuth2SessionsRouterDeps, createOAuth2SessionsRouter } from './routes/oauth2-sessions';
 import { type OAuth2TokensRouterDeps, createOAuth2TokensRouter } from './routes/oauth2-tokens';
+import { type KeysRouterDeps, createKeysRouter } from './routes/keys';
 
-export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps;
+export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
@@ -48,6 +49,7 @@ export function createAdminApp(deps: AdminAppDeps): Application {
   app.use(createOAuth2RequestsRouter(deps));
   app.use(createOAuth2SessionsRouter(deps));
   app.use(createOAuth2TokensRouter(deps));
+  app.use(createKeysRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
   return app;

@@ -41,6 +41,9 @@ export function createPublicApp(deps: PublicAppDeps): Application {
   app.set('query parser', 'simple');
   app.use(requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.public.cors));
   app.use(createHealthRouter(deps));
+  // OAuth2 first: it only claims Hydra's paths, and token endpoints are the hottest routes.
+  app.use(createDynamicRegistrationRouter(deps));
+  app.use(createOAuth2Router(deps));
   app.use(createSchemasRouter(deps));
   app.use(createWebAuthnScriptRouter());
   app.use(createLoginRouter(deps));
@@ -51,8 +54,6 @@ export function createPublicApp(deps: PublicAppDeps): Application {
   app.use(createSessionsRouter(deps));
   app.use(createLogoutRouter(deps));
   app.use(createErrorsRouter(deps));
-  app.use(createDynamicRegistrationRouter(deps));
-  app.use(createOAuth2Router(deps));
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
   return app;

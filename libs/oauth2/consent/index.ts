@@ -8,3 +8,4 @@ export * from './request-bodies';
 export * from './wire';
 export * from './challenge-service';
 export * from './consent-session-manager';
+export * from './memory-consent-stores';

@@ -46,7 +46,8 @@ export function toProviderMetadata(client: OAuth2Client): Record<string, unknown
     ...(m.id_token_signed_response_alg ? { id_token_signed_response_alg: m.id_token_signed_response_alg } : {}),
     ...(m.userinfo_signed_response_alg === 'RS256' ? { userinfo_signed_response_alg: 'RS256' } : {}),
     ...(m.post_logout_redirect_uris.length ? { post_logout_redirect_uris: [...m.post_logout_redirect_uris] } : {}),
-    ...(m.backchannel_logout_uri ? { backchannel_logout_uri: m.backchannel_logout_uri, backchannel_logout_session_required: m.backchannel_logout_session_required } : {}),
+    // Hydra's logout tokens always carry `sid`.
+    ...(m.backchannel_logout_uri ? { backchannel_logout_uri: m.backchannel_logout_uri, backchannel_logout_session_required: true } : {}),
     ...(m.logo_uri ? { logo_uri: m.logo_uri } : {}),
     ...(m.policy_uri ? { policy_uri: m.policy_uri } : {}),
     ...(m.tos_uri ? { tos_uri: m.tos_uri } : {}),

@@ -1,5 +1,4 @@
-import instance from 'oidc-provider/lib/helpers/weak_cache.js';
-import Provider, { type ClientInstance, type KoaContextWithOIDC, type TokenInstance, errors } from 'oidc-provider';
+import type { ClientInstance, KoaContextWithOIDC, Provider, TokenInstance } from 'oidc-provider';
 import { type ConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
 import type { IdentityPoolProvider } from '../../identity';
 import type { JsonWebKey } from '../../keys';
@@ -7,6 +6,7 @@ import type { ClockProvider, Logger } from '../../x';
 import { type ClientStoreProvider, verifyClientSecret } from '../client';
 import { type ConsentSessionStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
+import { engine, engineInternals } from './engine';
 import { EXTRA_CLIENT_PROPERTIES, RESPONSE_TYPES, audienceAllowed, toProviderMetadata } from './client-metadata';
 import { saveGrant } from './grant-factory';
 import { deviceSuccessPage, userCodeConfirmPage, userCodeInputPage } from './html-pages';
@@ -71,6 +71,7 @@ const SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES2
  */
 export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider {
   const { config } = deps;
+  const { default: EngineProvider, errors } = engine();
   const urls = oauth2Urls(config);
   const consents = new ConsentLookup(deps.consentSessionStore);
   const findClient = async (id: string): Promise<Record<string, unknown> | undefined> => {
@@ -239,7 +240,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     },
   };
 
-  const provider = new Provider(urls.issuer, configuration);
+  const provider = new EngineProvider(urls.issuer, configuration);
   provider.proxy = true;
   patchEngine(provider, deps);
   provider.use(frontchannelMiddleware());
@@ -280,7 +281,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
  * Discovery still advertises Hydra's defaults only.
  */
 export function allowScopes(provider: Provider, scope: string): void {
-  const known = instance(provider)?.configuration.scopes;
+  const known = engineInternals(provider)?.configuration.scopes;
   if (!known) throw new Error('oidc-provider internals changed: no configuration.scopes');
   for (const s of scope.split(' ')) if (s) known.add(s);
 }

@@ -8,3 +8,4 @@ export * from './token-introspector';
 export * from './logout-completion';
 export * from './client-protocol-validator';
 export * from './html-pages';
+export * from './memory-oidc-payload-store';

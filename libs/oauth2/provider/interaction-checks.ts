@@ -1,4 +1,5 @@
-import { type KoaContextWithOIDC, type Policy, interactionPolicy } from 'oidc-provider';
+import type { KoaContextWithOIDC, Policy } from 'oidc-provider';
+import { engine } from './engine';
 import type { Clock } from '../../x';
 import { type LoginSessionStore, isRemembered } from '../consent';
 
@@ -9,7 +10,7 @@ import { type LoginSessionStore, isRemembered } from '../consent';
  * `login_required`; consent passes only with a remembered grant (see `loadExistingGrant`).
  */
 export function hydraPolicy(loginSessions: LoginSessionStore, clock: Clock): Policy {
-  const { Check, base } = interactionPolicy;
+  const { Check, base } = engine().interactionPolicy;
   const policy = base();
   policy.get('login').checks.add(
     new Check('hydra_login', "Prompt 'none' was requested, but no existing login session was found.", 'login_required', async (ctx: KoaContextWithOIDC) => {

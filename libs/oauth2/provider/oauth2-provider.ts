@@ -18,6 +18,7 @@ const SWEEP_EVERY_MS = 5 * 60_000;
 export class OAuth2Provider {
   private built?: Promise<{ provider: Provider; handler: (req: IncomingMessage, res: ServerResponse) => void }>;
   private sweeper?: NodeJS.Timeout;
+  private pub?: URL;
 
   constructor(private readonly deps: OAuth2ProviderDeps) {}
 
@@ -33,13 +34,18 @@ export class OAuth2Provider {
    */
   readonly handle = async (req: IncomingMessage & { originalUrl?: string; baseUrl?: string }, res: ServerResponse): Promise<void> => {
     const { handler } = await this.build();
-    const pub = new URL(oauth2Urls(this.deps.config).public);
+    // A request the client already aborted has no body left to read; the engine would log a warning.
+    if (req.destroyed) return;
     if (req.originalUrl) req.url = req.originalUrl;
     req.baseUrl = '';
-    req.headers['x-forwarded-host'] = pub.host;
-    req.headers['x-forwarded-proto'] = pub.protocol.slice(0, -1);
+    req.headers['x-forwarded-host'] = this.publicUrl.host;
+    req.headers['x-forwarded-proto'] = this.publicUrl.protocol.slice(0, -1);
     handler(req, res);
   };
+
+  private get publicUrl(): URL {
+    return (this.pub ??= new URL(oauth2Urls(this.deps.config).public));
+  }
 
   /** Makes scopes known to the engine (a client is about to be validated with them). */
   async allowScopes(scope: string): Promise<void> {

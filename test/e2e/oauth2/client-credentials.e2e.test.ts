@@ -72,7 +72,9 @@ describe('client_credentials (openid-client 6)', () => {
   it('rejects a wrong secret with invalid_client', async () => {
     const { client } = await rp();
     const config = await oidc.discovery(new URL(server.registry.config.serve.public.base_url), client.client_id!, undefined, oidc.ClientSecretBasic('wrong-secret'), insecure);
-    await expect(oidc.clientCredentialsGrant(config, { scope: 'api:read' })).rejects.toMatchObject({ error: 'invalid_client' });
+    const error = (await oidc.clientCredentialsGrant(config, { scope: 'api:read' }).catch((e: unknown) => e)) as { status: number; cause: { parameters: Record<string, string> }[] };
+    expect(error.status).toBe(401);
+    expect(error.cause[0].parameters.error).toBe('invalid_client');
   });
 
   it('issues an ES256 JWT access token to a client with access_token_strategy jwt', async () => {

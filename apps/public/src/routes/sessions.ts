@@ -7,17 +7,19 @@ import {
   ROUTE_MY_SESSIONS,
   ROUTE_WHOAMI,
   type SessionManagerProvider,
+  type SessionTokenizerProvider,
   toWire,
 } from '../../../../libs/session';
 import type { ClockProvider } from '../../../../libs/x';
 import { refreshSessionCookie } from '../refresh-session-cookie';
 import { extractSessionToken } from '../request-context';
 
-export type SessionsRouterDeps = ConfigProvider & SecretsProvider & ClockProvider & SessionManagerProvider & MySessionsManagerProvider;
+export type SessionsRouterDeps = ConfigProvider & SecretsProvider & ClockProvider & SessionManagerProvider & MySessionsManagerProvider & SessionTokenizerProvider;
 
 /**
- * Kratos session routes (§1b, §7): `/sessions/whoami` on every method, and the caller's other sessions
- * at `GET/DELETE /sessions` and `DELETE /sessions/{id}`. All need a valid session (401 `session_inactive`).
+ * Kratos session routes (§1b, §7): `/sessions/whoami` on every method (with `?tokenize_as=<template>`
+ * adding a `tokenized` JWT), and the caller's other sessions at `GET/DELETE /sessions` and
+ * `DELETE /sessions/{id}`. All need a valid session (401 `session_inactive`).
  */
 export function createSessionsRouter(deps: SessionsRouterDeps): Router {
   const router = express.Router();
@@ -28,10 +30,12 @@ export function createSessionsRouter(deps: SessionsRouterDeps): Router {
     // Kratos lets proxies cache the "no credentials at all" answer for a minute.
     if (sessionToken === undefined) res.setHeader('Ory-Session-Cache-For', '60');
     const { session, identity, cacheForSeconds } = await deps.sessionManager.whoami(sessionToken);
+    const tokenizeAs = typeof req.query.tokenize_as === 'string' ? req.query.tokenize_as : undefined;
+    const body = await deps.sessionTokenizer.withTokenized(toWire(session, identity, deps.config), session, tokenizeAs);
     refreshSessionCookie(req, res, session, deps);
     res.setHeader('X-Kratos-Authenticated-Identity-Id', identity.id);
     res.setHeader('Ory-Session-Cache-For', String(cacheForSeconds));
-    res.json(toWire(session, identity, deps.config));
+    res.json(body);
   });
 
   router.get(ROUTE_MY_SESSIONS, async (req, res) => {

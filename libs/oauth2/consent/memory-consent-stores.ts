@@ -1,0 +1,100 @@
+import type { ConsentSession } from './consent-session';
+import type { ConsentSessionPage, ConsentSessionStore, HandledChallengeStore, LoginSessionStore, LogoutRequestStore } from './consent-stores';
+import type { HandledChallenge } from './handled-challenge';
+import type { LoginSession } from './login-session';
+import type { LogoutRequest } from './logout-request';
+
+const expired = (at: Date | undefined, now: Date): boolean => at !== undefined && at.getTime() <= now.getTime();
+
+/** In-memory `LoginSessionStore` for unit tests. */
+export class MemoryLoginSessionStore implements LoginSessionStore {
+  private readonly rows = new Map<string, LoginSession>();
+  async upsert(session: LoginSession): Promise<void> {
+    this.rows.set(session.id, session);
+  }
+  async get(id: string): Promise<LoginSession | undefined> {
+    return this.rows.get(id);
+  }
+  async deleteBySubject(subject: string): Promise<string[]> {
+    const ids = [...this.rows.values()].filter((s) => s.subject === subject).map((s) => s.id);
+    ids.forEach((id) => this.rows.delete(id));
+    return ids;
+  }
+  async deleteExpired(now: Date): Promise<number> {
+    const ids = [...this.rows.values()].filter((s) => expired(s.expiresAt, now)).map((s) => s.id);
+    ids.forEach((id) => this.rows.delete(id));
+    return ids.length;
+  }
+}
+
+/** In-memory `ConsentSessionStore` for unit tests. */
+export class MemoryConsentSessionStore implements ConsentSessionStore {
+  private readonly rows = new Map<string, ConsentSession>();
+  private newestFirst(filter: (c: ConsentSession) => boolean): ConsentSession[] {
+    return [...this.rows.values()].filter(filter).sort((a, b) => b.handledAt.getTime() - a.handledAt.getTime() || a.grantId.localeCompare(b.grantId));
+  }
+  async create(session: ConsentSession): Promise<void> {
+    this.rows.set(session.grantId, session);
+  }
+  async getByGrantId(grantId: string): Promise<ConsentSession | undefined> {
+    return this.rows.get(grantId);
+  }
+  async listRemembered(subject: string, clientId: string): Promise<ConsentSession[]> {
+    return this.newestFirst((c) => c.subject === subject && c.clientId === clientId && c.remember && !c.skip).slice(0, 20);
+  }
+  async listBySubject(subject: string, window: { offset: number; limit: number }): Promise<ConsentSessionPage> {
+    const all = this.newestFirst((c) => c.subject === subject && !c.skip);
+    return { sessions: all.slice(window.offset, window.offset + window.limit), total: all.length };
+  }
+  async grantIds(subject: string, clientId?: string): Promise<string[]> {
+    return this.newestFirst((c) => c.subject === subject && (clientId === undefined || c.clientId === clientId)).map((c) => c.grantId);
+  }
+  async deleteByGrantIds(grantIds: readonly string[]): Promise<void> {
+    grantIds.forEach((id) => this.rows.delete(id));
+  }
+  async deleteExpired(now: Date): Promise<number> {
+    const ids = [...this.rows.values()].filter((c) => expired(c.expiresAt, now)).map((c) => c.grantId);
+    ids.forEach((id) => this.rows.delete(id));
+    return ids.length;
+  }
+}
+
+/** In-memory `HandledChallengeStore` for unit tests. */
+export class MemoryHandledChallengeStore implements HandledChallengeStore {
+  private readonly rows = new Map<string, HandledChallenge>();
+  async put(challenge: HandledChallenge): Promise<void> {
+    this.rows.set(challenge.challenge, challenge);
+  }
+  async get(challenge: string): Promise<HandledChallenge | undefined> {
+    return this.rows.get(challenge);
+  }
+  async deleteExpired(now: Date): Promise<number> {
+    const ids = [...this.rows.values()].filter((c) => expired(c.expiresAt, now)).map((c) => c.challenge);
+    ids.forEach((id) => this.rows.delete(id));
+    return ids.length;
+  }
+}
+
+/** In-memory `LogoutRequestStore` for unit tests. */
+export class MemoryLogoutRequestStore implements LogoutRequestStore {
+  private readonly rows = new Map<string, LogoutRequest>();
+  async create(request: LogoutRequest): Promise<void> {
+    this.rows.set(request.challenge, request);
+  }
+  async get(challenge: string): Promise<LogoutRequest | undefined> {
+    return this.rows.get(challenge);
+  }
+  async getByVerifier(verifier: string): Promise<LogoutRequest | undefined> {
+    return [...this.rows.values()].find((r) => r.verifier === verifier);
+  }
+  async update(request: LogoutRequest, expectedState: LogoutRequest['state']): Promise<boolean> {
+    if (this.rows.get(request.challenge)?.state !== expectedState) return false;
+    this.rows.set(request.challenge, request);
+    return true;
+  }
+  async deleteExpired(now: Date): Promise<number> {
+    const ids = [...this.rows.values()].filter((r) => expired(r.expiresAt, now)).map((r) => r.challenge);
+    ids.forEach((id) => this.rows.delete(id));
+    return ids.length;
+  }
+}

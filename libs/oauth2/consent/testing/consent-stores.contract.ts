@@ -1,0 +1,125 @@
+import { newId } from '../../../x';
+import type { ConsentSession } from '../consent-session';
+import type { ConsentSessionStore, HandledChallengeStore, LoginSessionStore, LogoutRequestStore } from '../consent-stores';
+import type { LogoutRequest } from '../logout-request';
+
+/** The stores behind Hydra's challenges and sessions. */
+export interface ConsentStores {
+  readonly loginSessions: LoginSessionStore;
+  readonly consentSessions: ConsentSessionStore;
+  readonly handledChallenges: HandledChallengeStore;
+  readonly logoutRequests: LogoutRequestStore;
+}
+
+const consent = (subject: string, clientId: string, handledAt: Date, overrides: Partial<ConsentSession> = {}): ConsentSession => ({
+  grantId: newId(),
+  challenge: newId(),
+  subject,
+  clientId,
+  loginSessionId: newId(),
+  remember: true,
+  rememberFor: 3600,
+  skip: false,
+  grantedScope: ['openid', 'offline'],
+  grantedAudience: ['https://api.example'],
+  session: { access_token: { role: 'admin' }, id_token: { email: 'a@example.com' } },
+  authenticatedAt: new Date('2026-01-01T00:00:00.000Z'),
+  acr: '1',
+  amr: ['pwd'],
+  request: { challenge: 'c', requested_scope: ['openid'] },
+  handledAt,
+  expiresAt: new Date('2030-01-01T00:00:00.000Z'),
+  ...overrides,
+});
+
+/** The behaviour every implementation of the consent stores must have (unique keys per test). */
+export function describeConsentStoresContract(label: string, makeStores: () => Promise<ConsentStores>): void {
+  describe(`consent stores contract (${label})`, () => {
+    let stores: ConsentStores;
+    beforeAll(async () => {
+      stores = await makeStores();
+    });
+
+    describe('LoginSessionStore', () => {
+      it('upserts, reads and deletes by subject; sweeps expired rows', async () => {
+        const subject = `s-${newId()}`;
+        const session = { id: newId(), subject, remember: true, rememberFor: 60, authenticatedAt: new Date('2026-01-01T00:00:00.123Z'), acr: '2', amr: ['pwd', 'otp'], expiresAt: new Date('2030-01-01T00:00:00.000Z') };
+        await stores.loginSessions.upsert(session);
+        expect(await stores.loginSessions.get(session.id)).toEqual(session);
+        await stores.loginSessions.upsert({ ...session, remember: false });
+        expect((await stores.loginSessions.get(session.id))?.remember).toBe(false);
+        expect(await stores.loginSessions.deleteBySubject(subject)).toEqual([session.id]);
+        expect(await stores.loginSessions.get(session.id)).toBeUndefined();
+        const old = { ...session, id: newId(), expiresAt: new Date('2000-01-01T00:00:00.000Z') };
+        await stores.loginSessions.upsert(old);
+        expect(await stores.loginSessions.deleteExpired(new Date())).toBeGreaterThanOrEqual(1);
+        expect(await stores.loginSessions.get(old.id)).toBeUndefined();
+      });
+    });
+
+    describe('ConsentSessionStore', () => {
+      it('round-trips by grant id', async () => {
+        const c = consent(`s-${newId()}`, 'c1', new Date('2026-02-01T00:00:00.000Z'));
+        await stores.consentSessions.create(c);
+        expect(await stores.consentSessions.getByGrantId(c.grantId)).toEqual(c);
+        expect(await stores.consentSessions.getByGrantId(newId())).toBeUndefined();
+      });
+
+      it('lists remembered (newest first) and non-skipped consents, and revokes by client or all', async () => {
+        const subject = `s-${newId()}`;
+        const t = Date.parse('2026-03-01T00:00:00.000Z');
+        const older = consent(subject, 'c1', new Date(t));
+        const newer = consent(subject, 'c1', new Date(t + 1000));
+        const skipped = consent(subject, 'c1', new Date(t + 2000), { skip: true });
+        const forgotten = consent(subject, 'c1', new Date(t + 3000), { remember: false });
+        const other = consent(subject, 'c2', new Date(t + 4000));
+        for (const c of [older, newer, skipped, forgotten, other]) await stores.consentSessions.create(c);
+        expect((await stores.consentSessions.listRemembered(subject, 'c1')).map((c) => c.grantId)).toEqual([newer.grantId, older.grantId]);
+        const page = await stores.consentSessions.listBySubject(subject, { offset: 0, limit: 2 });
+        expect(page.total).toBe(4);
+        expect(page.sessions.map((c) => c.grantId)).toEqual([other.grantId, forgotten.grantId]);
+        expect((await stores.consentSessions.grantIds(subject, 'c2')).sort()).toEqual([other.grantId]);
+        const all = await stores.consentSessions.grantIds(subject);
+        expect(all).toHaveLength(5);
+        await stores.consentSessions.deleteByGrantIds(all);
+        expect(await stores.consentSessions.grantIds(subject)).toEqual([]);
+      });
+    });
+
+    describe('HandledChallengeStore', () => {
+      it('puts (replacing) and gets', async () => {
+        const c = { challenge: newId(), kind: 'login' as const, requestUrl: 'https://op/oauth2/auth?a=1', handledAt: new Date('2026-01-01T00:00:00.000Z'), expiresAt: new Date('2030-01-01T00:00:00.000Z') };
+        await stores.handledChallenges.put(c);
+        await stores.handledChallenges.put({ ...c, requestUrl: 'https://op/oauth2/auth?a=2' });
+        expect(await stores.handledChallenges.get(c.challenge)).toEqual({ ...c, requestUrl: 'https://op/oauth2/auth?a=2' });
+        expect(await stores.handledChallenges.get(newId())).toBeUndefined();
+      });
+    });
+
+    describe('LogoutRequestStore', () => {
+      it('creates, finds by verifier and changes state only from the expected state', async () => {
+        const r: LogoutRequest = {
+          challenge: newId(),
+          state: 'pending',
+          subject: 'sub',
+          sid: newId(),
+          clientId: 'c1',
+          rpInitiated: true,
+          requestUrl: '/oauth2/sessions/logout?state=1',
+          xsrf: 'secret',
+          frontchannelUrls: ['https://rp/fc?sid=1'],
+          expiresAt: new Date('2030-01-01T00:00:00.000Z'),
+          createdAt: new Date('2026-01-01T00:00:00.000Z'),
+        };
+        await stores.logoutRequests.create(r);
+        expect(await stores.logoutRequests.get(r.challenge)).toEqual(r);
+        const accepted = { ...r, state: 'accepted' as const, verifier: newId() };
+        expect(await stores.logoutRequests.update(accepted, 'pending')).toBe(true);
+        expect(await stores.logoutRequests.getByVerifier(accepted.verifier)).toEqual(accepted);
+        expect(await stores.logoutRequests.update({ ...accepted, state: 'used' }, 'pending')).toBe(false);
+        expect(await stores.logoutRequests.update({ ...accepted, state: 'used' }, 'accepted')).toBe(true);
+        expect((await stores.logoutRequests.get(r.challenge))?.state).toBe('used');
+      });
+    });
+  });
+}
