@@ -177,9 +177,9 @@ describe('KeyManager', () => {
       const onlyNew = new KeyCipher([NEW_SECRET]);
       expect(JSON.parse(onlyNew.decrypt((await keyStore.getKey('s', 'new'))!.keyData))).toEqual(newKey);
       const oldRow = (await keyStore.getKey('s', 'old'))!;
-      expect(() => onlyNew.decrypt(oldRow.keyData)).toThrow(/no system secret/);
+      expect(() => onlyNew.decrypt(oldRow.keyData)).toThrow(/no configured cipher secret decrypts/);
       // Without the old secret, the old key is unreadable: rotation must keep old secrets listed.
-      await expect(managerOn(keyStore, new FixedClock(), [NEW_SECRET]).getKey('s', 'old')).rejects.toThrow(/no system secret/);
+      await expect(managerOn(keyStore, new FixedClock(), [NEW_SECRET]).getKey('s', 'old')).rejects.toThrow(/no configured cipher secret decrypts/);
     });
   });
 

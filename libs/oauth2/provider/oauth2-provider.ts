@@ -3,7 +3,8 @@ import type Provider from 'oidc-provider';
 import { oauth2Urls } from '../../config';
 import { JWT_ACCESS_TOKEN_SET, type KeyManagerProvider, OPENID_ID_TOKEN_SET } from '../../keys';
 import type { ConsentSessionStoreProvider, HandledChallengeStoreProvider, LoginSessionStoreProvider, LogoutRequestStoreProvider } from '../consent';
-import { type ProviderDeps, allowScopes, createProvider } from './create-provider';
+import { type ProviderDeps, createProvider } from './create-provider';
+import { allowScopes } from './engine-patches';
 
 export type OAuth2ProviderDeps = ProviderDeps & KeyManagerProvider & HandledChallengeStoreProvider & LoginSessionStoreProvider & ConsentSessionStoreProvider & LogoutRequestStoreProvider;
 
