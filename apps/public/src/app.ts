@@ -41,6 +41,8 @@ export function createPublicApp(deps: PublicAppDeps): Application {
   app.set('query parser', 'simple');
   app.use(requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.public.cors));
   app.use(createHealthRouter(deps));
+  // The hottest route (every authenticated request of an app checks it) is matched first.
+  app.use(createSessionsRouter(deps));
   // OAuth2 first: it only claims Hydra's paths, and token endpoints are the hottest routes.
   app.use(createDynamicRegistrationRouter(deps));
   app.use(createOAuth2Router(deps));
@@ -51,7 +53,6 @@ export function createPublicApp(deps: PublicAppDeps): Application {
   app.use(createSettingsRouter(deps));
   app.use(createRecoveryRouter(deps));
   app.use(createVerificationRouter(deps));
-  app.use(createSessionsRouter(deps));
   app.use(createLogoutRouter(deps));
   app.use(createErrorsRouter(deps));
   app.use(routeNotFound());
