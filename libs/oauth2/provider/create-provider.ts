@@ -16,6 +16,7 @@ import { createLogoutSource, frontchannelMiddleware, noSessionLogoutMiddleware }
 import { OidcAdapter } from './oidc-adapter';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 import { tokenLifetimes } from './token-lifetimes';
+import { TRUSTED_GRANT_GTYS, type TrustedGrantsDeps, registerTrustedGrants, registeredGrantTypes } from './trusted-grants';
 
 export type ProviderDeps = ConfigProvider &
   SecretsProvider &
@@ -25,12 +26,15 @@ export type ProviderDeps = ConfigProvider &
   OidcPayloadStoreProvider &
   LoginSessionStoreProvider &
   ConsentSessionStoreProvider &
-  LogoutRequestStoreProvider & { readonly logger: Logger };
+  LogoutRequestStoreProvider &
+  TrustedGrantsDeps & { readonly logger: Logger };
 
 /** Signing keys for the engine: private JWKs (ID-token set first) and the JWT access-token key id. */
 export interface ProviderKeys {
   readonly jwks: readonly JsonWebKey[];
+  /** The newest private key of `hydra.jwt.access-token`: it signs JWT access tokens. */
   readonly accessTokenKid: string;
+  readonly accessTokenAlg: string;
 }
 
 /** The scopes every engine knows. */
@@ -79,7 +83,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     const client = await deps.clientStore.get(id);
     if (!client) return undefined;
     allowScopes(provider, client.metadata.scope);
-    return toProviderMetadata(client);
+    return toProviderMetadata(client, registeredGrantTypes(provider));
   };
   const adapterDeps = { store: deps.oidcPayloadStore, clock: deps.clock, findClient, refreshGraceSeconds: Math.floor(config.oauth2.refresh_token_rotation.grace_period / 1000) };
   const wantsJwt = (client: ClientInstance | undefined): boolean => (client?.access_token_strategy ?? config.strategies.access_token) === 'jwt';
@@ -139,6 +143,8 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     rotateRefreshToken: true,
     expiresWithSession: async () => false,
     extraTokenClaims: async (ctx: KoaContextWithOIDC | undefined, token: TokenInstance) => {
+      // JWT-bearer and token exchange set `extra` (aud, act) themselves (trusted-grants.ts).
+      if (TRUSTED_GRANT_GTYS.has(String(token.gty))) return token.extra;
       if (token.kind === 'ClientCredentials') {
         const requested = [ctx?.oidc.body?.audience ?? []].flat().flatMap((a) => String(a).split(' ')).filter(Boolean);
         const allowed = (token.client?.audience as string[] | undefined) ?? [];
@@ -231,7 +237,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: KoaContextWithOIDC, resource: string, client: ClientInstance) => {
           if (resource !== JWT_RESOURCE) throw new errors.InvalidTarget();
-          return { scope: String(client.scope ?? ''), audience: JWT_RESOURCE, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256', kid: keys.accessTokenKid } } };
+          return { scope: String(client.scope ?? ''), audience: JWT_RESOURCE, accessTokenFormat: 'jwt', jwt: { sign: { alg: keys.accessTokenAlg, kid: keys.accessTokenKid } } };
         },
       },
       userinfo: { enabled: true },
@@ -244,6 +250,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   const provider = new EngineProvider(urls.issuer, configuration);
   provider.proxy = true;
   patchEngine(provider, deps);
+  registerTrustedGrants(provider, deps, configuration.features.resourceIndicators);
   provider.use(frontchannelMiddleware());
   provider.use(noSessionLogoutMiddleware(urls));
   provider.use(async (ctx, next) => {

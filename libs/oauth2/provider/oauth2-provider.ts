@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { oauth2Urls } from '../../config';
-import { JWT_ACCESS_TOKEN_SET, type KeyManagerProvider, OPENID_ID_TOKEN_SET } from '../../keys';
+import { type JsonWebKey, JWT_ACCESS_TOKEN_SET, type KeyManagerProvider, OPENID_ID_TOKEN_SET, isPrivateJwk } from '../../keys';
 import type { ConsentSessionStoreProvider, HandledChallengeStoreProvider, LoginSessionStoreProvider, LogoutRequestStoreProvider } from '../consent';
+import type { JtiStoreProvider } from '../trust';
 import { type ProviderDeps, createProvider } from './create-provider';
 import { allowScopes } from './engine-patches';
 
-export type OAuth2ProviderDeps = ProviderDeps & KeyManagerProvider & HandledChallengeStoreProvider & LoginSessionStoreProvider & ConsentSessionStoreProvider & LogoutRequestStoreProvider;
+export type OAuth2ProviderDeps = ProviderDeps & KeyManagerProvider & HandledChallengeStoreProvider & LoginSessionStoreProvider & ConsentSessionStoreProvider & LogoutRequestStoreProvider & JtiStoreProvider;
 
 /** How often expired OAuth2 rows are swept. */
 const SWEEP_EVERY_MS = 5 * 60_000;
@@ -18,6 +19,7 @@ const SWEEP_EVERY_MS = 5 * 60_000;
  */
 export class OAuth2Provider {
   private built?: Promise<{ provider: Provider; handler: (req: IncomingMessage, res: ServerResponse) => void }>;
+  private builtFor?: { idTokenKeys: readonly JsonWebKey[]; accessTokenKeys: readonly JsonWebKey[] };
   private sweeper?: NodeJS.Timeout;
   private pub?: URL;
 
@@ -61,6 +63,7 @@ export class OAuth2Provider {
     await this.deps.consentSessionStore.deleteExpired(now);
     await this.deps.handledChallengeStore.deleteExpired(now);
     await this.deps.logoutRequestStore.deleteExpired(now);
+    await this.deps.jtiStore.deleteExpired(now);
   }
 
   /** Stops the sweeper. */
@@ -69,22 +72,38 @@ export class OAuth2Provider {
     this.sweeper = undefined;
   }
 
-  private build() {
-    this.built ??= (async () => {
-      const idTokenKeys = await this.deps.keyManager.ensureSet(OPENID_ID_TOKEN_SET, ['ES256', 'RS256']);
-      const accessTokenKeys = await this.deps.keyManager.ensureSet(JWT_ACCESS_TOKEN_SET, ['ES256']);
-      const accessTokenKey = accessTokenKeys.find((k) => k.alg === 'ES256')!;
-      const provider = createProvider(this.deps, { jwks: [...idTokenKeys, ...accessTokenKeys], accessTokenKid: accessTokenKey.kid });
-      this.sweeper = setInterval(() => {
-        this.sweep().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'sweeping expired OAuth2 rows failed'));
-      }, SWEEP_EVERY_MS);
-      this.sweeper.unref();
+  /**
+   * The engine for the current signing keys. Keys are read through KeyManager's cache (refreshed every
+   * `oauth2.keys.refresh_interval`); when a set changed (a key added or removed through the admin API,
+   * in this or another process), a new engine is built with all keys of the sets, newest first, so
+   * the newest key signs and older keys stay published until deleted. Everything else lives in the
+   * database, so swapping engines loses no flow.
+   */
+  private async build(): Promise<{ provider: Provider; handler: (req: IncomingMessage, res: ServerResponse) => void }> {
+    const idTokenKeys = await this.deps.keyManager.signingKeys(OPENID_ID_TOKEN_SET, ['ES256', 'RS256']);
+    const accessTokenKeys = await this.deps.keyManager.signingKeys(JWT_ACCESS_TOKEN_SET, ['ES256']);
+    if (this.built && this.builtFor?.idTokenKeys === idTokenKeys && this.builtFor.accessTokenKeys === accessTokenKeys) return this.built;
+    this.builtFor = { idTokenKeys, accessTokenKeys };
+    const accessTokenKey = accessTokenKeys.find(isPrivateJwk) ?? accessTokenKeys[0];
+    const privateKeys = [...idTokenKeys, ...accessTokenKeys].filter(isPrivateJwk);
+    const built = (async () => {
+      const provider = createProvider(this.deps, { jwks: privateKeys, accessTokenKid: accessTokenKey.kid, accessTokenAlg: accessTokenKey.alg });
+      if (!this.sweeper) {
+        this.sweeper = setInterval(() => {
+          this.sweep().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'sweeping expired OAuth2 rows failed'));
+        }, SWEEP_EVERY_MS);
+        this.sweeper.unref();
+      }
       return { provider, handler: provider.callback() };
     })();
-    this.built.catch(() => {
-      this.built = undefined;
+    this.built = built;
+    built.catch(() => {
+      if (this.built === built) {
+        this.built = undefined;
+        this.builtFor = undefined;
+      }
     });
-    return this.built;
+    return built;
   }
 }
 
