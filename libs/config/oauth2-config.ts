@@ -32,6 +32,10 @@ export interface OAuth2Config {
     readonly refresh_token_rotation: { readonly grace_period: number };
     readonly allowed_top_level_claims: readonly string[];
     readonly exclude_not_before_claim: boolean;
+    /** The RFC 7523 JWT-bearer grant; `max_ttl` in milliseconds. */
+    readonly grant: { readonly jwt: { readonly jti_optional: boolean; readonly iat_optional: boolean; readonly max_ttl: number } };
+    /** RFC 8693 token exchange (off by default). */
+    readonly token_exchange: { readonly enabled: boolean };
     /** JWK set caching; `refresh_interval` in milliseconds. */
     readonly keys: { readonly refresh_interval: number };
   };

@@ -58,6 +58,22 @@ export const oauth2ConfigSchema: Record<string, SchemaObject> = {
     }),
     allowed_top_level_claims: { type: 'array', items: { type: 'string' }, default: [], description: 'Consent `session.access_token` claims copied to the top level of JWT access tokens.' },
     exclude_not_before_claim: { type: 'boolean', default: false, description: 'Leave `nbf` out of JWT access tokens.' },
+    grant: object({
+      jwt: object(
+        {
+          jti_optional: { type: 'boolean', default: false, description: 'Accept JWT-bearer assertions without `jti` (no replay protection for them).' },
+          iat_optional: { type: 'boolean', default: false, description: 'Accept JWT-bearer assertions without `iat`.' },
+          max_ttl: duration('720h', 'Longest lifetime (`exp` − `iat`, or `exp` − now) a JWT-bearer assertion may have.'),
+        },
+        'The RFC 7523 JWT-bearer grant (trusted issuers: /admin/trust/grants/jwt-bearer/issuers).',
+      ),
+    }),
+    token_exchange: object(
+      {
+        enabled: { type: 'boolean', default: false, description: 'Serve the RFC 8693 token exchange grant (`urn:ietf:params:oauth:grant-type:token-exchange`).' },
+      },
+      'RFC 8693 token exchange; a client may exchange into the audiences listed in its `metadata.token_exchange_audiences`.',
+    ),
     keys: object({
       refresh_interval: duration(
         '5s',

@@ -32,6 +32,7 @@ import { JwtSigner, KeyManager } from '../keys';
 import { ClientManager } from '../oauth2/client';
 import { ChallengeService, ConsentSessionManager } from '../oauth2/consent';
 import { EngineClientValidator, LogoutCompletion, OAuth2Provider, OidcInteractionPort, TokenIntrospector } from '../oauth2/provider';
+import { AssertionVerifier, TrustGrantManager } from '../oauth2/trust';
 import {
   TypeormClientStore,
   TypeormConsentSessionStore,
@@ -39,7 +40,9 @@ import {
   TypeormKeyStore,
   TypeormLoginSessionStore,
   TypeormLogoutRequestStore,
+  TypeormJtiStore,
   TypeormOidcPayloadStore,
+  TypeormTrustGrantStore,
 } from '../persistence';
 import { type Clock, type Logger, createLogger, randomSecret, systemClock } from '../x';
 
@@ -327,6 +330,25 @@ export class Registry {
   /** The engine's own client rules, checked before a client is stored. */
   get clientProtocolValidator(): EngineClientValidator {
     return this.once('clientProtocolValidator', () => new EngineClientValidator(this));
+  }
+
+  get trustGrantStore(): TypeormTrustGrantStore {
+    return this.once('trustGrantStore', () => new TypeormTrustGrantStore(this.persistence));
+  }
+
+  /** Used JWT-bearer assertion ids (replay protection), shared by every process on the database. */
+  get jtiStore(): TypeormJtiStore {
+    return this.once('jtiStore', () => new TypeormJtiStore(this.persistence));
+  }
+
+  /** Trusted JWT-bearer issuers (`/admin/trust/grants/jwt-bearer/issuers`); keys live in the issuer's JWK set. */
+  get trustGrantManager(): TrustGrantManager {
+    return this.once('trustGrantManager', () => new TrustGrantManager(this));
+  }
+
+  /** Checks JWT-bearer assertions (and trusted-issuer JWTs in token exchange) against the trust grants. */
+  get assertionVerifier(): AssertionVerifier {
+    return this.once('assertionVerifier', () => new AssertionVerifier(this));
   }
 
   get oidcPayloadStore(): TypeormOidcPayloadStore {

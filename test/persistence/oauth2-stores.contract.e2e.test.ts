@@ -2,6 +2,7 @@ import { describeKeyStoreContract } from '../../libs/keys/testing/key-store.cont
 import { describeClientStoreContract } from '../../libs/oauth2/client/testing/client-store.contract';
 import { describeConsentStoresContract } from '../../libs/oauth2/consent/testing/consent-stores.contract';
 import { describeOidcAdapterContract } from '../../libs/oauth2/provider/testing/oidc-adapter.contract';
+import { describeJtiStoreContract, describeTrustGrantStoreContract } from '../../libs/oauth2/trust/testing/grant-store.contract';
 import {
   Persistence,
   TypeormClientStore,
@@ -10,7 +11,9 @@ import {
   TypeormKeyStore,
   TypeormLoginSessionStore,
   TypeormLogoutRequestStore,
+  TypeormJtiStore,
   TypeormOidcPayloadStore,
+  TypeormTrustGrantStore,
 } from '../../libs/persistence';
 import { databaseFactories, type TestDatabase } from '../helpers/databases';
 
@@ -34,6 +37,8 @@ for (const factory of databaseFactories()) {
   describeKeyStoreContract(factory.label, async () => new TypeormKeyStore(await open()));
   describeClientStoreContract(factory.label, async () => new TypeormClientStore(await open()));
   describeOidcAdapterContract(factory.label, async () => new TypeormOidcPayloadStore(await open()));
+  describeTrustGrantStoreContract(factory.label, async () => new TypeormTrustGrantStore(await open()));
+  describeJtiStoreContract(factory.label, async () => new TypeormJtiStore(await open()));
   describeConsentStoresContract(factory.label, async () => {
     const p = await open();
     return {

@@ -21,8 +21,9 @@ import { type OAuth2RequestsRouterDeps, createOAuth2RequestsRouter } from './rou
 import { type OAuth2SessionsRouterDeps, createOAuth2SessionsRouter } from './routes/oauth2-sessions';
 import { type OAuth2TokensRouterDeps, createOAuth2TokensRouter } from './routes/oauth2-tokens';
 import { type KeysRouterDeps, createKeysRouter } from './routes/keys';
+import { type TrustRouterDeps, createTrustRouter } from './routes/trust';
 
-export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps;
+export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
@@ -50,6 +51,7 @@ export function createAdminApp(deps: AdminAppDeps): Application {
   app.use(createOAuth2SessionsRouter(deps));
   app.use(createOAuth2TokensRouter(deps));
   app.use(createKeysRouter(deps));
+  app.use(createTrustRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
   return app;

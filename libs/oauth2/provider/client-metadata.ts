@@ -4,7 +4,15 @@ import { LIFESPAN_FIELDS, type OAuth2Client, usesClientSecret } from '../client'
 export const RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token', 'none'];
 
 /** Grant types a client may list; anything else (Hydra's `password`, ...) is dropped for the engine. */
-export const GRANT_TYPES = ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'];
+export const GRANT_TYPES = [
+  'authorization_code',
+  'implicit',
+  'refresh_token',
+  'client_credentials',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+];
 
 /** Hydra fields the engine carries as extra client metadata (snake_case, read by hooks). */
 export const EXTRA_CLIENT_PROPERTIES = ['audience', 'owner', 'allowed_cors_origins', 'skip_consent', 'access_token_strategy', 'frontchannel_logout_uri', 'tessera_lifespans'];
@@ -15,13 +23,16 @@ const SUPPORTED_RESPONSE_TYPES = new Set(RESPONSE_TYPES.map(normalize));
 /**
  * Maps a stored client to oidc-provider client metadata. Invariants: the client secret handed to the
  * engine is the stored HMAC (verification is patched to HMAC-compare), never a plaintext; empty
- * `grant_types`/`response_types` mean Hydra's `authorization_code`/`code`; lifespans become seconds.
+ * `grant_types`/`response_types` mean Hydra's `authorization_code`/`code`; lifespans become seconds;
+ * grant types the engine has not registered (`registered`, e.g. token exchange while it is off) are dropped.
  */
-export function toProviderMetadata(client: OAuth2Client): Record<string, unknown> {
+export function toProviderMetadata(client: OAuth2Client, registered?: ReadonlySet<string>): Record<string, unknown> {
   const m = client.metadata;
   const redirects = m.redirect_uris.length > 0;
   // Without redirect URIs a client can only use back-channel grants (Hydra accepts `{}` as a client).
-  const grantTypes = (m.grant_types.length ? m.grant_types : ['authorization_code']).filter((g) => GRANT_TYPES.includes(g) && (redirects || (g !== 'authorization_code' && g !== 'implicit')));
+  const grantTypes = (m.grant_types.length ? m.grant_types : ['authorization_code']).filter(
+    (g) => GRANT_TYPES.includes(g) && (!registered || registered.has(g)) && (redirects || (g !== 'authorization_code' && g !== 'implicit')),
+  );
   const browserGrant = grantTypes.includes('authorization_code') || grantTypes.includes('implicit');
   const responseTypes = !browserGrant ? [] : (m.response_types.length ? m.response_types : ['code']).filter((rt) => SUPPORTED_RESPONSE_TYPES.has(normalize(rt)));
   const native = m.redirect_uris.some((u) => !/^https?:/i.test(u));

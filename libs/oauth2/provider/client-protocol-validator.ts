@@ -1,6 +1,7 @@
 import type { ClientProtocolValidator, OAuth2Client } from '../client';
 import { invalidClientMetadata } from '../client';
 import { toProviderMetadata } from './client-metadata';
+import { registeredGrantTypes } from './trusted-grants';
 import type { OAuth2ProviderProvider } from './oauth2-provider';
 
 /**
@@ -14,7 +15,7 @@ export class EngineClientValidator implements ClientProtocolValidator {
     const provider = await this.deps.oauth2Provider.provider();
     await this.deps.oauth2Provider.allowScopes(client.metadata.scope);
     try {
-      new provider.Client(toProviderMetadata(client));
+      new provider.Client(toProviderMetadata(client, registeredGrantTypes(provider)));
     } catch (error) {
       const e = error as { error?: string; error_description?: string; message?: string };
       if (e.error === 'invalid_client_metadata' || e.error === 'invalid_redirect_uri') throw invalidClientMetadata(e.error_description ?? e.message ?? 'The client is invalid.');

@@ -60,6 +60,8 @@ export class TokenIntrospector {
       token_type: 'Bearer',
       token_use: found.kind === 'RefreshToken' ? 'refresh_token' : 'access_token',
       ...(ext && Object.keys(ext).length ? { ext } : {}),
+      // RFC 8693 §4.1: the actor of a token exchanged for delegation.
+      ...(extra.act ? { act: extra.act } : {}),
     };
   }
 
@@ -99,6 +101,7 @@ export class TokenIntrospector {
       token_type: 'Bearer',
       token_use: 'access_token',
       ...(payload.ext ? { ext: payload.ext } : {}),
+      ...(payload.act ? { act: payload.act } : {}),
     };
   }
 }

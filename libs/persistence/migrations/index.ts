@@ -5,6 +5,8 @@ import { CreateCourierMessages1700000000004 } from './1700000000004-create-couri
 import { CreateSelfServiceTokens1700000000005 } from './1700000000005-create-selfservice-tokens';
 import { CreateOAuth2KeysAndClients1700000000006 } from './1700000000006-create-oauth2-keys-and-clients';
 import { CreateOAuth2Flows1700000000007 } from './1700000000007-create-oauth2-flows';
+import { PartialOidcPayloadIndexes1700000000008 } from './1700000000008-partial-oidc-payload-indexes';
+import { CreateOAuth2Trust1700000000010 } from './1700000000010-create-oauth2-trust';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
 export const migrations = [
@@ -15,4 +17,6 @@ export const migrations = [
   CreateSelfServiceTokens1700000000005,
   CreateOAuth2KeysAndClients1700000000006,
   CreateOAuth2Flows1700000000007,
+  PartialOidcPayloadIndexes1700000000008,
+  CreateOAuth2Trust1700000000010,
 ];

@@ -4,6 +4,7 @@ import { ChallengeSchema, ConsentSessionSchema, JwkSchema, LoginSessionSchema, L
 import { SecretSchema } from './secret.schema';
 import { ErrorSchema, FlowSchema, SessionSchema } from './session.schema';
 import { TokenSchema } from './token.schema';
+import { TrustGrantSchema, TrustJtiSchema } from './trust.schema';
 
 /** Every table TypeORM maps. */
 export const entitySchemas = [
@@ -24,4 +25,6 @@ export const entitySchemas = [
   ConsentSessionSchema,
   ChallengeSchema,
   LogoutRequestSchema,
+  TrustGrantSchema,
+  TrustJtiSchema,
 ];

@@ -28,11 +28,11 @@ describe('implicit and hybrid flows, response modes', () => {
   afterAll(() => server.close());
 
   /** Runs login and consent for one authorization and returns where the browser ended. */
-  async function run(responseType: string, extra: Record<string, string> = {}) {
+  async function run(responseType: string, extra: Record<string, string> = {}, subject = 'rt-user') {
     const browser = new Browser();
     const query = new URLSearchParams({ client_id: clientId, response_type: responseType, redirect_uri: `${RP}/cb`, scope: 'openid', state: 'state-abcdefgh', nonce: 'nonce-abcdefgh', ...extra });
     const landing = await browser.navigate(`${server.publicUrl}/oauth2/auth?${query}`, isExternal(server));
-    const login = await admin.adminAcceptOAuth2LoginRequest(challengeIn(landing.url, 'login'), { subject: 'rt-user' });
+    const login = await admin.adminAcceptOAuth2LoginRequest(challengeIn(landing.url, 'login'), { subject });
     const consentUrl = (await browser.navigate(login.data.redirect_to, isExternal(server))).url;
     const consent = await admin.adminAcceptOAuth2ConsentRequest(challengeIn(consentUrl, 'consent'), { grant_scope: query.get('scope')!.split(' '), session: { id_token: { tier: 'gold' } } });
     return browser.navigate(consent.data.redirect_to, isExternal(server));
@@ -137,6 +137,19 @@ describe('implicit and hybrid flows, response modes', () => {
     expect(unknown.status).toBe(200);
     const unauthenticated = await fetch(`${server.publicUrl}/oauth2/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=x' });
     expect(unauthenticated.status).toBe(400);
+  });
+
+  it("stops serving an identity's tokens once the identity is deactivated (findAccount reads identities)", async () => {
+    const identity = await admin.adminCreateIdentity({ schema_id: 'default', traits: { email: `oauth2-${Date.now()}@example.com` } });
+    const code = urlParams((await run('code', { scope: 'openid offline' }, identity.data.id)).url).code;
+    const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` };
+    const tokens = (await (await fetch(`${server.publicUrl}/oauth2/token`, { method: 'POST', headers: form, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: `${RP}/cb` }).toString() })).json()) as Record<string, string>;
+    const userinfo = () => fetch(`${server.publicUrl}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect((await userinfo()).status).toBe(200);
+    await admin.adminUpdateIdentity(identity.data.id, { schema_id: 'default', traits: identity.data.traits as object, state: 'inactive' });
+    expect((await userinfo()).status).toBe(401);
+    const refreshed = await fetch(`${server.publicUrl}/oauth2/token`, { method: 'POST', headers: form, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }).toString() });
+    expect(await refreshed.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('requires PKCE S256 from public clients', async () => {

@@ -1,0 +1,44 @@
+import express, { type Router } from 'express';
+import type { ConfigProvider } from '../../../../libs/config';
+import { jsonBody, parseTokenPageRequest, requireJsonContentType, setTokenPageHeaders } from '../../../../libs/http';
+import { type TrustGrantManagerProvider, toWire } from '../../../../libs/oauth2/trust';
+
+export type TrustRouterDeps = ConfigProvider & TrustGrantManagerProvider;
+
+/** Hydra's admin routes for trusted JWT-bearer grant issuers. */
+export const ROUTE_TRUST_ISSUERS = '/admin/trust/grants/jwt-bearer/issuers';
+
+/**
+ * `POST/GET /admin/trust/grants/jwt-bearer/issuers`, `GET/DELETE …/issuers/{id}` (hydra-api.md §6).
+ * The list takes Hydra's `issuer`, `page_size` and `page_token` (the SDK's `limit`/`offset` are
+ * ignored, as in Hydra). Errors use Hydra's flat OAuth2 shape (the admin app picks it for /admin/trust).
+ */
+export function createTrustRouter(deps: TrustRouterDeps): Router {
+  const router = express.Router();
+  const admin = deps.config.serve.admin.base_url;
+  const body = [requireJsonContentType(), jsonBody({ limit: deps.config.serve.admin.request_body_limit })];
+
+  router.post(ROUTE_TRUST_ISSUERS, ...body, async (req, res) => {
+    const grant = await deps.trustGrantManager.create(req.body);
+    res.status(201).location(`${admin}${ROUTE_TRUST_ISSUERS.slice(1)}/${grant.id}`).json(toWire(grant));
+  });
+
+  router.get(ROUTE_TRUST_ISSUERS, async (req, res) => {
+    const page = parseTokenPageRequest(req.query as Record<string, unknown>);
+    const issuer = typeof req.query.issuer === 'string' && req.query.issuer !== '' ? req.query.issuer : undefined;
+    const result = await deps.trustGrantManager.list({ offset: page.offset, limit: page.size, issuer });
+    setTokenPageHeaders(res, `${admin}${ROUTE_TRUST_ISSUERS.slice(1)}`, result.total, page, { issuer });
+    res.json(result.grants.map(toWire));
+  });
+
+  router.get(`${ROUTE_TRUST_ISSUERS}/:id`, async (req, res) => {
+    res.json(toWire(await deps.trustGrantManager.get(req.params.id as string)));
+  });
+
+  router.delete(`${ROUTE_TRUST_ISSUERS}/:id`, async (req, res) => {
+    await deps.trustGrantManager.delete(req.params.id as string);
+    res.status(204).end();
+  });
+
+  return router;
+}

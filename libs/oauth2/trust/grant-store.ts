@@ -1,0 +1,64 @@
+import type { Transaction } from '../../x';
+import type { TrustGrant } from './trust-grant';
+
+/** A window of the grant list (token pagination decodes into an offset). */
+export interface ListTrustGrantsQuery {
+  readonly offset: number;
+  readonly limit: number;
+  /** Exact match. */
+  readonly issuer?: string;
+}
+
+/** A page of grants and the number of grants matching the filter. */
+export interface TrustGrantPage {
+  readonly grants: readonly TrustGrant[];
+  readonly total: number;
+}
+
+/** A grant with this (issuer, subject, key id) — or this id — exists already (Hydra: 409). */
+export class DuplicateTrustGrantError extends Error {
+  constructor(readonly grant: Pick<TrustGrant, 'issuer' | 'subject' | 'publicKey'>) {
+    super(`A trust grant for issuer ${grant.issuer}, subject ${grant.subject || '(any)'} and key ${grant.publicKey.kid} exists already.`);
+    this.name = 'DuplicateTrustGrantError';
+  }
+}
+
+/**
+ * Persistence port for trusted JWT-bearer issuers (Hydra's `trust.GrantManager`). Lists are ordered by
+ * creation, then id. Expired grants are kept (and listed) until deleted; callers decide what expiry means.
+ */
+export interface TrustGrantStore {
+  /** @throws DuplicateTrustGrantError when (issuer, subject, publicKey.kid) or the id is taken. */
+  create(grant: TrustGrant, tx?: Transaction): Promise<void>;
+  get(id: string, tx?: Transaction): Promise<TrustGrant | undefined>;
+  list(query: ListTrustGrantsQuery, tx?: Transaction): Promise<TrustGrantPage>;
+  /** False when there was no such grant. */
+  delete(id: string, tx?: Transaction): Promise<boolean>;
+  /**
+   * The grants that may vouch for a JWT with this `iss` and `sub`: issuer equal, and subject equal or
+   * `allowAnySubject`; only those for `kid` when it is given. Expired grants included.
+   */
+  findForAssertion(issuer: string, subject: string, kid?: string, tx?: Transaction): Promise<TrustGrant[]>;
+  /** How many grants use the key `kid` of the issuer's set. */
+  countByKey(issuer: string, kid: string, tx?: Transaction): Promise<number>;
+}
+
+export interface TrustGrantStoreProvider {
+  readonly trustGrantStore: TrustGrantStore;
+}
+
+/**
+ * Used assertion ids (RFC 7523 §3 item 7): each (issuer, jti) is remembered until the assertion's
+ * `exp`, so a replay within its lifetime is refused. Invariant: `markUsed` is atomic across processes
+ * sharing the store (two concurrent uses of one jti: exactly one wins).
+ */
+export interface JtiStore {
+  /** Records the jti until `expiresAt`. @returns false when it is recorded and not yet expired at `now`. */
+  markUsed(issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean>;
+  /** Forgets ids whose assertions expired. @returns how many */
+  deleteExpired(now: Date): Promise<number>;
+}
+
+export interface JtiStoreProvider {
+  readonly jtiStore: JtiStore;
+}
