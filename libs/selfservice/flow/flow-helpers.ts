@@ -78,6 +78,19 @@ export function carriesOneTimeCode(body: Readonly<Record<string, unknown>>): boo
 }
 
 /**
+ * Fetching a browser flow needs the CSRF cookie it was issued with (Kratos §6c), compared in constant
+ * time. Flows created for someone else's browser (admin recovery, server-sent verification, the
+ * settings flow handed over after recovery) pass `exempt`.
+ * @throws OryError 403 `security_csrf_violation`
+ */
+export function assertFlowCookie(flow: AnyFlow, requester: FlowRequester, exempt = false): void {
+  if (flow.type !== 'browser' || exempt) return;
+  if (!requester.csrfCookie || !sameCsrfToken(requester.csrfCookie, flow.csrfToken)) {
+    throw csrfViolation('The anti-CSRF cookie is missing or does not match the flow; initialize the flow again in this browser.');
+  }
+}
+
+/**
  * API flows refuse browser artefacts (Kratos §6a): an `Origin` header or cookies mean a browser sent
  * the request, which must use the browser flow (with CSRF protection) instead.
  * @throws OryError 400 (turned into message 4000001 by the service)

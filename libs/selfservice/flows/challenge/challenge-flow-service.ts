@@ -16,8 +16,8 @@ import {
   applyFlowError,
   assertApiRequest,
   assertCsrf,
+  assertFlowCookie,
   baseFlowFields,
-  csrfViolation,
   flattenBody,
   flowExpiredError,
   isExpired,
@@ -101,9 +101,7 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
   /** @throws OryError 404, 403 CSRF (browser), 410 expired */
   async get(id: string, requester: FlowRequester): Promise<F> {
     const flow = await this.load(id);
-    if (flow.type === 'browser' && !flow.internalContext.admin_created && (!requester.csrfCookie || requester.csrfCookie !== flow.csrfToken)) {
-      throw csrfViolation('The anti-CSRF cookie is missing or does not match the flow; initialize the flow again in this browser.');
-    }
+    assertFlowCookie(flow, requester, Boolean(flow.internalContext.admin_created));
     if (isExpired(flow, this.base.clock)) {
       throw new OryError(410).withReason(`The ${this.purpose} flow has expired. Redirect the user to the ${this.purpose} flow init endpoint to initialize a new flow.`);
     }

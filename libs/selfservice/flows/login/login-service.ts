@@ -12,9 +12,9 @@ import {
   applyFlowError,
   assertApiRequest,
   assertCsrf,
+  assertFlowCookie,
   carriesOneTimeCode,
   baseFlowFields,
-  csrfViolation,
   flattenBody,
   flowExpiredError,
   isExpired,
@@ -118,9 +118,7 @@ export class LoginService {
    */
   async get(id: string, requester: FlowRequester): Promise<LoginFlow> {
     const flow = await this.load(id);
-    if (flow.type === 'browser' && (!requester.csrfCookie || requester.csrfCookie !== flow.csrfToken)) {
-      throw csrfViolation('The anti-CSRF cookie is missing or does not match the flow; initialize the flow again in this browser.');
-    }
+    assertFlowCookie(flow, requester);
     if (isExpired(flow, this.deps.clock)) {
       const c = this.deps.config;
       throw new OryError(410)

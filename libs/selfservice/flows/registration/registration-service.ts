@@ -12,9 +12,9 @@ import {
   applyFlowError,
   assertApiRequest,
   assertCsrf,
+  assertFlowCookie,
   carriesOneTimeCode,
   baseFlowFields,
-  csrfViolation,
   flattenBody,
   flowExpiredError,
   isExpired,
@@ -92,9 +92,7 @@ export class RegistrationService {
   /** @throws OryError 404, 403 `security_csrf_violation`, 410 `self_service_flow_expired` */
   async get(id: string, requester: FlowRequester): Promise<RegistrationFlow> {
     const flow = await this.load(id);
-    if (flow.type === 'browser' && (!requester.csrfCookie || requester.csrfCookie !== flow.csrfToken)) {
-      throw csrfViolation('The anti-CSRF cookie is missing or does not match the flow; initialize the flow again in this browser.');
-    }
+    assertFlowCookie(flow, requester);
     if (isExpired(flow, this.deps.clock)) {
       const base = this.deps.config.serve.public.base_url;
       throw new OryError(410)

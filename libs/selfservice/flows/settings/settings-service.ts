@@ -20,8 +20,8 @@ import {
   applyFlowError,
   assertApiRequest,
   assertCsrf,
+  assertFlowCookie,
   baseFlowFields,
-  csrfViolation,
   flattenBody,
   flowExpiredError,
   isExpired,
@@ -87,9 +87,7 @@ export class SettingsService {
     if (flow.identityId !== session.identity.id) {
       throw forbidden('Access privileges are missing, invalid, or not sufficient to access this endpoint.').withId('security_identity_mismatch');
     }
-    if (flow.type === 'browser' && !flow.internalContext.recovery && (!requester.csrfCookie || requester.csrfCookie !== flow.csrfToken)) {
-      throw csrfViolation('The anti-CSRF cookie is missing or does not match the flow; initialize the flow again in this browser.');
-    }
+    assertFlowCookie(flow, requester, Boolean(flow.internalContext.recovery));
     if (isExpired(flow, this.deps.clock)) throw new OryError(410).withReason('The settings flow has expired. Initialize a new settings flow.');
     return { flow: withFreshCsrf(flow), identity: session.identity };
   }
