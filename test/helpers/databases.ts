@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
+import { Persistence } from '../../libs/persistence';
 
 /** A database made for one test file, and how to throw it away. */
 export interface TestDatabase {
@@ -47,4 +48,28 @@ export const mysqlFactory = (baseDsn: string): DatabaseFactory => ({
 export function databaseFactories(): DatabaseFactory[] {
   const mysql = process.env.TEST_MYSQL_DSN;
   return mysql ? [sqliteFactory, mysqlFactory(mysql)] : [sqliteFactory];
+}
+
+/**
+ * One migrated `Persistence` per factory for a whole test file, opened on first use and closed (and its
+ * database dropped) after the file's tests. Contract suites share it; their tests use unique keys.
+ */
+export function sharedPersistence(factory: DatabaseFactory): () => Promise<Persistence> {
+  let opened: Promise<{ db: TestDatabase; persistence: Persistence }> | undefined;
+  afterAll(async () => {
+    if (!opened) return;
+    const { db, persistence } = await opened;
+    await persistence.close();
+    await db.drop();
+  });
+  return async () => {
+    opened ??= (async () => {
+      const db = await factory.create();
+      const persistence = new Persistence({ dsn: db.dsn });
+      await persistence.connect();
+      await persistence.migrateUp();
+      return { db, persistence };
+    })();
+    return (await opened).persistence;
+  };
 }

@@ -4,7 +4,6 @@ import { describeConsentStoresContract } from '../../libs/oauth2/consent/testing
 import { describeOidcAdapterContract } from '../../libs/oauth2/provider/testing/oidc-adapter.contract';
 import { describeJtiStoreContract, describeTrustGrantStoreContract } from '../../libs/oauth2/trust/testing/grant-store.contract';
 import {
-  Persistence,
   TypeormClientStore,
   TypeormConsentSessionStore,
   TypeormHandledChallengeStore,
@@ -15,25 +14,11 @@ import {
   TypeormOidcPayloadStore,
   TypeormTrustGrantStore,
 } from '../../libs/persistence';
-import { databaseFactories, type TestDatabase } from '../helpers/databases';
+import { databaseFactories, sharedPersistence } from '../helpers/databases';
 
 /** One migrated database per dialect serves every OAuth2 store contract (tests use unique keys). */
 for (const factory of databaseFactories()) {
-  let db: TestDatabase | undefined;
-  let persistence: Persistence | undefined;
-  const open = async (): Promise<Persistence> => {
-    if (!persistence) {
-      db = await factory.create();
-      persistence = new Persistence({ dsn: db.dsn });
-      await persistence.connect();
-      await persistence.migrateUp();
-    }
-    return persistence;
-  };
-  afterAll(async () => {
-    await persistence?.close();
-    await db?.drop();
-  });
+  const open = sharedPersistence(factory);
   describeKeyStoreContract(factory.label, async () => new TypeormKeyStore(await open()));
   describeClientStoreContract(factory.label, async () => new TypeormClientStore(await open()));
   describeOidcAdapterContract(factory.label, async () => new TypeormOidcPayloadStore(await open()));
