@@ -7,6 +7,7 @@
  *
  *   npm run bench:oauth2          (targets, issue 7: >= 1,500 client_credentials/s and >= 60% of the baseline)
  *   BENCH_SECONDS=10 JOURNEY_CONCURRENCY=8 npm run bench:oauth2
+ *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" npm run bench:oauth2   (profiles Tessera's process)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -59,7 +60,8 @@ interface Target {
 
 async function startTessera(dir: string): Promise<Target> {
   const [pub, adm] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [join(__dirname, '../apps/cli/src/main.js'), 'serve'], {
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []; // e.g. --cpu-prof --cpu-prof-dir=/tmp/p
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../apps/cli/src/main.js'), 'serve'], {
     env: {
       ...process.env,
       DSN: `sqlite://${join(dir, 'bench.db')}`,

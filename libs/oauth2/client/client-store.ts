@@ -27,6 +27,11 @@ export class DuplicateClientError extends Error {
 
 /** Persistence port for OAuth2 clients (Hydra's `client.Manager`). Ordered by creation, then id. */
 export interface ClientStore {
+  /**
+   * Counts this instance's writes (create, update, delete: bumped before and after each), so caches
+   * of clients in this process can tell theirs is stale. Absent: callers must not cache clients.
+   */
+  readonly generation?: number;
   /** @throws DuplicateClientError */
   create(client: OAuth2Client, tx?: Transaction): Promise<void>;
   get(id: string, tx?: Transaction): Promise<OAuth2Client | undefined>;

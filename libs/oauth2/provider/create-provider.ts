@@ -8,6 +8,7 @@ import { type ConsentSessionStoreProvider, type LoginResult, type LoginSessionSt
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
 import { engine } from './engine';
 import { allowScopes, patchEngine } from './engine-patches';
+import { acceptJwtAccessTokens } from './jwt-access-tokens';
 import { EXTRA_CLIENT_PROPERTIES, RESPONSE_TYPES, audienceAllowed, toProviderMetadata } from './client-metadata';
 import { saveGrant } from './grant-factory';
 import { deviceSuccessPage, userCodeConfirmPage, userCodeInputPage } from './html-pages';
@@ -35,7 +36,16 @@ export interface ProviderKeys {
   /** The newest private key of `hydra.jwt.access-token`: it signs JWT access tokens. */
   readonly accessTokenKid: string;
   readonly accessTokenAlg: string;
+  /** Every key of `hydra.jwt.access-token` (public parts suffice): JWT access tokens verify against them at `/userinfo`. */
+  readonly accessTokenKeys?: readonly JsonWebKey[];
 }
+
+/**
+ * How long the engine reuses a loaded client (its `Client.find`: store read, metadata mapping and
+ * oidc-provider's schema hash) on token requests. Writes through this process's client store drop
+ * the cache at once; a client changed by another process is seen within this time.
+ */
+export const CLIENT_CACHE_MS = 1000;
 
 /** The scopes every engine knows. */
 export const DEFAULT_SCOPES: readonly string[] = ['offline_access', 'offline', 'openid'];
@@ -250,6 +260,8 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   const provider = new EngineProvider(urls.issuer, configuration);
   provider.proxy = true;
   patchEngine(provider, deps);
+  cacheClients(provider, deps.clientStore);
+  acceptJwtAccessTokens(provider, deps, keys.accessTokenKeys ?? keys.jwks.filter((k) => k.kid === keys.accessTokenKid), urls.issuer);
   registerTrustedGrants(provider, deps, configuration.features.resourceIndicators);
   provider.use(frontchannelMiddleware());
   provider.use(noSessionLogoutMiddleware(urls));
@@ -280,4 +292,25 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   provider.on('server_error', (_ctx: unknown, error: unknown) => deps.logger.error({ err: error }, 'oauth2 engine error'));
   provider.on('backchannel.error', (_ctx: unknown, error: unknown) => deps.logger.warn({ err: error }, 'back-channel logout delivery failed'));
   return provider;
+}
+
+/** Short-lived per-engine cache of `Client.find` (see CLIENT_CACHE_MS); only for stores that count their writes. */
+function cacheClients(provider: Provider, store: ProviderDeps['clientStore']): void {
+  if (store.generation === undefined) return;
+  const model = provider.Client as unknown as { find(id: unknown): Promise<ClientInstance | undefined> };
+  const find = model.find.bind(model);
+  const cache = new Map<string, { client: ClientInstance; generation: number; until: number }>();
+  model.find = async (id: unknown) => {
+    if (typeof id !== 'string') return find(id);
+    const now = performance.now();
+    const hit = cache.get(id);
+    if (hit && hit.generation === store.generation && hit.until > now) return hit.client;
+    const generation = store.generation ?? -1;
+    const client = await find(id);
+    if (client && generation === store.generation) {
+      if (cache.size >= 1000) cache.clear();
+      cache.set(id, { client, generation, until: now + CLIENT_CACHE_MS });
+    } else cache.delete(id);
+    return client;
+  };
 }

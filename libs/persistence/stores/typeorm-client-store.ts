@@ -11,19 +11,37 @@ const COLUMNS = 'id, client_name, owner, secret_hash, registration_token_hash, m
  * copied into columns for the list filters. `get` is on every token request, so it is one raw query.
  */
 export class TypeormClientStore implements ClientStore {
+  private writes = 0;
+
   constructor(private readonly persistence: Persistence) {}
+
+  get generation(): number {
+    return this.writes;
+  }
+
+  /** Runs a write with the generation bumped before (readers started now do not cache) and after it. */
+  private async write<T>(work: () => Promise<T>): Promise<T> {
+    this.writes++;
+    try {
+      return await work();
+    } finally {
+      this.writes++;
+    }
+  }
 
   private repo(tx?: Transaction) {
     return this.persistence.manager(tx).getRepository(OAuth2ClientSchema);
   }
 
   async create(client: OAuth2Client, tx?: Transaction): Promise<void> {
-    try {
-      await this.repo(tx).insert(toRow(client) as never);
-    } catch (error) {
-      if (isDuplicateKeyError(error)) throw new DuplicateClientError(client.id);
-      throw error;
-    }
+    await this.write(async () => {
+      try {
+        await this.repo(tx).insert(toRow(client) as never);
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw new DuplicateClientError(client.id);
+        throw error;
+      }
+    });
   }
 
   async get(id: string, tx?: Transaction): Promise<OAuth2Client | undefined> {
@@ -33,12 +51,12 @@ export class TypeormClientStore implements ClientStore {
 
   async update(client: OAuth2Client, tx?: Transaction): Promise<boolean> {
     const { id, created_at: _created, ...row } = toRow(client);
-    const result = await this.repo(tx).update({ id }, row as never);
+    const result = await this.write(() => this.repo(tx).update({ id }, row as never));
     return (result.affected ?? 0) > 0;
   }
 
   async delete(id: string, tx?: Transaction): Promise<boolean> {
-    return ((await this.repo(tx).delete({ id })).affected ?? 0) > 0;
+    return ((await this.write(() => this.repo(tx).delete({ id }))).affected ?? 0) > 0;
   }
 
   async list(query: ListClientsQuery, tx?: Transaction): Promise<ClientPage> {
