@@ -8,3 +8,4 @@ export * from './recovery/recovery-service';
 export * from './recovery/routes';
 export * from './verification/verification-service';
 export * from './verification/routes';
+export * from './recovery/admin-recovery-body';

@@ -1,14 +1,7 @@
 import express, { type Router } from 'express';
-import { Allow, IsOptional, IsString } from 'class-validator';
 import type { ConfigProvider } from '../../../../libs/config';
 import { jsonBody, requireJsonContentType, validateBody } from '../../../../libs/http';
-import { ROUTE_ADMIN_RECOVERY_CODE, ROUTE_ADMIN_RECOVERY_LINK, type RecoveryService } from '../../../../libs/selfservice/flows';
-
-/** `AdminCreateSelfServiceRecoveryLinkBody` / `...CodeBody`. */
-class AdminRecoveryBody {
-  @Allow() identity_id!: unknown;
-  @IsOptional() @IsString() expires_in?: string;
-}
+import { AdminRecoveryBody, ROUTE_ADMIN_RECOVERY_CODE, ROUTE_ADMIN_RECOVERY_LINK, type RecoveryService } from '../../../../libs/selfservice/flows';
 
 export type AdminRecoveryRouterDeps = ConfigProvider & { readonly recoveryService: RecoveryService };
 
