@@ -7,9 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import autocannon from 'autocannon';
+import { startTessera } from './tessera-process';
 
 const LOGIN_SECONDS = Number(process.env.LOGIN_SECONDS ?? 10);
 const WHOAMI_SECONDS = Number(process.env.WHOAMI_SECONDS ?? 10);
@@ -17,44 +16,6 @@ const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts `tessera serve` in its own process, so the load generator does not share its event loop. */
-async function startTessera(dir: string): Promise<{ child: ChildProcess; publicUrl: string; adminUrl: string }> {
-  const [pub, adm] = [await freePort(), await freePort()];
-  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../apps/cli/src/main.js'), 'serve'], {
-    env: {
-      ...process.env,
-      DSN: `sqlite://${join(dir, 'bench.db')}`,
-      LOG_LEVEL: 'silent',
-      SERVE_PUBLIC_PORT: String(pub),
-      SERVE_ADMIN_PORT: String(adm),
-      SERVE_PUBLIC_HOST: '127.0.0.1',
-      SERVE_ADMIN_HOST: '127.0.0.1',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const publicUrl = `http://127.0.0.1:${pub}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${publicUrl}/health/ready`)).ok) return { child, publicUrl, adminUrl: `http://127.0.0.1:${adm}` };
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('tessera did not start');
 }
 
 async function main(): Promise<void> {

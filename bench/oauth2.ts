@@ -11,38 +11,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { freePort, startTessera as startTesseraProcess, waitFor } from './tessera-process';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
 const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 2);
 const JOURNEY_CONCURRENCY = Number(process.env.JOURNEY_CONCURRENCY ?? 8);
 const RP = 'https://rp.example/cb';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error(`${url} did not come up`);
-}
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
@@ -59,25 +37,7 @@ interface Target {
 }
 
 async function startTessera(dir: string): Promise<Target> {
-  const [pub, adm] = [await freePort(), await freePort()];
-  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []; // e.g. --cpu-prof --cpu-prof-dir=/tmp/p
-  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../apps/cli/src/main.js'), 'serve'], {
-    env: {
-      ...process.env,
-      DSN: `sqlite://${join(dir, 'bench.db')}`,
-      LOG_LEVEL: 'silent',
-      SERVE_PUBLIC_PORT: String(pub),
-      SERVE_ADMIN_PORT: String(adm),
-      SERVE_PUBLIC_HOST: '127.0.0.1',
-      SERVE_ADMIN_HOST: '127.0.0.1',
-      URLS_LOGIN: 'https://ui.example/login',
-      URLS_CONSENT: 'https://ui.example/consent',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const publicUrl = `http://127.0.0.1:${pub}`;
-  const adminUrl = `http://127.0.0.1:${adm}`;
-  await waitFor(`${publicUrl}/health/ready`, child);
+  const { child, publicUrl, adminUrl } = await startTesseraProcess(dir, { URLS_LOGIN: 'https://ui.example/login', URLS_CONSENT: 'https://ui.example/consent' });
   const create = async (body: Record<string, unknown>) => {
     const res = await fetch(`${adminUrl}/admin/clients`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (res.status !== 201) throw new Error(`client create failed: ${res.status} ${await res.text()}`);
