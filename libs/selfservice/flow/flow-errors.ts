@@ -27,6 +27,19 @@ export function flowExpiredError(kind: string, expiredAt: Date, now: Date, repla
     .withDetails({ flow: kind });
 }
 
+/**
+ * 410 for fetching an expired login or registration flow (Kratos §5b): where to start again —
+ * `details.redirect_to` (+ `return_to`) for browser flows, `details.api` for API flows.
+ */
+export function flowExpiredOnFetch(kind: 'login' | 'registration', flow: { type: string; returnTo?: string }, publicBaseUrl: string): OryError {
+  const init = `${publicBaseUrl}self-service/${kind}`;
+  const returnTo = flow.returnTo ? `?return_to=${encodeURIComponent(flow.returnTo)}` : '';
+  return new OryError(410)
+    .withId('self_service_flow_expired')
+    .withReason(`The ${kind} flow has expired. Redirect the user to the ${kind} flow init endpoint to initialize a new ${kind} flow.`)
+    .withDetails(flow.type === 'browser' ? { redirect_to: `${init}/browser${returnTo}`, ...(flow.returnTo ? { return_to: flow.returnTo } : {}) } : { api: `${init}/api` });
+}
+
 /** 403 `security_csrf_violation` with Kratos's wording. */
 export function csrfViolation(rejectReason: string): OryError {
   return new OryError(403, 'the request was rejected to protect you from Cross-Site-Request-Forgery')

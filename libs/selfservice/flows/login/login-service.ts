@@ -17,6 +17,7 @@ import {
   baseFlowFields,
   flattenBody,
   flowExpiredError,
+  flowExpiredOnFetch,
   isExpired,
   messages,
   unflattenBody,
@@ -119,17 +120,7 @@ export class LoginService {
   async get(id: string, requester: FlowRequester): Promise<LoginFlow> {
     const flow = await this.load(id);
     assertFlowCookie(flow, requester);
-    if (isExpired(flow, this.deps.clock)) {
-      const c = this.deps.config;
-      throw new OryError(410)
-        .withId('self_service_flow_expired')
-        .withReason('The login flow has expired. Redirect the user to the login flow init endpoint to initialize a new login flow.')
-        .withDetails(
-          flow.type === 'browser'
-            ? { redirect_to: `${c.serve.public.base_url}self-service/login/browser${flow.returnTo ? `?return_to=${encodeURIComponent(flow.returnTo)}` : ''}`, ...(flow.returnTo ? { return_to: flow.returnTo } : {}) }
-            : { api: `${c.serve.public.base_url}self-service/login/api` },
-        );
-    }
+    if (isExpired(flow, this.deps.clock)) throw flowExpiredOnFetch('login', flow, this.deps.config.serve.public.base_url);
     return withFreshCsrf(flow);
   }
 

@@ -17,6 +17,7 @@ import {
   baseFlowFields,
   flattenBody,
   flowExpiredError,
+  flowExpiredOnFetch,
   isExpired,
   messages,
   unflattenBody,
@@ -93,13 +94,7 @@ export class RegistrationService {
   async get(id: string, requester: FlowRequester): Promise<RegistrationFlow> {
     const flow = await this.load(id);
     assertFlowCookie(flow, requester);
-    if (isExpired(flow, this.deps.clock)) {
-      const base = this.deps.config.serve.public.base_url;
-      throw new OryError(410)
-        .withId('self_service_flow_expired')
-        .withReason('The registration flow has expired. Redirect the user to the registration flow init endpoint to initialize a new registration flow.')
-        .withDetails(flow.type === 'browser' ? { redirect_to: `${base}self-service/registration/browser`, ...(flow.returnTo ? { return_to: flow.returnTo } : {}) } : { api: `${base}self-service/registration/api` });
-    }
+    if (isExpired(flow, this.deps.clock)) throw flowExpiredOnFetch('registration', flow, this.deps.config.serve.public.base_url);
     return withFreshCsrf(flow);
   }
 
