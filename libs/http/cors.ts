@@ -1,5 +1,5 @@
 import cors from 'cors';
-import type { RequestHandler } from 'express';
+import type { NodeMiddleware } from './node-middleware';
 
 /** Per-app CORS settings (`serve.<app>.cors`). Off unless `enabled`. */
 export interface CorsSettings {
@@ -16,7 +16,7 @@ export interface CorsSettings {
  * CORS for one app, or a no-op when disabled. An origin is allowed when it equals an entry or matches
  * an entry with one `*` wildcard (`https://*.example.com`).
  */
-export function corsFor(settings: CorsSettings): RequestHandler {
+export function corsFor(settings: CorsSettings): NodeMiddleware {
   if (!settings.enabled) return (_req, _res, next) => next();
   const matchers = settings.allowed_origins.map((o) =>
     o === '*' ? /.*/ : new RegExp(`^${o.split('*').map(escapeRegExp).join('[^/]*')}$`),

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './write-error';
+export * from './node-middleware';
 export * from './request-id';
 export * from './no-cache';
 export * from './request-log';

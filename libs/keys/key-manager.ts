@@ -201,6 +201,12 @@ export class KeyManager {
    * of `algs` (default ES256), so a missing set is created on first use. The same frozen array is
    * returned until the set changes, so callers can compare by identity and rebuild only on change.
    */
+  /** The cached keys of a set while fresh (see {@link signingKeys}), without touching the database; else `undefined`. */
+  freshSigningKeys(set: string): readonly JsonWebKey[] | undefined {
+    const cached = this.cache.get(set);
+    return cached && this.deps.clock.now().getTime() - cached.readAt < this.deps.config.oauth2.keys.refresh_interval ? cached.keys : undefined;
+  }
+
   async signingKeys(set: string, algs: readonly SigningAlgorithm[] = ['ES256']): Promise<readonly JsonWebKey[]> {
     const cached = this.cache.get(set);
     if (cached && this.deps.clock.now().getTime() - cached.readAt < this.deps.config.oauth2.keys.refresh_interval) return cached.keys;

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Transaction, TransactionRunner } from '../x';
 import { createDataSource, type DataSourceOptions } from './data-source';
+import { type SqliteConnection, SqliteWriteBatcher, type SqliteWriteStatement } from './sqlite-write-batcher';
 
 /** One migration and whether it has been applied. */
 export interface MigrationStatus {
@@ -16,7 +17,8 @@ export class Persistence implements TransactionRunner {
   readonly dataSource: DataSource;
   private sqliteQueue: Promise<unknown> = Promise.resolve();
   private readonly statements = new Map<string, { all(...p: unknown[]): unknown[] }>();
-  private readonly writes = new Map<string, { run(...p: unknown[]): { changes: number } }>();
+  private readonly writes = new Map<string, SqliteWriteStatement>();
+  private batcher?: SqliteWriteBatcher;
 
   constructor(options: DataSourceOptions) {
     this.dataSource = createDataSource(options);
@@ -31,6 +33,8 @@ export class Persistence implements TransactionRunner {
   }
 
   async close(): Promise<void> {
+    this.batcher?.flush();
+    this.batcher = undefined;
     this.statements.clear();
     this.writes.clear();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
@@ -96,20 +100,22 @@ export class Persistence implements TransactionRunner {
 
   /**
    * A raw write for hot paths (INSERT/UPDATE/DELETE); returns the number of affected rows. Outside a
-   * transaction on SQLite it runs a cached prepared statement on better-sqlite3 directly.
+   * transaction on SQLite it runs a cached prepared statement on better-sqlite3 directly, group-committed
+   * with the other writes of the same event-loop turn ({@link SqliteWriteBatcher}).
    */
   async execute(sql: string, params: readonly unknown[], tx?: Transaction): Promise<number> {
     if (tx || this.dialect === 'mysql') {
       const result = (await this.manager(tx).query(sql, [...params])) as { affectedRows?: number } | unknown[];
       return Array.isArray(result) ? 0 : (result.affectedRows ?? 0);
     }
+    const db = (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection & { prepare(sql: string): SqliteWriteStatement } }).databaseConnection;
     let stmt = this.writes.get(sql);
     if (!stmt) {
-      const db = (this.dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): { run(...p: unknown[]): { changes: number } } } }).databaseConnection;
       stmt = db.prepare(sql);
       this.writes.set(sql, stmt);
     }
-    return stmt.run(...params.map((p) => (typeof p === 'boolean' ? Number(p) : p))).changes;
+    this.batcher ??= new SqliteWriteBatcher(db);
+    return this.batcher.run(stmt, params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
   }
 
   /** The entity manager for `tx`, or the default one outside a transaction. */

@@ -34,6 +34,29 @@ describe('platform: both apps in one process', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('gives the OAuth2 engine paths (served outside express) the same request id', async () => {
+    const token = await request(server.publicUrl).post('/oauth2/token').set('X-Request-Id', 'trace-43').type('form').send({ grant_type: 'client_credentials' });
+    expect(token.status).toBe(400);
+    expect(token.body.error).toBe('invalid_request');
+    expect(token.headers['x-request-id']).toBe('trace-43');
+    const discovery = await request(server.publicUrl).get('/.well-known/openid-configuration');
+    expect(discovery.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers RFC 6749 server_error when the engine cannot be built', async () => {
+    const provider = server.registry.oauth2Provider;
+    const handle = jest.spyOn(provider as unknown as { build(): Promise<unknown> }, 'build').mockRejectedValueOnce(new Error('keys unreadable'));
+    (provider as unknown as { ready?: unknown }).ready = undefined;
+    try {
+      const res = await request(server.publicUrl).get('/.well-known/jwks.json');
+      expect(res.status).toBe(500);
+      expect(res.body).toEqual({ error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' });
+      expect(JSON.stringify(res.body)).not.toContain('keys unreadable');
+    } finally {
+      handle.mockRestore();
+    }
+  });
+
   it('answers an unknown admin route with malformed JSON as a 404 envelope, never 500 or HTML', async () => {
     const res = await request(server.adminUrl).post('/anything').set('content-type', 'application/json').send('{bad');
     expect(res.status).toBe(404);
@@ -79,6 +102,15 @@ describe('platform: CORS when enabled', () => {
     expect(ok.headers['access-control-allow-credentials']).toBe('true');
     const no = await request(server.publicUrl).options('/health/alive').set('Origin', 'https://evil.test').set('Access-Control-Request-Method', 'GET');
     expect(no.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('applies to the OAuth2 engine paths too (served outside express)', async () => {
+    const preflight = await request(server.publicUrl).options('/oauth2/token').set('Origin', 'https://app.example.com').set('Access-Control-Request-Method', 'POST');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    const discovery = await request(server.publicUrl).get('/.well-known/openid-configuration').set('Origin', 'https://app.example.com');
+    expect(discovery.status).toBe(200);
+    expect(discovery.headers['access-control-allow-origin']).toBe('https://app.example.com');
   });
 
   it('leaves the admin app without CORS', async () => {

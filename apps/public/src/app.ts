@@ -1,4 +1,5 @@
-import express, { type Application } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import type { ConfigProvider } from '../../../libs/config';
 import {
   type HealthRouterDeps,
@@ -9,6 +10,7 @@ import {
   requestId,
   requestLog,
   routeNotFound,
+  withMiddlewares,
   writeError,
 } from '../../../libs/http';
 import { type SchemasRouterDeps, createSchemasRouter } from './routes/schemas';
@@ -21,7 +23,7 @@ import { type SettingsRouterDeps, createSettingsRouter } from './routes/selfserv
 import { type RecoveryRouterDeps, createRecoveryRouter } from './routes/selfservice-recovery';
 import { type VerificationRouterDeps, createVerificationRouter } from './routes/selfservice-verification';
 import { createWebAuthnScriptRouter } from './routes/webauthn-js';
-import { type OAuth2RouterDeps, createOAuth2Router } from './routes/oauth2';
+import { type OAuth2RouterDeps, createOAuth2Router, engineHandler, isEngineRequest } from './routes/oauth2';
 import { type DynamicRegistrationRouterDeps, createDynamicRegistrationRouter } from './routes/oauth2-register';
 
 export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & SchemasRouterDeps & LoginRouterDeps & RegistrationRouterDeps & SessionsRouterDeps & LogoutRouterDeps & ErrorsRouterDeps &
@@ -33,13 +35,15 @@ export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps &
 
 /**
  * The public app (port 4433): health, self-service, sessions and the OAuth2/OIDC endpoints.
- * It never listens; `tessera serve` does. Every route answers errors in the Ory envelope.
+ * It never listens; `tessera serve` does. Request id, access log, no-cache and CORS apply to every
+ * request; then the engine's protocol paths go straight to oidc-provider (see `isEngineRequest`) and
+ * everything else to express, where every route answers errors in the Ory envelope.
  */
-export function createPublicApp(deps: PublicAppDeps): Application {
+export function createPublicApp(deps: PublicAppDeps): RequestListener {
   const app = express();
+  const engine = engineHandler(deps);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.public.cors));
   app.use(createHealthRouter(deps));
   // The hottest route (every authenticated request of an app checks it) is matched first.
   app.use(createSessionsRouter(deps));
@@ -57,5 +61,7 @@ export function createPublicApp(deps: PublicAppDeps): Application {
   app.use(createErrorsRouter(deps));
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
-  return app;
+  return withMiddlewares([requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.public.cors)], (req, res) =>
+    isEngineRequest(req.url ?? '/') ? engine(req, res) : app(req, res),
+  );
 }

@@ -23,4 +23,12 @@ describe('client secrets', () => {
     expect(verifyClientSecret('s3cret-value', hash, ['other-secret-bbbbbbbbbbbbbbbbb'])).toBe(false);
     expect(verifyClientSecret('s3cret-value', hash, ['other-secret-bbbbbbbbbbbbbbbbb', pepper])).toBe(true);
   });
+
+  it('refuses a stored value that is not a whole HMAC digest (truncated or foreign)', () => {
+    const hash = hashClientSecret('s3cret-value', [pepper]);
+    expect(verifyClientSecret('s3cret-value', hash.slice(0, -2), [pepper])).toBe(false);
+    expect(verifyClientSecret('s3cret-value', `${hash}AA`, [pepper])).toBe(false);
+    expect(verifyClientSecret('s3cret-value', 'hmac-sha256$', [pepper])).toBe(false);
+    expect(verifyClientSecret('s3cret-value', '$2b$10$abcdefghijklmnopqrstuv', [pepper])).toBe(false);
+  });
 });

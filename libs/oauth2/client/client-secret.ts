@@ -1,10 +1,19 @@
-import { createHash, createHmac } from 'node:crypto';
-import { constantTimeEqual, randomSecret } from '../../x';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { randomSecret } from '../../x';
 
 const PREFIX = 'hmac-sha256$';
+const DIGEST_LENGTH = 32;
+
+/** HMAC keys derived from system secrets, kept for the life of the process (secrets change only on restart). */
+const pepperKeys = new Map<string, Buffer>();
 
 function pepperKey(systemSecret: string): Buffer {
-  return createHash('sha256').update(`tessera.client-secret.v1:${systemSecret}`, 'utf8').digest();
+  let key = pepperKeys.get(systemSecret);
+  if (!key) {
+    key = createHash('sha256').update(`tessera.client-secret.v1:${systemSecret}`, 'utf8').digest();
+    pepperKeys.set(systemSecret, key);
+  }
+  return key;
 }
 
 /** A new client secret or registration token: 256 bits from the CSPRNG, base64url. */
@@ -29,10 +38,12 @@ export function hashClientSecret(secret: string, peppers: readonly string[]): st
  */
 export function verifyClientSecret(secret: string, hash: string | undefined, peppers: readonly string[]): boolean {
   if (!hash || !hash.startsWith(PREFIX)) return false;
+  const stored = Buffer.from(hash.slice(PREFIX.length), 'base64url');
+  if (stored.length !== DIGEST_LENGTH) return false;
   let ok = false;
   for (const pepper of peppers) {
-    const candidate = `${PREFIX}${createHmac('sha256', pepperKey(pepper)).update(secret, 'utf8').digest('base64url')}`;
-    ok = constantTimeEqual(candidate, hash) || ok;
+    // Both sides are 32-byte digests: timingSafeEqual compares them without leaking where they differ.
+    ok = timingSafeEqual(createHmac('sha256', pepperKey(pepper)).update(secret, 'utf8').digest(), stored) || ok;
   }
   return ok;
 }

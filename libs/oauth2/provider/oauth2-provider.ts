@@ -19,6 +19,8 @@ const SWEEP_EVERY_MS = 5 * 60_000;
  */
 export class OAuth2Provider {
   private built?: Promise<{ provider: Provider; handler: (req: IncomingMessage, res: ServerResponse) => void }>;
+  /** The engine last built, once ready, with the key arrays it was built for (the synchronous fast path of `handle`). */
+  private ready?: { handler: (req: IncomingMessage, res: ServerResponse) => void; idTokenKeys: readonly JsonWebKey[]; accessTokenKeys: readonly JsonWebKey[] };
   private builtFor?: { idTokenKeys: readonly JsonWebKey[]; accessTokenKeys: readonly JsonWebKey[] };
   private sweeper?: NodeJS.Timeout;
   private pub?: URL;
@@ -36,7 +38,12 @@ export class OAuth2Provider {
    * any proxy (oidc-provider builds them from the request).
    */
   readonly handle = async (req: IncomingMessage & { originalUrl?: string; baseUrl?: string }, res: ServerResponse): Promise<void> => {
-    const { handler } = await this.build();
+    const ready = this.ready;
+    const km = this.deps.keyManager;
+    const handler =
+      ready && km.freshSigningKeys(OPENID_ID_TOKEN_SET) === ready.idTokenKeys && km.freshSigningKeys(JWT_ACCESS_TOKEN_SET) === ready.accessTokenKeys
+        ? ready.handler
+        : (await this.build()).handler;
     // A request the client already aborted has no body left to read; the engine would log a warning.
     if (req.destroyed) return;
     if (req.originalUrl) req.url = req.originalUrl;
@@ -94,13 +101,16 @@ export class OAuth2Provider {
         }, SWEEP_EVERY_MS);
         this.sweeper.unref();
       }
-      return { provider, handler: provider.callback() };
+      const handler = provider.callback();
+      if (this.builtFor?.idTokenKeys === idTokenKeys && this.builtFor.accessTokenKeys === accessTokenKeys) this.ready = { handler, idTokenKeys, accessTokenKeys };
+      return { provider, handler };
     })();
     this.built = built;
     built.catch(() => {
       if (this.built === built) {
         this.built = undefined;
         this.builtFor = undefined;
+        this.ready = undefined;
       }
     });
     return built;

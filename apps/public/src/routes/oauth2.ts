@@ -1,11 +1,39 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
+import type { LoggerProvider } from '../../../../libs/x';
 import { type LogoutCompletionProvider, type OAuth2ProviderProvider, fallbackPage } from '../../../../libs/oauth2/provider';
 
 export type OAuth2RouterDeps = ConfigProvider & OAuth2ProviderProvider & LogoutCompletionProvider;
 
 /** Paths the OAuth2/OIDC engine answers (Hydra's public paths); everything else stays with express. */
 export const ENGINE_PATHS = ['/oauth2', '/userinfo', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/.well-known/jwks.json'];
+
+/** Paths under {@link ENGINE_PATHS} that express answers first (fallback pages, DCR, logout completion). */
+const EXPRESS_FIRST = ['/oauth2/fallbacks/', '/oauth2/register', '/oauth2/sessions/logout'];
+
+/**
+ * Whether a request goes straight to the engine, never entering express (whose request handling costs
+ * about as much as a whole token request): Hydra's protocol paths except those in `EXPRESS_FIRST`.
+ */
+export function isEngineRequest(url: string): boolean {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  if (EXPRESS_FIRST.some((p) => path.startsWith(p))) return false;
+  return ENGINE_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
+/** The engine as a Node handler; a failure to build it answers RFC 6749's `server_error`. */
+export function engineHandler(deps: OAuth2RouterDeps & LoggerProvider): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    deps.oauth2Provider.handle(req, res).catch((error: unknown) => {
+      deps.logger.error({ err: error, request_id: res.getHeader('X-Request-Id') }, 'OAuth2 engine failed');
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' }));
+    });
+  };
+}
 
 const FALLBACKS: Record<string, [string, string]> = {
   login: ['Login', 'The login provider is not configured: set urls.login.'],
@@ -20,7 +48,7 @@ const FALLBACKS: Record<string, [string, string]> = {
  * parser (the engine reads raw bodies). Before it: Hydra's fallback pages and the completion of
  * accepted logouts (`/oauth2/sessions/logout?logout_verifier=`).
  */
-export function createOAuth2Router(deps: OAuth2RouterDeps): Router {
+export function createOAuth2Router(deps: OAuth2RouterDeps & LoggerProvider): Router {
   const router = express.Router();
   for (const [page, [title, text]] of Object.entries(FALLBACKS)) {
     router.get(`/oauth2/fallbacks/${page}`, (req, res) => {
@@ -31,8 +59,6 @@ export function createOAuth2Router(deps: OAuth2RouterDeps): Router {
   router.get('/oauth2/sessions/logout', async (req, res, next) => {
     if (!(await deps.logoutCompletion.handle(req, res))) next();
   });
-  router.use(ENGINE_PATHS, (req, res) => {
-    void deps.oauth2Provider.handle(req, res);
-  });
+  router.use(ENGINE_PATHS, engineHandler(deps));
   return router;
 }

@@ -1,0 +1,28 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+
+/**
+ * A connect-style middleware on Node's own request and response: express mounts it as is, and
+ * {@link withMiddlewares} runs it in front of handlers that never enter express.
+ */
+export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/**
+ * Runs `middlewares` in order, then `handler`. A middleware that answers (a CORS preflight) ends the
+ * chain; one that fails answers 500 without details (these middlewares never fail on client input).
+ */
+export function withMiddlewares(middlewares: readonly NodeMiddleware[], handler: RequestListener): RequestListener {
+  return (req, res) => {
+    let i = 0;
+    const next = (error?: unknown): void => {
+      if (error) {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 500, status: 'Internal Server Error', message: 'An internal server error occurred, please contact the system administrator' } }));
+        return;
+      }
+      const middleware = middlewares[i++];
+      if (middleware) middleware(req, res, next);
+      else handler(req, res);
+    };
+    next();
+  };
+}

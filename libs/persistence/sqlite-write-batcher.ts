@@ -1,0 +1,86 @@
+/** The part of a better-sqlite3 connection the batcher uses. */
+export interface SqliteConnection {
+  readonly inTransaction: boolean;
+  exec(sql: string): unknown;
+}
+
+/** A prepared write statement. */
+export interface SqliteWriteStatement {
+  run(...params: unknown[]): { changes: number };
+}
+
+interface PendingWrite {
+  readonly statement: SqliteWriteStatement;
+  readonly params: readonly unknown[];
+  resolve(changes: number): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for SQLite: hot-path writes issued in the same turn of the event loop (one token
+ * insert per concurrent token request) are committed together in one `BEGIN IMMEDIATE … COMMIT`,
+ * so the WAL gets each touched page once per batch instead of once per write.
+ *
+ * Invariants:
+ * - A write's promise settles only after its batch committed (or failed): a resolved write is durable
+ *   to the same degree as an autocommit write.
+ * - A statement that fails on its own (a constraint) rejects alone; the rest of the batch commits.
+ *   A failure that ends the transaction (or the COMMIT itself) rejects every write of the batch.
+ * - While another transaction is open on the connection (a TypeORM `withTransaction` between two of
+ *   its awaits), writes run one by one as before, never nesting a `BEGIN`.
+ * - A batch of one runs as a plain autocommit statement.
+ */
+export class SqliteWriteBatcher {
+  private pending: PendingWrite[] = [];
+
+  constructor(private readonly db: SqliteConnection) {}
+
+  /** Queues a write for the next flush; resolves with the number of rows it changed. */
+  run(statement: SqliteWriteStatement, params: readonly unknown[]): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => this.flush());
+      this.pending.push({ statement, params, resolve, reject });
+    });
+  }
+
+  /** Commits everything queued so far (normally called by the scheduled flush). */
+  flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    if (batch.length === 1 || this.db.inTransaction) {
+      for (const write of batch) settle(write, () => write.statement.run(...write.params).changes);
+      return;
+    }
+    const outcomes: ({ changes: number } | { error: unknown })[] = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const write of batch) {
+        try {
+          outcomes.push({ changes: write.statement.run(...write.params).changes });
+        } catch (error) {
+          if (!this.db.inTransaction) throw error;
+          outcomes.push({ error });
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const write of batch) write.reject(error);
+      return;
+    }
+    batch.forEach((write, i) => {
+      const outcome = outcomes[i];
+      if ('error' in outcome) write.reject(outcome.error);
+      else write.resolve(outcome.changes);
+    });
+  }
+}
+
+function settle(write: PendingWrite, work: () => number): void {
+  try {
+    write.resolve(work());
+  } catch (error) {
+    write.reject(error);
+  }
+}
