@@ -1,4 +1,5 @@
-import express, { type Application, type Request } from 'express';
+import type { RequestListener } from 'node:http';
+import express, { type Request } from 'express';
 import type { ConfigProvider } from '../../../libs/config';
 import {
   type ErrorSurface,
@@ -10,6 +11,7 @@ import {
   requestId,
   requestLog,
   routeNotFound,
+  withMiddlewares,
   writeError,
 } from '../../../libs/http';
 import { type IdentitiesRouterDeps, createIdentitiesRouter } from './routes/identities';
@@ -22,6 +24,7 @@ import { type OAuth2SessionsRouterDeps, createOAuth2SessionsRouter } from './rou
 import { type OAuth2TokensRouterDeps, createOAuth2TokensRouter } from './routes/oauth2-tokens';
 import { type KeysRouterDeps, createKeysRouter } from './routes/keys';
 import { type TrustRouterDeps, createTrustRouter } from './routes/trust';
+import { createLegacyRedirectRouter } from './routes/legacy-redirects';
 
 export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps;
 
@@ -35,24 +38,27 @@ export function adminErrorSurface(req: Request): ErrorSurface {
 /**
  * The admin app (port 4434): identities, sessions, courier, OAuth2 clients, keys, trust, challenges.
  * It never listens; `tessera serve` does. It has no authentication of its own: keep it off the internet.
+ * Request id, access log, no-cache and CORS run in front of express, as on the public app.
  */
-export function createAdminApp(deps: AdminAppDeps): Application {
+export function createAdminApp(deps: AdminAppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
+  app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.admin.cors));
   app.use(createHealthRouter(deps));
+  // The hot paths first: introspection (every resource-server request) and the login/consent challenges.
+  app.use(createOAuth2TokensRouter(deps));
+  app.use(createOAuth2RequestsRouter(deps));
   app.use(createIdentitiesRouter(deps));
   app.use(createAdminSessionsRouter(deps));
   app.use(createCourierRouter(deps));
   app.use(createAdminRecoveryRouter(deps));
   app.use(createClientsRouter(deps));
-  app.use(createOAuth2RequestsRouter(deps));
   app.use(createOAuth2SessionsRouter(deps));
-  app.use(createOAuth2TokensRouter(deps));
   app.use(createKeysRouter(deps));
   app.use(createTrustRouter(deps));
+  app.use(createLegacyRedirectRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
-  return app;
+  return withMiddlewares([requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.admin.cors)], app);
 }

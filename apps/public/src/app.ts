@@ -43,11 +43,12 @@ export function createPublicApp(deps: PublicAppDeps): RequestListener {
   const app = express();
   const engine = engineHandler(deps);
   app.disable('x-powered-by');
+  app.disable('etag');
   app.set('query parser', 'simple');
   app.use(createHealthRouter(deps));
   // The hottest route (every authenticated request of an app checks it) is matched first.
   app.use(createSessionsRouter(deps));
-  // OAuth2 first: it only claims Hydra's paths, and token endpoints are the hottest routes.
+  // Dynamic client registration, Hydra's fallback pages and logout completion (the engine's protocol paths never get here).
   app.use(createDynamicRegistrationRouter(deps));
   app.use(createOAuth2Router(deps));
   app.use(createSchemasRouter(deps));

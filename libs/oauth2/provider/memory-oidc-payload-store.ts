@@ -15,6 +15,10 @@ export class MemoryOidcPayloadStore implements OidcPayloadStore {
     const r = this.rows.get(this.key(model, id));
     return r && live(r, now) ? r : undefined;
   }
+  async findModel(models: readonly string[], id: string, now: Date): Promise<string | undefined> {
+    for (const model of models) if (await this.find(model, id, now)) return model;
+    return undefined;
+  }
   async findByUid(model: string, uid: string, now: Date): Promise<OidcPayloadRecord | undefined> {
     return [...this.rows.values()].find((r) => r.model === model && r.uid === uid && live(r, now));
   }

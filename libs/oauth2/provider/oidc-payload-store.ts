@@ -23,6 +23,8 @@ export interface OidcPayloadStore {
   /** Inserts or replaces the payload and lookup columns; `consumedAt` of an existing row is kept. */
   upsert(record: OidcPayloadRecord, tx?: Transaction): Promise<void>;
   find(model: string, id: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined>;
+  /** Which of `models` holds a live record with this id (one indexed lookup instead of one per model). */
+  findModel(models: readonly string[], id: string, now: Date, tx?: Transaction): Promise<string | undefined>;
   findByUid(model: string, uid: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined>;
   findByUserCode(model: string, userCode: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined>;
   /** Marks a record consumed (first consumption wins). */

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { TokenInstance } from 'oidc-provider';
 import { oauth2Urls } from '../../config';
-import { JWT_ACCESS_TOKEN_SET, type KeyManagerProvider, toPublicJwk } from '../../keys';
+import { type JsonWebKey, JWT_ACCESS_TOKEN_SET, type KeyManagerProvider, toPublicJwk } from '../../keys';
 import type { ClockProvider } from '../../x';
 import type { ClientStoreProvider } from '../client';
 import type { ConsentSessionStoreProvider } from '../consent';
@@ -14,6 +14,8 @@ export type TokenIntrospectorDeps = OAuth2ProviderProvider & OidcPayloadStorePro
 
 const INACTIVE = { active: false } as const;
 const ACCESS_TOKEN_MODELS = ['AccessToken', 'ClientCredentials', 'JwtAccessToken'];
+/** The engine's models of opaque tokens that introspection answers for. */
+const OPAQUE_TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'ClientCredentials'] as const;
 
 /**
  * Hydra's admin token API (hydra-api.md §7.3, §7.5): RFC 7662 introspection without client
@@ -23,19 +25,21 @@ const ACCESS_TOKEN_MODELS = ['AccessToken', 'ClientCredentials', 'JwtAccessToken
  * `scope` must be granted.
  */
 export class TokenIntrospector {
+  /** The verification key set, rebuilt when the cached access-token keys change. */
+  private jwks?: { keys: readonly JsonWebKey[]; set: ReturnType<typeof createLocalJWKSet> };
+
   constructor(private readonly deps: TokenIntrospectorDeps) {}
 
   async introspect(token: string, scope?: string): Promise<Record<string, unknown>> {
     if (!token) return INACTIVE;
     if (token.split('.').length === 3) return this.introspectJwt(token, scope);
     const provider = await this.deps.oauth2Provider.provider();
-    let found: TokenInstance | undefined;
-    for (const model of [provider.AccessToken, provider.RefreshToken, provider.ClientCredentials]) {
-      found = await model.find(token);
-      if (found) break;
-    }
+    const model = await this.deps.oidcPayloadStore.findModel(OPAQUE_TOKEN_MODELS, token, this.deps.clock.now());
+    if (!model) return INACTIVE;
+    const found: TokenInstance | undefined = await provider[model as (typeof OPAQUE_TOKEN_MODELS)[number]].find(token);
     if (!found || found.isExpired || found.consumed) return INACTIVE;
-    if (!(await this.deps.clientStore.get(found.clientId))) return INACTIVE;
+    // The engine's client lookup (cached for a second, dropped on every local client write).
+    if (!(await provider.Client.find(found.clientId))) return INACTIVE;
     if (found.grantId) {
       const grant = await provider.Grant.find(found.grantId);
       if (!grant || grant.clientId !== found.clientId || grant.accountId !== found.accountId) return INACTIVE;
@@ -72,10 +76,11 @@ export class TokenIntrospector {
 
   /** JWT access tokens: signature by the access-token keys, then the issued-token index and its grant. */
   private async introspectJwt(token: string, scope?: string): Promise<Record<string, unknown>> {
-    const keys = await this.deps.keyManager.getSet(JWT_ACCESS_TOKEN_SET);
+    const keys = await this.deps.keyManager.signingKeys(JWT_ACCESS_TOKEN_SET);
+    if (this.jwks?.keys !== keys) this.jwks = { keys, set: createLocalJWKSet({ keys: keys.map((k) => toPublicJwk(k) as never) }) };
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, createLocalJWKSet({ keys: keys.map((k) => toPublicJwk(k) as never) }), { issuer: oauth2Urls(this.deps.config).issuer }));
+      ({ payload } = await jwtVerify(token, this.jwks.set, { issuer: oauth2Urls(this.deps.config).issuer }));
     } catch {
       return INACTIVE;
     }

@@ -26,7 +26,9 @@ export class TypeormOidcPayloadStore implements OidcPayloadStore {
   /** SQLite keeps TypeORM's UTC text format; mysql2 takes Date objects. */
   private time(date: Date | undefined): unknown {
     if (!date) return null;
-    return this.persistence.dialect === 'mysql' ? date : date.toISOString().replace('T', ' ').replace('Z', '');
+    if (this.persistence.dialect === 'mysql') return date;
+    const iso = date.toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
   }
 
   async upsert(r: OidcPayloadRecord, tx?: Transaction): Promise<void> {
@@ -39,6 +41,13 @@ export class TypeormOidcPayloadStore implements OidcPayloadStore {
 
   async find(model: string, id: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined> {
     return this.one(`SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND id = ? AND ${LIVE}`, [model, id, this.time(now)], tx);
+  }
+
+  async findModel(models: readonly string[], id: string, now: Date, tx?: Transaction): Promise<string | undefined> {
+    if (models.length === 0) return undefined;
+    const sql = `SELECT model FROM ${TABLE} WHERE model IN (${models.map(() => '?').join(', ')}) AND id = ? AND ${LIVE} LIMIT 1`;
+    const [row] = await this.persistence.read(sql, [...models, id, this.time(now)], tx);
+    return row ? String(row.model) : undefined;
   }
 
   async findByUid(model: string, uid: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined> {

@@ -29,6 +29,16 @@ export function describeOidcAdapterContract(label: string, makeStore: () => Prom
         expect(await adapter('RefreshToken').find(id)).toBeUndefined();
       });
 
+      it('tells which model holds a live id (findModel)', async () => {
+        const id = newId();
+        await adapter('ClientCredentials').upsert(id, { jti: id }, 60);
+        expect(await store.findModel(['AccessToken', 'RefreshToken', 'ClientCredentials'], id, clock.now())).toBe('ClientCredentials');
+        expect(await store.findModel(['AccessToken', 'RefreshToken'], id, clock.now())).toBeUndefined();
+        expect(await store.findModel([], id, clock.now())).toBeUndefined();
+        clock.advance(61_000);
+        expect(await store.findModel(['ClientCredentials'], id, clock.now())).toBeUndefined();
+      });
+
       it('keeps payloads without expiry', async () => {
         const id = newId();
         await adapter('Grant').upsert(id, { jti: id });
