@@ -55,6 +55,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { SECRETS_DEFAULT: 'short' } })).toThrow(/secrets\.default\.0: must NOT have fewer than 16 characters/);
   });
 
+  it('requires a pairwise salt of 8+ characters once pairwise subjects are enabled', () => {
+    const pairwise = { OIDC_SUBJECT_IDENTIFIERS_SUPPORTED_TYPES: 'public,pairwise' };
+    expect(() => loadConfig({ env: pairwise })).toThrow(/oidc\.subject_identifiers\.pairwise\.salt: is required when supported_types contains pairwise/);
+    expect(() => loadConfig({ env: { ...pairwise, OIDC_SUBJECT_IDENTIFIERS_PAIRWISE_SALT: 'short' } })).toThrow(/pairwise\.salt: must NOT have fewer than 8 characters/);
+    expect(loadConfig({ env: { ...pairwise, OIDC_SUBJECT_IDENTIFIERS_PAIRWISE_SALT: 'salty-salt' } }).oidc.subject_identifiers).toEqual({ supported_types: ['public', 'pairwise'], pairwise: { salt: 'salty-salt' } });
+    expect(() => loadConfig({ env: { OIDC_SUBJECT_IDENTIFIERS_SUPPORTED_TYPES: 'ppid' } })).toThrow(/supported_types\.0: must be equal to one of the allowed values/);
+  });
+
   it('rejects unknown keys in a config file, naming them', () => {
     const dir = tmp();
     const file = join(dir, 'bad.yaml');

@@ -41,8 +41,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (options.overrides) merged = deepMerge(merged, options.overrides);
   const validate = compileConfigSchema();
   if (!validate(merged)) throw new ConfigError(formatErrors(validate.errors ?? []));
+  assertConsistent(merged as unknown as Config);
   fillDerived(merged as unknown as MutableConfig);
   return deepFreeze(merged) as unknown as Config;
+}
+
+/** Rules across keys that the JSON Schema does not express. */
+function assertConsistent(config: Config): void {
+  const subjects = config.oidc.subject_identifiers;
+  if (subjects.supported_types.includes('pairwise') && !subjects.pairwise.salt) {
+    throw new ConfigError('invalid configuration: oidc.subject_identifiers.pairwise.salt: is required when supported_types contains pairwise (at least 8 characters)');
+  }
 }
 
 function defaultFile(): string {

@@ -43,7 +43,7 @@ export interface OAuth2Config {
   readonly webfinger: { readonly jwks: { readonly broadcast_keys: readonly string[] } };
   readonly oidc: {
     readonly dynamic_client_registration: { readonly enabled: boolean; readonly default_scope: readonly string[] };
-    readonly subject_identifiers: { readonly supported_types: readonly string[] };
+    readonly subject_identifiers: { readonly supported_types: readonly string[]; readonly pairwise: { readonly salt?: string } };
   };
 }
 

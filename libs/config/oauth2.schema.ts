@@ -102,7 +102,17 @@ export const oauth2ConfigSchema: Record<string, SchemaObject> = {
       },
     }),
     subject_identifiers: object({
-      supported_types: { type: 'array', items: { enum: ['public'] }, default: ['public'], description: 'Subject identifier types (only `public` is supported).' },
+      supported_types: {
+        type: 'array',
+        items: { enum: ['public', 'pairwise'] },
+        minItems: 1,
+        uniqueItems: true,
+        default: ['public'],
+        description: 'Subject identifier types clients may choose (`subject_type`); the first is the default of new clients.',
+      },
+      pairwise: object({
+        salt: { type: 'string', minLength: 8, description: 'Salt of pairwise subjects (SHA-256 of sector + subject + salt); required with `pairwise`.' },
+      }),
     }),
   }),
 };

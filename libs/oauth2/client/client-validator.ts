@@ -71,7 +71,12 @@ export function validateClientMetadata(body: OAuth2ClientBody, ctx: ClientValida
   if (!ctx.subjectTypes.includes(subjectType)) {
     throw invalidClientMetadata(`Subject type ${subjectType} is not supported by server, only ${ctx.subjectTypes.join(', ')} are allowed.`);
   }
-  if (body.sector_identifier_uri) throw invalidClientMetadata('Field sector_identifier_uri is only used with pairwise subjects, which this server does not support.');
+  if (body.sector_identifier_uri && URL.parse(body.sector_identifier_uri)?.protocol !== 'https:') {
+    throw invalidClientMetadata('Value sector_identifier_uri must be an HTTPS URL but it is not.');
+  }
+  if (subjectType === 'pairwise' && !body.sector_identifier_uri && redirectUris.length > 1) {
+    throw invalidClientMetadata('Field sector_identifier_uri must be set when subject_type is pairwise and more than one redirect_uri is registered.');
+  }
   if (ctx.dcr && body.metadata !== undefined && body.metadata !== null) throw invalidClientMetadata('metadata cannot be set for dynamic client registration');
   if (body.metadata !== undefined && body.metadata !== null && (typeof body.metadata !== 'object' || Array.isArray(body.metadata))) {
     throw invalidClientMetadata('Field metadata must be a JSON object.');
@@ -111,6 +116,7 @@ export function validateClientMetadata(body: OAuth2ClientBody, ctx: ClientValida
     logo_uri: body.logo_uri ?? '',
     contacts: body.contacts ?? [],
     subject_type: subjectType,
+    ...(body.sector_identifier_uri ? { sector_identifier_uri: body.sector_identifier_uri } : {}),
     ...(body.jwks_uri ? { jwks_uri: body.jwks_uri } : {}),
     ...(body.jwks ? { jwks: body.jwks as unknown as JsonWebKeySet } : {}),
     token_endpoint_auth_method: method,

@@ -7,3 +7,4 @@ export * from './client-manager';
 export * from './hydra-errors';
 export * from './memory-client-store';
 export * from './wire';
+export * from './pairwise-subject';

@@ -39,6 +39,7 @@ export function toWire(client: OAuth2Client, extras: ClientWireExtras = {}): Rec
     contacts: [...m.contacts],
     client_secret_expires_at: 0,
     subject_type: m.subject_type,
+    ...(m.sector_identifier_uri ? { sector_identifier_uri: m.sector_identifier_uri } : {}),
     ...(m.jwks_uri ? { jwks_uri: m.jwks_uri } : {}),
     ...(m.jwks ? { jwks: m.jwks } : {}),
     token_endpoint_auth_method: m.token_endpoint_auth_method,

@@ -1,4 +1,4 @@
-import { LIFESPAN_FIELDS, type OAuth2Client, usesClientSecret } from '../client';
+import { LIFESPAN_FIELDS, type OAuth2Client, sectorIdentifier, usesClientSecret } from '../client';
 
 /** Response types the engine serves (oidc-provider does not support a bare `token`). */
 export const RESPONSE_TYPES = ['code', 'id_token', 'code id_token', 'code token', 'id_token token', 'code id_token token', 'none'];
@@ -15,7 +15,7 @@ export const GRANT_TYPES = [
 ];
 
 /** Hydra fields the engine carries as extra client metadata (snake_case, read by hooks). */
-export const EXTRA_CLIENT_PROPERTIES = ['audience', 'owner', 'allowed_cors_origins', 'skip_consent', 'access_token_strategy', 'frontchannel_logout_uri', 'tessera_lifespans'];
+export const EXTRA_CLIENT_PROPERTIES = ['audience', 'owner', 'allowed_cors_origins', 'skip_consent', 'access_token_strategy', 'frontchannel_logout_uri', 'tessera_lifespans', 'tessera_sector'];
 
 const normalize = (rt: string): string => rt.split(' ').filter(Boolean).sort().join(' ');
 const SUPPORTED_RESPONSE_TYPES = new Set(RESPONSE_TYPES.map(normalize));
@@ -63,6 +63,9 @@ export function toProviderMetadata(client: OAuth2Client, registered?: ReadonlySe
     ...(m.policy_uri ? { policy_uri: m.policy_uri } : {}),
     ...(m.tos_uri ? { tos_uri: m.tos_uri } : {}),
     ...(m.client_uri ? { client_uri: m.client_uri } : {}),
+    // Pairwise subjects only matter where ID tokens go out (response types); Hydra's sector rule, not the engine's.
+    ...(m.subject_type === 'pairwise' && responseTypes.length && sectorIdentifier(m) ? { subject_type: 'pairwise', tessera_sector: sectorIdentifier(m) } : {}),
+    ...(m.sector_identifier_uri ? { sector_identifier_uri: m.sector_identifier_uri } : {}),
     audience: [...m.audience],
     owner: m.owner,
     allowed_cors_origins: [...m.allowed_cors_origins],

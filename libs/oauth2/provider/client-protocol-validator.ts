@@ -15,7 +15,10 @@ export class EngineClientValidator implements ClientProtocolValidator {
     const provider = await this.deps.oauth2Provider.provider();
     await this.deps.oauth2Provider.allowScopes(client.metadata.scope);
     try {
-      new provider.Client(toProviderMetadata(client, registeredGrantTypes(provider)));
+      const metadata = toProviderMetadata(client, registeredGrantTypes(provider));
+      new provider.Client(metadata);
+      // The engine fetches the sector document (HTTPS, public addresses only) and checks that it lists every redirect URI.
+      if (client.metadata.sector_identifier_uri) await provider.Client.validate(metadata);
     } catch (error) {
       const e = error as { error?: string; error_description?: string; message?: string };
       if (e.error === 'invalid_client_metadata' || e.error === 'invalid_redirect_uri') throw invalidClientMetadata(e.error_description ?? e.message ?? 'The client is invalid.');

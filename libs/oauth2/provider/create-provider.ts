@@ -3,7 +3,7 @@ import { type ConfigProvider, type SecretsProvider, oauth2Urls } from '../../con
 import type { IdentityPoolProvider } from '../../identity';
 import type { JsonWebKey } from '../../keys';
 import type { ClockProvider, Logger } from '../../x';
-import type { ClientStoreProvider } from '../client';
+import { type ClientStoreProvider, pairwiseSubject } from '../client';
 import { type ConsentSessionStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
 import { engine } from './engine';
@@ -112,6 +112,10 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     },
     claims: { acr: null, amr: null, auth_time: null, sid: null, openid: ['sub'] },
     scopes: [...DEFAULT_SCOPES],
+    subjectTypes: [...config.oidc.subject_identifiers.supported_types],
+    // Hydra's pairwise `sub` (hydra-api.md §8.2); the sector is computed from our client metadata.
+    pairwiseIdentifier: async (_ctx: KoaContextWithOIDC, accountId: string, client: ClientInstance) =>
+      pairwiseSubject(String(client.tessera_sector ?? client.sectorIdentifier), accountId, config.oidc.subject_identifiers.pairwise.salt ?? ''),
     clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'ES256' },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     responseTypes: RESPONSE_TYPES,

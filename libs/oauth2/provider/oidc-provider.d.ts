@@ -63,6 +63,8 @@ declare module 'oidc-provider' {
   export interface ClientStatic {
     new (metadata: AnyRecord): ClientInstance;
     find(id: string): Promise<ClientInstance | undefined>;
+    /** Static validation beyond the schema: fetches and checks `sector_identifier_uri`. */
+    validate(metadata: AnyRecord): Promise<void>;
     prototype: ClientInstance & { compareClientSecret(actual: string): Promise<boolean> | boolean };
     Schema: { prototype: { invalidate(message: string, code?: string): void } };
   }

@@ -1,15 +1,15 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { TokenInstance } from 'oidc-provider';
-import { oauth2Urls } from '../../config';
+import { type Config, oauth2Urls } from '../../config';
 import { type JsonWebKey, JWT_ACCESS_TOKEN_SET, type KeyManagerProvider, toPublicJwk } from '../../keys';
 import type { ClockProvider } from '../../x';
-import type { ClientStoreProvider } from '../client';
+import { type ClientStoreProvider, pairwiseSubject } from '../client';
 import type { ConsentSessionStoreProvider } from '../consent';
 import type { OAuth2ProviderProvider } from './oauth2-provider';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 
 export type TokenIntrospectorDeps = OAuth2ProviderProvider & OidcPayloadStoreProvider & ClientStoreProvider & ConsentSessionStoreProvider & KeyManagerProvider & ClockProvider & {
-  readonly config: Parameters<typeof oauth2Urls>[0];
+  readonly config: Parameters<typeof oauth2Urls>[0] & Pick<Config, 'oidc'>;
 };
 
 const INACTIVE = { active: false } as const;
@@ -39,7 +39,8 @@ export class TokenIntrospector {
     const found: TokenInstance | undefined = await provider[model as (typeof OPAQUE_TOKEN_MODELS)[number]].find(token);
     if (!found || found.isExpired || found.consumed) return INACTIVE;
     // The engine's client lookup (cached for a second, dropped on every local client write).
-    if (!(await provider.Client.find(found.clientId))) return INACTIVE;
+    const client = await provider.Client.find(found.clientId);
+    if (!client) return INACTIVE;
     if (found.grantId) {
       const grant = await provider.Grant.find(found.grantId);
       if (!grant || grant.clientId !== found.clientId || grant.accountId !== found.accountId) return INACTIVE;
@@ -51,11 +52,13 @@ export class TokenIntrospector {
       extra = consent ? { ext: consent.session.access_token, aud: consent.grantedAudience } : {};
     }
     const ext = extra.ext as Record<string, unknown> | undefined;
+    const obfuscated = found.accountId && client.subjectType === 'pairwise' ? pairwiseSubject(String(client.tessera_sector), found.accountId, this.deps.config.oidc.subject_identifiers.pairwise.salt ?? '') : undefined;
     return {
       active: true,
       ...(found.scope ? { scope: found.scope } : {}),
       client_id: found.clientId,
       sub: found.accountId ?? found.clientId,
+      ...(obfuscated && obfuscated !== found.accountId ? { obfuscated_subject: obfuscated } : {}),
       exp: found.exp,
       iat: found.iat,
       nbf: found.iat,
