@@ -24,7 +24,7 @@ export interface OAuth2TtlConfig {
 export interface OAuth2Config {
   readonly urls: OAuth2UrlsConfig;
   readonly ttl: OAuth2TtlConfig;
-  readonly strategies: { readonly access_token: 'opaque' | 'jwt' };
+  readonly strategies: { readonly access_token: 'opaque' | 'jwt'; readonly scope: 'wildcard' | 'exact' };
   readonly oauth2: {
     readonly pkce: { readonly enforced: boolean; readonly enforced_for_public_clients: boolean };
     readonly expose_internal_errors: boolean;

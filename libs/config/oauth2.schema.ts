@@ -43,6 +43,7 @@ export const oauth2ConfigSchema: Record<string, SchemaObject> = {
   ),
   strategies: object({
     access_token: { enum: ['opaque', 'jwt'], default: 'opaque', description: 'Access token format unless the client sets `access_token_strategy`.' },
+    scope: { enum: ['wildcard', 'exact'], default: 'wildcard', description: "How a client's registered scopes match requested ones: `wildcard` lets `foo.*` allow `foo.bar`." },
   }),
   oauth2: object({
     pkce: object({

@@ -8,3 +8,4 @@ export * from './hydra-errors';
 export * from './memory-client-store';
 export * from './wire';
 export * from './pairwise-subject';
+export * from './scope-strategy';

@@ -3,7 +3,7 @@ import { type ConfigProvider, type SecretsProvider, oauth2Urls } from '../../con
 import type { IdentityPoolProvider } from '../../identity';
 import type { JsonWebKey } from '../../keys';
 import type { ClockProvider, Logger } from '../../x';
-import { type ClientStoreProvider, pairwiseSubject } from '../client';
+import { type ClientStoreProvider, type ScopeStrategy, pairwiseSubject, wildcardGrantedScopes } from '../client';
 import { type ConsentSessionStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
 import { engine } from './engine';
@@ -265,6 +265,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   provider.proxy = true;
   patchEngine(provider, deps);
   cacheClients(provider, deps.clientStore);
+  allowWildcardScopes(provider, config.strategies.scope);
   acceptJwtAccessTokens(provider, deps, keys.accessTokenKeys ?? keys.jwks.filter((k) => k.kid === keys.accessTokenKid), urls.issuer);
   registerTrustedGrants(provider, deps, configuration.features.resourceIndicators);
   provider.use(frontchannelMiddleware());
@@ -299,6 +300,31 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
 }
 
 /** Short-lived per-engine cache of `Client.find` (see CLIENT_CACHE_MS); only for stores that count their writes. */
+/**
+ * Hydra's wildcard scope strategy on the engine, which only knows exact scopes: when a client with a
+ * `foo.*` scope is loaded for a request asking for `foo.bar`, the request gets a copy of the client
+ * whose `scope` also lists `foo.bar` (and the engine learns the scope). Clients without wildcards,
+ * and every client under the `exact` strategy, are returned as loaded.
+ */
+function allowWildcardScopes(provider: Provider, strategy: ScopeStrategy): void {
+  if (strategy !== 'wildcard') return;
+  const model = provider.Client as unknown as { find(id: unknown): Promise<ClientInstance | undefined> };
+  const find = model.find.bind(model);
+  model.find = async (id: unknown) => {
+    const client = await find(id);
+    const scope = client?.scope;
+    if (!client || typeof scope !== 'string' || !scope.includes('*')) return client;
+    // The request being served (oidc-provider keeps it in an AsyncLocalStorage).
+    const ctx = (provider.constructor as unknown as { ctx?: KoaContextWithOIDC }).ctx;
+    const requested = ctx?.oidc?.params?.scope;
+    const extra = typeof requested === 'string' ? wildcardGrantedScopes(scope, requested.split(' '), strategy) : [];
+    if (extra.length === 0) return client;
+    allowScopes(provider, extra.join(' '));
+    const metadata = (client as unknown as { metadata(): Record<string, unknown> }).metadata();
+    return new provider.Client({ ...metadata, scope: `${scope} ${extra.join(' ')}` });
+  };
+}
+
 function cacheClients(provider: Provider, store: ProviderDeps['clientStore']): void {
   if (store.generation === undefined) return;
   const model = provider.Client as unknown as { find(id: unknown): Promise<ClientInstance | undefined> };
