@@ -8,7 +8,8 @@ import { type ConsentSessionStoreProvider, type LoginResult, type LoginSessionSt
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
 import { engine } from './engine';
 import { allowScopes, patchEngine } from './engine-patches';
-import { acceptJwtAccessTokens } from './jwt-access-tokens';
+import { acceptJwtAccessTokens, revokeJwtAccessTokens } from './jwt-access-tokens';
+import { GRANT_TOKEN_MODELS } from './grant-token-models';
 import { EXTRA_CLIENT_PROPERTIES, RESPONSE_TYPES, audienceAllowed, toProviderMetadata } from './client-metadata';
 import { saveGrant } from './grant-factory';
 import { deviceSuccessPage, userCodeConfirmPage, userCodeInputPage } from './html-pages';
@@ -222,7 +223,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
         allowedPolicy: async (_ctx: KoaContextWithOIDC, client: ClientInstance, token: TokenInstance) => {
           if (token.clientId === client.clientId) return true;
           if (client.clientAuthMethod === 'none') return false;
-          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+          throw new errors.UnauthorizedClient('The client is not authorized to revoke the presented token.');
         },
       },
       deviceFlow: {
@@ -266,7 +267,9 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   patchEngine(provider, deps);
   cacheClients(provider, deps.clientStore);
   allowWildcardScopes(provider, config.strategies.scope);
-  acceptJwtAccessTokens(provider, deps, keys.accessTokenKeys ?? keys.jwks.filter((k) => k.kid === keys.accessTokenKid), urls.issuer);
+  const accessTokenKeys = keys.accessTokenKeys ?? keys.jwks.filter((k) => k.kid === keys.accessTokenKid);
+  acceptJwtAccessTokens(provider, deps, accessTokenKeys, urls.issuer);
+  provider.use(revokeJwtAccessTokens(deps, accessTokenKeys, urls.issuer, GRANT_TOKEN_MODELS));
   registerTrustedGrants(provider, deps, configuration.features.resourceIndicators);
   provider.use(frontchannelMiddleware());
   provider.use(noSessionLogoutMiddleware(urls));

@@ -9,3 +9,4 @@ export * from './logout-completion';
 export * from './client-protocol-validator';
 export * from './html-pages';
 export * from './memory-oidc-payload-store';
+export * from './grant-token-models';

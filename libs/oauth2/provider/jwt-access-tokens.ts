@@ -1,5 +1,5 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import type { Provider, TokenInstance } from 'oidc-provider';
+import type { KoaContextWithOIDC, Provider, TokenInstance } from 'oidc-provider';
 import { type JsonWebKey, toPublicJwk } from '../../keys';
 import type { ClockProvider } from '../../x';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
@@ -20,15 +20,11 @@ type AccessTokenModel = {
 export function acceptJwtAccessTokens(provider: Provider, deps: OidcPayloadStoreProvider & ClockProvider, accessTokenKeys: readonly JsonWebKey[], issuer: string): void {
   const model = provider.AccessToken as unknown as AccessTokenModel;
   const find = model.find.bind(model);
-  const jwks = createLocalJWKSet({ keys: accessTokenKeys.map((k) => toPublicJwk(k) as never) });
+  const verify = jwtAccessTokenVerifier(accessTokenKeys, issuer);
   model.find = async (value: unknown, options?: unknown) => {
     if (typeof value !== 'string' || value.split('.').length !== 3) return find(value, options);
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(value, jwks, { issuer }));
-    } catch {
-      return undefined;
-    }
+    const payload = await verify(value);
+    if (!payload) return undefined;
     const jti = String(payload.jti);
     const record = await deps.oidcPayloadStore.find('JwtAccessToken', jti, deps.clock.now());
     if (!record?.accountId || record.clientId !== payload.client_id) return undefined;
@@ -42,5 +38,50 @@ export function acceptJwtAccessTokens(provider: Provider, deps: OidcPayloadStore
       iat: payload.iat,
       exp: payload.exp,
     });
+  };
+}
+
+/** Verifies a JWT access token of this issuer against the access-token keys; `undefined` when it does not verify. */
+function jwtAccessTokenVerifier(accessTokenKeys: readonly JsonWebKey[], issuer: string): (token: string) => Promise<Record<string, unknown> | undefined> {
+  const jwks = createLocalJWKSet({ keys: accessTokenKeys.map((k) => toPublicJwk(k) as never) });
+  return async (token) => {
+    try {
+      return (await jwtVerify(token, jwks, { issuer })).payload;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/**
+ * Hydra revokes JWT access tokens at `POST /oauth2/revoke` like opaque ones; oidc-provider refuses
+ * structured tokens (`unsupported_token_type`) once the client has authenticated. This middleware takes
+ * over from there: a token that does not verify, or is unknown, answers 200 (RFC 7009); one of another
+ * client answers 400 `unauthorized_client`; otherwise its issued-token row and every token of its grant
+ * (refresh tokens included) are revoked, so introspection reports them inactive. Resource servers that
+ * only check signatures still accept the JWT until it expires, as with Hydra.
+ */
+export function revokeJwtAccessTokens(deps: OidcPayloadStoreProvider & ClockProvider, accessTokenKeys: readonly JsonWebKey[], issuer: string, grantModels: readonly string[]) {
+  const verify = jwtAccessTokenVerifier(accessTokenKeys, issuer);
+  return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
+    await next();
+    if (ctx.oidc?.route !== 'revocation' || ctx.status !== 400 || (ctx.body as { error?: string } | undefined)?.error !== 'unsupported_token_type') return;
+    const client = ctx.oidc.client;
+    const token = ctx.oidc.params?.token;
+    if (!client || typeof token !== 'string') return;
+    const payload = await verify(token);
+    const store = deps.oidcPayloadStore;
+    const record = payload ? await store.find('JwtAccessToken', String(payload.jti), deps.clock.now()) : undefined;
+    if (record && record.clientId !== client.clientId) {
+      ctx.status = 400;
+      ctx.body = { error: 'unauthorized_client', error_description: 'The client is not authorized to revoke the presented token.' };
+      return;
+    }
+    if (record) {
+      await store.destroy('JwtAccessToken', record.id);
+      if (record.grantId) await Promise.all(grantModels.map((model) => store.revokeByGrantId(model, record.grantId as string)));
+    }
+    ctx.status = 200;
+    ctx.body = '';
   };
 }

@@ -3,12 +3,11 @@ import type { ClockProvider } from '../../x';
 import type { InteractionPort, InteractionResult, LoginResult, PendingInteraction } from '../consent';
 import { saveGrant } from './grant-factory';
 import type { OAuth2ProviderProvider } from './oauth2-provider';
+import { GRANT_TOKEN_MODELS } from './grant-token-models';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 
 export type OidcInteractionPortDeps = ConfigProvider & ClockProvider & OAuth2ProviderProvider & OidcPayloadStoreProvider;
 
-/** Token models bound to a grant (oidc-provider's own plus Tessera's JWT access-token index). */
-export const GRANT_TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest', 'JwtAccessToken'];
 
 /**
  * The challenge service's view of the engine (findings §3–§4): a challenge is an Interaction found by

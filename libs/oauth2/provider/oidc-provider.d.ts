@@ -188,6 +188,7 @@ declare module 'oidc-provider' {
   export const errors: {
     OIDCProviderError: typeof OIDCProviderError;
     InvalidRequest: new (description?: string) => OIDCProviderError;
+    UnauthorizedClient: new (description?: string) => OIDCProviderError;
     InvalidTarget: new (description?: string) => OIDCProviderError;
     InvalidScope: new (description?: string, scope?: string) => OIDCProviderError;
     InvalidClientMetadata: new (description?: string) => OIDCProviderError;

@@ -82,4 +82,41 @@ describe('OAuth2 userinfo with JWT access tokens (access_token_strategy: jwt)', 
     const afterRevoke = await fetch(`${server.publicUrl}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(afterRevoke.status).toBe(401);
   });
+
+  it('revokes a JWT access token at /oauth2/revoke together with the tokens of its grant (Hydra); other clients may not', async () => {
+    const tokens = await codeFlow('openid offline email');
+    expect(tokens.access_token.split('.')).toHaveLength(3);
+    expect(tokens.refresh_token).toBeDefined();
+
+    const other = await admin.adminCreateOAuth2Client({ grant_types: ['client_credentials'], scope: 'x' });
+    const otherConfig = await oidc.discovery(new URL(server.registry.config.serve.public.base_url), other.data.client_id!, undefined, oidc.ClientSecretBasic(other.data.client_secret!), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const refused = await oidc.tokenRevocation(otherConfig, tokens.access_token).catch((e: unknown) => e as oidc.ResponseBodyError);
+    expect(refused).toBeInstanceOf(oidc.ResponseBodyError);
+    expect((refused as oidc.ResponseBodyError).error).toBe('unauthorized_client');
+    expect((await admin.adminIntrospectOAuth2Token(tokens.access_token)).data.active).toBe(true);
+
+    await oidc.tokenRevocation(config, tokens.access_token);
+    expect((await admin.adminIntrospectOAuth2Token(tokens.access_token)).data.active).toBe(false);
+    expect((await admin.adminIntrospectOAuth2Token(tokens.refresh_token!)).data.active).toBe(false);
+    expect((await fetch(`${server.publicUrl}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(401);
+
+    // A JWT that does not verify, or one already revoked, is answered like an unknown token: 200.
+    const [h, p] = tokens.access_token.split('.');
+    await expect(oidc.tokenRevocation(config, `${h}.${p}.${'A'.repeat(86)}`)).resolves.toBeUndefined();
+    await expect(oidc.tokenRevocation(config, tokens.access_token)).resolves.toBeUndefined();
+  });
+
+  it('revokes a client_credentials JWT access token', async () => {
+    const cc = await admin.adminCreateOAuth2Client({ grant_types: ['client_credentials'], scope: 'api', access_token_strategy: 'jwt' } as never);
+    const ccConfig = await oidc.discovery(new URL(server.registry.config.serve.public.base_url), cc.data.client_id!, undefined, oidc.ClientSecretBasic(cc.data.client_secret!), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const token = (await oidc.clientCredentialsGrant(ccConfig, { scope: 'api' })).access_token;
+    expect(token.split('.')).toHaveLength(3);
+    expect((await admin.adminIntrospectOAuth2Token(token)).data.active).toBe(true);
+    await oidc.tokenRevocation(ccConfig, token);
+    expect((await admin.adminIntrospectOAuth2Token(token)).data.active).toBe(false);
+  });
 });
