@@ -99,12 +99,13 @@ export class Persistence implements TransactionRunner {
   }
 
   /**
-   * A raw write for hot paths (INSERT/UPDATE/DELETE); returns the number of affected rows. Outside a
-   * transaction on SQLite it runs a cached prepared statement on better-sqlite3 directly, group-committed
-   * with the other writes of the same event-loop turn ({@link SqliteWriteBatcher}).
+   * A raw write for hot paths (INSERT/UPDATE/DELETE); returns the number of affected rows. On SQLite it
+   * runs a cached prepared statement on better-sqlite3's single connection: inside `tx` at once (the
+   * transaction is open on that connection), outside group-committed with the other writes of the same
+   * event-loop turn ({@link SqliteWriteBatcher}).
    */
   async execute(sql: string, params: readonly unknown[], tx?: Transaction): Promise<number> {
-    if (tx || this.dialect === 'mysql') {
+    if (this.dialect === 'mysql') {
       const result = (await this.manager(tx).query(sql, [...params])) as { affectedRows?: number } | unknown[];
       return Array.isArray(result) ? 0 : (result.affectedRows ?? 0);
     }
@@ -114,8 +115,11 @@ export class Persistence implements TransactionRunner {
       stmt = db.prepare(sql);
       this.writes.set(sql, stmt);
     }
+    const args = params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
+    // Inside a transaction: the same single connection, so the statement runs in it (and reports its changes).
+    if (tx) return stmt.run(...args).changes;
     this.batcher ??= new SqliteWriteBatcher(db);
-    return this.batcher.run(stmt, params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
+    return this.batcher.run(stmt, args);
   }
 
   /** The entity manager for `tx`, or the default one outside a transaction. */

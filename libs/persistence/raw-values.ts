@@ -21,3 +21,14 @@ export function rawJson<T>(value: unknown): T {
   if (typeof value !== 'string') return (value ?? null) as T;
   return JSON.parse(value) as T;
 }
+
+/**
+ * A datetime parameter for raw SQL, written the way TypeORM writes it: UTC `YYYY-MM-DD HH:MM:SS.mmm`
+ * text on SQLite, a Date for mysql2; `null` for no date.
+ */
+export function rawTimeParam(dialect: 'sqlite' | 'mysql', date: Date | null | undefined): unknown {
+  if (!date) return null;
+  if (dialect === 'mysql') return date;
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}

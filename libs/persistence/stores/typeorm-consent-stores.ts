@@ -12,39 +12,67 @@ import type {
 } from '../../oauth2/consent';
 import type { Transaction } from '../../x';
 import type { Persistence } from '../persistence';
-import { rawBool, rawDate, rawJson, rawOptionalDate } from '../raw-values';
+import { rawBool, rawDate, rawJson, rawOptionalDate, rawTimeParam } from '../raw-values';
 import {
   ChallengeSchema,
   type ConsentSessionRow,
   ConsentSessionSchema,
-  type LoginSessionRow,
   LoginSessionSchema,
   type LogoutRequestRow,
   LogoutRequestSchema,
 } from '../schemas/oauth2.schema';
 
+/*
+ * The per-journey paths (login session upsert/get, consent create/read/listRemembered, handled
+ * challenge put/get, logout request create/get) are raw statements (`Persistence.read`/`execute`):
+ * cached prepared statements and group commit on SQLite, no query builder. They write exactly what
+ * the TypeORM schemas write (simple-json text, 0/1 booleans, SQLite's UTC datetime text or a Date for
+ * mysql2), so the rarer paths below that still use the repository read and write the same rows.
+ */
+
+/** A datetime parameter as TypeORM writes it (see `rawTimeParam`). */
+function time(persistence: Persistence, date: Date | undefined | null): unknown {
+  return rawTimeParam(persistence.dialect, date);
+}
+
+/** A boolean column value as TypeORM persists it on both dialects. */
+const flag = (value: boolean): number => (value ? 1 : 0);
+
+/** `INSERT … ON CONFLICT/DUPLICATE KEY UPDATE` overwriting `update` (TypeORM's `upsert` overwrites every given column). */
+function upsertSql(persistence: Persistence, table: string, keys: readonly string[], update: readonly string[]): string {
+  const columns = [...keys, ...update];
+  const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  return persistence.dialect === 'mysql'
+    ? `${insert} ON DUPLICATE KEY UPDATE ${update.map((c) => `${c} = VALUES(${c})`).join(', ')}`
+    : `${insert} ON CONFLICT(${keys.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+}
+
+function insertSql(table: string, columns: readonly string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+}
+
+const LOGIN_SESSION_UPSERT_COLUMNS = ['subject', 'remember', 'remember_for', 'authenticated_at', 'data', 'expires_at', 'created_at', 'updated_at'];
+
 /** `LoginSessionStore` on `oauth2_login_sessions`. */
 export class TypeormLoginSessionStore implements LoginSessionStore {
-  constructor(private readonly persistence: Persistence) {}
+  private readonly upsertSql: string;
+
+  constructor(private readonly persistence: Persistence) {
+    this.upsertSql = upsertSql(persistence, 'oauth2_login_sessions', ['id'], LOGIN_SESSION_UPSERT_COLUMNS);
+  }
 
   private repo(tx?: Transaction) {
     return this.persistence.manager(tx).getRepository(LoginSessionSchema);
   }
 
   async upsert(s: LoginSession, tx?: Transaction): Promise<void> {
-    const now = new Date();
-    const row: LoginSessionRow = {
-      id: s.id,
-      subject: s.subject,
-      remember: s.remember,
-      remember_for: s.rememberFor,
-      authenticated_at: s.authenticatedAt,
-      data: { ...(s.acr ? { acr: s.acr } : {}), ...(s.amr ? { amr: s.amr } : {}) },
-      expires_at: s.expiresAt ?? null,
-      created_at: now,
-      updated_at: now,
-    };
-    await this.repo(tx).upsert(row as never, ['id']);
+    const now = time(this.persistence, new Date());
+    const data = { ...(s.acr ? { acr: s.acr } : {}), ...(s.amr ? { amr: s.amr } : {}) };
+    await this.persistence.execute(
+      this.upsertSql,
+      [s.id, s.subject, flag(s.remember), s.rememberFor, time(this.persistence, s.authenticatedAt), JSON.stringify(data), time(this.persistence, s.expiresAt), now, now],
+      tx,
+    );
   }
 
   async get(id: string, tx?: Transaction): Promise<LoginSession | undefined> {
@@ -74,7 +102,13 @@ export class TypeormLoginSessionStore implements LoginSessionStore {
   }
 }
 
-/** `ConsentSessionStore` on `oauth2_consent_sessions`; the read by grant id is raw (it runs per token). */
+const CONSENT_COLUMNS = 'grant_id, challenge, subject, client_id, login_session_id, remember, remember_for, skip, data, handled_at, expires_at';
+const CONSENT_INSERT = insertSql('oauth2_consent_sessions', CONSENT_COLUMNS.split(', '));
+const CONSENT_BY_GRANT = `SELECT ${CONSENT_COLUMNS} FROM oauth2_consent_sessions WHERE grant_id = ?`;
+// `find({ where: { remember: true, skip: false }, order: { handled_at: 'DESC' }, take: 20 })`, on the (subject, client_id, handled_at) index.
+const CONSENT_REMEMBERED = `SELECT ${CONSENT_COLUMNS} FROM oauth2_consent_sessions WHERE subject = ? AND client_id = ? AND remember = 1 AND skip = 0 ORDER BY handled_at DESC LIMIT 20`;
+
+/** `ConsentSessionStore` on `oauth2_consent_sessions`; the per-journey paths are raw. */
 export class TypeormConsentSessionStore implements ConsentSessionStore {
   constructor(private readonly persistence: Persistence) {}
 
@@ -83,31 +117,34 @@ export class TypeormConsentSessionStore implements ConsentSessionStore {
   }
 
   async create(c: ConsentSession, tx?: Transaction): Promise<void> {
-    await this.repo(tx).insert(toConsentRow(c) as never);
+    const r = toConsentRow(c);
+    await this.persistence.execute(
+      CONSENT_INSERT,
+      [
+        r.grant_id,
+        r.challenge,
+        r.subject,
+        r.client_id,
+        r.login_session_id,
+        flag(r.remember),
+        r.remember_for,
+        flag(r.skip),
+        JSON.stringify(r.data),
+        time(this.persistence, r.handled_at),
+        time(this.persistence, r.expires_at),
+      ],
+      tx,
+    );
   }
 
   async getByGrantId(grantId: string, tx?: Transaction): Promise<ConsentSession | undefined> {
-    const [r] = await this.persistence.read(
-      'SELECT grant_id, challenge, subject, client_id, login_session_id, remember, remember_for, skip, data, handled_at, expires_at FROM oauth2_consent_sessions WHERE grant_id = ?',
-      [grantId],
-      tx,
-    );
-    return r
-      ? fromConsentRow({
-          ...(r as unknown as ConsentSessionRow),
-          remember: rawBool(r.remember),
-          skip: rawBool(r.skip),
-          remember_for: Number(r.remember_for),
-          data: rawJson(r.data),
-          handled_at: rawDate(r.handled_at),
-          expires_at: rawOptionalDate(r.expires_at) ?? null,
-        })
-      : undefined;
+    const [r] = await this.persistence.read(CONSENT_BY_GRANT, [grantId], tx);
+    return r ? fromRawConsentRow(r) : undefined;
   }
 
   async listRemembered(subject: string, clientId: string, tx?: Transaction): Promise<ConsentSession[]> {
-    const rows = await this.repo(tx).find({ where: { subject, client_id: clientId, remember: true, skip: false }, order: { handled_at: 'DESC' }, take: 20 });
-    return rows.map(fromConsentRow);
+    const rows = await this.persistence.read(CONSENT_REMEMBERED, [subject, clientId], tx);
+    return rows.map(fromRawConsentRow);
   }
 
   async listBySubject(subject: string, window: { offset: number; limit: number }, tx?: Transaction): Promise<ConsentSessionPage> {
@@ -153,6 +190,23 @@ function toConsentRow(c: ConsentSession): ConsentSessionRow {
   };
 }
 
+/** A raw `oauth2_consent_sessions` row (SQLite text/0-1 or mysql2 values) decoded as TypeORM would. */
+function fromRawConsentRow(r: Record<string, unknown>): ConsentSession {
+  return fromConsentRow({
+    grant_id: String(r.grant_id),
+    challenge: String(r.challenge),
+    subject: String(r.subject),
+    client_id: String(r.client_id),
+    login_session_id: r.login_session_id === null || r.login_session_id === undefined ? null : String(r.login_session_id),
+    remember: rawBool(r.remember),
+    remember_for: Number(r.remember_for),
+    skip: rawBool(r.skip),
+    data: rawJson(r.data),
+    handled_at: rawDate(r.handled_at),
+    expires_at: rawOptionalDate(r.expires_at) ?? null,
+  });
+}
+
 function fromConsentRow(r: ConsentSessionRow): ConsentSession {
   const d = r.data as {
     granted_scope: string[];
@@ -186,19 +240,25 @@ function fromConsentRow(r: ConsentSessionRow): ConsentSession {
 
 /** `HandledChallengeStore` on `oauth2_challenges`. */
 export class TypeormHandledChallengeStore implements HandledChallengeStore {
-  constructor(private readonly persistence: Persistence) {}
+  private readonly putSql: string;
+
+  constructor(private readonly persistence: Persistence) {
+    this.putSql = upsertSql(persistence, 'oauth2_challenges', ['challenge'], ['kind', 'request_url', 'handled_at', 'expires_at']);
+  }
 
   private repo(tx?: Transaction) {
     return this.persistence.manager(tx).getRepository(ChallengeSchema);
   }
 
   async put(c: HandledChallenge, tx?: Transaction): Promise<void> {
-    await this.repo(tx).upsert({ challenge: c.challenge, kind: c.kind, request_url: c.requestUrl, handled_at: c.handledAt, expires_at: c.expiresAt } as never, ['challenge']);
+    await this.persistence.execute(this.putSql, [c.challenge, c.kind, c.requestUrl, time(this.persistence, c.handledAt), time(this.persistence, c.expiresAt)], tx);
   }
 
   async get(challenge: string, tx?: Transaction): Promise<HandledChallenge | undefined> {
-    const r = await this.repo(tx).findOneBy({ challenge });
-    return r ? { challenge: r.challenge, kind: r.kind as HandledChallenge['kind'], requestUrl: r.request_url, handledAt: r.handled_at, expiresAt: r.expires_at } : undefined;
+    const [r] = await this.persistence.read('SELECT challenge, kind, request_url, handled_at, expires_at FROM oauth2_challenges WHERE challenge = ?', [challenge], tx);
+    return r
+      ? { challenge: String(r.challenge), kind: String(r.kind) as HandledChallenge['kind'], requestUrl: String(r.request_url), handledAt: rawDate(r.handled_at), expiresAt: rawDate(r.expires_at) }
+      : undefined;
   }
 
   async deleteExpired(now: Date, tx?: Transaction): Promise<number> {
@@ -206,7 +266,13 @@ export class TypeormHandledChallengeStore implements HandledChallengeStore {
   }
 }
 
-/** `LogoutRequestStore` on `oauth2_logout_requests`; state changes are compare-and-set. */
+const LOGOUT_COLUMNS = 'challenge, verifier, state, subject, sid, client_id, rp_initiated, data, expires_at, created_at';
+const LOGOUT_INSERT = insertSql('oauth2_logout_requests', LOGOUT_COLUMNS.split(', '));
+
+/**
+ * `LogoutRequestStore` on `oauth2_logout_requests`; state changes are compare-and-set. `update` stays on
+ * the repository: it needs the affected-row count inside a transaction too.
+ */
 export class TypeormLogoutRequestStore implements LogoutRequestStore {
   constructor(private readonly persistence: Persistence) {}
 
@@ -215,17 +281,33 @@ export class TypeormLogoutRequestStore implements LogoutRequestStore {
   }
 
   async create(r: LogoutRequest, tx?: Transaction): Promise<void> {
-    await this.repo(tx).insert(toLogoutRow(r) as never);
+    const row = toLogoutRow(r);
+    await this.persistence.execute(
+      LOGOUT_INSERT,
+      [
+        row.challenge,
+        row.verifier,
+        row.state,
+        row.subject,
+        row.sid,
+        row.client_id,
+        flag(row.rp_initiated),
+        JSON.stringify(row.data),
+        time(this.persistence, row.expires_at),
+        time(this.persistence, row.created_at),
+      ],
+      tx,
+    );
   }
 
   async get(challenge: string, tx?: Transaction): Promise<LogoutRequest | undefined> {
-    const r = await this.repo(tx).findOneBy({ challenge });
-    return r ? fromLogoutRow(r) : undefined;
+    const [r] = await this.persistence.read(`SELECT ${LOGOUT_COLUMNS} FROM oauth2_logout_requests WHERE challenge = ?`, [challenge], tx);
+    return r ? fromRawLogoutRow(r) : undefined;
   }
 
   async getByVerifier(verifier: string, tx?: Transaction): Promise<LogoutRequest | undefined> {
-    const r = await this.repo(tx).findOneBy({ verifier });
-    return r ? fromLogoutRow(r) : undefined;
+    const [r] = await this.persistence.read(`SELECT ${LOGOUT_COLUMNS} FROM oauth2_logout_requests WHERE verifier = ?`, [verifier], tx);
+    return r ? fromRawLogoutRow(r) : undefined;
   }
 
   async update(r: LogoutRequest, expectedState: LogoutRequest['state'], tx?: Transaction): Promise<boolean> {
@@ -252,6 +334,23 @@ function toLogoutRow(r: LogoutRequest): LogoutRequestRow {
     expires_at: r.expiresAt,
     created_at: r.createdAt,
   };
+}
+
+/** A raw `oauth2_logout_requests` row decoded as TypeORM would. */
+function fromRawLogoutRow(r: Record<string, unknown>): LogoutRequest {
+  const opt = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+  return fromLogoutRow({
+    challenge: String(r.challenge),
+    verifier: opt(r.verifier),
+    state: String(r.state),
+    subject: String(r.subject),
+    sid: String(r.sid),
+    client_id: opt(r.client_id),
+    rp_initiated: rawBool(r.rp_initiated),
+    data: rawJson(r.data),
+    expires_at: rawDate(r.expires_at),
+    created_at: rawDate(r.created_at),
+  });
 }
 
 function fromLogoutRow(r: LogoutRequestRow): LogoutRequest {

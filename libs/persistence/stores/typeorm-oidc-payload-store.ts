@@ -1,7 +1,7 @@
 import type { OidcPayloadRecord, OidcPayloadStore } from '../../oauth2/provider';
 import type { Transaction } from '../../x';
 import type { Persistence } from '../persistence';
-import { rawJson, rawOptionalDate } from '../raw-values';
+import { rawJson, rawOptionalDate, rawTimeParam } from '../raw-values';
 
 const TABLE = 'oauth2_oidc_payloads';
 const COLUMNS = 'model, id, payload, grant_id, uid, user_code, account_id, client_id, expires_at, consumed_at';
@@ -25,10 +25,7 @@ export class TypeormOidcPayloadStore implements OidcPayloadStore {
 
   /** SQLite keeps TypeORM's UTC text format; mysql2 takes Date objects. */
   private time(date: Date | undefined): unknown {
-    if (!date) return null;
-    if (this.persistence.dialect === 'mysql') return date;
-    const iso = date.toISOString();
-    return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+    return rawTimeParam(this.persistence.dialect, date);
   }
 
   async upsert(r: OidcPayloadRecord, tx?: Transaction): Promise<void> {

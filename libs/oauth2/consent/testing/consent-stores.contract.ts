@@ -55,6 +55,16 @@ export function describeConsentStoresContract(label: string, makeStores: () => P
         expect(await stores.loginSessions.deleteExpired(new Date())).toBeGreaterThanOrEqual(1);
         expect(await stores.loginSessions.get(old.id)).toBeUndefined();
       });
+
+      it('upsert of an existing id replaces every field (optional ones dropped), and a minimal session round-trips', async () => {
+        const session = { id: newId(), subject: `s-${newId()}`, remember: true, rememberFor: 60, authenticatedAt: new Date('2026-01-01T00:00:00.123Z'), acr: '2', amr: ['pwd', 'otp'], expiresAt: new Date('2030-01-01T00:00:00.000Z') };
+        await stores.loginSessions.upsert(session);
+        const replaced = { id: session.id, subject: `s-${newId()}`, remember: false, rememberFor: 0, authenticatedAt: new Date('2026-05-06T07:08:09.456Z') };
+        await stores.loginSessions.upsert(replaced);
+        expect(await stores.loginSessions.get(session.id)).toEqual(replaced);
+        expect(await stores.loginSessions.deleteBySubject(session.subject)).toEqual([]);
+        expect(await stores.loginSessions.deleteBySubject(replaced.subject)).toEqual([session.id]);
+      });
     });
 
     describe('ConsentSessionStore', () => {
@@ -84,6 +94,27 @@ export function describeConsentStoresContract(label: string, makeStores: () => P
         await stores.consentSessions.deleteByGrantIds(all);
         expect(await stores.consentSessions.grantIds(subject)).toEqual([]);
       });
+
+      it('round-trips a consent without the optional fields, by grant id and in the remembered list', async () => {
+        const subject = `s-${newId()}`;
+        const { loginSessionId: _l, authenticatedAt: _a, acr: _c, amr: _m, expiresAt: _e, ...minimal } = consent(subject, 'c1', new Date('2026-04-01T00:00:00.007Z'), { rememberFor: 0, grantedAudience: [], session: {} as ConsentSession['session'] });
+        await stores.consentSessions.create(minimal);
+        expect(await stores.consentSessions.getByGrantId(minimal.grantId)).toEqual(minimal);
+        expect(await stores.consentSessions.listRemembered(subject, 'c1')).toEqual([minimal]);
+        await stores.consentSessions.deleteByGrantIds([minimal.grantId]);
+      });
+
+      it('lists at most 20 remembered consents, newest first, of that subject and client only', async () => {
+        const subject = `s-${newId()}`;
+        const t = Date.parse('2026-03-01T00:00:00.000Z');
+        const made = Array.from({ length: 23 }, (_, i) => consent(subject, 'c1', new Date(t + (i * 7919) % 23 * 1000)));
+        for (const c of [...made, consent(`s-${newId()}`, 'c1', new Date(t + 99_000)), consent(subject, 'c2', new Date(t + 99_000))]) await stores.consentSessions.create(c);
+        const listed = await stores.consentSessions.listRemembered(subject, 'c1');
+        const expected = [...made].sort((a, b) => b.handledAt.getTime() - a.handledAt.getTime()).slice(0, 20);
+        expect(listed.map((c) => c.grantId)).toEqual(expected.map((c) => c.grantId));
+        expect(listed[0]).toEqual(expected[0]);
+        await stores.consentSessions.deleteByGrantIds(await stores.consentSessions.grantIds(subject));
+      });
     });
 
     describe('HandledChallengeStore', () => {
@@ -93,6 +124,9 @@ export function describeConsentStoresContract(label: string, makeStores: () => P
         await stores.handledChallenges.put({ ...c, requestUrl: 'https://op/oauth2/auth?a=2' });
         expect(await stores.handledChallenges.get(c.challenge)).toEqual({ ...c, requestUrl: 'https://op/oauth2/auth?a=2' });
         expect(await stores.handledChallenges.get(newId())).toBeUndefined();
+        const again = { ...c, kind: 'consent' as const, handledAt: new Date('2026-01-02T03:04:05.678Z'), expiresAt: new Date('2031-01-01T00:00:00.001Z') };
+        await stores.handledChallenges.put(again);
+        expect(await stores.handledChallenges.get(c.challenge)).toEqual(again);
       });
     });
 
@@ -119,6 +153,25 @@ export function describeConsentStoresContract(label: string, makeStores: () => P
         expect(await stores.logoutRequests.update({ ...accepted, state: 'used' }, 'pending')).toBe(false);
         expect(await stores.logoutRequests.update({ ...accepted, state: 'used' }, 'accepted')).toBe(true);
         expect((await stores.logoutRequests.get(r.challenge))?.state).toBe('used');
+      });
+
+      it('round-trips a request without client or verifier (not RP-initiated)', async () => {
+        const r: LogoutRequest = {
+          challenge: newId(),
+          state: 'pending',
+          subject: 'sub',
+          sid: newId(),
+          rpInitiated: false,
+          requestUrl: '/oauth2/sessions/logout',
+          xsrf: 'x',
+          frontchannelUrls: [],
+          expiresAt: new Date('2030-01-01T00:00:00.999Z'),
+          createdAt: new Date('2026-01-01T00:00:00.001Z'),
+        };
+        await stores.logoutRequests.create(r);
+        expect(await stores.logoutRequests.get(r.challenge)).toEqual(r);
+        expect(await stores.logoutRequests.get(newId())).toBeUndefined();
+        expect(await stores.logoutRequests.getByVerifier(newId())).toBeUndefined();
       });
     });
   });

@@ -1,0 +1,47 @@
+import { Persistence } from '../../libs/persistence';
+import { databaseFactories, sharedPersistence } from '../helpers/databases';
+
+/** `Persistence.read`/`execute`: the raw hot-path statements, in and outside transactions, on each dialect. */
+for (const factory of databaseFactories()) {
+  describe(`raw statements (${factory.label})`, () => {
+    const open = sharedPersistence(factory);
+    let p: Persistence;
+    const id = () => `raw-${Math.random().toString(36).slice(2)}`;
+    const insert = 'INSERT INTO oauth2_login_sessions (id, subject, remember, remember_for, authenticated_at, data, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)';
+    const at = (): unknown => (p.dialect === 'mysql' ? new Date() : new Date().toISOString().slice(0, 23).replace('T', ' '));
+
+    beforeAll(async () => {
+      p = await open();
+    });
+
+    it('reports affected rows outside and inside a transaction', async () => {
+      const subject = id();
+      const rows = [id(), id(), id()];
+      for (const r of rows) expect(await p.execute(insert, [r, subject, true, at(), '{}', at(), at()])).toBe(1);
+      const changed = await p.withTransaction((tx) => p.execute('UPDATE oauth2_login_sessions SET remember = ? WHERE subject = ?', [false, subject], tx));
+      expect(changed).toBe(3);
+      const read = await p.read('SELECT id, remember FROM oauth2_login_sessions WHERE subject = ? ORDER BY id', [subject]);
+      expect(read.map((r) => Number(r.remember))).toEqual([0, 0, 0]);
+      expect(await p.withTransaction((tx) => p.execute('DELETE FROM oauth2_login_sessions WHERE subject = ?', [subject], tx))).toBe(3);
+    });
+
+    it('rolls back writes made inside a failed transaction', async () => {
+      const subject = id();
+      await expect(
+        p.withTransaction(async (tx) => {
+          await p.execute(insert, [id(), subject, true, at(), '{}', at(), at()], tx);
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      expect(await p.read('SELECT id FROM oauth2_login_sessions WHERE subject = ?', [subject])).toEqual([]);
+    });
+
+    it('commits concurrent writes of one event-loop turn and rejects only the failing one', async () => {
+      const subject = id();
+      const dup = id();
+      const outcomes = await Promise.allSettled([dup, dup, id(), id()].map((r) => p.execute(insert, [r, subject, true, at(), '{}', at(), at()])));
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect(await p.read('SELECT id FROM oauth2_login_sessions WHERE subject = ?', [subject])).toHaveLength(3);
+    });
+  });
+}
