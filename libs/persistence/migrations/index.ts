@@ -7,6 +7,7 @@ import { CreateOAuth2KeysAndClients1700000000006 } from './1700000000006-create-
 import { CreateOAuth2Flows1700000000007 } from './1700000000007-create-oauth2-flows';
 import { PartialOidcPayloadIndexes1700000000008 } from './1700000000008-partial-oidc-payload-indexes';
 import { CreateOAuth2Trust1700000000010 } from './1700000000010-create-oauth2-trust';
+import { ConsentRememberedIndex1700000000011 } from './1700000000011-consent-remembered-index';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   CreateOAuth2Flows1700000000007,
   PartialOidcPayloadIndexes1700000000008,
   CreateOAuth2Trust1700000000010,
+  ConsentRememberedIndex1700000000011,
 ];
