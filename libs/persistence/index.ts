@@ -10,4 +10,5 @@ export * from './stores/typeorm-key-store';
 export * from './stores/typeorm-client-store';
 export * from './stores/typeorm-oidc-payload-store';
 export * from './stores/typeorm-consent-stores';
+export * from './stores/typeorm-forced-subject-store';
 export * from './stores/typeorm-trust-stores';

@@ -39,6 +39,7 @@ import {
   TypeormHandledChallengeStore,
   TypeormKeyStore,
   TypeormLoginSessionStore,
+  TypeormForcedSubjectStore,
   TypeormLogoutRequestStore,
   TypeormJtiStore,
   TypeormOidcPayloadStore,
@@ -357,6 +358,10 @@ export class Registry {
 
   get loginSessionStore(): TypeormLoginSessionStore {
     return this.once('loginSessionStore', () => new TypeormLoginSessionStore(this.persistence));
+  }
+
+  get forcedSubjectStore(): TypeormForcedSubjectStore {
+    return this.once('forcedSubjectStore', () => new TypeormForcedSubjectStore(this.persistence));
   }
 
   get consentSessionStore(): TypeormConsentSessionStore {

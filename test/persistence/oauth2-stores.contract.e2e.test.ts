@@ -1,11 +1,13 @@
 import { describeKeyStoreContract } from '../../libs/keys/testing/key-store.contract';
 import { describeClientStoreContract } from '../../libs/oauth2/client/testing/client-store.contract';
 import { describeConsentStoresContract } from '../../libs/oauth2/consent/testing/consent-stores.contract';
+import { describeForcedSubjectStoreContract } from '../../libs/oauth2/consent/testing/forced-subject-store.contract';
 import { describeOidcAdapterContract } from '../../libs/oauth2/provider/testing/oidc-adapter.contract';
 import { describeJtiStoreContract, describeTrustGrantStoreContract } from '../../libs/oauth2/trust/testing/grant-store.contract';
 import {
   TypeormClientStore,
   TypeormConsentSessionStore,
+  TypeormForcedSubjectStore,
   TypeormHandledChallengeStore,
   TypeormKeyStore,
   TypeormLoginSessionStore,
@@ -24,6 +26,7 @@ for (const factory of databaseFactories()) {
   describeOidcAdapterContract(factory.label, async () => new TypeormOidcPayloadStore(await open()));
   describeTrustGrantStoreContract(factory.label, async () => new TypeormTrustGrantStore(await open()));
   describeJtiStoreContract(factory.label, async () => new TypeormJtiStore(await open()));
+  describeForcedSubjectStoreContract(factory.label, async () => new TypeormForcedSubjectStore(await open()));
   describeConsentStoresContract(factory.label, async () => {
     const p = await open();
     return {

@@ -5,6 +5,7 @@ import { MemoryClientStore } from '../client';
 import { ChallengeService } from './challenge-service';
 import type { InteractionPort, InteractionResult, PendingInteraction } from './interaction-port';
 import { MemoryConsentSessionStore, MemoryHandledChallengeStore, MemoryLoginSessionStore, MemoryLogoutRequestStore } from './memory-consent-stores';
+import { MemoryForcedSubjectStore } from './forced-subject-store';
 import { describeConsentStoresContract } from './testing/consent-stores.contract';
 
 describeConsentStoresContract('memory', async () => ({
@@ -53,6 +54,7 @@ describe('ChallengeService (integrated login entry point)', () => {
       consentSessionStore: new MemoryConsentSessionStore(),
       handledChallengeStore,
       logoutRequestStore: new MemoryLogoutRequestStore(),
+      forcedSubjectStore: new MemoryForcedSubjectStore(),
     });
     const login = (uid: string, extra: Partial<PendingInteraction> = {}): PendingInteraction => ({
       uid,

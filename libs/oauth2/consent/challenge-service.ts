@@ -4,6 +4,7 @@ import { type ClockProvider, newId } from '../../x';
 import { type ClientStoreProvider, type OAuth2Client, genericError, invalidRequest } from '../client';
 import { type ConsentSession, coversScopes, isConsentRemembered } from './consent-session';
 import type { ConsentSessionStoreProvider, HandledChallengeStoreProvider, LoginSessionStoreProvider, LogoutRequestStoreProvider } from './consent-stores';
+import type { ForcedSubjectStoreProvider } from './forced-subject-store';
 import type { InteractionPortProvider, LoginResult, PendingInteraction } from './interaction-port';
 import { type LoginSession, isRemembered } from './login-session';
 import { LOGOUT_TRANSITIONS, type LogoutRequest } from './logout-request';
@@ -17,7 +18,8 @@ export type ChallengeServiceDeps = ConfigProvider &
   LoginSessionStoreProvider &
   ConsentSessionStoreProvider &
   HandledChallengeStoreProvider &
-  LogoutRequestStoreProvider;
+  LogoutRequestStoreProvider &
+  ForcedSubjectStoreProvider;
 
 /** `{redirect_to}`: where the consent app sends the browser next. */
 export interface RedirectTo {
@@ -35,6 +37,8 @@ export interface AcceptLoginInput {
   readonly acr?: string;
   readonly amr?: readonly string[];
   readonly context?: unknown;
+  /** The `sub` a pairwise client gets for this subject instead of the computed pairwise one. */
+  readonly force_subject_identifier?: string;
 }
 
 /** What accepting a consent says. */
@@ -127,6 +131,12 @@ export class ChallengeService {
       context: input.context ?? {},
       login_challenge: interaction.uid,
     };
+    if (input.force_subject_identifier) {
+      // Hydra: only pairwise clients use it; the mapping also serves later ID tokens, userinfo and id_token_hint.
+      const clientId = interaction.params.client_id ?? '';
+      const client = await this.deps.clientStore.get(clientId);
+      if (client?.metadata.subject_type === 'pairwise') await this.deps.forcedSubjectStore.put(input.subject, clientId, input.force_subject_identifier);
+    }
     return this.finish(interaction, 'login', { login: result });
   }
 

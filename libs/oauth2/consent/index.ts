@@ -9,3 +9,4 @@ export * from './wire';
 export * from './challenge-service';
 export * from './consent-session-manager';
 export * from './memory-consent-stores';
+export * from './forced-subject-store';

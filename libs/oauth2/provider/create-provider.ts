@@ -3,8 +3,8 @@ import { type ConfigProvider, type SecretsProvider, oauth2Urls } from '../../con
 import type { IdentityPoolProvider } from '../../identity';
 import type { JsonWebKey } from '../../keys';
 import type { ClockProvider, Logger } from '../../x';
-import { type ClientStoreProvider, type ScopeStrategy, pairwiseSubject, wildcardGrantedScopes } from '../client';
-import { type ConsentSessionStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
+import { type ClientStoreProvider, type ScopeStrategy, wildcardGrantedScopes } from '../client';
+import { type ConsentSessionStoreProvider, type ForcedSubjectStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
 import { engine } from './engine';
 import { allowScopes, patchEngine } from './engine-patches';
@@ -16,6 +16,7 @@ import { deviceSuccessPage, userCodeConfirmPage, userCodeInputPage } from './htm
 import { hydraPolicy } from './interaction-checks';
 import { createLogoutSource, frontchannelMiddleware, noSessionLogoutMiddleware } from './logout-hooks';
 import { OidcAdapter } from './oidc-adapter';
+import { pairwiseSubjectFor } from './pairwise-subjects';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 import { tokenLifetimes } from './token-lifetimes';
 import { TRUSTED_GRANT_GTYS, type TrustedGrantsDeps, registerTrustedGrants, registeredGrantTypes } from './trusted-grants';
@@ -26,6 +27,7 @@ export type ProviderDeps = ConfigProvider &
   ClientStoreProvider &
   IdentityPoolProvider &
   OidcPayloadStoreProvider &
+  ForcedSubjectStoreProvider &
   LoginSessionStoreProvider &
   ConsentSessionStoreProvider &
   LogoutRequestStoreProvider &
@@ -115,8 +117,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     scopes: [...DEFAULT_SCOPES],
     subjectTypes: [...config.oidc.subject_identifiers.supported_types],
     // Hydra's pairwise `sub` (hydra-api.md §8.2); the sector is computed from our client metadata.
-    pairwiseIdentifier: async (_ctx: KoaContextWithOIDC, accountId: string, client: ClientInstance) =>
-      pairwiseSubject(String(client.tessera_sector ?? client.sectorIdentifier), accountId, config.oidc.subject_identifiers.pairwise.salt ?? ''),
+    pairwiseIdentifier: async (_ctx: KoaContextWithOIDC, accountId: string, client: ClientInstance) => pairwiseSubjectFor(deps, client, accountId),
     clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'ES256' },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     responseTypes: RESPONSE_TYPES,

@@ -3,13 +3,14 @@ import type { TokenInstance } from 'oidc-provider';
 import { type Config, oauth2Urls } from '../../config';
 import { type JsonWebKey, JWT_ACCESS_TOKEN_SET, type KeyManagerProvider, toPublicJwk } from '../../keys';
 import type { ClockProvider } from '../../x';
-import { type ClientStoreProvider, pairwiseSubject } from '../client';
-import type { ConsentSessionStoreProvider } from '../consent';
+import type { ClientStoreProvider } from '../client';
+import type { ConsentSessionStoreProvider, ForcedSubjectStoreProvider } from '../consent';
 import type { OAuth2ProviderProvider } from './oauth2-provider';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
+import { pairwiseSubjectFor } from './pairwise-subjects';
 
-export type TokenIntrospectorDeps = OAuth2ProviderProvider & OidcPayloadStoreProvider & ClientStoreProvider & ConsentSessionStoreProvider & KeyManagerProvider & ClockProvider & {
-  readonly config: Parameters<typeof oauth2Urls>[0] & Pick<Config, 'oidc'>;
+export type TokenIntrospectorDeps = OAuth2ProviderProvider & OidcPayloadStoreProvider & ClientStoreProvider & ConsentSessionStoreProvider & ForcedSubjectStoreProvider & KeyManagerProvider & ClockProvider & {
+  readonly config: Config;
 };
 
 const INACTIVE = { active: false } as const;
@@ -52,7 +53,7 @@ export class TokenIntrospector {
       extra = consent ? { ext: consent.session.access_token, aud: consent.grantedAudience } : {};
     }
     const ext = extra.ext as Record<string, unknown> | undefined;
-    const obfuscated = found.accountId && client.subjectType === 'pairwise' ? pairwiseSubject(String(client.tessera_sector), found.accountId, this.deps.config.oidc.subject_identifiers.pairwise.salt ?? '') : undefined;
+    const obfuscated = found.accountId && client.subjectType === 'pairwise' ? await pairwiseSubjectFor(this.deps, client, found.accountId) : undefined;
     return {
       active: true,
       ...(found.scope ? { scope: found.scope } : {}),

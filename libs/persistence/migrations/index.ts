@@ -8,6 +8,7 @@ import { CreateOAuth2Flows1700000000007 } from './1700000000007-create-oauth2-fl
 import { PartialOidcPayloadIndexes1700000000008 } from './1700000000008-partial-oidc-payload-indexes';
 import { CreateOAuth2Trust1700000000010 } from './1700000000010-create-oauth2-trust';
 import { ConsentRememberedIndex1700000000011 } from './1700000000011-consent-remembered-index';
+import { CreateOAuth2ForcedSubjects1700000000012 } from './1700000000012-create-oauth2-forced-subjects';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   PartialOidcPayloadIndexes1700000000008,
   CreateOAuth2Trust1700000000010,
   ConsentRememberedIndex1700000000011,
+  CreateOAuth2ForcedSubjects1700000000012,
 ];

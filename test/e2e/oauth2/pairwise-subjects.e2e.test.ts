@@ -65,6 +65,46 @@ describe('OAuth2 pairwise subjects', () => {
     expect(introspected).toMatchObject({ active: true, sub: subject, obfuscated_subject: expectedA, client_id: a.id });
   });
 
+  it('uses force_subject_identifier for a pairwise client (ID token, userinfo, introspection, id_token_hint) and ignores it for a public one', async () => {
+    const redirect = 'https://rp-forced.example/cb';
+    const { config } = await client(redirect, 'pairwise');
+    const browser = new Browser();
+    const follow = async (to: string) => (await browser.navigate(to, isExternal(server))).url;
+    const authorize = async (extra: Record<string, string>, accept: (challenge: string) => Promise<string>) => {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const url = oidc.buildAuthorizationUrl(config, { redirect_uri: redirect, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state, ...extra });
+      const afterLogin = await accept(challengeIn(await follow(url.href), 'login'));
+      const consented = await admin.adminAcceptOAuth2ConsentRequest(challengeIn(await follow(afterLogin), 'consent'), { grant_scope: ['openid'] });
+      return oidc.authorizationCodeGrant(config, new URL(await follow(consented.data.redirect_to)), { pkceCodeVerifier: verifier, expectedState: state });
+    };
+
+    const first = await authorize({}, async (challenge) => (await admin.adminAcceptOAuth2LoginRequest(challenge, { subject, remember: true, force_subject_identifier: 'forced-sub-42' })).data.redirect_to);
+    expect(first.claims()?.sub).toBe('forced-sub-42');
+    expect((await oidc.fetchUserInfo(config, first.access_token, 'forced-sub-42')).sub).toBe('forced-sub-42');
+    expect((await admin.adminIntrospectOAuth2Token(first.access_token)).data).toMatchObject({ sub: subject, obfuscated_subject: 'forced-sub-42' });
+
+    // A later authorization with the forced sub as id_token_hint is accepted (the remembered login is skipped).
+    const second = await authorize({ id_token_hint: first.id_token! }, async (challenge) => {
+      const request = (await admin.adminGetOAuth2LoginRequest(challenge)).data;
+      expect(request).toMatchObject({ skip: true, subject });
+      return (await admin.adminAcceptOAuth2LoginRequest(challenge, { subject })).data.redirect_to;
+    });
+    expect(second.claims()?.sub).toBe('forced-sub-42');
+
+    const pub = await client('https://rp-forced-public.example/cb', 'public');
+    const publicTokens = await (async () => {
+      const b = new Browser();
+      const go = async (to: string) => (await b.navigate(to, isExternal(server))).url;
+      const verifier = oidc.randomPKCECodeVerifier();
+      const url = oidc.buildAuthorizationUrl(pub.config, { redirect_uri: 'https://rp-forced-public.example/cb', scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+      const login = await admin.adminAcceptOAuth2LoginRequest(challengeIn(await go(url.href), 'login'), { subject, force_subject_identifier: 'ignored' });
+      const consented = await admin.adminAcceptOAuth2ConsentRequest(challengeIn(await go(login.data.redirect_to), 'consent'), { grant_scope: ['openid'] });
+      return oidc.authorizationCodeGrant(pub.config, new URL(await go(consented.data.redirect_to)), { pkceCodeVerifier: verifier });
+    })();
+    expect(publicTokens.claims()?.sub).toBe(subject);
+  });
+
   it('keeps the real subject for public clients (no obfuscated_subject)', async () => {
     const pub = await client('https://rp-c.example/cb', 'public');
     const tokens = await codeFlow(pub.config, 'https://rp-c.example/cb');

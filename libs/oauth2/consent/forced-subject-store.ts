@@ -1,0 +1,27 @@
+import type { Transaction } from '../../x';
+
+/**
+ * Hydra's `force_subject_identifier` mappings: the `sub` a login app chose for a subject at one
+ * pairwise client. Invariant: at most one mapping per (subject, client); a later accept replaces it.
+ */
+export interface ForcedSubjectStore {
+  put(subject: string, clientId: string, forced: string, tx?: Transaction): Promise<void>;
+  get(subject: string, clientId: string, tx?: Transaction): Promise<string | undefined>;
+}
+
+export interface ForcedSubjectStoreProvider {
+  readonly forcedSubjectStore: ForcedSubjectStore;
+}
+
+/** In-memory `ForcedSubjectStore` for unit tests. */
+export class MemoryForcedSubjectStore implements ForcedSubjectStore {
+  private readonly rows = new Map<string, string>();
+
+  async put(subject: string, clientId: string, forced: string): Promise<void> {
+    this.rows.set(`${subject}\u0000${clientId}`, forced);
+  }
+
+  async get(subject: string, clientId: string): Promise<string | undefined> {
+    return this.rows.get(`${subject}\u0000${clientId}`);
+  }
+}

@@ -1,0 +1,24 @@
+import { newId } from '../../../x';
+import type { ForcedSubjectStore } from '../forced-subject-store';
+
+/** What every {@link ForcedSubjectStore} guarantees. */
+export function describeForcedSubjectStoreContract(label: string, makeStore: () => Promise<ForcedSubjectStore>): void {
+  describe(`ForcedSubjectStore contract (${label})`, () => {
+    let store: ForcedSubjectStore;
+    beforeAll(async () => {
+      store = await makeStore();
+    });
+
+    it('keeps one forced subject per subject and client, replaced by a later put', async () => {
+      const subject = `s-${newId()}`;
+      expect(await store.get(subject, 'client-a')).toBeUndefined();
+      await store.put(subject, 'client-a', 'forced-1');
+      await store.put(subject, 'client-b', 'forced-b');
+      expect(await store.get(subject, 'client-a')).toBe('forced-1');
+      await store.put(subject, 'client-a', 'forced-2');
+      expect(await store.get(subject, 'client-a')).toBe('forced-2');
+      expect(await store.get(subject, 'client-b')).toBe('forced-b');
+      expect(await store.get(`${subject}-other`, 'client-a')).toBeUndefined();
+    });
+  });
+}

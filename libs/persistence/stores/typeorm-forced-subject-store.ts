@@ -1,0 +1,26 @@
+import type { ForcedSubjectStore } from '../../oauth2/consent';
+import type { Transaction } from '../../x';
+import type { Persistence } from '../persistence';
+import { rawTimeParam } from '../raw-values';
+
+/** `ForcedSubjectStore` on `oauth2_forced_subjects` (raw statements: read on every pairwise ID token). */
+export class TypeormForcedSubjectStore implements ForcedSubjectStore {
+  private readonly upsertSql: string;
+
+  constructor(private readonly persistence: Persistence) {
+    const insert = 'INSERT INTO oauth2_forced_subjects (subject, client_id, forced_subject, updated_at) VALUES (?, ?, ?, ?)';
+    this.upsertSql =
+      persistence.dialect === 'mysql'
+        ? `${insert} ON DUPLICATE KEY UPDATE forced_subject = VALUES(forced_subject), updated_at = VALUES(updated_at)`
+        : `${insert} ON CONFLICT(subject, client_id) DO UPDATE SET forced_subject = excluded.forced_subject, updated_at = excluded.updated_at`;
+  }
+
+  async put(subject: string, clientId: string, forced: string, tx?: Transaction): Promise<void> {
+    await this.persistence.execute(this.upsertSql, [subject, clientId, forced, rawTimeParam(this.persistence.dialect, new Date())], tx);
+  }
+
+  async get(subject: string, clientId: string, tx?: Transaction): Promise<string | undefined> {
+    const [row] = await this.persistence.read('SELECT forced_subject FROM oauth2_forced_subjects WHERE subject = ? AND client_id = ?', [subject, clientId], tx);
+    return row ? String(row.forced_subject) : undefined;
+  }
+}
