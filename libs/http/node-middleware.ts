@@ -1,4 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from '../x';
+import { type CorsSettings, corsFor } from './cors';
+import { noCache } from './no-cache';
+import { requestId } from './request-id';
+import { requestLog } from './request-log';
 
 /**
  * A connect-style middleware on Node's own request and response: express mounts it as is, and
@@ -25,4 +30,12 @@ export function withMiddlewares(middlewares: readonly NodeMiddleware[], handler:
     };
     next();
   };
+}
+
+/**
+ * What every request of either app goes through first, in order: `X-Request-Id`, the access log line,
+ * no-cache headers and the app's CORS policy.
+ */
+export function edgeMiddlewares(logger: Logger, cors: CorsSettings): NodeMiddleware[] {
+  return [requestId(), requestLog(logger), noCache(), corsFor(cors)];
 }

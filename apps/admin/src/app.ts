@@ -5,11 +5,8 @@ import {
   type ErrorSurface,
   type HealthRouterDeps,
   type WriteErrorDeps,
-  corsFor,
   createHealthRouter,
-  noCache,
-  requestId,
-  requestLog,
+  edgeMiddlewares,
   routeNotFound,
   withMiddlewares,
   writeError,
@@ -60,5 +57,5 @@ export function createAdminApp(deps: AdminAppDeps): RequestListener {
   app.use(createLegacyRedirectRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
-  return withMiddlewares([requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.admin.cors)], app);
+  return withMiddlewares(edgeMiddlewares(deps.logger, deps.config.serve.admin.cors), app);
 }

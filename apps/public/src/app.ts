@@ -4,11 +4,8 @@ import type { ConfigProvider } from '../../../libs/config';
 import {
   type HealthRouterDeps,
   type WriteErrorDeps,
-  corsFor,
   createHealthRouter,
-  noCache,
-  requestId,
-  requestLog,
+  edgeMiddlewares,
   routeNotFound,
   withMiddlewares,
   writeError,
@@ -62,7 +59,7 @@ export function createPublicApp(deps: PublicAppDeps): RequestListener {
   app.use(createErrorsRouter(deps));
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
-  return withMiddlewares([requestId(), requestLog(deps.logger), noCache(), corsFor(deps.config.serve.public.cors)], (req, res) =>
+  return withMiddlewares(edgeMiddlewares(deps.logger, deps.config.serve.public.cors), (req, res) =>
     isEngineRequest(req.url ?? '/') ? engine(req, res) : app(req, res),
   );
 }
