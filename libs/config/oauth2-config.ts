@@ -30,6 +30,8 @@ export interface OAuth2Config {
     readonly expose_internal_errors: boolean;
     readonly client_credentials: { readonly default_grant_allowed_scope: boolean };
     readonly refresh_token_rotation: { readonly grace_period: number };
+    /** Hydra's refresh token hook URL (refresh-token-hook.ts); unset: none. */
+    readonly refresh_token_hook?: string;
     readonly allowed_top_level_claims: readonly string[];
     readonly exclude_not_before_claim: boolean;
     /** The RFC 7523 JWT-bearer grant; `max_ttl` in milliseconds. */

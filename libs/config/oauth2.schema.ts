@@ -57,6 +57,9 @@ export const oauth2ConfigSchema: Record<string, SchemaObject> = {
     refresh_token_rotation: object({
       grace_period: duration('0s', 'How long a rotated refresh token may still be redeemed (0: never; reuse revokes the chain).'),
     }),
+    refresh_token_hook: url(
+      'Called (POST, JSON `RefreshTokenHookRequest`) on every refresh: 200 `{"session":{"access_token":{},"id_token":{}}}` replaces the grant\'s session claims, 204 keeps them, 403 denies the refresh (`access_denied`), anything else is a `server_error`. Unset: no hook.',
+    ),
     allowed_top_level_claims: { type: 'array', items: { type: 'string' }, default: [], description: 'Consent `session.access_token` claims copied to the top level of JWT access tokens.' },
     exclude_not_before_claim: { type: 'boolean', default: false, description: 'Leave `nbf` out of JWT access tokens.' },
     grant: object({

@@ -25,6 +25,8 @@ export interface ConsentSessionPage {
 export interface ConsentSessionStore {
   create(session: ConsentSession, tx?: Transaction): Promise<void>;
   getByGrantId(grantId: string, tx?: Transaction): Promise<ConsentSession | undefined>;
+  /** Replaces the grant's `session` claims (Hydra's refresh token hook); false when there is no such consent. */
+  updateSession(grantId: string, session: ConsentSession['session'], tx?: Transaction): Promise<boolean>;
   /** Remembered, not-skipped consents of (subject, client), newest first (expiry is the caller's rule). */
   listRemembered(subject: string, clientId: string, tx?: Transaction): Promise<ConsentSession[]>;
   /** Not-skipped consents of the subject, newest first. */

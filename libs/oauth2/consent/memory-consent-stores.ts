@@ -39,6 +39,11 @@ export class MemoryConsentSessionStore implements ConsentSessionStore {
   async getByGrantId(grantId: string): Promise<ConsentSession | undefined> {
     return this.rows.get(grantId);
   }
+  async updateSession(grantId: string, session: ConsentSession['session']): Promise<boolean> {
+    const row = this.rows.get(grantId);
+    if (row) this.rows.set(grantId, { ...row, session });
+    return row !== undefined;
+  }
   async listRemembered(subject: string, clientId: string): Promise<ConsentSession[]> {
     return this.newestFirst((c) => c.subject === subject && c.clientId === clientId && c.remember && !c.skip).slice(0, 20);
   }

@@ -37,6 +37,13 @@ export class ConsentLookup {
     if (!found) cache.set(grantId, (found = this.store.getByGrantId(grantId)));
     return found;
   }
+
+  /** What this request reads from now on for the consent's grant (it was just changed in the store). */
+  set(ctx: object, consent: ConsentSession): void {
+    let cache = this.perRequest.get(ctx);
+    if (!cache) this.perRequest.set(ctx, (cache = new Map()));
+    cache.set(consent.grantId, Promise.resolve(consent));
+  }
 }
 
 /**

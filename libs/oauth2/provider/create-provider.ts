@@ -18,6 +18,7 @@ import { createLogoutSource, frontchannelMiddleware, noSessionLogoutMiddleware }
 import { OidcAdapter } from './oidc-adapter';
 import { pairwiseSubjectFor } from './pairwise-subjects';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
+import { refreshTokenRotation } from './refresh-token-hook';
 import { tokenLifetimes } from './token-lifetimes';
 import { TRUSTED_GRANT_GTYS, type TrustedGrantsDeps, registerTrustedGrants, registeredGrantTypes } from './trusted-grants';
 
@@ -156,7 +157,8 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     },
     issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: ClientInstance, code: TokenInstance) =>
       client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline') || code.scopes.has('offline_access')),
-    rotateRefreshToken: true,
+    // Always rotates; calls Hydra's `oauth2.refresh_token_hook` when set (refresh-token-hook.ts).
+    rotateRefreshToken: refreshTokenRotation(deps, consents),
     expiresWithSession: async () => false,
     extraTokenClaims: async (ctx: KoaContextWithOIDC | undefined, token: TokenInstance) => {
       // JWT-bearer and token exchange set `extra` (aud, act) themselves (trusted-grants.ts).

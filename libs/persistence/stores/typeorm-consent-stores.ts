@@ -105,6 +105,8 @@ export class TypeormLoginSessionStore implements LoginSessionStore {
 const CONSENT_COLUMNS = 'grant_id, challenge, subject, client_id, login_session_id, remember, remember_for, skip, data, handled_at, expires_at';
 const CONSENT_INSERT = insertSql('oauth2_consent_sessions', CONSENT_COLUMNS.split(', '));
 const CONSENT_BY_GRANT = `SELECT ${CONSENT_COLUMNS} FROM oauth2_consent_sessions WHERE grant_id = ?`;
+const CONSENT_DATA_BY_GRANT = 'SELECT data FROM oauth2_consent_sessions WHERE grant_id = ?';
+const CONSENT_UPDATE_DATA = 'UPDATE oauth2_consent_sessions SET data = ? WHERE grant_id = ?';
 // `find({ where: { remember: true, skip: false }, order: { handled_at: 'DESC' }, take: 20 })`, on the (subject, client_id, handled_at) index.
 const CONSENT_REMEMBERED = `SELECT ${CONSENT_COLUMNS} FROM oauth2_consent_sessions WHERE subject = ? AND client_id = ? AND remember = 1 AND skip = 0 ORDER BY handled_at DESC LIMIT 20`;
 
@@ -140,6 +142,16 @@ export class TypeormConsentSessionStore implements ConsentSessionStore {
   async getByGrantId(grantId: string, tx?: Transaction): Promise<ConsentSession | undefined> {
     const [r] = await this.persistence.read(CONSENT_BY_GRANT, [grantId], tx);
     return r ? fromRawConsentRow(r) : undefined;
+  }
+
+  /** Read-modify-write of `data`: nothing else ever rewrites a consent row, so the last hook reply wins. */
+  async updateSession(grantId: string, session: ConsentSession['session'], tx?: Transaction): Promise<boolean> {
+    const [r] = await this.persistence.read(CONSENT_DATA_BY_GRANT, [grantId], tx);
+    if (!r) return false;
+    const data = { ...(rawJson<Record<string, unknown>>(r.data) ?? {}), session };
+    // Not the affected-row count: MySQL reports 0 for a row rewritten with the same value.
+    await this.persistence.execute(CONSENT_UPDATE_DATA, [JSON.stringify(data), grantId], tx);
+    return true;
   }
 
   async listRemembered(subject: string, clientId: string, tx?: Transaction): Promise<ConsentSession[]> {

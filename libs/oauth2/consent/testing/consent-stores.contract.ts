@@ -75,6 +75,21 @@ export function describeConsentStoresContract(label: string, makeStores: () => P
         expect(await stores.consentSessions.getByGrantId(newId())).toBeUndefined();
       });
 
+      it('replaces the session claims of one grant only (refresh token hook), keeping every other field', async () => {
+        const c = consent(`s-${newId()}`, 'c1', new Date('2026-02-01T00:00:00.000Z'));
+        const other = consent(c.subject, 'c1', new Date('2026-02-01T00:00:00.000Z'));
+        await stores.consentSessions.create(c);
+        await stores.consentSessions.create(other);
+        const session = { access_token: { role: 'viewer', nested: { n: 1, list: ['x'] }, gone: null }, id_token: {} };
+        expect(await stores.consentSessions.updateSession(c.grantId, session)).toBe(true);
+        expect(await stores.consentSessions.getByGrantId(c.grantId)).toEqual({ ...c, session });
+        expect(await stores.consentSessions.updateSession(c.grantId, session)).toBe(true);
+        expect(await stores.consentSessions.getByGrantId(other.grantId)).toEqual(other);
+        expect((await stores.consentSessions.listRemembered(c.subject, 'c1')).find((r) => r.grantId === c.grantId)?.session).toEqual(session);
+        expect(await stores.consentSessions.updateSession(newId(), session)).toBe(false);
+        await stores.consentSessions.deleteByGrantIds([c.grantId, other.grantId]);
+      });
+
       it('lists remembered (newest first) and non-skipped consents, and revokes by client or all', async () => {
         const subject = `s-${newId()}`;
         const t = Date.parse('2026-03-01T00:00:00.000Z');
