@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from '../x';
 import { OryError, toOryError } from './errors';
@@ -52,17 +53,30 @@ export function writeError(surface: SurfaceSelector, deps: WriteErrorDeps): Erro
       next(thrown);
       return;
     }
-    const error = toOryError(thrown);
-    const requestId = res.getHeader('X-Request-Id')?.toString();
-    if (error.code >= 500) {
-      deps.logger.error({ err: error.cause ?? error, request_id: requestId, path: req.path }, 'request failed');
-    } else {
-      deps.logger.debug({ code: error.code, id: error.id, reason: error.reason, request_id: requestId }, 'client error');
-    }
-    const chosen = typeof surface === 'function' ? surface(req) : surface;
-    if (error.id) res.setHeader('Ory-Error-Id', error.id);
-    res
-      .status(error.code)
-      .json(chosen === 'oauth2' ? oauth2ErrorBody(error, deps.dev) : oryErrorBody(error, requestId, deps.dev));
+    sendError(res, thrown, typeof surface === 'function' ? surface(req) : surface, deps, req.path);
   };
+}
+
+/**
+ * Writes `thrown` as the surface's error body on a plain Node response: what {@link writeError} does
+ * for express, for the handlers that run outside it. Logs once (5xx with the cause, client errors at
+ * debug) and sets `Ory-Error-Id`.
+ */
+export function sendError(res: ServerResponse, thrown: unknown, surface: ErrorSurface, deps: WriteErrorDeps, path: string): void {
+  const error = toOryError(thrown);
+  const requestId = res.getHeader('X-Request-Id')?.toString();
+  if (error.code >= 500) {
+    deps.logger.error({ err: error.cause ?? error, request_id: requestId, path }, 'request failed');
+  } else {
+    deps.logger.debug({ code: error.code, id: error.id, reason: error.reason, request_id: requestId }, 'client error');
+  }
+  if (error.id) res.setHeader('Ory-Error-Id', error.id);
+  sendJson(res, error.code, surface === 'oauth2' ? oauth2ErrorBody(error, deps.dev) : oryErrorBody(error, requestId, deps.dev));
+}
+
+/** Ends a plain Node response with a JSON body (`application/json; charset=utf-8`). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(json) });
+  res.end(json);
 }

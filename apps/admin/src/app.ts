@@ -18,7 +18,7 @@ import { type AdminRecoveryRouterDeps, createAdminRecoveryRouter } from './route
 import { type ClientsRouterDeps, createClientsRouter } from './routes/clients';
 import { type OAuth2RequestsRouterDeps, createOAuth2RequestsRouter } from './routes/oauth2-requests';
 import { type OAuth2SessionsRouterDeps, createOAuth2SessionsRouter } from './routes/oauth2-sessions';
-import { type OAuth2TokensRouterDeps, createOAuth2TokensRouter } from './routes/oauth2-tokens';
+import { type OAuth2TokensRouterDeps, createOAuth2TokensRouter, introspectionEndpoint, isIntrospection } from './routes/oauth2-tokens';
 import { type KeysRouterDeps, createKeysRouter } from './routes/keys';
 import { type TrustRouterDeps, createTrustRouter } from './routes/trust';
 import { createLegacyRedirectRouter } from './routes/legacy-redirects';
@@ -35,7 +35,8 @@ export function adminErrorSurface(req: Request): ErrorSurface {
 /**
  * The admin app (port 4434): identities, sessions, courier, OAuth2 clients, keys, trust, challenges.
  * It never listens; `tessera serve` does. It has no authentication of its own: keep it off the internet.
- * Request id, access log, no-cache and CORS run in front of express, as on the public app.
+ * Request id, access log, no-cache and CORS run in front of express, as on the public app; so does
+ * token introspection, the hottest admin call (see `introspectionEndpoint`).
  */
 export function createAdminApp(deps: AdminAppDeps): RequestListener {
   const app = express();
@@ -43,9 +44,9 @@ export function createAdminApp(deps: AdminAppDeps): RequestListener {
   app.disable('etag');
   app.set('query parser', 'simple');
   app.use(createHealthRouter(deps));
-  // The hot paths first: introspection (every resource-server request) and the login/consent challenges.
-  app.use(createOAuth2TokensRouter(deps));
+  // The login/consent challenges first (every authorization); introspection never reaches express.
   app.use(createOAuth2RequestsRouter(deps));
+  app.use(createOAuth2TokensRouter(deps));
   app.use(createIdentitiesRouter(deps));
   app.use(createAdminSessionsRouter(deps));
   app.use(createCourierRouter(deps));
@@ -57,5 +58,6 @@ export function createAdminApp(deps: AdminAppDeps): RequestListener {
   app.use(createLegacyRedirectRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
-  return withMiddlewares(edgeMiddlewares(deps.logger, deps.config.serve.admin.cors), app);
+  const introspect = introspectionEndpoint(deps);
+  return withMiddlewares(edgeMiddlewares(deps.logger, deps.config.serve.admin.cors), (req, res) => (isIntrospection(req) ? introspect(req, res) : app(req, res)));
 }
