@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Transaction, TransactionRunner } from '../x';
 import { createDataSource, type DataSourceOptions } from './data-source';
@@ -19,6 +20,7 @@ export class Persistence implements TransactionRunner {
   private readonly statements = new Map<string, { all(...p: unknown[]): unknown[] }>();
   private readonly writes = new Map<string, SqliteWriteStatement>();
   private batcher?: SqliteWriteBatcher;
+  private readonly insideTransaction = new AsyncLocalStorage<true>();
 
   constructor(options: DataSourceOptions) {
     this.dataSource = createDataSource(options);
@@ -76,8 +78,10 @@ export class Persistence implements TransactionRunner {
    * transactions are queued so two requests never interleave inside one.
    */
   async withTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const run = (): Promise<T> => this.dataSource.transaction((manager) => work(manager as unknown as Transaction));
-    if (this.dialect === 'mysql') return run();
+    if (this.dialect === 'mysql') return this.dataSource.transaction((manager) => work(manager as unknown as Transaction));
+    // The callback runs in `insideTransaction`, so a raw write it makes without `tx` joins this transaction at once
+    // instead of waiting (forever) in the group-commit queue for this transaction to end.
+    const run = (): Promise<T> => this.dataSource.transaction((manager) => this.insideTransaction.run(true, () => work(manager as unknown as Transaction)));
     const next = this.sqliteQueue.then(run, run);
     this.sqliteQueue = next.catch(() => undefined);
     return next;
@@ -105,6 +109,18 @@ export class Persistence implements TransactionRunner {
    * event-loop turn ({@link SqliteWriteBatcher}).
    */
   async execute(sql: string, params: readonly unknown[], tx?: Transaction): Promise<number> {
+    return this.write(sql, params, tx, false);
+  }
+
+  /**
+   * Like {@link execute}, but on SQLite the write is committed before this resolves and before any other
+   * request's next read — for compare-and-set writes that guard one-time use (consuming a code).
+   */
+  async executeNow(sql: string, params: readonly unknown[], tx?: Transaction): Promise<number> {
+    return this.write(sql, params, tx, true);
+  }
+
+  private async write(sql: string, params: readonly unknown[], tx: Transaction | undefined, now: boolean): Promise<number> {
     if (this.dialect === 'mysql') {
       const result = (await this.manager(tx).query(sql, [...params])) as { affectedRows?: number } | unknown[];
       return Array.isArray(result) ? 0 : (result.affectedRows ?? 0);
@@ -117,9 +133,9 @@ export class Persistence implements TransactionRunner {
     }
     const args = params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
     // Inside a transaction: the same single connection, so the statement runs in it (and reports its changes).
-    if (tx) return stmt.run(...args).changes;
+    if (tx || this.insideTransaction.getStore()) return stmt.run(...args).changes;
     this.batcher ??= new SqliteWriteBatcher(db);
-    return this.batcher.run(stmt, args);
+    return now ? this.batcher.runNow(stmt, args) : this.batcher.run(stmt, args);
   }
 
   /** The entity manager for `tx`, or the default one outside a transaction. */

@@ -64,16 +64,28 @@ describe('SqliteWriteBatcher', () => {
     expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 0 });
   });
 
-  it('runs writes one by one inside a transaction someone else opened, never nesting BEGIN', async () => {
+  it('never writes inside a transaction someone else opened: waits until it ends, so its rollback cannot undo them', async () => {
     const db = database();
-    const conn = counting(db);
-    const batcher = new SqliteWriteBatcher(conn);
+    const batcher = new SqliteWriteBatcher(db);
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     db.exec('BEGIN');
-    await expect(Promise.all([batcher.run(insert, ['a']), batcher.run(insert, ['b'])])).resolves.toEqual([1, 1]);
-    expect(conn.begins).toBe(0);
+    let settled = false;
+    const writes = Promise.all([batcher.run(insert, ['a']), batcher.run(insert, ['b'])]).then((r) => ((settled = true), r));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
     db.exec('ROLLBACK');
-    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 0 });
+    await expect(writes).resolves.toEqual([1, 1]);
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 2 });
+  });
+
+  it('runNow commits what is queued and its own write before returning to the event loop', async () => {
+    const db = database();
+    const batcher = new SqliteWriteBatcher(db);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const queued = batcher.run(insert, ['a']);
+    const now = batcher.runNow(db.prepare("UPDATE t SET v = 'z' WHERE v = ?"), ['a']);
+    expect(db.prepare('SELECT v FROM t').all()).toEqual([{ v: 'z' }]);
+    await expect(Promise.all([queued, now])).resolves.toEqual([1, 1]);
   });
 
   it('flush() commits queued writes at once (used on close)', async () => {

@@ -26,32 +26,61 @@ interface PendingWrite {
  *   to the same degree as an autocommit write.
  * - A statement that fails on its own (a constraint) rejects alone; the rest of the batch commits.
  *   A failure that ends the transaction (or the COMMIT itself) rejects every write of the batch.
- * - While another transaction is open on the connection (a TypeORM `withTransaction` between two of
- *   its awaits), writes run one by one as before, never nesting a `BEGIN`.
+ * - Never inside another transaction: while one is open on the connection (TypeORM's, between two of
+ *   its awaits), the flush waits for it to end. Code running inside `Persistence.withTransaction`
+ *   never queues here (its writes without `tx` run at once, as part of that transaction).
  * - A batch of one runs as a plain autocommit statement.
  */
 export class SqliteWriteBatcher {
   private pending: PendingWrite[] = [];
+  private retry?: NodeJS.Timeout;
 
   constructor(private readonly db: SqliteConnection) {}
 
   /** Queues a write for the next flush; resolves with the number of rows it changed. */
   run(statement: SqliteWriteStatement, params: readonly unknown[]): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      // Two event-loop turns: writes of requests whose previous step (a signature on the thread pool, a
-      // read) completes in the next turn still join; idle, it costs microseconds.
-      if (this.pending.length === 0) setImmediate(() => setImmediate(() => this.flush()));
+      if (this.pending.length === 0) this.schedule();
       this.pending.push({ statement, params, resolve, reject });
     });
   }
 
-  /** Commits everything queued so far (normally called by the scheduled flush). */
+  /**
+   * Commits what is queued, then runs this write at once (for compare-and-set writes whose result
+   * other requests must see immediately, like consuming a one-time code). While another transaction
+   * is open it waits in the queue like any write.
+   */
+  runNow(statement: SqliteWriteStatement, params: readonly unknown[]): Promise<number> {
+    this.flush();
+    if (this.db.inTransaction) return this.run(statement, params);
+    try {
+      return Promise.resolve(statement.run(...params).changes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Commits everything queued so far in one transaction. While another transaction is open on the
+   * connection (a `withTransaction` between two of its awaits, or TypeORM's own), it waits for that
+   * one to end instead: run inside it, the writes would be rolled back with it after being reported done.
+   */
   flush(): void {
+    if (this.pending.length === 0) return;
+    if (this.db.inTransaction) {
+      if (!this.retry) {
+        this.retry = setTimeout(() => {
+          this.retry = undefined;
+          this.flush();
+        }, 1);
+        this.retry.unref();
+      }
+      return;
+    }
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return;
-    if (batch.length === 1 || this.db.inTransaction) {
-      for (const write of batch) settle(write, () => write.statement.run(...write.params).changes);
+    if (batch.length === 1) {
+      settle(batch[0], () => batch[0].statement.run(...batch[0].params).changes);
       return;
     }
     const outcomes: ({ changes: number } | { error: unknown })[] = [];
@@ -76,6 +105,12 @@ export class SqliteWriteBatcher {
       if ('error' in outcome) write.reject(outcome.error);
       else write.resolve(outcome.changes);
     });
+  }
+
+  // Two event-loop turns: writes of requests whose previous step (a signature on the thread pool, a
+  // read) completes in the next turn still join; idle, it costs microseconds.
+  private schedule(): void {
+    setImmediate(() => setImmediate(() => this.flush()));
   }
 }
 

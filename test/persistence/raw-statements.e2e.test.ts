@@ -36,6 +36,33 @@ for (const factory of databaseFactories()) {
       expect(await p.read('SELECT id FROM oauth2_login_sessions WHERE subject = ?', [subject])).toEqual([]);
     });
 
+    it('keeps writes made outside a transaction that is open meanwhile and then rolls back', async () => {
+      const subject = id();
+      const outside = id();
+      const failed = p.withTransaction(async (tx) => {
+        await p.execute(insert, [id(), subject, true, at(), '{}', at(), at()], tx);
+        await new Promise((r) => setTimeout(r, 30)); // real I/O inside the transaction (e.g. hashing)
+        throw new Error('abort');
+      });
+      await new Promise((r) => setTimeout(r, 5));
+      const write = p.execute(insert, [outside, subject, true, at(), '{}', at(), at()]);
+      await expect(failed).rejects.toThrow('abort');
+      await expect(write).resolves.toBe(1);
+      expect(await p.read('SELECT id FROM oauth2_login_sessions WHERE subject = ?', [subject])).toEqual([{ id: outside }]);
+    });
+
+    it('lets a transaction callback write without tx (it joins the transaction, no deadlock)', async () => {
+      const subject = id();
+      await expect(
+        p.withTransaction(async () => {
+          await p.execute(insert, [id(), subject, true, at(), '{}', at(), at()]);
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      const expected = p.dialect === 'mysql' ? 1 : 0; // MySQL: another pooled connection, not part of the transaction
+      expect(await p.read('SELECT id FROM oauth2_login_sessions WHERE subject = ?', [subject])).toHaveLength(expected);
+    });
+
     it('commits concurrent writes of one event-loop turn and rejects only the failing one', async () => {
       const subject = id();
       const dup = id();

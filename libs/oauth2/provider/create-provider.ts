@@ -99,7 +99,13 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     allowScopes(provider, client.metadata.scope);
     return toProviderMetadata(client, registeredGrantTypes(provider));
   };
-  const adapterDeps = { store: deps.oidcPayloadStore, clock: deps.clock, findClient, refreshGraceSeconds: Math.floor(config.oauth2.refresh_token_rotation.grace_period / 1000) };
+  const adapterDeps = {
+    store: deps.oidcPayloadStore,
+    clock: deps.clock,
+    findClient,
+    refreshGraceSeconds: Math.floor(config.oauth2.refresh_token_rotation.grace_period / 1000),
+    replayError: () => new errors.InvalidGrant('grant request is invalid'),
+  };
   const wantsJwt = (client: ClientInstance | undefined): boolean => (client?.access_token_strategy ?? config.strategies.access_token) === 'jwt';
   const grantLifetime = Math.ceil(Math.max(config.ttl.refresh_token, config.ttl.access_token, config.ttl.id_token) / 1000);
 

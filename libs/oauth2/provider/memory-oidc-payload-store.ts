@@ -25,9 +25,11 @@ export class MemoryOidcPayloadStore implements OidcPayloadStore {
   async findByUserCode(model: string, userCode: string, now: Date): Promise<OidcPayloadRecord | undefined> {
     return [...this.rows.values()].find((r) => r.model === model && r.userCode === userCode && live(r, now));
   }
-  async consume(model: string, id: string, at: Date): Promise<void> {
+  async consume(model: string, id: string, at: Date): Promise<boolean> {
     const r = this.rows.get(this.key(model, id));
-    if (r && !r.consumedAt) this.rows.set(this.key(model, id), { ...r, consumedAt: at });
+    if (!r || r.consumedAt) return false;
+    this.rows.set(this.key(model, id), { ...r, consumedAt: at });
+    return true;
   }
   async destroy(model: string, id: string): Promise<void> {
     this.rows.delete(this.key(model, id));

@@ -1,4 +1,5 @@
 import type { Clock } from '../../x';
+import { GRANT_TOKEN_MODELS } from './grant-token-models';
 import type { OidcPayloadStore } from './oidc-payload-store';
 
 /** The adapter contract oidc-provider calls (one instance per model name). */
@@ -19,6 +20,8 @@ export interface OidcAdapterDeps {
   readonly findClient: (id: string) => Promise<Record<string, unknown> | undefined>;
   /** Seconds a rotated refresh token stays redeemable (`oauth2.refresh_token_rotation.grace_period`). */
   readonly refreshGraceSeconds: number;
+  /** The error for a code or token redeemed twice at once (the engine's `invalid_grant`). */
+  readonly replayError: () => Error;
 }
 
 /**
@@ -70,8 +73,23 @@ export class OidcAdapter implements OidcAdapterInterface {
     return record.consumedAt ? { ...record.payload, consumed: Math.floor(record.consumedAt.getTime() / 1000) } : record.payload;
   }
 
+  /**
+   * Consumes atomically. The engine checked the code or token unconsumed before; if another request
+   * consumed it in between, this redemption is a replay: every token of its grant is revoked and the
+   * engine answers `invalid_grant` — except a refresh token redeemed again within the rotation grace period.
+   */
   async consume(id: string): Promise<void> {
-    await this.deps.store.consume(this.model, id, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    if (await this.deps.store.consume(this.model, id, now)) return;
+    const record = await this.deps.store.find(this.model, id, now);
+    const graceMs = this.model === 'RefreshToken' ? this.deps.refreshGraceSeconds * 1000 : 0;
+    if (record?.consumedAt && graceMs > 0 && record.consumedAt.getTime() + graceMs > now.getTime()) return;
+    if (record?.grantId) {
+      const grantId = record.grantId;
+      await Promise.all(GRANT_TOKEN_MODELS.map((model) => this.deps.store.revokeByGrantId(model, grantId)));
+      await this.deps.store.destroy('Grant', grantId);
+    }
+    throw this.deps.replayError();
   }
 
   async destroy(id: string): Promise<void> {

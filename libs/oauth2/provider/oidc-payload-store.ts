@@ -27,8 +27,8 @@ export interface OidcPayloadStore {
   findModel(models: readonly string[], id: string, now: Date, tx?: Transaction): Promise<string | undefined>;
   findByUid(model: string, uid: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined>;
   findByUserCode(model: string, userCode: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined>;
-  /** Marks a record consumed (first consumption wins). */
-  consume(model: string, id: string, at: Date, tx?: Transaction): Promise<void>;
+  /** Marks a record consumed; true only for the call that consumed it (first consumption wins, atomically). */
+  consume(model: string, id: string, at: Date, tx?: Transaction): Promise<boolean>;
   destroy(model: string, id: string, tx?: Transaction): Promise<void>;
   revokeByGrantId(model: string, grantId: string, tx?: Transaction): Promise<void>;
   /** Live records of a model for an account (e.g. Sessions of a subject). */

@@ -189,6 +189,7 @@ declare module 'oidc-provider' {
     OIDCProviderError: typeof OIDCProviderError;
     InvalidRequest: new (description?: string) => OIDCProviderError;
     UnauthorizedClient: new (description?: string) => OIDCProviderError;
+    InvalidGrant: new (description?: string) => OIDCProviderError;
     InvalidTarget: new (description?: string) => OIDCProviderError;
     InvalidScope: new (description?: string, scope?: string) => OIDCProviderError;
     InvalidClientMetadata: new (description?: string) => OIDCProviderError;

@@ -55,8 +55,9 @@ export class TypeormOidcPayloadStore implements OidcPayloadStore {
     return this.one(`SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND user_code = ? AND ${LIVE}`, [model, userCode, this.time(now)], tx);
   }
 
-  async consume(model: string, id: string, at: Date, tx?: Transaction): Promise<void> {
-    await this.persistence.execute(`UPDATE ${TABLE} SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL`, [this.time(at), model, id], tx);
+  async consume(model: string, id: string, at: Date, tx?: Transaction): Promise<boolean> {
+    // Compare-and-set, committed at once: of two requests redeeming the same code, exactly one wins.
+    return (await this.persistence.executeNow(`UPDATE ${TABLE} SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL`, [this.time(at), model, id], tx)) > 0;
   }
 
   async destroy(model: string, id: string, tx?: Transaction): Promise<void> {

@@ -11,7 +11,13 @@ export function describeOidcAdapterContract(label: string, makeStore: () => Prom
     let store: OidcPayloadStore;
     const clock = new FixedClock(new Date('2026-05-01T10:00:00.000Z'));
     const adapter = (model: string, graceSeconds = 0) =>
-      new OidcAdapter(model, { store, clock, refreshGraceSeconds: graceSeconds, findClient: async (id) => (id === 'known' ? { client_id: 'known' } : undefined) });
+      new OidcAdapter(model, {
+        store,
+        clock,
+        refreshGraceSeconds: graceSeconds,
+        findClient: async (id) => (id === 'known' ? { client_id: 'known' } : undefined),
+        replayError: () => new Error('replayed'),
+      });
     beforeAll(async () => {
       store = await makeStore();
     });
@@ -48,15 +54,29 @@ export function describeOidcAdapterContract(label: string, makeStore: () => Prom
     });
 
     describe('consume', () => {
-      it('reports consumption as `consumed` (epoch seconds), and a second consume keeps the first time', async () => {
+      it('reports consumption as `consumed` (epoch seconds); a second consume is a replay that revokes the grant', async () => {
         const id = newId();
+        const grantId = newId();
         const a = adapter('AuthorizationCode');
-        await a.upsert(id, { jti: id }, 600);
+        await a.upsert(id, { jti: id, grantId }, 600);
+        await adapter('AccessToken').upsert(`${id}-at`, { jti: `${id}-at`, grantId }, 600);
+        await adapter('Grant').upsert(grantId, { jti: grantId }, 600);
         await a.consume(id);
-        const consumedAt = Math.floor(clock.now().getTime() / 1000);
+        expect(await a.find(id)).toEqual({ jti: id, grantId, consumed: Math.floor(clock.now().getTime() / 1000) });
         clock.advance(5000);
-        await a.consume(id);
-        expect(await a.find(id)).toEqual({ jti: id, consumed: consumedAt });
+        await expect(a.consume(id)).rejects.toThrow('replayed');
+        expect(await a.find(id)).toBeUndefined();
+        expect(await adapter('AccessToken').find(`${id}-at`)).toBeUndefined();
+        expect(await adapter('Grant').find(grantId)).toBeUndefined();
+      });
+
+      it('lets exactly one of two concurrent consumes win', async () => {
+        const id = newId();
+        const a = adapter('RefreshToken');
+        await a.upsert(id, { jti: id }, 600);
+        const outcomes = await Promise.allSettled([a.consume(id), a.consume(id)]);
+        expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+        expect(await a.find(id)).toMatchObject({ jti: id, consumed: expect.any(Number) });
       });
 
       it('hides a refresh token consumption within the grace period only', async () => {
@@ -66,8 +86,10 @@ export function describeOidcAdapterContract(label: string, makeStore: () => Prom
         await a.consume(id);
         clock.advance(5000);
         expect((await a.find(id))?.consumed).toBeUndefined();
+        await expect(a.consume(id)).resolves.toBeUndefined(); // redeemed again within the grace period: no replay
         clock.advance(6000);
         expect((await a.find(id))?.consumed).toBeDefined();
+        await expect(a.consume(id)).rejects.toThrow('replayed');
       });
     });
 
