@@ -77,6 +77,12 @@ export function validateClientMetadata(body: OAuth2ClientBody, ctx: ClientValida
   if (subjectType === 'pairwise' && !body.sector_identifier_uri && redirectUris.length > 1) {
     throw invalidClientMetadata('Field sector_identifier_uri must be set when subject_type is pairwise and more than one redirect_uri is registered.');
   }
+  const grants = body.grant_types?.length ? body.grant_types : ['authorization_code'];
+  const browserGrant = redirectUris.length > 0 && (grants.includes('authorization_code') || grants.includes('implicit'));
+  if (subjectType === 'pairwise' && !body.sector_identifier_uri && !browserGrant && grants.includes('urn:ietf:params:oauth:grant-type:device_code')) {
+    // Device-flow ID tokens need a sector too; without a browser grant only a sector_identifier_uri gives one.
+    throw invalidClientMetadata('Field sector_identifier_uri must be set when subject_type is pairwise and the device flow is used without a browser grant.');
+  }
   if (ctx.dcr && body.metadata !== undefined && body.metadata !== null) throw invalidClientMetadata('metadata cannot be set for dynamic client registration');
   if (body.metadata !== undefined && body.metadata !== null && (typeof body.metadata !== 'object' || Array.isArray(body.metadata))) {
     throw invalidClientMetadata('Field metadata must be a JSON object.');

@@ -15,7 +15,7 @@ export const GRANT_TYPES = [
 ];
 
 /** Hydra fields the engine carries as extra client metadata (snake_case, read by hooks). */
-export const EXTRA_CLIENT_PROPERTIES = ['audience', 'owner', 'allowed_cors_origins', 'skip_consent', 'access_token_strategy', 'frontchannel_logout_uri', 'tessera_lifespans', 'tessera_sector'];
+export const EXTRA_CLIENT_PROPERTIES = ['audience', 'owner', 'allowed_cors_origins', 'skip_consent', 'access_token_strategy', 'frontchannel_logout_uri', 'tessera_lifespans', 'tessera_sector', 'tessera_validate_sector'];
 
 const normalize = (rt: string): string => rt.split(' ').filter(Boolean).sort().join(' ');
 const SUPPORTED_RESPONSE_TYPES = new Set(RESPONSE_TYPES.map(normalize));
@@ -63,8 +63,9 @@ export function toProviderMetadata(client: OAuth2Client, registered?: ReadonlySe
     ...(m.policy_uri ? { policy_uri: m.policy_uri } : {}),
     ...(m.tos_uri ? { tos_uri: m.tos_uri } : {}),
     ...(m.client_uri ? { client_uri: m.client_uri } : {}),
-    // Pairwise subjects only matter where ID tokens go out (response types); Hydra's sector rule, not the engine's.
-    ...(m.subject_type === 'pairwise' && responseTypes.length && sectorIdentifier(m) ? { subject_type: 'pairwise', tessera_sector: sectorIdentifier(m) } : {}),
+    // Pairwise wherever ID tokens can go out: browser response types (one redirect URI or a sector URI) or a
+    // sector URI (device flow). A pairwise client with neither only uses back-channel grants without ID tokens.
+    ...(m.subject_type === 'pairwise' && ((responseTypes.length && sectorIdentifier(m)) || m.sector_identifier_uri) ? { subject_type: 'pairwise', tessera_sector: sectorIdentifier(m) } : {}),
     ...(m.sector_identifier_uri ? { sector_identifier_uri: m.sector_identifier_uri } : {}),
     audience: [...m.audience],
     owner: m.owner,

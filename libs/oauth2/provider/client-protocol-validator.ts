@@ -17,8 +17,9 @@ export class EngineClientValidator implements ClientProtocolValidator {
     try {
       const metadata = toProviderMetadata(client, registeredGrantTypes(provider));
       new provider.Client(metadata);
-      // The engine fetches the sector document (HTTPS, public addresses only) and checks that it lists every redirect URI.
-      if (client.metadata.sector_identifier_uri) await provider.Client.validate(metadata);
+      // Only here does the engine fetch the sector document (HTTPS, public addresses only) and check that it
+      // lists every redirect URI; clients loaded for requests never fetch it (`sectorIdentifierUriValidate`).
+      if (client.metadata.sector_identifier_uri) await provider.Client.validate({ ...metadata, tessera_validate_sector: true });
     } catch (error) {
       const e = error as { error?: string; error_description?: string; message?: string };
       if (e.error === 'invalid_client_metadata' || e.error === 'invalid_redirect_uri') throw invalidClientMetadata(e.error_description ?? e.message ?? 'The client is invalid.');

@@ -125,6 +125,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     subjectTypes: [...config.oidc.subject_identifiers.supported_types],
     // Hydra's pairwise `sub` (hydra-api.md §8.2); the sector is computed from our client metadata.
     pairwiseIdentifier: async (_ctx: KoaContextWithOIDC, accountId: string, client: ClientInstance) => pairwiseSubjectFor(deps, client, accountId),
+    sectorIdentifierUriValidate: (client: ClientInstance) => client.tessera_validate_sector === true,
     clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'ES256' },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     responseTypes: RESPONSE_TYPES,

@@ -122,6 +122,14 @@ describe('OAuth2 pairwise subjects', () => {
     expect(several.data).toMatchObject({ error: 'invalid_client_metadata' });
     expect(String((several.data as { error_description?: string }).error_description)).toContain('sector_identifier_uri');
 
+    const device = await request(server.adminUrl).post('/admin/clients').send({ grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], subject_type: 'pairwise' });
+    expect(device.status).toBe(400);
+    expect(device.body.error_description).toContain('device flow');
+    const deviceWithRedirect = await request(server.adminUrl).post('/admin/clients').send({ grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], redirect_uris: ['https://tv.example/cb'], subject_type: 'pairwise' });
+    expect(deviceWithRedirect.status).toBe(400);
+    const backChannel = await request(server.adminUrl).post('/admin/clients').send({ grant_types: ['client_credentials'], subject_type: 'pairwise' });
+    expect(backChannel.status).toBe(201);
+
     const insecure = await request(server.adminUrl).post('/admin/clients').send({ redirect_uris: ['https://a.example/cb'], subject_type: 'pairwise', sector_identifier_uri: 'http://sector.example/uris.json' });
     expect(insecure.status).toBe(400);
     expect(insecure.body.error_description).toContain('sector_identifier_uri must be an HTTPS URL');
