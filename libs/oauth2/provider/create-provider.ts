@@ -276,7 +276,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   provider.proxy = true;
   patchEngine(provider, deps);
   cacheClients(provider, deps.clientStore);
-  allowWildcardScopes(provider, config.strategies.scope);
+  allowWildcardScopes(provider, config.strategies.scope, deps.logger);
   const accessTokenKeys = keys.accessTokenKeys ?? keys.jwks.filter((k) => k.kid === keys.accessTokenKid);
   acceptJwtAccessTokens(provider, deps, accessTokenKeys, urls.issuer);
   provider.use(revokeJwtAccessTokens(deps, accessTokenKeys, urls.issuer, GRANT_TOKEN_MODELS));
@@ -312,17 +312,23 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   return provider;
 }
 
-/** Short-lived per-engine cache of `Client.find` (see CLIENT_CACHE_MS); only for stores that count their writes. */
+/** At most this many distinct scopes learnt from wildcards per engine (bounded memory; see `allowWildcardScopes`). */
+const MAX_WILDCARD_SCOPES = 10_000;
+
 /**
  * Hydra's wildcard scope strategy on the engine, which only knows exact scopes: when a client with a
  * `foo.*` scope is loaded for a request asking for `foo.bar`, the request gets a copy of the client
  * whose `scope` also lists `foo.bar` (and the engine learns the scope). Clients without wildcards,
- * and every client under the `exact` strategy, are returned as loaded.
+ * and every client under the `exact` strategy, are returned as loaded. Scopes learnt this way stay
+ * known to the engine, at most `MAX_WILDCARD_SCOPES` of them (their names come from requests).
  */
-function allowWildcardScopes(provider: Provider, strategy: ScopeStrategy): void {
+function allowWildcardScopes(provider: Provider, strategy: ScopeStrategy, logger: Logger): void {
   if (strategy !== 'wildcard') return;
   const model = provider.Client as unknown as { find(id: unknown): Promise<ClientInstance | undefined> };
   const find = model.find.bind(model);
+  // Scopes learnt from wildcards stay known to this engine; requests choose their names, so they are capped.
+  const learnt = new Set<string>();
+  let warned = false;
   model.find = async (id: unknown) => {
     const client = await find(id);
     const scope = client?.scope;
@@ -330,7 +336,16 @@ function allowWildcardScopes(provider: Provider, strategy: ScopeStrategy): void 
     // The request being served (oidc-provider keeps it in an AsyncLocalStorage).
     const ctx = (provider.constructor as unknown as { ctx?: KoaContextWithOIDC }).ctx;
     const requested = ctx?.oidc?.params?.scope;
-    const extra = typeof requested === 'string' ? wildcardGrantedScopes(scope, requested.split(' '), strategy) : [];
+    const extra = (typeof requested === 'string' ? wildcardGrantedScopes(scope, requested.split(' '), strategy) : []).filter((s) => {
+      if (learnt.has(s)) return true;
+      if (learnt.size >= MAX_WILDCARD_SCOPES) {
+        if (!warned) logger.warn({ limit: MAX_WILDCARD_SCOPES }, 'too many scopes derived from wildcards; further ones are not granted until restart');
+        warned = true;
+        return false;
+      }
+      learnt.add(s);
+      return true;
+    });
     if (extra.length === 0) return client;
     allowScopes(provider, extra.join(' '));
     const metadata = (client as unknown as { metadata(): Record<string, unknown> }).metadata();
@@ -338,6 +353,7 @@ function allowWildcardScopes(provider: Provider, strategy: ScopeStrategy): void 
   };
 }
 
+/** Short-lived per-engine cache of `Client.find` (see CLIENT_CACHE_MS); only for stores that count their writes. */
 function cacheClients(provider: Provider, store: ProviderDeps['clientStore']): void {
   if (store.generation === undefined) return;
   const model = provider.Client as unknown as { find(id: unknown): Promise<ClientInstance | undefined> };

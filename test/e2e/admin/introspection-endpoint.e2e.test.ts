@@ -29,6 +29,9 @@ describe('admin token introspection endpoint', () => {
     expect(res.body).toMatchObject({ active: true, scope: 'api', token_use: 'access_token' });
     expect((await request(server.adminUrl).post('/admin/oauth2/introspect').type('form').send({ token, scope: 'other' })).body).toEqual({ active: false });
     expect((await request(server.adminUrl).post('/admin/oauth2/introspect').type('form').send({ token: 'nope' })).body).toEqual({ active: false });
+    for (const path of ['/admin/oauth2/introspect/', '/Admin/OAuth2/Introspect']) {
+      expect((await request(server.adminUrl).post(path).type('form').send({ token })).body).toMatchObject({ active: true });
+    }
   });
 
   it("answers Hydra's flat errors: no token, a JSON body, a malformed or oversized form", async () => {

@@ -9,11 +9,16 @@ export type OAuth2TokensRouterDeps = TokenIntrospectorProvider;
 const INTROSPECT_PATH = '/admin/oauth2/introspect';
 const parseForm = express.urlencoded({ extended: false, limit: '64kb' });
 
-/** Whether a request is `POST /admin/oauth2/introspect` (query ignored), served by {@link introspectionEndpoint}. */
+/**
+ * Whether a request is `POST /admin/oauth2/introspect`, served by {@link introspectionEndpoint}: matched
+ * as express would route it (case-insensitive, an optional trailing slash, any query string).
+ */
 export function isIntrospection(req: IncomingMessage): boolean {
   if (req.method !== 'POST') return false;
   const url = req.url ?? '';
-  return url === INTROSPECT_PATH || url.startsWith(`${INTROSPECT_PATH}?`);
+  const q = url.indexOf('?');
+  const path = (q < 0 ? url : url.slice(0, q)).toLowerCase();
+  return path === INTROSPECT_PATH || path === `${INTROSPECT_PATH}/`;
 }
 
 /**
