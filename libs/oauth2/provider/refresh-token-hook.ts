@@ -9,7 +9,7 @@ import { pairwiseSubjectFor } from './pairwise-subjects';
 /** How long the hook may take to answer (connect, status and body). */
 export const REFRESH_HOOK_TIMEOUT_MS = 5000;
 /** Hydra reads at most 5 MiB of a hook's reply. */
-const MAX_REPLY_CHARS = 5 << 20;
+const MAX_REPLY_BYTES = 5 << 20;
 
 /**
  * Hydra's `RefreshTokenHookRequest` (hydra oauth2/refresh_hook.go). `session` is Hydra's token
@@ -140,12 +140,28 @@ export async function callRefreshTokenHook(url: string, request: RefreshTokenHoo
       redirect: 'error',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const body = await res.text();
-    if (body.length > MAX_REPLY_CHARS) return { kind: 'fail', description: TARGET_FAILED, detail: 'Response from token hook exceeds 5 MiB' };
+    const body = await readLimited(res, MAX_REPLY_BYTES);
+    if (body === undefined) return { kind: 'fail', description: TARGET_FAILED, detail: 'Response from token hook exceeds 5 MiB' };
     return refreshHookOutcome(res.status, body);
   } catch (err) {
     return { kind: 'fail', description: EXECUTE_FAILED, detail: `Unable to execute HTTP Request: ${(err as Error).message}` };
   }
+}
+
+/** The reply body as text, or `undefined` (reading stopped) once it exceeds `limit` bytes. */
+async function readLimited(res: Response, limit: number): Promise<string | undefined> {
+  if (Number(res.headers.get('content-length') ?? 0) > limit) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += chunk.byteLength;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export type RefreshTokenHookDeps = ConfigProvider & ConsentSessionStoreProvider & ForcedSubjectStoreProvider & { readonly logger: Logger };

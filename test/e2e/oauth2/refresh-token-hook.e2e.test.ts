@@ -192,6 +192,7 @@ describe('oauth2.refresh_token_hook (Hydra)', () => {
       [{ status: 400, body: { error: 'nope' } }, 'The token hook target responded with an error.'],
       [{ status: 200, body: 'not json' }, 'The token hook target responded with an error.'],
       [{ status: 200, body: { session: { access_token: ['not', 'an', 'object'] } } }, 'The token hook target responded with an error.'],
+      [{ status: 200, body: `{"session":{"access_token":{"pad":"${'x'.repeat(6 << 20)}"}}}` }, 'The token hook target responded with an error.'],
       ['hang-up', 'An error occurred while executing the token hook.'],
     ];
     for (const [reply, description] of cases) {
