@@ -9,7 +9,6 @@ import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-cla
 import { engine } from './engine';
 import { allowScopes, patchEngine } from './engine-patches';
 import { acceptJwtAccessTokens, revokeJwtAccessTokens } from './jwt-access-tokens';
-import { GRANT_TOKEN_MODELS } from './grant-token-models';
 import { EXTRA_CLIENT_PROPERTIES, RESPONSE_TYPES, audienceAllowed, toProviderMetadata } from './client-metadata';
 import { saveGrant } from './grant-factory';
 import { deviceSuccessPage, userCodeConfirmPage, userCodeInputPage } from './html-pages';
@@ -279,7 +278,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   allowWildcardScopes(provider, config.strategies.scope, deps.logger);
   const accessTokenKeys = keys.accessTokenKeys ?? keys.jwks.filter((k) => k.kid === keys.accessTokenKid);
   acceptJwtAccessTokens(provider, deps, accessTokenKeys, urls.issuer);
-  provider.use(revokeJwtAccessTokens(deps, accessTokenKeys, urls.issuer, GRANT_TOKEN_MODELS));
+  provider.use(revokeJwtAccessTokens(deps, accessTokenKeys, urls.issuer));
   registerTrustedGrants(provider, deps, configuration.features.resourceIndicators);
   provider.use(frontchannelMiddleware());
   provider.use(noSessionLogoutMiddleware(urls));

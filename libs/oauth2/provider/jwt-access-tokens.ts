@@ -2,6 +2,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { KoaContextWithOIDC, Provider, TokenInstance } from 'oidc-provider';
 import { type JsonWebKey, toPublicJwk } from '../../keys';
 import type { ClockProvider } from '../../x';
+import { revokeGrantTokens } from './grant-token-models';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 
 type AccessTokenModel = {
@@ -42,7 +43,7 @@ export function acceptJwtAccessTokens(provider: Provider, deps: OidcPayloadStore
 }
 
 /** Verifies a JWT access token of this issuer against the access-token keys; `undefined` when it does not verify. */
-function jwtAccessTokenVerifier(accessTokenKeys: readonly JsonWebKey[], issuer: string): (token: string) => Promise<Record<string, unknown> | undefined> {
+export function jwtAccessTokenVerifier(accessTokenKeys: readonly JsonWebKey[], issuer: string): (token: string) => Promise<Record<string, unknown> | undefined> {
   const jwks = createLocalJWKSet({ keys: accessTokenKeys.map((k) => toPublicJwk(k) as never) });
   return async (token) => {
     try {
@@ -61,7 +62,7 @@ function jwtAccessTokenVerifier(accessTokenKeys: readonly JsonWebKey[], issuer: 
  * (refresh tokens included) are revoked, so introspection reports them inactive. Resource servers that
  * only check signatures still accept the JWT until it expires, as with Hydra.
  */
-export function revokeJwtAccessTokens(deps: OidcPayloadStoreProvider & ClockProvider, accessTokenKeys: readonly JsonWebKey[], issuer: string, grantModels: readonly string[]) {
+export function revokeJwtAccessTokens(deps: OidcPayloadStoreProvider & ClockProvider, accessTokenKeys: readonly JsonWebKey[], issuer: string) {
   const verify = jwtAccessTokenVerifier(accessTokenKeys, issuer);
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
     await next();
@@ -79,7 +80,7 @@ export function revokeJwtAccessTokens(deps: OidcPayloadStoreProvider & ClockProv
     }
     if (record) {
       await store.destroy('JwtAccessToken', record.id);
-      if (record.grantId) await Promise.all(grantModels.map((model) => store.revokeByGrantId(model, record.grantId as string)));
+      if (record.grantId) await revokeGrantTokens(store, record.grantId);
     }
     ctx.status = 200;
     ctx.body = '';

@@ -1,5 +1,5 @@
 import type { Clock } from '../../x';
-import { GRANT_TOKEN_MODELS } from './grant-token-models';
+import { revokeGrant } from './grant-token-models';
 import type { OidcPayloadStore } from './oidc-payload-store';
 
 /** The adapter contract oidc-provider calls (one instance per model name). */
@@ -58,8 +58,7 @@ export class OidcAdapter implements OidcAdapterInterface {
     const record = await this.deps.store.find(this.model, id, this.deps.clock.now());
     if (!record) return undefined;
     if (!record.consumedAt) return record.payload;
-    const graceMs = this.model === 'RefreshToken' ? this.deps.refreshGraceSeconds * 1000 : 0;
-    if (graceMs > 0 && record.consumedAt.getTime() + graceMs > this.deps.clock.now().getTime()) return record.payload;
+    if (this.inGracePeriod(record.consumedAt, this.deps.clock.now())) return record.payload;
     return { ...record.payload, consumed: Math.floor(record.consumedAt.getTime() / 1000) };
   }
 
@@ -82,14 +81,14 @@ export class OidcAdapter implements OidcAdapterInterface {
     const now = this.deps.clock.now();
     if (await this.deps.store.consume(this.model, id, now)) return;
     const record = await this.deps.store.find(this.model, id, now);
-    const graceMs = this.model === 'RefreshToken' ? this.deps.refreshGraceSeconds * 1000 : 0;
-    if (record?.consumedAt && graceMs > 0 && record.consumedAt.getTime() + graceMs > now.getTime()) return;
-    if (record?.grantId) {
-      const grantId = record.grantId;
-      await Promise.all(GRANT_TOKEN_MODELS.map((model) => this.deps.store.revokeByGrantId(model, grantId)));
-      await this.deps.store.destroy('Grant', grantId);
-    }
+    if (record?.consumedAt && this.inGracePeriod(record.consumedAt, now)) return;
+    if (record?.grantId) await revokeGrant(this.deps.store, record.grantId);
     throw this.deps.replayError();
+  }
+
+  /** A rotated refresh token stays redeemable for `refreshGraceSeconds` after its consumption. */
+  private inGracePeriod(consumedAt: Date, now: Date): boolean {
+    return this.model === 'RefreshToken' && this.deps.refreshGraceSeconds > 0 && consumedAt.getTime() + this.deps.refreshGraceSeconds * 1000 > now.getTime();
   }
 
   async destroy(id: string): Promise<void> {

@@ -3,11 +3,10 @@ import type { ClockProvider } from '../../x';
 import type { InteractionPort, InteractionResult, LoginResult, PendingInteraction } from '../consent';
 import { saveGrant } from './grant-factory';
 import type { OAuth2ProviderProvider } from './oauth2-provider';
-import { GRANT_TOKEN_MODELS } from './grant-token-models';
+import { revokeGrant } from './grant-token-models';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 
 export type OidcInteractionPortDeps = ConfigProvider & ClockProvider & OAuth2ProviderProvider & OidcPayloadStoreProvider;
-
 
 /**
  * The challenge service's view of the engine (findings §3–§4): a challenge is an Interaction found by
@@ -57,9 +56,7 @@ export class OidcInteractionPort implements InteractionPort {
   }
 
   async revokeGrant(grantId: string): Promise<void> {
-    const store = this.deps.oidcPayloadStore;
-    await Promise.all(GRANT_TOKEN_MODELS.map((model) => store.revokeByGrantId(model, grantId)));
-    await store.destroy('Grant', grantId);
+    await revokeGrant(this.deps.oidcPayloadStore, grantId);
   }
 
   async forgetLogin(sessionUid: string): Promise<void> {

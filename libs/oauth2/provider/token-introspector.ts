@@ -1,10 +1,10 @@
-import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { TokenInstance } from 'oidc-provider';
 import { type Config, oauth2Urls } from '../../config';
-import { type JsonWebKey, JWT_ACCESS_TOKEN_SET, type KeyManagerProvider, toPublicJwk } from '../../keys';
+import { type JsonWebKey, JWT_ACCESS_TOKEN_SET, type KeyManagerProvider } from '../../keys';
 import type { ClockProvider } from '../../x';
 import type { ClientStoreProvider } from '../client';
 import type { ConsentSessionStoreProvider, ForcedSubjectStoreProvider } from '../consent';
+import { jwtAccessTokenVerifier } from './jwt-access-tokens';
 import type { OAuth2ProviderProvider } from './oauth2-provider';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 import { pairwiseSubjectFor } from './pairwise-subjects';
@@ -26,8 +26,8 @@ const OPAQUE_TOKEN_MODELS = ['AccessToken', 'RefreshToken', 'ClientCredentials']
  * `scope` must be granted.
  */
 export class TokenIntrospector {
-  /** The verification key set, rebuilt when the cached access-token keys change. */
-  private jwks?: { keys: readonly JsonWebKey[]; set: ReturnType<typeof createLocalJWKSet> };
+  /** The JWT verifier, rebuilt when the cached access-token keys change. */
+  private verifier?: { keys: readonly JsonWebKey[]; verify: ReturnType<typeof jwtAccessTokenVerifier> };
 
   constructor(private readonly deps: TokenIntrospectorDeps) {}
 
@@ -81,13 +81,9 @@ export class TokenIntrospector {
   /** JWT access tokens: signature by the access-token keys, then the issued-token index and its grant. */
   private async introspectJwt(token: string, scope?: string): Promise<Record<string, unknown>> {
     const keys = await this.deps.keyManager.signingKeys(JWT_ACCESS_TOKEN_SET);
-    if (this.jwks?.keys !== keys) this.jwks = { keys, set: createLocalJWKSet({ keys: keys.map((k) => toPublicJwk(k) as never) }) };
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, this.jwks.set, { issuer: oauth2Urls(this.deps.config).issuer }));
-    } catch {
-      return INACTIVE;
-    }
+    if (this.verifier?.keys !== keys) this.verifier = { keys, verify: jwtAccessTokenVerifier(keys, oauth2Urls(this.deps.config).issuer) };
+    const payload = await this.verifier.verify(token);
+    if (!payload) return INACTIVE;
     const record = await this.deps.oidcPayloadStore.find('JwtAccessToken', String(payload.jti), this.deps.clock.now());
     if (!record || !(await this.deps.clientStore.get(String(payload.client_id)))) return INACTIVE;
     if (record.grantId) {
