@@ -11,6 +11,13 @@ import { requestLog } from './request-log';
  */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
+/** The path of a request target, without its query string (`/a/b?c` → `/a/b`). */
+export function pathOf(url: string | undefined): string {
+  const target = url ?? '/';
+  const q = target.indexOf('?');
+  return q < 0 ? target : target.slice(0, q);
+}
+
 /**
  * Runs `middlewares` in order, then `handler`. A middleware that answers (a CORS preflight) ends the
  * chain; one that fails answers 500 without details (these middlewares never fail on client input).

@@ -1,5 +1,5 @@
 import type { Logger } from '../x';
-import type { NodeMiddleware } from './node-middleware';
+import { type NodeMiddleware, pathOf } from './node-middleware';
 
 /**
  * Logs one line per finished request: method, path (never the query string, which may carry tokens),
@@ -10,9 +10,7 @@ export function requestLog(logger: Logger): NodeMiddleware {
   return (req, res, next) => {
     if (!logger.isLevelEnabled('info')) return next();
     const started = process.hrtime.bigint();
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
+    const path = pathOf(req.url);
     res.on('finish', () => {
       logger.info(
         {

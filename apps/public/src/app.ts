@@ -60,6 +60,6 @@ export function createPublicApp(deps: PublicAppDeps): RequestListener {
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
   return withMiddlewares(edgeMiddlewares(deps.logger, deps.config.serve.public.cors), (req, res) =>
-    isEngineRequest(req.url ?? '/') ? engine(req, res) : app(req, res),
+    isEngineRequest(req.url) ? engine(req, res) : app(req, res),
   );
 }

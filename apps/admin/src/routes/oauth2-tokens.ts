@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
-import { type WriteErrorDeps, sendError, sendJson } from '../../../../libs/http';
+import { type WriteErrorDeps, pathOf, sendError, sendJson } from '../../../../libs/http';
 import { invalidRequest } from '../../../../libs/oauth2/client';
 import type { TokenIntrospectorProvider } from '../../../../libs/oauth2/provider';
 
@@ -15,9 +15,7 @@ const parseForm = express.urlencoded({ extended: false, limit: '64kb' });
  */
 export function isIntrospection(req: IncomingMessage): boolean {
   if (req.method !== 'POST') return false;
-  const url = req.url ?? '';
-  const q = url.indexOf('?');
-  const path = (q < 0 ? url : url.slice(0, q)).toLowerCase();
+  const path = pathOf(req.url).toLowerCase();
   return path === INTROSPECT_PATH || path === `${INTROSPECT_PATH}/`;
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
+import { pathOf, sendJson } from '../../../../libs/http';
 import type { LoggerProvider } from '../../../../libs/x';
 import { type LogoutCompletionProvider, type OAuth2ProviderProvider, fallbackPage } from '../../../../libs/oauth2/provider';
 
@@ -16,9 +17,8 @@ const EXPRESS_FIRST = ['/oauth2/fallbacks/', '/oauth2/register', '/oauth2/sessio
  * Whether a request goes straight to the engine, never entering express (whose request handling costs
  * about as much as a whole token request): Hydra's protocol paths except those in `EXPRESS_FIRST`.
  */
-export function isEngineRequest(url: string): boolean {
-  const q = url.indexOf('?');
-  const path = q < 0 ? url : url.slice(0, q);
+export function isEngineRequest(url: string | undefined): boolean {
+  const path = pathOf(url);
   if (EXPRESS_FIRST.some((p) => path.startsWith(p))) return false;
   return ENGINE_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
 }
@@ -29,8 +29,7 @@ export function engineHandler(deps: OAuth2RouterDeps & LoggerProvider): (req: In
     deps.oauth2Provider.handle(req, res).catch((error: unknown) => {
       deps.logger.error({ err: error, request_id: res.getHeader('X-Request-Id') }, 'OAuth2 engine failed');
       if (res.headersSent) return void res.destroy();
-      res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' }));
+      sendJson(res, 500, { error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' });
     });
   };
 }
