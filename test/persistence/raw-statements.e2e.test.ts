@@ -67,7 +67,9 @@ for (const factory of databaseFactories()) {
       const subject = id();
       const dup = id();
       const outcomes = await Promise.allSettled([dup, dup, id(), id()].map((r) => p.execute(insert, [r, subject, true, at(), '{}', at(), at()])));
-      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      const statuses = outcomes.map((o) => o.status);
+      if (p.dialect === 'sqlite') expect(statuses).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']); // one batch, in order
+      else expect([[...statuses.slice(0, 2)].sort(), statuses.slice(2)]).toEqual([['fulfilled', 'rejected'], ['fulfilled', 'fulfilled']]); // pooled connections: either duplicate may lose
       expect(await p.read('SELECT id FROM oauth2_login_sessions WHERE subject = ?', [subject])).toHaveLength(3);
     });
   });

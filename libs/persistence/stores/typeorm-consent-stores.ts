@@ -12,6 +12,7 @@ import type {
 } from '../../oauth2/consent';
 import type { Transaction } from '../../x';
 import type { Persistence } from '../persistence';
+import { insertSql, upsertSql } from '../raw-sql';
 import { rawBool, rawDate, rawJson, rawOptionalDate, rawTimeParam } from '../raw-values';
 import {
   ChallengeSchema,
@@ -38,19 +39,6 @@ function time(persistence: Persistence, date: Date | undefined | null): unknown 
 /** A boolean column value as TypeORM persists it on both dialects. */
 const flag = (value: boolean): number => (value ? 1 : 0);
 
-/** `INSERT … ON CONFLICT/DUPLICATE KEY UPDATE` overwriting `update` (TypeORM's `upsert` overwrites every given column). */
-function upsertSql(persistence: Persistence, table: string, keys: readonly string[], update: readonly string[]): string {
-  const columns = [...keys, ...update];
-  const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-  return persistence.dialect === 'mysql'
-    ? `${insert} ON DUPLICATE KEY UPDATE ${update.map((c) => `${c} = VALUES(${c})`).join(', ')}`
-    : `${insert} ON CONFLICT(${keys.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-}
-
-function insertSql(table: string, columns: readonly string[]): string {
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-}
-
 const LOGIN_SESSION_UPSERT_COLUMNS = ['subject', 'remember', 'remember_for', 'authenticated_at', 'data', 'expires_at', 'created_at', 'updated_at'];
 
 /** `LoginSessionStore` on `oauth2_login_sessions`. */
@@ -58,7 +46,7 @@ export class TypeormLoginSessionStore implements LoginSessionStore {
   private readonly upsertSql: string;
 
   constructor(private readonly persistence: Persistence) {
-    this.upsertSql = upsertSql(persistence, 'oauth2_login_sessions', ['id'], LOGIN_SESSION_UPSERT_COLUMNS);
+    this.upsertSql = upsertSql(persistence.dialect, 'oauth2_login_sessions', ['id'], LOGIN_SESSION_UPSERT_COLUMNS);
   }
 
   private repo(tx?: Transaction) {
@@ -255,7 +243,7 @@ export class TypeormHandledChallengeStore implements HandledChallengeStore {
   private readonly putSql: string;
 
   constructor(private readonly persistence: Persistence) {
-    this.putSql = upsertSql(persistence, 'oauth2_challenges', ['challenge'], ['kind', 'request_url', 'handled_at', 'expires_at']);
+    this.putSql = upsertSql(persistence.dialect, 'oauth2_challenges', ['challenge'], ['kind', 'request_url', 'handled_at', 'expires_at']);
   }
 
   private repo(tx?: Transaction) {
@@ -282,8 +270,8 @@ const LOGOUT_COLUMNS = 'challenge, verifier, state, subject, sid, client_id, rp_
 const LOGOUT_INSERT = insertSql('oauth2_logout_requests', LOGOUT_COLUMNS.split(', '));
 
 /**
- * `LogoutRequestStore` on `oauth2_logout_requests`; state changes are compare-and-set. `update` stays on
- * the repository: it needs the affected-row count inside a transaction too.
+ * `LogoutRequestStore` on `oauth2_logout_requests`; state changes are compare-and-set. `update` (once
+ * per logout, not a hot path) stays on the repository, whose affected-row count both dialects report alike.
  */
 export class TypeormLogoutRequestStore implements LogoutRequestStore {
   constructor(private readonly persistence: Persistence) {}

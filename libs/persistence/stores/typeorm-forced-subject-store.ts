@@ -1,6 +1,7 @@
 import type { ForcedSubjectStore } from '../../oauth2/consent';
 import type { Transaction } from '../../x';
 import type { Persistence } from '../persistence';
+import { upsertSql } from '../raw-sql';
 import { rawTimeParam } from '../raw-values';
 
 /** `ForcedSubjectStore` on `oauth2_forced_subjects` (raw statements: read on every pairwise ID token). */
@@ -8,11 +9,7 @@ export class TypeormForcedSubjectStore implements ForcedSubjectStore {
   private readonly upsertSql: string;
 
   constructor(private readonly persistence: Persistence) {
-    const insert = 'INSERT INTO oauth2_forced_subjects (subject, client_id, forced_subject, updated_at) VALUES (?, ?, ?, ?)';
-    this.upsertSql =
-      persistence.dialect === 'mysql'
-        ? `${insert} ON DUPLICATE KEY UPDATE forced_subject = VALUES(forced_subject), updated_at = VALUES(updated_at)`
-        : `${insert} ON CONFLICT(subject, client_id) DO UPDATE SET forced_subject = excluded.forced_subject, updated_at = excluded.updated_at`;
+    this.upsertSql = upsertSql(persistence.dialect, 'oauth2_forced_subjects', ['subject', 'client_id'], ['forced_subject', 'updated_at']);
   }
 
   async put(subject: string, clientId: string, forced: string, tx?: Transaction): Promise<void> {

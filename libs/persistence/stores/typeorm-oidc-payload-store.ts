@@ -1,6 +1,7 @@
 import type { OidcPayloadRecord, OidcPayloadStore } from '../../oauth2/provider';
 import type { Transaction } from '../../x';
 import type { Persistence } from '../persistence';
+import { upsertSql } from '../raw-sql';
 import { rawJson, rawOptionalDate, rawTimeParam } from '../raw-values';
 
 const TABLE = 'oauth2_oidc_payloads';
@@ -15,12 +16,8 @@ export class TypeormOidcPayloadStore implements OidcPayloadStore {
   private readonly upsertSql: string;
 
   constructor(private readonly persistence: Persistence) {
-    const insert = `INSERT INTO ${TABLE} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`;
-    const set = ['payload', 'grant_id', 'uid', 'user_code', 'account_id', 'client_id', 'expires_at'];
-    this.upsertSql =
-      persistence.dialect === 'mysql'
-        ? `${insert} ON DUPLICATE KEY UPDATE ${set.map((c) => `${c} = VALUES(${c})`).join(', ')}`
-        : `${insert} ON CONFLICT(model, id) DO UPDATE SET ${set.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    // `consumed_at` is in neither list: NULL for a new row, kept for an existing one.
+    this.upsertSql = upsertSql(persistence.dialect, TABLE, ['model', 'id'], ['payload', 'grant_id', 'uid', 'user_code', 'account_id', 'client_id', 'expires_at']);
   }
 
   /** SQLite keeps TypeORM's UTC text format; mysql2 takes Date objects. */
