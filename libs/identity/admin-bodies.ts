@@ -13,17 +13,8 @@ export class CreateIdentityBody {
   @IsOptional() @IsObject() credentials?: Record<string, unknown>;
 }
 
-/** `AdminUpdateIdentityBody`: a full replace of traits, state and metadata; credentials optional. */
-export class UpdateIdentityBody {
-  @IsOptional() @IsString() @MaxLength(255) schema_id?: string;
-  @IsObject() traits!: Record<string, unknown>;
-  @IsOptional() @IsIn(['active', 'inactive']) state?: IdentityState;
-  @Allow() metadata_public?: unknown;
-  @Allow() metadata_admin?: unknown;
-  @IsOptional() @IsArray() verifiable_addresses?: unknown[];
-  @IsOptional() @IsArray() recovery_addresses?: unknown[];
-  @IsOptional() @IsObject() credentials?: Record<string, unknown>;
-}
+/** `AdminUpdateIdentityBody`: a full replace of traits, state and metadata; credentials optional (the create body's fields). */
+export class UpdateIdentityBody extends CreateIdentityBody {}
 
 /** One JSON Patch operation (RFC 6902). */
 export class JsonPatchOperation {

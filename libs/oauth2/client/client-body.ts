@@ -2,12 +2,28 @@ import { getMetadataStorage, Allow, IsArray, IsBoolean, IsIn, IsInt, IsObject, I
 
 const GO_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 
+/** The body of `PUT /admin/clients/{id}/lifespans`: the twelve lifespans, each a Go duration or null. */
+export class ClientLifespansBody {
+  @IsOptional() @IsString() @Matches(GO_DURATION) authorization_code_grant_access_token_lifespan?: string;
+  @IsOptional() @IsString() @Matches(GO_DURATION) authorization_code_grant_id_token_lifespan?: string;
+  @IsOptional() @IsString() @Matches(GO_DURATION) authorization_code_grant_refresh_token_lifespan?: string;
+  @IsOptional() @IsString() @Matches(GO_DURATION) client_credentials_grant_access_token_lifespan?: string;
+  @IsOptional() @IsString() @Matches(GO_DURATION) implicit_grant_access_token_lifespan?: string;
+  @IsOptional() @IsString() @Matches(GO_DURATION) implicit_grant_id_token_lifespan?: string;
+  @IsOptional() @IsString() @Matches(GO_DURATION) jwt_bearer_grant_access_token_lifespan?: string;
+  @IsOptional() @IsString() @Matches(GO_DURATION) password_grant_access_token_lifespan?: string;
+  @IsOptional() @IsString() @Matches(GO_DURATION) password_grant_refresh_token_lifespan?: string;
+  @IsOptional() @IsString() @Matches(GO_DURATION) refresh_token_grant_id_token_lifespan?: string;
+  @IsOptional() @IsString() @Matches(GO_DURATION) refresh_token_grant_access_token_lifespan?: string;
+  @IsOptional() @IsString() @Matches(GO_DURATION) refresh_token_grant_refresh_token_lifespan?: string;
+}
+
 /**
  * The OAuth2Client JSON accepted by `POST/PUT /admin/clients` and `/oauth2/register` (flat, as
  * architecture B8 asks; `jwks` and `metadata` are checked as JSON by the validator). Read-only fields
  * a client may echo back (`created_at`, `registration_client_uri`, ...) are accepted and ignored.
  */
-export class OAuth2ClientBody {
+export class OAuth2ClientBody extends ClientLifespansBody {
   @IsOptional() @IsString() @MaxLength(255) client_id?: string;
   @IsOptional() @IsString() @MaxLength(255) client_name?: string;
   @IsOptional() @IsString() @MaxLength(1024) client_secret?: string;
@@ -47,34 +63,6 @@ export class OAuth2ClientBody {
   @Allow() registration_client_uri?: unknown;
   @Allow() created_at?: unknown;
   @Allow() updated_at?: unknown;
-  @IsOptional() @IsString() @Matches(GO_DURATION) authorization_code_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) authorization_code_grant_id_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) authorization_code_grant_refresh_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) client_credentials_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) implicit_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) implicit_grant_id_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) jwt_bearer_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) password_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) password_grant_refresh_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) refresh_token_grant_id_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) refresh_token_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) refresh_token_grant_refresh_token_lifespan?: string;
-}
-
-/** The body of `PUT /admin/clients/{id}/lifespans`: the twelve lifespans, each a Go duration or null. */
-export class ClientLifespansBody {
-  @IsOptional() @IsString() @Matches(GO_DURATION) authorization_code_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) authorization_code_grant_id_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) authorization_code_grant_refresh_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) client_credentials_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) implicit_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) implicit_grant_id_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) jwt_bearer_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) password_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) password_grant_refresh_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) refresh_token_grant_id_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) refresh_token_grant_access_token_lifespan?: string;
-  @IsOptional() @IsString() @Matches(GO_DURATION) refresh_token_grant_refresh_token_lifespan?: string;
 }
 
 /** The property names a DTO class declares (from class-validator's metadata). */
