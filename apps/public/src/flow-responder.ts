@@ -23,12 +23,21 @@ export function flowUiUrl(config: Config, flow: AnyFlow): string {
 }
 
 /**
+ * Every response that creates a browser flow sets the CSRF cookie the flow was issued with, also when
+ * the browser arrives by a link (recovery, verification, magic links) without any cookie: a new flow
+ * reuses the browser's well-formed cookie or gets a fresh token, so this never breaks other open flows.
+ */
+export function setFlowCsrfCookie(res: Response, flow: AnyFlow, deps: FlowResponderDeps): void {
+  if (flow.type === 'browser' && flow.csrfToken) setCsrfCookie(res, flow.csrfToken, deps.config);
+}
+
+/**
  * After init: API flows get JSON; browser flows get the CSRF cookie, then JSON when the client asked for
  * it (SPA) or a 303 to the UI URL (server-rendered UI).
  */
 export function respondInit(req: Request, res: Response, flow: AnyFlow, deps: FlowResponderDeps): void {
   if (flow.type === 'browser') {
-    setCsrfCookie(res, flow.csrfToken, deps.config);
+    setFlowCsrfCookie(res, flow, deps);
     if (!prefersJson(req)) {
       res.redirect(303, flowUiUrl(deps.config, flow));
       return;
@@ -60,6 +69,7 @@ export function respondUpdated(req: Request, res: Response, flow: AnyFlow, deps:
 
 /** An expired flow: 410 with `use_flow_id` for JSON clients, a 303 to the replacement for browsers. */
 export function respondExpired(req: Request, res: Response, replacement: AnyFlow, error: OryError, deps: FlowResponderDeps): void {
+  setFlowCsrfCookie(res, replacement, deps);
   if (replacement.type === 'browser' && !isJsonRequest(req)) {
     res.redirect(303, flowUiUrl(deps.config, replacement));
     return;
@@ -97,6 +107,7 @@ export function respondCompleted(
     return;
   }
   if (result.session && result.token) setSessionCookie(res, result.token, result.session.expiresAt, config, deps.secrets, deps.clock.now());
+  if (result.aal2Flow) setFlowCsrfCookie(res, result.aal2Flow, deps);
   if (isJsonRequest(req) && result.oauth2RedirectTo) {
     // An SPA must send the browser back to the OAuth2 flow (Kratos: 422 browser_location_change_required).
     throw new OryError(422, 'browser location change required')

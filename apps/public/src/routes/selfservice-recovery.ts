@@ -4,7 +4,7 @@ import { OryError, jsonOrFormBody } from '../../../../libs/http';
 import { type ErrorStoreProvider, toWire } from '../../../../libs/selfservice/flow';
 import { ROUTE_RECOVERY_FLOWS, ROUTE_RECOVERY_INIT_API, ROUTE_RECOVERY_INIT_BROWSER, ROUTE_RECOVERY_SUBMIT, type RecoveryService } from '../../../../libs/selfservice/flows';
 import type { ClockProvider } from '../../../../libs/x';
-import { flowUiUrl, respondExpired, respondInit, respondInvalid, respondUpdated, selfServiceBrowserErrors } from '../flow-responder';
+import { flowUiUrl, respondExpired, respondInit, respondInvalid, respondUpdated, selfServiceBrowserErrors, setFlowCsrfCookie } from '../flow-responder';
 import { isJsonRequest, setSessionCookie, toRequester } from '../request-context';
 import { submittedBody } from './selfservice-login';
 
@@ -47,6 +47,8 @@ export function createRecoveryRouter(deps: RecoveryRouterDeps): Router {
       return;
     }
     setSessionCookie(res, token, session.expiresAt, deps.config, deps.secrets, deps.clock.now());
+    // A link opened in a fresh browser (a mail app's) has no CSRF cookie yet: the settings flow needs one.
+    setFlowCsrfCookie(res, settingsFlow, deps);
     if (isJsonRequest(req)) {
       throw new OryError(422, 'browser location change required')
         .withId('browser_location_change_required')

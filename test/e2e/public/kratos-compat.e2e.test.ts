@@ -1,0 +1,110 @@
+import request from 'supertest';
+import type { RunningServer } from '../../../apps/cli/src/server';
+import { bootApps } from '../../helpers/boot-apps';
+import { Browser } from '../../helpers/browser';
+import { databaseFactories, type TestDatabase } from '../../helpers/databases';
+import { type SmtpCapture, startSmtpCapture } from '../../helpers/smtp-capture';
+
+interface WireNode {
+  group: string;
+  attributes: { name: string; type?: string; value?: unknown };
+  messages: { id: number; text: string }[];
+}
+interface WireFlow {
+  id: string;
+  state?: string;
+  ui: { nodes: WireNode[]; messages?: { id: number; text: string }[] };
+}
+
+const UI = 'http://127.0.0.1:4455';
+const csrfOf = (flow: WireFlow): string => flow.ui.nodes.find((n) => n.attributes.name === 'csrf_token')?.attributes.value as string;
+const linkIn = (text: string, path: string): string => (new RegExp(`(http://[^\\s"<>]*${path}\\?[^\\s"<>]*)`).exec(text) as RegExpExecArray)[1].replace(/&amp;/g, '&');
+const atUi = (url: string): boolean => url.startsWith(UI);
+
+/**
+ * Kratos compatibility as Ory's UIs (Ory Elements, kratos-selfservice-ui-node) and mail apps exercise
+ * it: links opened in a fresh browser, buttons submitted without `method`, configured hooks, return
+ * URLs per method, validation messages on nodes.
+ */
+for (const factory of databaseFactories()) {
+  describe(`Kratos compatibility through HTTP (${factory.label})`, () => {
+    let db: TestDatabase;
+    let smtp: SmtpCapture;
+    let server: RunningServer;
+
+    beforeAll(async () => {
+      db = await factory.create();
+      smtp = await startSmtpCapture();
+      server = await bootApps({
+        DSN: db.dsn,
+        COURIER_SMTP_CONNECTION_URI: smtp.url,
+        SELFSERVICE_FLOWS_RECOVERY_ENABLED: 'true',
+        SELFSERVICE_FLOWS_RECOVERY_USE: 'link',
+        SELFSERVICE_FLOWS_VERIFICATION_ENABLED: 'true',
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await server?.close();
+      await smtp?.close();
+      await db?.drop();
+    });
+
+    const deliver = async (): Promise<void> => {
+      await server.registry.dispatcher.dispatchOnce();
+    };
+    const api = () => request(server.publicUrl);
+
+    /** Registers `email` through an API flow (password method). */
+    async function register(email: string, password: string): Promise<void> {
+      const { body: flow } = await api().get('/self-service/registration/api');
+      const res = await api().post(`/self-service/registration?flow=${flow.id}`).send({ method: 'password', password, traits: { email } });
+      expect(res.status).toBe(200);
+    }
+
+    /** Fetches a browser flow as a UI does on the server side: forwarding the browser's cookies. */
+    async function fetchFlow(browser: Browser, kind: string, id: string): Promise<WireFlow> {
+      const page = await browser.navigate(`${server.publicUrl}/self-service/${kind}/flows?id=${id}`, () => false, { headers: { accept: 'application/json' } });
+      expect(page.status).toBe(200);
+      return JSON.parse(page.body as string) as WireFlow;
+    }
+
+    /** Posts a form to a flow like a server-rendered UI; returns where the browser ends up. */
+    function postForm(browser: Browser, kind: string, id: string, fields: Record<string, string>) {
+      return browser.navigate(`${server.publicUrl}/self-service/${kind}?flow=${id}`, atUi, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: new URLSearchParams(fields).toString(),
+      });
+    }
+
+    it('a recovery link opened in a fresh browser ends in a settings flow whose password change succeeds', async () => {
+      const email = `fresh-browser-${factory.label}@example.com`;
+      await register(email, 'the forgotten passphrase');
+      // The user asks for recovery in one browser …
+      const first = new Browser();
+      const started = await first.navigate(`${server.publicUrl}/self-service/recovery/browser`, atUi);
+      const recoveryId = new URL(started.url).searchParams.get('flow') as string;
+      const recovery = await fetchFlow(first, 'recovery', recoveryId);
+      const sent = await postForm(first, 'recovery', recoveryId, { csrf_token: csrfOf(recovery), method: 'link', email });
+      expect(sent.url).toBe(`${UI}/recovery?flow=${recoveryId}`);
+      await deliver();
+      const link = linkIn(smtp.last(email)!.text, '/self-service/recovery');
+
+      // … and the mail app opens the link in another one, with no cookies at all.
+      const fresh = new Browser();
+      const landed = await fresh.navigate(link, atUi);
+      expect(landed.url).toMatch(new RegExp(`^${UI}/settings\\?flow=[0-9a-f-]{36}$`));
+      const settingsId = new URL(landed.url).searchParams.get('flow') as string;
+      const settings = await fetchFlow(fresh, 'settings', settingsId);
+      const changed = await postForm(fresh, 'settings', settingsId, { csrf_token: csrfOf(settings), method: 'password', password: 'a brand new passphrase' });
+      expect(changed.hops[0].status).toBe(303);
+      expect(changed.url).not.toMatch(/\/error\?id=/);
+      const done = await fetchFlow(fresh, 'settings', settingsId);
+      expect(done.state).toBe('success');
+
+      const { body: login } = await api().get('/self-service/login/api');
+      const signedIn = await api().post(`/self-service/login?flow=${login.id}`).send({ method: 'password', identifier: email, password: 'a brand new passphrase' });
+      expect(signedIn.status).toBe(200);
+    });
+  });
+}
