@@ -7,7 +7,7 @@ import { type SmtpCapture, startSmtpCapture } from '../../helpers/smtp-capture';
 
 interface WireNode {
   group: string;
-  attributes: { name: string; type?: string; value?: unknown };
+  attributes: { name?: string; id?: string; type?: string; value?: unknown };
   messages: { id: number; text: string }[];
 }
 interface WireFlow {
@@ -16,7 +16,10 @@ interface WireFlow {
   ui: { nodes: WireNode[]; messages?: { id: number; text: string }[] };
 }
 
+jest.setTimeout(60_000);
+
 const UI = 'http://127.0.0.1:4455';
+const ids = (flow: WireFlow): number[] => (flow.ui.messages ?? []).map((m) => m.id);
 const csrfOf = (flow: WireFlow): string => flow.ui.nodes.find((n) => n.attributes.name === 'csrf_token')?.attributes.value as string;
 const linkIn = (text: string, path: string): string => (new RegExp(`(http://[^\\s"<>]*${path}\\?[^\\s"<>]*)`).exec(text) as RegExpExecArray)[1].replace(/&amp;/g, '&');
 const atUi = (url: string): boolean => url.startsWith(UI);
@@ -41,6 +44,9 @@ for (const factory of databaseFactories()) {
         SELFSERVICE_FLOWS_RECOVERY_ENABLED: 'true',
         SELFSERVICE_FLOWS_RECOVERY_USE: 'link',
         SELFSERVICE_FLOWS_VERIFICATION_ENABLED: 'true',
+        SELFSERVICE_FLOWS_SETTINGS_REQUIRED_AAL: 'aal1',
+        SELFSERVICE_METHODS_TOTP_ENABLED: 'true',
+        SELFSERVICE_METHODS_LOOKUP_SECRET_ENABLED: 'true',
       });
     }, 60_000);
     afterAll(async () => {
@@ -76,6 +82,64 @@ for (const factory of databaseFactories()) {
         body: new URLSearchParams(fields).toString(),
       });
     }
+
+    /** Posts JSON to a flow like an SPA (Ory Elements) with the browser's cookies; status and body. */
+    async function postJson(browser: Browser, kind: string, id: string, body: Record<string, unknown>): Promise<{ status: number; flow: WireFlow }> {
+      const page = await browser.navigate(`${server.publicUrl}/self-service/${kind}?flow=${id}`, () => false, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: page.status as number, flow: JSON.parse(page.body as string) as WireFlow };
+    }
+
+    /** A browser signed in through a browser registration flow (the `session` hook). */
+    async function signedUpBrowser(email: string): Promise<Browser> {
+      const browser = new Browser();
+      const started = await browser.navigate(`${server.publicUrl}/self-service/registration/browser`, atUi);
+      const id = new URL(started.url).searchParams.get('flow') as string;
+      const flow = await fetchFlow(browser, 'registration', id);
+      const done = await postForm(browser, 'registration', id, { csrf_token: csrfOf(flow), method: 'password', password: 'a sign-up passphrase', 'traits.email': email });
+      expect(done.hops[0].status).toBe(303);
+      expect(done.url).not.toMatch(/\/(error|registration)\?/);
+      return browser;
+    }
+
+    /** A new browser settings flow of the signed-in browser. */
+    async function settingsFlow(browser: Browser): Promise<WireFlow> {
+      const started = await browser.navigate(`${server.publicUrl}/self-service/settings/browser`, atUi);
+      return fetchFlow(browser, 'settings', new URL(started.url).searchParams.get('flow') as string);
+    }
+
+    it('settings buttons submitted without `method` (Ory Elements) go to the method their fields belong to', async () => {
+      const email = `no-method-${factory.label}@example.com`;
+      const browser = await signedUpBrowser(email);
+      const flow = await settingsFlow(browser);
+
+      const unlink = await postJson(browser, 'settings', flow.id, { csrf_token: csrfOf(flow), totp_unlink: true });
+      expect(unlink.status).toBe(400);
+      expect(ids(unlink.flow)).toEqual([4000011]);
+
+      const regenerated = await postJson(browser, 'settings', flow.id, { csrf_token: csrfOf(flow), lookup_secret_regenerate: true });
+      expect(regenerated.status).toBe(200);
+      expect(regenerated.flow.ui.nodes.map((n) => n.attributes.name ?? n.attributes.id)).toEqual(expect.arrayContaining(['lookup_secret_codes', 'lookup_secret_confirm']));
+      const confirmed = await postJson(browser, 'settings', flow.id, { csrf_token: csrfOf(regenerated.flow), lookup_secret_confirm: 'true' });
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.flow.state).toBe('success');
+      const identity = await server.registry.identityPool.findByCredentialsIdentifier('password', email);
+      const stored = await server.registry.privilegedIdentityPool.get(identity!.id);
+      expect(stored?.credentials.lookup_secret).toBeDefined();
+
+      const again = await settingsFlow(browser);
+      const disabled = await postJson(browser, 'settings', again.id, { csrf_token: csrfOf(again), lookup_secret_disable: true });
+      expect(disabled.status).toBe(200);
+      expect((await server.registry.privilegedIdentityPool.get(identity!.id))?.credentials.lookup_secret).toBeUndefined();
+
+      // A body no method claims is still refused with Kratos's message.
+      const nothing = await postJson(browser, 'settings', again.id, { csrf_token: csrfOf(again), something: 'else' });
+      expect(nothing.status).toBe(400);
+      expect(ids(nothing.flow)).toEqual([4010004]);
+    });
 
     it('a recovery link opened in a fresh browser ends in a settings flow whose password change succeeds', async () => {
       const email = `fresh-browser-${factory.label}@example.com`;

@@ -109,9 +109,12 @@ export class SettingsService {
     const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
     assertCsrf(flow, requester, body.csrf_token);
     const ctx: SettingsContext = { requester, session, requirePrivileged: () => this.requirePrivileged(session, flow) };
+    // The method a failure belongs to: the one named, else the strategy that was deciding (buttons sent without `method`).
+    let active = typeof body.method === 'string' ? body.method : flow.active;
     try {
       assertApiRequest(flow, requester);
       for (const strategy of this.deps.settingsStrategies) {
+        if (typeof body.method !== 'string') active = strategy.settingsMethod;
         const outcome = await strategy.settings(flow, body, ctx);
         if (outcome.kind === 'not_responsible') continue;
         if (outcome.kind === 'flow_updated') {
@@ -128,10 +131,11 @@ export class SettingsService {
         });
         return { kind: 'completed', flow: done, identity: outcome.identity, session };
       }
+      active = typeof body.method === 'string' ? body.method : flow.active;
       throw new FlowValidationError([messages.noSettingsStrategy()]);
     } catch (error) {
       if (error instanceof OryError && error.id === 'session_refresh_required') throw error;
-      const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
+      const updated = applyFlowError({ ...flow, active }, error, flattenBody(body), this.deps.clock);
       await this.deps.flowStore.update(updated);
       return { kind: 'invalid', flow: updated, identity: session.identity };
     }
