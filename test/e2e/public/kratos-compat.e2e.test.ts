@@ -19,6 +19,7 @@ interface WireFlow {
 jest.setTimeout(60_000);
 
 const UI = 'http://127.0.0.1:4455';
+const nodeMessages = (flow: WireFlow, name: string) => flow.ui.nodes.find((n) => n.attributes.name === name)?.messages ?? [];
 const ids = (flow: WireFlow): number[] => (flow.ui.messages ?? []).map((m) => m.id);
 const csrfOf = (flow: WireFlow): string => flow.ui.nodes.find((n) => n.attributes.name === 'csrf_token')?.attributes.value as string;
 const linkIn = (text: string, path: string): string => (new RegExp(`(http://[^\\s"<>]*${path}\\?[^\\s"<>]*)`).exec(text) as RegExpExecArray)[1].replace(/&amp;/g, '&');
@@ -139,6 +140,19 @@ for (const factory of databaseFactories()) {
       const nothing = await postJson(browser, 'settings', again.id, { csrf_token: csrfOf(again), something: 'else' });
       expect(nothing.status).toBe(400);
       expect(ids(nothing.flow)).toEqual([4010004]);
+    });
+
+    it('verification and recovery refuse an invalid address with 400 and the validation message on the email node', async () => {
+      for (const kind of ['verification', 'recovery']) {
+        const { body: flow } = await api().get(`/self-service/${kind}/api`);
+        const res = await api().post(`/self-service/${kind}?flow=${flow.id}`).send({ method: kind === 'recovery' ? 'link' : 'code', email: 'not-an-email' });
+        expect(res.status).toBe(400);
+        expect(res.body.state).toBe('choose_method');
+        expect(nodeMessages(res.body, 'email')).toEqual([{ id: 4000001, text: '"not-an-email" is not valid "email"', type: 'error' }]);
+        expect(res.body.ui.nodes.find((n: WireNode) => n.attributes.name === 'email').attributes.value).toBe('not-an-email');
+      }
+      await deliver();
+      expect(smtp.mails.some((m) => m.to.includes('not-an-email'))).toBe(false);
     });
 
     it('a recovery link opened in a fresh browser ends in a settings flow whose password change succeeds', async () => {

@@ -20,8 +20,10 @@ import {
   baseFlowFields,
   flattenBody,
   flowExpiredError,
+  isEmailAddress,
   isExpired,
   markCodeSent,
+  messages,
   passChallenge,
   unflattenBody,
   validateReturnTo,
@@ -137,6 +139,8 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
       if (secret !== undefined) return await this.redeem(flow, secret, requester);
       const email = typeof body.email === 'string' ? body.email.trim() : '';
       if (!email) throw new FlowValidationError([], { email: [{ id: 4000002, text: 'Property email is missing.', type: 'error', context: { property: 'email' } }] });
+      // Kratos validates the body against `format: email`; the message goes on the email node.
+      if (!isEmailAddress(email)) throw new FlowValidationError([], { email: [messages.validationGeneric(`${JSON.stringify(email)} is not valid "email"`)] });
       return await this.send(flow, email);
     } catch (error) {
       const updated = applyFlowError({ ...flow, active: this.flowMethod(flow) }, error, flattenBody(body), this.base.clock);
