@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Config, Secrets } from '../../../libs/config';
 import { OryError, toOryError } from '../../../libs/http';
 import type { Identity } from '../../../libs/identity';
-import { type AnyFlow, type ErrorStore, toWire as flowToWire } from '../../../libs/selfservice/flow';
+import { type AnyFlow, type ErrorStore, flowUiUrl, toWire as flowToWire } from '../../../libs/selfservice/flow';
 import { type Session, toWire as sessionToWire } from '../../../libs/session';
 import { toWire as identityToWire } from '../../../libs/identity';
 import type { Clock } from '../../../libs/x';
@@ -13,13 +13,6 @@ export interface FlowResponderDeps {
   readonly config: Config;
   readonly secrets: Secrets;
   readonly clock: Clock;
-}
-
-/** The configured UI URL of a flow with `?flow=<id>`. */
-export function flowUiUrl(config: Config, flow: AnyFlow): string {
-  const url = new URL(config.selfservice.flows[flow.kind].ui_url);
-  url.searchParams.set('flow', flow.id);
-  return url.toString();
 }
 
 /**
@@ -79,14 +72,12 @@ export function respondExpired(req: Request, res: Response, replacement: AnyFlow
 
 /**
  * A completed login or registration: API clients get the session token (and session), browsers get the
- * session cookie and either JSON or a 303 to `return_to` → the method's → the flow's → the global
- * default return URL.
+ * session cookie and either JSON or a 303 to the return URL the service chose (`returnTo`).
  */
 export function respondCompleted(
   req: Request,
   res: Response,
-  result: { flow: AnyFlow; identity: Identity; session?: Session; token?: string; returnTo?: string; aal2Flow?: AnyFlow; oauth2RedirectTo?: string },
-  afterUrl: string | undefined,
+  result: { flow: AnyFlow; identity: Identity; session?: Session; token?: string; returnTo: string; aal2Flow?: AnyFlow; oauth2RedirectTo?: string },
   deps: FlowResponderDeps,
 ): void {
   const { config } = deps;
@@ -123,7 +114,7 @@ export function respondCompleted(
     res.redirect(303, flowUiUrl(config, result.aal2Flow));
     return;
   }
-  res.redirect(303, result.returnTo ?? afterUrl ?? config.selfservice.default_browser_return_url);
+  res.redirect(303, result.returnTo);
 }
 
 /**

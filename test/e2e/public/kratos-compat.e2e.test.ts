@@ -48,6 +48,12 @@ for (const factory of databaseFactories()) {
         SELFSERVICE_FLOWS_SETTINGS_REQUIRED_AAL: 'aal1',
         SELFSERVICE_METHODS_TOTP_ENABLED: 'true',
         SELFSERVICE_METHODS_LOOKUP_SECRET_ENABLED: 'true',
+        SELFSERVICE_METHODS_CODE_PASSWORDLESS_ENABLED: 'true',
+        SELFSERVICE_FLOWS_LOGIN_AFTER_DEFAULT_BROWSER_RETURN_URL: `${UI}/after-login`,
+        SELFSERVICE_FLOWS_LOGIN_AFTER_PASSWORD_DEFAULT_BROWSER_RETURN_URL: `${UI}/after-password-login`,
+        SELFSERVICE_FLOWS_LOGIN_AFTER_CODE_DEFAULT_BROWSER_RETURN_URL: `${UI}/after-code-login`,
+        SELFSERVICE_FLOWS_REGISTRATION_AFTER_CODE_DEFAULT_BROWSER_RETURN_URL: `${UI}/after-code-registration`,
+        SELFSERVICE_FLOWS_REGISTRATION_AFTER_DEFAULT_BROWSER_RETURN_URL: `${UI}/after-registration`,
       });
     }, 60_000);
     afterAll(async () => {
@@ -153,6 +159,44 @@ for (const factory of databaseFactories()) {
       }
       await deliver();
       expect(smtp.mails.some((m) => m.to.includes('not-an-email'))).toBe(false);
+    });
+
+    /** A browser login flow started with `query`, as the UI fetches it. */
+    async function loginFlow(browser: Browser, query = ''): Promise<WireFlow> {
+      const started = await browser.navigate(`${server.publicUrl}/self-service/login/browser${query}`, atUi);
+      return fetchFlow(browser, 'login', new URL(started.url).searchParams.get('flow') as string);
+    }
+
+    it('a completed flow returns to the completing method\'s URL, then the flow\'s, then the global default', async () => {
+      const email = `return-url-${factory.label}@example.com`;
+      // Registration by password: no password-specific URL is set, so the flow's.
+      const registered = new Browser();
+      const started = await registered.navigate(`${server.publicUrl}/self-service/registration/browser`, atUi);
+      const regId = new URL(started.url).searchParams.get('flow') as string;
+      const reg = await fetchFlow(registered, 'registration', regId);
+      const signedUp = await postForm(registered, 'registration', regId, { csrf_token: csrfOf(reg), method: 'password', password: 'a return url passphrase', 'traits.email': email });
+      expect(signedUp.url).toBe(`${UI}/after-registration`);
+
+      // A one-time code login goes to the code method's URL, not the password method's.
+      const browser = new Browser();
+      const flow = await loginFlow(browser);
+      const sent = await postForm(browser, 'login', flow.id, { csrf_token: csrfOf(flow), method: 'code', identifier: email });
+      expect(sent.url).toBe(`${UI}/login?flow=${flow.id}`);
+      await deliver();
+      const code = (/\b(\d{8})\b/.exec(smtp.last(email)!.text) as RegExpExecArray)[1];
+      const withCode = await fetchFlow(browser, 'login', flow.id);
+      const byCode = await postForm(browser, 'login', flow.id, { csrf_token: csrfOf(withCode), method: 'code', identifier: email, code });
+      expect(byCode.url).toBe(`${UI}/after-code-login`);
+
+      // A password login goes to the password method's URL; return_to wins over all of them.
+      const other = new Browser();
+      const pwFlow = await loginFlow(other);
+      const byPassword = await postForm(other, 'login', pwFlow.id, { csrf_token: csrfOf(pwFlow), method: 'password', identifier: email, password: 'a return url passphrase' });
+      expect(byPassword.url).toBe(`${UI}/after-password-login`);
+      const third = new Browser();
+      const toFlow = await loginFlow(third, `?return_to=${encodeURIComponent(`${UI}/somewhere`)}`);
+      const returned = await postForm(third, 'login', toFlow.id, { csrf_token: csrfOf(toFlow), method: 'password', identifier: email, password: 'a return url passphrase' });
+      expect(returned.url).toBe(`${UI}/somewhere`);
     });
 
     it('a recovery link opened in a fresh browser ends in a settings flow whose password change succeeds', async () => {

@@ -1,10 +1,10 @@
 import express, { type Request, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
 import { OryError, jsonOrFormBody } from '../../../../libs/http';
-import { type ErrorStoreProvider, toWire } from '../../../../libs/selfservice/flow';
+import { type ErrorStoreProvider, flowUiUrl, toWire } from '../../../../libs/selfservice/flow';
 import { ROUTE_RECOVERY_FLOWS, ROUTE_RECOVERY_INIT_API, ROUTE_RECOVERY_INIT_BROWSER, ROUTE_RECOVERY_SUBMIT, type RecoveryService } from '../../../../libs/selfservice/flows';
 import type { ClockProvider } from '../../../../libs/x';
-import { flowUiUrl, respondExpired, respondInit, respondInvalid, respondUpdated, selfServiceBrowserErrors, setFlowCsrfCookie } from '../flow-responder';
+import { respondExpired, respondInit, respondInvalid, respondUpdated, selfServiceBrowserErrors, setFlowCsrfCookie } from '../flow-responder';
 import { isJsonRequest, setSessionCookie, toRequester } from '../request-context';
 import { submittedBody } from './selfservice-login';
 

@@ -37,7 +37,7 @@ export function createVerificationRouter(deps: VerificationRouterDeps): Router {
     const result = await deps.verificationService.submit(req.query.flow as string | undefined, submittedBody(req), requester(req));
     if (result.kind === 'expired') return respondExpired(req, res, result.flow, result.error, deps);
     if (result.kind === 'invalid') return respondInvalid(req, res, result.flow, deps);
-    const afterLink = req.method === 'GET' && result.kind === 'passed' ? (result.flow.returnTo ?? deps.config.selfservice.flows.verification.after.default_browser_return_url) : undefined;
+    const afterLink = req.method === 'GET' && result.kind === 'passed' ? result.passed.returnTo : undefined;
     respondUpdated(req, res, result.flow, deps, {}, afterLink);
   };
   router.post(ROUTE_VERIFICATION_SUBMIT, ...jsonOrFormBody({ limit: deps.config.serve.public.request_body_limit }), submit);

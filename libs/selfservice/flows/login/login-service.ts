@@ -15,6 +15,7 @@ import {
   assertFlowCookie,
   carriesOneTimeCode,
   baseFlowFields,
+  completedReturnUrl,
   flattenBody,
   flowExpiredError,
   flowExpiredOnFetch,
@@ -46,7 +47,8 @@ export type LoginSubmitResult =
       readonly session: Session;
       readonly identity: Identity;
       readonly token: string;
-      readonly returnTo?: string;
+      /** Where the browser goes: the OAuth2 redirect, else `return_to` → `after.<method>` → `after` → global default. */
+      readonly returnTo: string;
       /** Set when the identity has a second factor the session still lacks: the flow to finish it with. */
       readonly aal2Flow?: LoginFlow;
       /** Set when the flow accepted an OAuth2 login challenge: where the browser continues. */
@@ -185,7 +187,9 @@ export class LoginService {
       });
       const aal2Flow = await this.secondFactorFlow(done, issued, outcome.identity, token, requester);
       const oauth2RedirectTo = !aal2Flow && flow.oauth2LoginChallenge ? await this.acceptChallenge(flow.oauth2LoginChallenge, outcome.identity, issued) : undefined;
-      return { kind: 'completed', flow: done, session: issued, identity: outcome.identity, token, returnTo: oauth2RedirectTo ?? flow.returnTo, aal2Flow, oauth2RedirectTo };
+      const c = this.deps.config.selfservice;
+      const returnTo = oauth2RedirectTo ?? completedReturnUrl(c.flows.login.after, strategy.id, flow.returnTo, c.default_browser_return_url);
+      return { kind: 'completed', flow: done, session: issued, identity: outcome.identity, token, returnTo, aal2Flow, oauth2RedirectTo };
     }
     throw new FlowValidationError([messages.noLoginStrategy()]);
   }

@@ -15,6 +15,7 @@ import {
   assertFlowCookie,
   carriesOneTimeCode,
   baseFlowFields,
+  completedReturnUrl,
   flattenBody,
   flowExpiredError,
   flowExpiredOnFetch,
@@ -44,7 +45,8 @@ export type RegistrationSubmitResult =
       readonly identity: Identity;
       readonly session?: Session;
       readonly token?: string;
-      readonly returnTo?: string;
+      /** Where the browser goes: `return_to` → `after.<method>` → `after` → global default. */
+      readonly returnTo: string;
     }
   | { readonly kind: 'invalid'; readonly flow: RegistrationFlow }
   | { readonly kind: 'expired'; readonly flow: RegistrationFlow; readonly error: OryError };
@@ -147,7 +149,9 @@ export class RegistrationService {
           await this.deps.flowStore.update(done, tx);
           return result;
         });
-        return { kind: 'completed', flow: done, identity: outcome.identity, ...hooked, returnTo: flow.returnTo };
+        const c = this.deps.config.selfservice;
+        const returnTo = completedReturnUrl(c.flows.registration.after, strategy.id, flow.returnTo, c.default_browser_return_url);
+        return { kind: 'completed', flow: done, identity: outcome.identity, ...hooked, returnTo };
       } catch (error) {
         if (error instanceof DuplicateIdentifierError) throw new FlowValidationError([messages.duplicateCredentials()]);
         throw error;

@@ -22,7 +22,9 @@ import {
   assertCsrf,
   assertFlowCookie,
   baseFlowFields,
+  completedReturnUrl,
   flattenBody,
+  flowUiUrl,
   flowExpiredError,
   isExpired,
   markSettingsSaved,
@@ -49,7 +51,8 @@ export type SettingsServiceDeps = ConfigProvider &
   VerificationSenderProvider;
 
 export type SettingsSubmitResult =
-  | { readonly kind: 'completed'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession }
+  /** `returnTo`: where a browser goes — `return_to` → `after.<method>` → `after` → the settings UI. */
+  | { readonly kind: 'completed'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession; readonly returnTo: string }
   /** A method changed only the flow (e.g. recovery codes shown for confirmation); nothing was saved yet. */
   | { readonly kind: 'updated'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession }
   | { readonly kind: 'invalid'; readonly flow: SettingsFlow; readonly identity: Identity }
@@ -129,7 +132,8 @@ export class SettingsService {
           await this.deps.verificationService.sendForIdentity(outcome.identity, tx);
           await this.deps.flowStore.update(done, tx);
         });
-        return { kind: 'completed', flow: done, identity: outcome.identity, session };
+        const returnTo = completedReturnUrl(this.deps.config.selfservice.flows.settings.after, strategy.settingsMethod, done.returnTo, flowUiUrl(this.deps.config, done));
+        return { kind: 'completed', flow: done, identity: outcome.identity, session, returnTo };
       }
       active = typeof body.method === 'string' ? body.method : flow.active;
       throw new FlowValidationError([messages.noSettingsStrategy()]);

@@ -1,7 +1,7 @@
 import { badRequest } from '../../../http/errors';
 import type { Identity, PrivilegedIdentityPoolProvider } from '../../../identity';
 import type { Transaction } from '../../../x';
-import { type FlowRequester, type RedeemedChallenge, type VerificationFlow, markCodeSent, messages } from '../../flow';
+import { type FlowRequester, type RedeemedChallenge, type VerificationFlow, completedReturnUrl, flowUiUrl, markCodeSent, messages } from '../../flow';
 import { type ChallengeFlowDeps, ChallengeFlowService } from '../challenge/challenge-flow-service';
 
 export type VerificationServiceDeps = ChallengeFlowDeps & PrivilegedIdentityPoolProvider;
@@ -9,11 +9,18 @@ export type VerificationServiceDeps = ChallengeFlowDeps & PrivilegedIdentityPool
 /** A requester for flows the server starts on its own (after registration or a profile change). */
 const SERVER_REQUESTER: FlowRequester = { url: '', query: {}, hasOrigin: false, hasBrowserCookies: false, device: { ipAddress: '', userAgent: '', location: '' } };
 
+/** A redeemed verification: whose address, and where a browser that opened the link goes next. */
+export interface VerificationPassed {
+  readonly identityId: string;
+  /** `return_to` → `selfservice.flows.verification.after.default_browser_return_url` → the verification UI. */
+  readonly returnTo: string;
+}
+
 /**
  * Verification flows (Kratos §9a): prove an email address with a code or link; the address becomes
  * `verified`, `status: completed`, with `verified_at`.
  */
-export class VerificationService extends ChallengeFlowService<VerificationFlow, { identityId: string }> {
+export class VerificationService extends ChallengeFlowService<VerificationFlow, VerificationPassed> {
   protected readonly purpose = 'verification' as const;
   protected readonly texts = {
     sent: (m: 'code' | 'link') => (m === 'code' ? messages.verificationCodeSent() : messages.verificationLinkSent()),
@@ -37,7 +44,7 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
     return this.deps.config.selfservice.flows.verification.use;
   }
 
-  protected async onPassed(_flow: VerificationFlow, redeemed: RedeemedChallenge, _requester: FlowRequester, tx: Transaction): Promise<{ identityId: string }> {
+  protected async onPassed(flow: VerificationFlow, redeemed: RedeemedChallenge, _requester: FlowRequester, tx: Transaction): Promise<VerificationPassed> {
     const identity = await this.deps.privilegedIdentityPool.get(redeemed.identityId, tx);
     if (identity) {
       const now = this.deps.clock.now();
@@ -52,7 +59,8 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
         tx,
       );
     }
-    return { identityId: redeemed.identityId };
+    const c = this.deps.config;
+    return { identityId: redeemed.identityId, returnTo: completedReturnUrl(c.selfservice.flows.verification.after, undefined, flow.returnTo, flowUiUrl(c, flow)) };
   }
 
   /**
