@@ -77,7 +77,16 @@ export function respondExpired(req: Request, res: Response, replacement: AnyFlow
 export function respondCompleted(
   req: Request,
   res: Response,
-  result: { flow: AnyFlow; identity: Identity; session?: Session; token?: string; returnTo: string; aal2Flow?: AnyFlow; oauth2RedirectTo?: string },
+  result: {
+    flow: AnyFlow;
+    identity: Identity;
+    session?: Session;
+    token?: string;
+    returnTo: string;
+    aal2Flow?: AnyFlow;
+    oauth2RedirectTo?: string;
+    continueWith?: readonly Record<string, unknown>[];
+  },
   deps: FlowResponderDeps,
 ): void {
   const { config } = deps;
@@ -88,12 +97,14 @@ export function respondCompleted(
     ? { continue_with: [{ action: 'complete_second_factor', flow: { id: result.aal2Flow.id, requested_aal: 'aal2', url: flowUiUrl(config, result.aal2Flow) } }] }
     : result.oauth2RedirectTo
       ? { continue_with: [{ action: 'redirect_browser_to', redirect_browser_to: result.oauth2RedirectTo }] }
-      : {};
+      : result.continueWith
+        ? { continue_with: result.continueWith }
+        : {};
   if (result.flow.type === 'api') {
     res.json(
       isLogin
         ? { session_token: result.token, session: sessionJson, ...continueWith }
-        : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson, session_token: result.token } : {}) },
+        : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson, session_token: result.token } : {}), ...continueWith },
     );
     return;
   }
@@ -107,7 +118,7 @@ export function respondCompleted(
       .withExtra({ redirect_browser_to: result.oauth2RedirectTo });
   }
   if (isJsonRequest(req)) {
-    res.json(isLogin ? { session: sessionJson, ...continueWith } : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson } : {}) });
+    res.json(isLogin ? { session: sessionJson, ...continueWith } : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson } : {}), ...continueWith });
     return;
   }
   if (result.aal2Flow) {

@@ -229,4 +229,99 @@ for (const factory of databaseFactories()) {
       expect(signedIn.status).toBe(200);
     });
   });
+  describe(`configured hooks run (${factory.label})`, () => {
+    let db: TestDatabase;
+    let smtp: SmtpCapture;
+    let server: RunningServer;
+
+    beforeAll(async () => {
+      db = await factory.create();
+      smtp = await startSmtpCapture();
+      server = await bootApps({
+        DSN: db.dsn,
+        COURIER_SMTP_CONNECTION_URI: smtp.url,
+        SELFSERVICE_FLOWS_VERIFICATION_ENABLED: 'true',
+        SELFSERVICE_FLOWS_LOGIN_AFTER_HOOKS: JSON.stringify([{ hook: 'require_verified_address' }]),
+        SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS: JSON.stringify([{ hook: 'session' }, { hook: 'show_verification_ui' }]),
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await server?.close();
+      await smtp?.close();
+      await db?.drop();
+    });
+
+    const api = () => request(server.publicUrl);
+    const passwordLogin = async (email: string, password: string) => {
+      const { body: flow } = await api().get('/self-service/login/api');
+      return api().post(`/self-service/login?flow=${flow.id}`).send({ method: 'password', identifier: email, password });
+    };
+
+    it('show_verification_ui: a browser registration continues at the verification UI; JSON clients get continue_with', async () => {
+      const browser = new Browser();
+      const started = await browser.navigate(`${server.publicUrl}/self-service/registration/browser`, atUi);
+      const id = new URL(started.url).searchParams.get('flow') as string;
+      const page = await browser.navigate(`${server.publicUrl}/self-service/registration/flows?id=${id}`, () => false, { headers: { accept: 'application/json' } });
+      const flow = JSON.parse(page.body as string) as WireFlow;
+      const email = `show-verification-${factory.label}@example.com`;
+      const done = await browser.navigate(`${server.publicUrl}/self-service/registration?flow=${id}`, atUi, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: new URLSearchParams({ csrf_token: csrfOf(flow), method: 'password', password: 'a verification ui passphrase', 'traits.email': email }).toString(),
+      });
+      expect(done.url).toMatch(new RegExp(`^${UI}/verification\\?flow=[0-9a-f-]{36}$`));
+      const verificationId = new URL(done.url).searchParams.get('flow') as string;
+      const shown = await browser.navigate(`${server.publicUrl}/self-service/verification/flows?id=${verificationId}`, () => false, { headers: { accept: 'application/json' } });
+      expect(shown.status).toBe(200);
+      expect(JSON.parse(shown.body as string).state).toBe('sent_email');
+
+      const { body: apiFlow } = await api().get('/self-service/registration/api');
+      const other = `show-verification-api-${factory.label}@example.com`;
+      const res = await api().post(`/self-service/registration?flow=${apiFlow.id}`).send({ method: 'password', password: 'a verification ui passphrase', traits: { email: other } });
+      expect(res.status).toBe(200);
+      expect(res.body.session_token).toEqual(expect.any(String));
+      expect(res.body.continue_with).toEqual([{ action: 'show_verification_ui', flow: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), verifiable_address: other } }]);
+    });
+
+    it('require_verified_address: a password login is refused with 4000010 until the address is verified', async () => {
+      const email = `unverified-${factory.label}@example.com`;
+      const password = 'an unverified passphrase';
+      const { body: regFlow } = await api().get('/self-service/registration/api');
+      const registered = await api().post(`/self-service/registration?flow=${regFlow.id}`).send({ method: 'password', password, traits: { email } });
+      expect(registered.status).toBe(200);
+      const sessions = async (): Promise<unknown[]> => (await request(server.adminUrl).get(`/admin/identities/${registered.body.identity.id}/sessions`).expect(200)).body;
+      const sessionsBefore = (await sessions()).length;
+      expect(sessionsBefore).toBe(1);
+
+      const refused = await passwordLogin(email, password);
+      expect(refused.status).toBe(400);
+      expect(refused.body.ui.messages).toEqual([{ id: 4000010, text: 'Account not active yet. Did you forget to verify your email address?', type: 'error' }]);
+      expect(refused.body.session_token).toBeUndefined();
+      expect(await sessions()).toHaveLength(sessionsBefore);
+
+      // A browser is sent back to the login UI, which shows the message; no session cookie is set.
+      const browser = new Browser();
+      const started = await browser.navigate(`${server.publicUrl}/self-service/login/browser`, atUi);
+      const id = new URL(started.url).searchParams.get('flow') as string;
+      const page = await browser.navigate(`${server.publicUrl}/self-service/login/flows?id=${id}`, () => false, { headers: { accept: 'application/json' } });
+      const landed = await browser.navigate(`${server.publicUrl}/self-service/login?flow=${id}`, atUi, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: new URLSearchParams({ csrf_token: csrfOf(JSON.parse(page.body as string)), method: 'password', identifier: email, password }).toString(),
+      });
+      expect(landed.url).toBe(`${UI}/login?flow=${id}`);
+      expect(browser.cookies.has('ory_kratos_session')).toBe(false);
+
+      // The verification mail's code verifies the address; then the login goes through.
+      await server.registry.dispatcher.dispatchOnce();
+      const mail = smtp.last(email)!;
+      const code = (/\b(\d{8})\b/.exec(mail.text) as RegExpExecArray)[1];
+      const verificationId = new URL(linkIn(mail.text, '/self-service/verification')).searchParams.get('flow') as string;
+      const verified = await api().post(`/self-service/verification?flow=${verificationId}`).send({ method: 'code', code });
+      expect(verified.body.state).toBe('passed_challenge');
+      const allowed = await passwordLogin(email, password);
+      expect(allowed.status).toBe(200);
+      expect(allowed.body.session_token).toEqual(expect.any(String));
+    });
+  });
 }

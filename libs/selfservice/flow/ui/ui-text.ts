@@ -87,6 +87,7 @@ export const messages = {
   settingsLookupDisable: (): UiText => info(1050016, 'Disable this method'),
   settingsTotpSecretLabel: (): UiText => info(1050017, 'This is your authenticator app secret. Use it if you can not scan the QR code.'),
   totpCodeInvalid: (): UiText => error(4000008, 'The provided authentication code is invalid, please try again.', {}),
+  addressNotVerified: (): UiText => error(4000010, 'Account not active yet. Did you forget to verify your email address?'),
   noTotpDevice: (): UiText => error(4000011, 'You have no TOTP device set up.', {}),
   lookupAlreadyUsed: (): UiText => error(4000012, 'This backup recovery code has already been used.', {}),
   noLookupCodes: (): UiText => error(4000014, 'You have no backup recovery codes set up.', {}),

@@ -17,6 +17,7 @@ import {
   baseFlowFields,
   completedReturnUrl,
   flattenBody,
+  flowUiUrl,
   flowExpiredError,
   flowExpiredOnFetch,
   isExpired,
@@ -25,7 +26,7 @@ import {
   validateReturnTo,
   withFreshCsrf,
 } from '../../flow';
-import type { RegistrationHooksProvider } from './registration-hooks';
+import type { RegistrationHookResult, RegistrationHooksProvider } from './registration-hooks';
 import type { RegistrationPopulation, RegistrationStrategiesProvider } from './registration-strategy';
 import { ROUTE_REGISTRATION_SUBMIT } from './routes';
 
@@ -45,8 +46,10 @@ export type RegistrationSubmitResult =
       readonly identity: Identity;
       readonly session?: Session;
       readonly token?: string;
-      /** Where the browser goes: `return_to` → `after.<method>` → `after` → global default. */
+      /** Where the browser goes: the verification UI (`show_verification_ui`), else `return_to` → `after.<method>` → `after` → global default. */
       readonly returnTo: string;
+      /** Kratos `continue_with` items for JSON answers (`show_verification_ui`). */
+      readonly continueWith?: readonly Record<string, unknown>[];
     }
   | { readonly kind: 'invalid'; readonly flow: RegistrationFlow }
   | { readonly kind: 'expired'; readonly flow: RegistrationFlow; readonly error: OryError };
@@ -141,7 +144,7 @@ export class RegistrationService {
       try {
         const hooked = await this.deps.transactions.withTransaction(async (tx) => {
           await this.deps.privilegedIdentityPool.create(outcome.identity, tx);
-          let result: { session?: Session; token?: string } = {};
+          let result: RegistrationHookResult = {};
           for (const hook of this.deps.registrationPostHooks(strategy.id)) {
             const r = await hook.execute({ flow: done, identity: outcome.identity, method: outcome.method, aal: outcome.aal, device: requester.device, tx });
             result = { ...result, ...r };
@@ -149,9 +152,15 @@ export class RegistrationService {
           await this.deps.flowStore.update(done, tx);
           return result;
         });
-        const c = this.deps.config.selfservice;
-        const returnTo = completedReturnUrl(c.flows.registration.after, strategy.id, flow.returnTo, c.default_browser_return_url);
-        return { kind: 'completed', flow: done, identity: outcome.identity, ...hooked, returnTo };
+        const { verificationFlows, showVerificationUi, ...signedIn } = hooked;
+        const c = this.deps.config;
+        const returnTo = completedReturnUrl(c.selfservice.flows.registration.after, strategy.id, flow.returnTo, c.selfservice.default_browser_return_url);
+        const shown = showVerificationUi ? verificationFlows?.[0] : undefined;
+        if (!shown) return { kind: 'completed', flow: done, identity: outcome.identity, ...signedIn, returnTo };
+        // `show_verification_ui`: continue with the verification flow of the first new address.
+        const url = flowUiUrl(c, { kind: 'verification', id: shown.flowId });
+        const continueWith = [{ action: 'show_verification_ui', flow: { id: shown.flowId, verifiable_address: shown.address, ...(flow.type === 'browser' ? { url } : {}) } }];
+        return { kind: 'completed', flow: done, identity: outcome.identity, ...signedIn, returnTo: flow.type === 'browser' ? url : returnTo, continueWith };
       } catch (error) {
         if (error instanceof DuplicateIdentifierError) throw new FlowValidationError([messages.duplicateCredentials()]);
         throw error;

@@ -36,9 +36,15 @@ import {
 import { ROUTE_SETTINGS_SUBMIT } from './routes';
 import type { SettingsContext, SettingsPopulation, SettingsStrategiesProvider } from './settings-strategy';
 
+/** A verification flow mailed for one address. */
+export interface SentVerification {
+  readonly flowId: string;
+  readonly address: string;
+}
+
 /** Sends verification mails for new addresses (implemented by the verification service). */
 export interface VerificationSenderProvider {
-  readonly verificationService: { sendForIdentity(identity: Identity, tx: Transaction): Promise<void> };
+  readonly verificationService: { sendForIdentity(identity: Identity, tx: Transaction): Promise<readonly SentVerification[]> };
 }
 
 export type SettingsServiceDeps = ConfigProvider &

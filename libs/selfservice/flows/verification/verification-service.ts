@@ -1,6 +1,7 @@
 import { badRequest } from '../../../http/errors';
 import type { Identity, PrivilegedIdentityPoolProvider } from '../../../identity';
 import type { Transaction } from '../../../x';
+import type { SentVerification } from '../settings/settings-service';
 import { type FlowRequester, type RedeemedChallenge, type VerificationFlow, completedReturnUrl, flowUiUrl, markCodeSent, messages } from '../../flow';
 import { type ChallengeFlowDeps, ChallengeFlowService } from '../challenge/challenge-flow-service';
 
@@ -66,12 +67,14 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
   /**
    * Mails a verification code/link to every `pending` email address of the identity (after
    * registration or a profile change) and marks them `sent`. No-op when verification is disabled.
+   * @returns the flows created, one per address, in address order
    */
-  async sendForIdentity(identity: Identity, tx: Transaction): Promise<void> {
-    if (!this.deps.config.selfservice.flows.verification.enabled) return;
+  async sendForIdentity(identity: Identity, tx: Transaction): Promise<SentVerification[]> {
+    if (!this.deps.config.selfservice.flows.verification.enabled) return [];
     const pending = identity.verifiableAddresses.filter((a) => a.status === 'pending' && !a.verified && a.via === 'email');
-    if (pending.length === 0) return;
+    if (pending.length === 0) return [];
     const strategy = this.strategy();
+    const sent: SentVerification[] = [];
     for (const address of pending) {
       const created = this.newFlow('browser', SERVER_REQUESTER, undefined, this.deps.config.selfservice.flows.verification.lifespan);
       const flow = {
@@ -81,11 +84,13 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
       };
       await this.deps.flowStore.create(flow, tx);
       await strategy.send('verification', flow, address.value, tx);
+      sent.push({ flowId: flow.id, address: address.value });
     }
     const now = this.deps.clock.now();
     await this.deps.privilegedIdentityPool.update(
       { ...identity, verifiableAddresses: identity.verifiableAddresses.map((a) => (pending.includes(a) ? { ...a, status: 'sent', updatedAt: now } : a)) },
       tx,
     );
+    return sent;
   }
 }
