@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { RunningServer } from '../../../apps/cli/src/server';
+import { FixedClock } from '../../../libs/x';
 import { bootApps } from '../../helpers/boot-apps';
 import { Browser } from '../../helpers/browser';
 import { databaseFactories, type TestDatabase } from '../../helpers/databases';
@@ -230,6 +231,7 @@ for (const factory of databaseFactories()) {
     });
   });
   describe(`configured hooks run (${factory.label})`, () => {
+    const clock = new FixedClock(new Date());
     let db: TestDatabase;
     let smtp: SmtpCapture;
     let server: RunningServer;
@@ -243,7 +245,7 @@ for (const factory of databaseFactories()) {
         SELFSERVICE_FLOWS_VERIFICATION_ENABLED: 'true',
         SELFSERVICE_FLOWS_LOGIN_AFTER_HOOKS: JSON.stringify([{ hook: 'require_verified_address' }]),
         SELFSERVICE_FLOWS_REGISTRATION_AFTER_PASSWORD_HOOKS: JSON.stringify([{ hook: 'session' }, { hook: 'show_verification_ui' }]),
-      });
+      }, { clock });
     }, 60_000);
     afterAll(async () => {
       await server?.close();
@@ -322,6 +324,31 @@ for (const factory of databaseFactories()) {
       const allowed = await passwordLogin(email, password);
       expect(allowed.status).toBe(200);
       expect(allowed.body.session_token).toEqual(expect.any(String));
+    });
+    // Last in this block: it moves the clock.
+    it('an expired verification link opened in a fresh browser lands on a replacement flow that browser can use', async () => {
+      const email = `expired-link-${factory.label}@example.com`;
+      const { body: regFlow } = await api().get('/self-service/registration/api');
+      expect((await api().post(`/self-service/registration?flow=${regFlow.id}`).send({ method: 'password', password: 'an expired link passphrase', traits: { email } })).status).toBe(200);
+      await server.registry.dispatcher.dispatchOnce();
+      const link = linkIn(smtp.last(email)!.text, '/self-service/verification');
+      clock.advance(2 * 60 * 60 * 1000);
+
+      const fresh = new Browser();
+      const landed = await fresh.navigate(link, atUi);
+      expect(landed.url).toMatch(new RegExp(`^${UI}/verification\\?flow=[0-9a-f-]{36}$`));
+      const replacementId = new URL(landed.url).searchParams.get('flow') as string;
+      expect(replacementId).not.toBe(new URL(link).searchParams.get('flow'));
+      const page = await fresh.navigate(`${server.publicUrl}/self-service/verification/flows?id=${replacementId}`, () => false, { headers: { accept: 'application/json' } });
+      expect(page.status).toBe(200);
+      const replacement = JSON.parse(page.body as string) as WireFlow;
+      expect(ids(replacement)).toEqual([4070005]);
+      const resent = await fresh.navigate(`${server.publicUrl}/self-service/verification?flow=${replacementId}`, atUi, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: new URLSearchParams({ csrf_token: csrfOf(replacement), method: 'code', email }).toString(),
+      });
+      expect(resent.url).toBe(`${UI}/verification?flow=${replacementId}`);
     });
   });
 }
