@@ -197,13 +197,14 @@ export class ClientManager {
   }
 }
 
-/** `next` with the admin-only values (metadata, skip_consent, access_token_strategy, lifespans) of `stored`. */
+/** `next` with the admin-only values (metadata, skip_consent, skip_logout_consent, access_token_strategy, lifespans) of `stored`. */
 function keepAdminOnlyFields(next: ClientMetadata, stored: ClientMetadata): ClientMetadata {
-  const { access_token_strategy: _dropped, ...rest } = next;
+  const { access_token_strategy: _dropped, skip_logout_consent: _unset, ...rest } = next;
   return {
     ...rest,
     metadata: stored.metadata,
     skip_consent: stored.skip_consent,
+    ...(stored.skip_logout_consent !== undefined ? { skip_logout_consent: stored.skip_logout_consent } : {}),
     ...(stored.access_token_strategy ? { access_token_strategy: stored.access_token_strategy } : {}),
     lifespans: stored.lifespans,
   };

@@ -67,6 +67,13 @@ describe('validateClientMetadata', () => {
     expect(validate({ skip_consent: false, skip_logout_consent: false, access_token_strategy: undefined }, true).skip_consent).toBe(false);
   });
 
+  it('keeps skip_logout_consent when set (true or false) and leaves it out when not', () => {
+    expect(validate({ skip_logout_consent: true }).skip_logout_consent).toBe(true);
+    expect(validate({ skip_logout_consent: false }).skip_logout_consent).toBe(false);
+    expect(validate({})).not.toHaveProperty('skip_logout_consent');
+    expect(rejection({ skip_logout_consent: true }, true).description).toContain('"skip_logout_consent" cannot be set');
+  });
+
   it('normalises CORS origins and parses lifespans', () => {
     const m = validate({ allowed_cors_origins: ['https://a.example/'], client_credentials_grant_access_token_lifespan: '1h30m' });
     expect(m.allowed_cors_origins).toEqual(['https://a.example']);

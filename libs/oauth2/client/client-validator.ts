@@ -156,6 +156,7 @@ export function validateClientMetadata(body: OAuth2ClientBody, ctx: ClientValida
     post_logout_redirect_uris: postLogout,
     metadata: (body.metadata as Record<string, unknown> | undefined | null) ?? {},
     skip_consent: body.skip_consent ?? false,
+    ...(typeof body.skip_logout_consent === 'boolean' ? { skip_logout_consent: body.skip_logout_consent } : {}),
     ...(body.access_token_strategy ? { access_token_strategy: body.access_token_strategy } : {}),
     ...(body.id_token_signed_response_alg ? { id_token_signed_response_alg: body.id_token_signed_response_alg as 'ES256' | 'RS256' } : {}),
     lifespans: parseLifespans(body),
