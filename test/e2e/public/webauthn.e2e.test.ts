@@ -203,7 +203,7 @@ describe('WebAuthn passkeys (selfservice.methods.webauthn.config.passwordless: t
     const refused = await oryFailure(ory.submitSelfServiceSettingsFlow(mine.id, { method: 'webauthn', webauthn_remove: attrs(node(mine, 'webauthn_remove')!).value as string }, own));
     expect(refused.status).toBe(400);
     expect((refused.data as SelfServiceSettingsFlow).ui.messages).toEqual([expect.objectContaining({ id: 4000001, text: expect.stringContaining('lock you out') })]);
-    expect((await server.registry.identityPool.get(identityId))?.credentials.webauthn).toBeDefined();
+    expect((await server.registry.identityPool.get(identityId))?.credentials.webauthn?.config.credentials).toEqual([expect.objectContaining({ display_name: 'Phone' })]);
   });
 });
 
