@@ -14,7 +14,7 @@ const base = {
   requestUrl: 'http://x/self-service/recovery/api',
   csrfToken: '',
   internalContext: { failed_attempts: 3 },
-  ui: { action: 'http://x/self-service/recovery?flow=f', method: 'POST', nodes: [] },
+  ui: { action: 'http://x/self-service/recovery?flow=f', method: 'POST' as const, nodes: [], messages: [] },
 };
 const recovery = (state: ChallengeState): RecoveryFlow => ({ ...base, kind: 'recovery', state });
 const settings = (state: SettingsState): SettingsFlow => ({ ...base, kind: 'settings', state, identityId: 'i' });
