@@ -128,6 +128,22 @@ describe.each(databaseFactories())('bad input is a clear 4xx and writes nothing 
     expect(await rowCounts(server)).toEqual({ ...before, selfservice_flows: before.selfservice_flows + 1 });
   });
 
+  it('answers 400 for a JSON Web Key Set name longer than 255 characters on every database, writing nothing', async () => {
+    const before = await rowCounts(server);
+    const set = 's'.repeat(256);
+    const jwk = { kty: 'EC', crv: 'P-256', kid: 'k1', alg: 'ES256', use: 'sig', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+    for (const res of [
+      await request(server.adminUrl).post(`/admin/keys/${set}`).send({ alg: 'ES256' }),
+      await request(server.adminUrl).put(`/admin/keys/${set}`).send({ keys: [jwk] }),
+      await request(server.adminUrl).put(`/admin/keys/${set}/k1`).send(jwk),
+    ]) {
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: 'Bad Request', error_description: 'The name of a JSON Web Key Set may be at most 255 characters.', status_code: 400 });
+    }
+    expect(await rowCounts(server)).toEqual(before);
+    expect((await request(server.adminUrl).post(`/admin/keys/${'s'.repeat(255)}`).send({ alg: 'ES256' })).status).toBe(201);
+  });
+
   it('answers 400 for an admin recovery expires_in beyond Go\'s range and creates no flow', async () => {
     const before = await rowCounts(server);
     for (const path of ['/admin/recovery/code', '/admin/recovery/link']) {
