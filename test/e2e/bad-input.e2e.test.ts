@@ -144,6 +144,33 @@ describe.each(databaseFactories())('bad input is a clear 4xx and writes nothing 
     expect((await request(server.adminUrl).post(`/admin/keys/${'s'.repeat(255)}`).send({ alg: 'ES256' })).status).toBe(201);
   });
 
+  it('answers 400 for login/consent accepts whose subject or remember_for exceed the columns; the longest allowed complete the flow', async () => {
+    const client = await request(server.adminUrl).post('/admin/clients').send({ redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' });
+    const browser = request.agent(server.publicUrl);
+    const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+    const auth = await browser.get(`/oauth2/auth?client_id=${client.body.client_id}&response_type=code&redirect_uri=http://127.0.0.1/cb&scope=openid&state=abcdefghij&code_challenge=${challenge}&code_challenge_method=S256`);
+    const login = new URL(auth.headers.location as string).searchParams.get('login_challenge') as string;
+    const accept = (kind: string, id: string, body: object) => request(server.adminUrl).put(`/admin/oauth2/auth/requests/${kind}/accept?${kind}_challenge=${id}`).send(body);
+    const before = await rowCounts(server);
+    for (const body of [{ subject: 's'.repeat(256) }, { subject: 'sub', force_subject_identifier: 'f'.repeat(256) }, { subject: 'sub', remember: true, remember_for: 2 ** 31 }]) {
+      const res = await accept('login', login, body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: expect.any(String), error_description: expect.stringMatching(/subject|remember_for/), status_code: 400 });
+    }
+    expect(await rowCounts(server)).toEqual(before);
+    const accepted = await accept('login', login, { subject: 's'.repeat(255), remember: true, remember_for: 2 ** 31 - 1 });
+    expect(accepted.status).toBe(200);
+    const resumed = await browser.get(new URL(accepted.body.redirect_to as string).pathname);
+    expect(resumed.status).toBe(303);
+    const consent = new URL(resumed.headers.location as string).searchParams.get('consent_challenge') as string;
+    expect((await accept('consent', consent, { grant_scope: ['openid'], remember: true, remember_for: 2 ** 31 })).status).toBe(400);
+    const granted = await accept('consent', consent, { grant_scope: ['openid'], remember: true, remember_for: 2 ** 31 - 1 });
+    expect(granted.status).toBe(200);
+    const done = await browser.get(new URL(granted.body.redirect_to as string).pathname);
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toMatch(/^http:\/\/127\.0\.0\.1\/cb\?code=/);
+  });
+
   it('answers 400 for an admin recovery expires_in beyond Go\'s range and creates no flow', async () => {
     const before = await rowCounts(server);
     for (const path of ['/admin/recovery/code', '/admin/recovery/link']) {
