@@ -74,7 +74,9 @@ export function persistFreshSessions(provider: Provider): void {
     if (typeof this.exp === 'number') return persist.call(this);
     // The request being served (oidc-provider keeps it in an AsyncLocalStorage).
     const ctx = (provider.constructor as unknown as { ctx?: { oidc?: { cookies?: Cookies } } }).ctx;
-    const configuration = engineInternals(provider).configuration as unknown as {
+    const internals = engineInternals(provider);
+    if (!internals) throw new Error('oidc-provider internals changed: no configuration');
+    const configuration = internals.configuration as unknown as {
       ttl: { Session: number | ((ctx: unknown, session: unknown) => number) };
       cookies: { long: Record<string, unknown> };
     };
