@@ -129,23 +129,32 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
     // Links are opened by GET without a CSRF token; the secret itself proves the request.
     if (secret === undefined && !flow.internalContext.admin_created) assertCsrf(flow, requester, body.csrf_token);
     try {
-      assertApiRequest(flow, requester);
-      const method = typeof body.method === 'string' ? body.method : secret !== undefined ? this.flowMethod(flow) : undefined;
-      if (method !== this.flowMethod(flow)) throw new FlowValidationError([this.texts.noStrategy()]);
-      if (flow.state === 'passed_challenge') throw new FlowValidationError([this.texts.alreadyPassed()]);
-      if (Number(flow.internalContext.failed_attempts ?? 0) >= MAX_FAILED_ATTEMPTS) throw new FlowValidationError([this.texts.failed()]);
-      if (secret !== undefined) return await this.redeem(flow, secret, requester);
-      const email = typeof body.email === 'string' ? body.email.trim() : '';
-      if (!email) throw new FlowValidationError([], { email: [{ id: 4000002, text: 'Property email is missing.', type: 'error', context: { property: 'email' } }] });
-      return await this.send(flow, email);
+      // The flow is re-read locked, so the state and wrong-try checks, the redemption and the counter
+      // update are one step: parallel submissions queue, and a flow checks at most MAX_FAILED_ATTEMPTS secrets.
+      return await this.base.transactions.withTransaction(async (tx) => {
+        const current = await this.lock(flow.id, tx);
+        assertApiRequest(current, requester);
+        const method = typeof body.method === 'string' ? body.method : secret !== undefined ? this.flowMethod(current) : undefined;
+        if (method !== this.flowMethod(current)) throw new FlowValidationError([this.texts.noStrategy()]);
+        if (current.state === 'passed_challenge') throw new FlowValidationError([this.texts.alreadyPassed()]);
+        if (Number(current.internalContext.failed_attempts ?? 0) >= MAX_FAILED_ATTEMPTS) throw new FlowValidationError([this.texts.failed()]);
+        if (secret !== undefined) return await this.redeem(current, secret, requester, tx);
+        const email = typeof body.email === 'string' ? body.email.trim() : '';
+        if (!email) throw new FlowValidationError([], { email: [{ id: 4000002, text: 'Property email is missing.', type: 'error', context: { property: 'email' } }] });
+        return await this.send(current, email, tx);
+      });
     } catch (error) {
-      const updated = applyFlowError({ ...flow, active: this.flowMethod(flow) }, error, flattenBody(body), this.base.clock);
-      await this.base.flowStore.update(updated);
-      return { kind: 'invalid', flow: updated };
+      // The failed attempt wrote nothing; its messages go onto the flow as stored now (never a stale copy).
+      return this.base.transactions.withTransaction(async (tx) => {
+        const current = await this.lock(flow.id, tx);
+        const updated = applyFlowError({ ...current, active: this.flowMethod(current) }, error, flattenBody(body), this.base.clock);
+        await this.base.flowStore.update(updated, tx);
+        return { kind: 'invalid' as const, flow: updated };
+      });
     }
   }
 
-  private async send(flow: F, email: string): Promise<ChallengeSubmitResult<F, P>> {
+  private async send(flow: F, email: string, tx: Transaction): Promise<ChallengeSubmitResult<F, P>> {
     const strategy = this.strategy(flow);
     const sent = markCodeSent(flow, this.base.clock.now());
     const updated = {
@@ -153,30 +162,34 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
       active: strategy.id,
       ui: { ...sent.ui, nodes: [sent.ui.nodes[0], ...strategy.nodes(sent, 'sent_email', email)], messages: [this.texts.sent(strategy.id)] },
     } as F;
-    await this.base.transactions.withTransaction(async (tx) => {
-      await strategy.send(this.purpose, updated, email, tx);
-      await this.base.flowStore.update(updated, tx);
-    });
+    await strategy.send(this.purpose, updated, email, tx);
+    await this.base.flowStore.update(updated, tx);
     return { kind: 'updated', flow: withFreshCsrf(updated) };
   }
 
-  private async redeem(flow: F, secret: string, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
+  /** Redeems `secret` on `flow`, which the caller read locked in `tx`; a wrong secret is counted in `tx`. */
+  private async redeem(flow: F, secret: string, requester: FlowRequester, tx: Transaction): Promise<ChallengeSubmitResult<F, P>> {
     const strategy = this.strategy(flow);
-    return this.base.transactions.withTransaction(async (tx) => {
-      const redeemed = flow.state === 'sent_email' ? await strategy.redeem(this.purpose, flow, secret, tx) : undefined;
-      if (!redeemed) {
-        const failed = Number(flow.internalContext.failed_attempts ?? 0) + 1;
-        const message = failed >= MAX_FAILED_ATTEMPTS ? this.texts.failed() : this.texts.wrongSecret(strategy.id);
-        const updated = { ...flow, internalContext: { ...flow.internalContext, failed_attempts: failed }, ui: { ...flow.ui, messages: [message] }, updatedAt: this.base.clock.now() } as F;
-        await this.base.flowStore.update(updated, tx);
-        return { kind: failed >= MAX_FAILED_ATTEMPTS ? ('invalid' as const) : ('updated' as const), flow: withFreshCsrf(updated) };
-      }
-      const passed = passChallenge(flow, this.base.clock.now());
-      const done = { ...passed, ui: { ...passed.ui, nodes: [passed.ui.nodes[0]], messages: this.texts.passed() } } as F;
-      const result = await this.onPassed(done, redeemed, requester, tx);
-      await this.base.flowStore.update(done, tx);
-      return { kind: 'passed' as const, flow: done, passed: result };
-    });
+    const redeemed = flow.state === 'sent_email' ? await strategy.redeem(this.purpose, flow, secret, tx) : undefined;
+    if (!redeemed) {
+      const failed = Number(flow.internalContext.failed_attempts ?? 0) + 1;
+      const message = failed >= MAX_FAILED_ATTEMPTS ? this.texts.failed() : this.texts.wrongSecret(strategy.id);
+      const updated = { ...flow, internalContext: { ...flow.internalContext, failed_attempts: failed }, ui: { ...flow.ui, messages: [message] }, updatedAt: this.base.clock.now() } as F;
+      await this.base.flowStore.update(updated, tx);
+      return { kind: failed >= MAX_FAILED_ATTEMPTS ? ('invalid' as const) : ('updated' as const), flow: withFreshCsrf(updated) };
+    }
+    const passed = passChallenge(flow, this.base.clock.now());
+    const done = { ...passed, ui: { ...passed.ui, nodes: [passed.ui.nodes[0]], messages: this.texts.passed() } } as F;
+    const result = await this.onPassed(done, redeemed, requester, tx);
+    await this.base.flowStore.update(done, tx);
+    return { kind: 'passed' as const, flow: done, passed: result };
+  }
+
+  /** The flow read with a row lock held until `tx` ends. @throws OryError 404 */
+  private async lock(id: string, tx: Transaction): Promise<F> {
+    const flow = (await this.base.flowStore.getForUpdate(this.purpose, id, tx)) as F | undefined;
+    if (!flow) throw notFound('Unable to locate the resource');
+    return flow;
   }
 
   protected async load(id: string): Promise<F> {

@@ -38,7 +38,7 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
   }
 
   protected async onPassed(_flow: VerificationFlow, redeemed: RedeemedChallenge, _requester: FlowRequester, tx: Transaction): Promise<{ identityId: string }> {
-    const identity = await this.deps.privilegedIdentityPool.get(redeemed.identityId, tx);
+    const identity = await this.deps.privilegedIdentityPool.getForUpdate(redeemed.identityId, tx);
     if (identity) {
       const now = this.deps.clock.now();
       await this.deps.privilegedIdentityPool.update(

@@ -70,7 +70,7 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
     const identityId = ctx.session.identity.id;
     const now = this.deps.clock.now();
     const identity = await this.deps.transactions.withTransaction(async (tx) => {
-      const fresh = await this.deps.privilegedIdentityPool.get(identityId, tx);
+      const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identityId, tx);
       const credential = fresh && lookupCredential(fresh);
       if (!fresh || !credential) throw new FlowValidationError([messages.noLookupCodes()]);
       const codes = storedCodes(credential);

@@ -83,7 +83,7 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
     const identityId = ctx.session.identity.id;
     const now = this.deps.clock.now();
     const identity = await this.deps.transactions.withTransaction(async (tx) => {
-      const fresh = await this.deps.privilegedIdentityPool.get(identityId, tx);
+      const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identityId, tx);
       const credential = fresh && totpCredential(fresh);
       if (!fresh || !credential) throw new FlowValidationError([messages.noTotpDevice()]);
       const config = credential.config as unknown as TotpCredentialConfig;
