@@ -12,3 +12,4 @@ export * from './ui/trait-nodes';
 export * from './transitions';
 export * from './token-store';
 export * from './address-challenge';
+export * from './save-flow-error';

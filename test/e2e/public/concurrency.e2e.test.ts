@@ -45,6 +45,7 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('parallel s
         SELFSERVICE_FLOWS_VERIFICATION_ENABLED: 'true',
         SELFSERVICE_FLOWS_RECOVERY_ENABLED: 'true',
         SELFSERVICE_FLOWS_SETTINGS_LIFESPAN: '3h',
+        SELFSERVICE_METHODS_CODE_PASSWORDLESS_ENABLED: 'true',
       },
       { clock },
     );
@@ -77,7 +78,8 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('parallel s
   async function lastCode(email: string): Promise<string> {
     const rows: { body: string }[] = await server.registry.persistence.dataSource.query('SELECT body FROM courier_messages WHERE recipient = ? ORDER BY created_at DESC', [email]);
     expect(rows.length).toBeGreaterThan(0);
-    return (/\b(\d{8})\b/.exec(rows[0].body) as RegExpExecArray)[1];
+    // Eight digits standing alone (a flow id's first segment is followed by "-").
+    return (/(?<![\w-])(\d{8})(?![\w-])/.exec(rows[0].body) as RegExpExecArray)[1];
   }
 
   async function aal2Sessions(identityId: string): Promise<number> {
@@ -156,6 +158,44 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('parallel s
     const right = await request(server.publicUrl).post(`/self-service/verification?flow=${flow.id}`).send({ method: 'code', code });
     expect(right.status).toBe(400);
     expect(messageIds(right.body)).toEqual([4070003]);
+  });
+
+  it(`${WRONG_GUESSES} parallel wrong login codes: five are checked, then the right code no longer works`, async () => {
+    const email = 'race-code-login@example.com';
+    expect((await request(server.adminUrl).post('/admin/identities').send({ schema_id: 'default', traits: { email } })).status).toBe(201);
+    const { data: flow } = await ory.initializeSelfServiceLoginFlowWithoutBrowser();
+    expect(messageIds((await request(server.publicUrl).post(`/self-service/login?flow=${flow.id}`).send({ method: 'code', identifier: email })).body)).toEqual([1010014]);
+    const code = await lastCode(email);
+    const wrong = code === '99999999' ? '11111111' : '99999999';
+
+    const answers = await Promise.all(Array.from({ length: WRONG_GUESSES }, () => request(server.publicUrl).post(`/self-service/login?flow=${flow.id}`).send({ method: 'code', code: wrong })));
+    expect(answers.map((r) => r.status)).toEqual(Array<number>(WRONG_GUESSES).fill(400));
+    // Five answers "invalid code"; every later one "too many wrong codes".
+    expect(count(answers, (r) => messageIds(r.body).join() === '4010008')).toBe(5);
+    expect(count(answers, (r) => messageIds(r.body).join() === '4000001')).toBe(WRONG_GUESSES - 5);
+
+    const right = await request(server.publicUrl).post(`/self-service/login?flow=${flow.id}`).send({ method: 'code', code });
+    expect(right.status).toBe(400);
+    expect(messageIds(right.body)).toEqual([4000001]);
+  });
+
+  it(`${WRONG_GUESSES} parallel wrong registration codes: five are checked, then the right code no longer works`, async () => {
+    const email = 'race-code-registration@example.com';
+    const { data: flow } = await ory.initializeSelfServiceRegistrationFlowWithoutBrowser();
+    expect(messageIds((await request(server.publicUrl).post(`/self-service/registration?flow=${flow.id}`).send({ method: 'code', traits: { email } })).body)).toEqual([1040005]);
+    const code = await lastCode(email);
+    const wrong = code === '99999999' ? '11111111' : '99999999';
+
+    const answers = await Promise.all(
+      Array.from({ length: WRONG_GUESSES }, () => request(server.publicUrl).post(`/self-service/registration?flow=${flow.id}`).send({ method: 'code', code: wrong, traits: { email } })),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array<number>(WRONG_GUESSES).fill(400));
+    expect(count(answers, (r) => messageIds(r.body).join() === '4040003')).toBe(5);
+    expect(count(answers, (r) => messageIds(r.body).join() === '4000001')).toBe(WRONG_GUESSES - 5);
+
+    const right = await request(server.publicUrl).post(`/self-service/registration?flow=${flow.id}`).send({ method: 'code', code, traits: { email } });
+    expect(right.status).toBe(400);
+    expect(messageIds(right.body)).toEqual([4000001]);
   });
 
   it(`${PARALLEL} parallel registrations of one address: one 200, the others Kratos' 400 duplicate, no 500`, async () => {

@@ -13,7 +13,6 @@ import {
   type RedeemedChallenge,
   type UiText,
   type VerificationFlow,
-  applyFlowError,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
@@ -23,6 +22,7 @@ import {
   isExpired,
   markCodeSent,
   passChallenge,
+  saveFlowError,
   unflattenBody,
   validateReturnTo,
   withFreshCsrf,
@@ -145,12 +145,8 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
       });
     } catch (error) {
       // The failed attempt wrote nothing; its messages go onto the flow as stored now (never a stale copy).
-      return this.base.transactions.withTransaction(async (tx) => {
-        const current = await this.lock(flow.id, tx);
-        const updated = applyFlowError({ ...current, active: this.flowMethod(current) }, error, flattenBody(body), this.base.clock);
-        await this.base.flowStore.update(updated, tx);
-        return { kind: 'invalid' as const, flow: updated };
-      });
+      const updated = await saveFlowError(this.base, flow, error, flattenBody(body), (current) => ({ ...current, active: this.flowMethod(current) }));
+      return { kind: 'invalid', flow: updated };
     }
   }
 

@@ -9,7 +9,7 @@ import {
   type FlowStoreProvider,
   type FlowType,
   type LoginFlow,
-  applyFlowError,
+  saveFlowError,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
@@ -153,8 +153,7 @@ export class LoginService {
       if (!session && flow.requestedAal === 'aal2') throw aal1Required();
       return await this.runStrategies(flow, body, requester, session);
     } catch (error) {
-      const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
-      await this.deps.flowStore.update(updated);
+      const updated = await saveFlowError(this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active: typeof body.method === 'string' ? body.method : current.active }));
       return { kind: 'invalid', flow: updated };
     }
   }
@@ -165,7 +164,7 @@ export class LoginService {
       const outcome = await strategy.login(flow, body, ctx);
       if (outcome.kind === 'not_responsible') continue;
       if (outcome.kind === 'flow_updated') {
-        await this.deps.flowStore.update(outcome.flow);
+        if (!outcome.stored) await this.deps.flowStore.update(outcome.flow);
         return { kind: 'invalid', flow: outcome.flow };
       }
       if (outcome.identity.state !== 'active') {

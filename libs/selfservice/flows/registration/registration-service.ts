@@ -9,7 +9,7 @@ import {
   type FlowStoreProvider,
   type FlowType,
   type RegistrationFlow,
-  applyFlowError,
+  saveFlowError,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
@@ -119,8 +119,7 @@ export class RegistrationService {
       assertApiRequest(flow, requester);
       return await this.runStrategies(flow, body, requester);
     } catch (error) {
-      const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
-      await this.deps.flowStore.update(updated);
+      const updated = await saveFlowError(this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active: typeof body.method === 'string' ? body.method : current.active }));
       return { kind: 'invalid', flow: updated };
     }
   }
@@ -130,7 +129,7 @@ export class RegistrationService {
       const outcome = await strategy.register(flow, body, { requester });
       if (outcome.kind === 'not_responsible') continue;
       if (outcome.kind === 'flow_updated') {
-        await this.deps.flowStore.update(outcome.flow);
+        if (!outcome.stored) await this.deps.flowStore.update(outcome.flow);
         return { kind: 'invalid', flow: outcome.flow };
       }
       // The method's server-side state (a WebAuthn challenge) is spent once the flow completed.
