@@ -198,6 +198,24 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('parallel s
     expect(messageIds(right.body)).toEqual([4000001]);
   });
 
+  it('settings saved in parallel with admin patches never undo them: each answers 200 or 409', async () => {
+    const email = 'race-settings@example.com';
+    const reg = await register(email, 'a long settings race passphrase');
+    expect((await request(server.adminUrl).patch(`/admin/identities/${reg.identityId}`).send([{ op: 'add', path: '/metadata_admin', value: {} }])).status).toBe(200);
+    const half = PARALLEL / 2;
+    // One settings flow submitted again and again (each render costs a QR code; the flow allows success → success).
+    const { data: settings } = await ory.initializeSelfServiceSettingsFlowWithoutBrowser(reg.token);
+    const [patches, saves] = await Promise.all([
+      Promise.all(Array.from({ length: half }, (_, i) => request(server.adminUrl).patch(`/admin/identities/${reg.identityId}`).send([{ op: 'add', path: `/metadata_admin/key_${i}`, value: i }]))),
+      Promise.all(Array.from({ length: half }, () => request(server.publicUrl).post(`/self-service/settings?flow=${settings.id}`).set('X-Session-Token', reg.token).send({ method: 'profile', traits: { email } }))),
+    ]);
+    expect(patches.map((r) => r.status)).toEqual(Array<number>(half).fill(200));
+    for (const save of saves) expect([200, 409]).toContain(save.status);
+    for (const lost of saves.filter((r) => r.status === 409)) expect(lost.body.error).toMatchObject({ code: 409, status: 'Conflict' });
+    const after = await request(server.adminUrl).get(`/admin/identities/${reg.identityId}`);
+    expect(after.body.metadata_admin).toEqual(Object.fromEntries(Array.from({ length: half }, (_, i) => [`key_${i}`, i])));
+  });
+
   it(`${PARALLEL} parallel registrations of one address: one 200, the others Kratos' 400 duplicate, no 500`, async () => {
     const email = 'race-registration@example.com';
     const flows = await Promise.all(Array.from({ length: PARALLEL }, async () => (await ory.initializeSelfServiceRegistrationFlowWithoutBrowser()).data.id));
