@@ -9,7 +9,10 @@ export interface RegistrationHookResult {
   readonly token?: string;
 }
 
-/** A step run after the identity is stored, inside the same transaction (Kratos `PostRegistrationPostPersistHook`). */
+/**
+ * A step run after the identity is stored, inside the same transaction (Kratos `PostRegistrationPostPersistHook`).
+ * Invariant: it acts only through `tx` (mails are courier rows), since a deadlocked transaction runs again.
+ */
 export interface RegistrationPostHook {
   readonly name: string;
   execute(input: {

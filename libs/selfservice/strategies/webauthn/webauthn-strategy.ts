@@ -232,6 +232,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
     let cloned: StoredWebAuthnKey | undefined;
     try {
       return await this.deps.transactions.withTransaction(async (tx) => {
+        cloned = undefined;
         const current = await this.deps.flowStore.getForUpdate('login', flow.id, tx);
         if (!current || ceremonyState(current)?.challenge !== state.challenge) throw new FlowValidationError([messages.invalidCredentials()]);
         const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identity.id, tx);
