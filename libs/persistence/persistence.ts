@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Transaction, TransactionRunner } from '../x';
+import { type Transaction, type TransactionRunner, TransactionRetriesExhaustedError } from '../x';
 import { createDataSource, type DataSourceOptions } from './data-source';
 import { type SqliteConnection, SqliteWriteBatcher, type SqliteWriteStatement } from './sqlite-write-batcher';
 
@@ -78,7 +78,8 @@ export class Persistence implements TransactionRunner {
    * transactions are queued so two requests never interleave inside one. On MySQL/MariaDB a transaction
    * the server aborts as a deadlock victim, after a lock wait timeout or as a serialization failure
    * ({@link isTransientTransactionError}) is rolled back and `work` runs again, up to
-   * {@link TRANSACTION_ATTEMPTS} times in all, after a short jittered pause.
+   * {@link TRANSACTION_ATTEMPTS} times in all, after a short jittered pause; then it throws
+   * `TransactionRetriesExhaustedError` (HTTP 503).
    * Invariant: `work` is re-runnable — it has no effect outside `tx` (no mail sent, no shared state
    * mutated; mails are courier rows written in `tx`), and it re-reads what it checks inside `tx`.
    */
@@ -88,7 +89,8 @@ export class Persistence implements TransactionRunner {
         try {
           return await this.dataSource.transaction((manager) => work(manager as unknown as Transaction));
         } catch (error) {
-          if (attempt >= TRANSACTION_ATTEMPTS || !isTransientTransactionError(error)) throw error;
+          if (!isTransientTransactionError(error)) throw error;
+          if (attempt >= TRANSACTION_ATTEMPTS) throw new TransactionRetriesExhaustedError(attempt, { cause: error });
           await new Promise((resolve) => setTimeout(resolve, attempt * 10 + Math.random() * 20 * attempt));
         }
       }
