@@ -13,3 +13,4 @@ export * from './transitions';
 export * from './token-store';
 export * from './address-challenge';
 export * from './save-flow-error';
+export * from './save-flow-update';

@@ -10,6 +10,7 @@ import {
   type FlowType,
   type LoginFlow,
   saveFlowError,
+  saveFlowUpdate,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
@@ -164,8 +165,8 @@ export class LoginService {
       const outcome = await strategy.login(flow, body, ctx);
       if (outcome.kind === 'not_responsible') continue;
       if (outcome.kind === 'flow_updated') {
-        if (!outcome.stored) await this.deps.flowStore.update(outcome.flow);
-        return { kind: 'invalid', flow: outcome.flow };
+        // A strategy that counted or spent something stored the flow itself; any other change goes onto the stored flow.
+        return { kind: 'invalid', flow: outcome.stored ? outcome.flow : await saveFlowUpdate(this.deps, flow, outcome.flow) };
       }
       if (outcome.identity.state !== 'active') {
         throw new OryError(401, 'identity is disabled').withReason('This account was disabled.').withDetails({ identity_id: outcome.identity.id });

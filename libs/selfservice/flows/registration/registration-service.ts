@@ -10,6 +10,7 @@ import {
   type FlowType,
   type RegistrationFlow,
   saveFlowError,
+  saveFlowUpdate,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
@@ -129,8 +130,8 @@ export class RegistrationService {
       const outcome = await strategy.register(flow, body, { requester });
       if (outcome.kind === 'not_responsible') continue;
       if (outcome.kind === 'flow_updated') {
-        if (!outcome.stored) await this.deps.flowStore.update(outcome.flow);
-        return { kind: 'invalid', flow: outcome.flow };
+        // A strategy that counted or spent something stored the flow itself; any other change goes onto the stored flow.
+        return { kind: 'invalid', flow: outcome.stored ? outcome.flow : await saveFlowUpdate(this.deps, flow, outcome.flow) };
       }
       // The method's server-side state (a WebAuthn challenge) is spent once the flow completed.
       const { [strategy.id]: _spent, ...internalContext } = flow.internalContext;
