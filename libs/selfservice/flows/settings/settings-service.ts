@@ -18,6 +18,7 @@ import {
   type SettingsFlow,
   type UiText,
   saveFlowError,
+  saveFlowUpdate,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
@@ -115,8 +116,7 @@ export class SettingsService {
         const outcome = await strategy.settings(flow, body, ctx);
         if (outcome.kind === 'not_responsible') continue;
         if (outcome.kind === 'flow_updated') {
-          const shown = withFreshCsrf({ ...outcome.flow, active: strategy.settingsMethod, updatedAt: this.deps.clock.now() });
-          await this.deps.flowStore.update(shown);
+          const shown = await saveFlowUpdate(this.deps, flow, withFreshCsrf({ ...outcome.flow, active: strategy.settingsMethod, updatedAt: this.deps.clock.now() }));
           return { kind: 'updated', flow: shown, identity: session.identity, session };
         }
         const saved = markSettingsSaved({ ...flow, active: strategy.settingsMethod }, this.deps.clock.now());
