@@ -9,7 +9,8 @@ const PARALLEL = 20;
 
 /**
  * Admin writes of one identity are serialised (each re-reads the identity under a row lock): parallel
- * JSON Patches all survive, parallel full replaces each answer 200 and the last one wins whole.
+ * JSON Patches all survive, parallel full replaces each answer 200 and the last one wins whole; parallel
+ * creations of one email give one 201 and 409s (deadlocks are retried, never a 500).
  */
 describe.each(databaseFactories().map((f) => [f.label, f] as const))('parallel admin writes of one identity on %s', (_label, factory) => {
   let db: TestDatabase;
@@ -55,6 +56,14 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('parallel a
     );
     expect(answers.map((r) => r.status).sort()).toEqual([200, ...Array<number>(PARALLEL - 1).fill(400)]);
     for (const lost of answers.filter((r) => r.status === 400)) expect(lost.body.error).toMatchObject({ code: 400, status: 'Bad Request' });
+  });
+
+  it(`${PARALLEL} parallel creations with one email: one 201, the others 409, none 500`, async () => {
+    const answers = await Promise.all(
+      Array.from({ length: PARALLEL }, () => request(server.adminUrl).post('/admin/identities').send({ schema_id: 'default', traits: { email: 'race-create@example.com' } })),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([201, ...Array<number>(PARALLEL - 1).fill(409)]);
+    for (const lost of answers.filter((r) => r.status === 409)) expect(lost.body.error).toMatchObject({ code: 409, status: 'Conflict' });
   });
 
   it(`${PARALLEL} parallel PUTs: all answer 200 and the stored identity is one of them, whole`, async () => {
