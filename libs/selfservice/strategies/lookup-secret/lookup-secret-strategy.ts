@@ -57,7 +57,8 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
 
   /**
    * Second factor: the code must be one of the session identity's unused codes; it is marked used
-   * (`used_at`) in the same transaction that checks it. Only `aal=aal2` flows.
+   * (`used_at`) in the same transaction that checks it, on the identity read locked (`getForUpdate`): of
+   * parallel submissions of one code exactly one passes. Only `aal=aal2` flows.
    * @throws FlowValidationError 4000016 (unknown code), 4000012 (used), 4000014 (no codes)
    * @throws OryError 401 `session_aal1_required` without a session
    */

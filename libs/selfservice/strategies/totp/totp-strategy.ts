@@ -70,7 +70,8 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
 
   /**
    * Second factor: checks `totp_code` against the session identity's key (±1 step) and records the
-   * step, in one transaction, so the same code is refused afterwards. Only `aal=aal2` flows.
+   * step, in one transaction on the identity read locked (`getForUpdate`), so the same code is refused
+   * afterwards, also to parallel submissions. Only `aal=aal2` flows.
    * @throws FlowValidationError 4000008 (wrong or replayed code), 4000011 (no TOTP key)
    * @throws OryError 401 `session_aal1_required` without a session
    */
