@@ -51,6 +51,9 @@ const validateCredentials = new Ajv({ allErrors: false, strict: true, strictRequ
  * Creates, updates, patches, deletes and imports identities for the admin API. Every write validates
  * traits against the identity's schema first, derives identifiers and addresses from the
  * `ory.sh/kratos` extension, and runs in one transaction: a failure leaves the store unchanged.
+ * Writes of one identity are serialised: update, patch and credential removal re-read it locked
+ * (`getForUpdate`) in their transaction, so parallel PUT/PATCH never lose a change (a PUT, being a full
+ * replace, is last-writer-wins; a patch applies to the result of the one before).
  */
 export class IdentityManager {
   constructor(private readonly deps: IdentityManagerDeps) {}
