@@ -20,6 +20,8 @@ import {
   flowExpiredError,
   flowExpiredOnFetch,
   isExpired,
+  isLinkFromOtherBrowser,
+  linkFromOtherBrowserError,
   messages,
   unflattenBody,
   validateReturnTo,
@@ -55,7 +57,9 @@ export type LoginSubmitResult =
       readonly oauth2RedirectTo?: string;
     }
   | { readonly kind: 'invalid'; readonly flow: LoginFlow }
-  | { readonly kind: 'expired'; readonly flow: LoginFlow; readonly error: OryError };
+  | { readonly kind: 'expired'; readonly flow: LoginFlow; readonly error: OryError }
+  /** A code link opened in a browser that did not start the flow: refused onto a new flow of this browser (`error` for JSON clients). */
+  | { readonly kind: 'other_browser'; readonly flow: LoginFlow; readonly error: OryError };
 
 /** `session_already_available` (400), carrying where a browser should go instead. */
 export function alreadyLoggedIn(redirectTo: string): OryError {
@@ -143,6 +147,13 @@ export class LoginService {
       return { kind: 'expired', flow: withMessage, error: flowExpiredError('login', flow.expiresAt, now, replacement.id) };
     }
     const body = unflattenBody(isRecord(rawBody) ? rawBody : {});
+    if (isLinkFromOtherBrowser(flow, requester, body)) {
+      // Not the original's login_challenge, refresh or aal: those belong to the browser that started it.
+      const fresh = await this.init('browser', { ...requester, query: flow.returnTo ? { return_to: flow.returnTo } : {} });
+      const refused: LoginFlow = { ...fresh, ui: { ...fresh.ui, messages: [messages.linkFromOtherBrowser('login')] } };
+      await this.deps.flowStore.update(refused);
+      return { kind: 'other_browser', flow: refused, error: linkFromOtherBrowserError() };
+    }
     assertCsrf(flow, requester, body.csrf_token, { oneTimeSecret: carriesOneTimeCode(body) });
     try {
       assertApiRequest(flow, requester);

@@ -21,6 +21,8 @@ import {
   flowExpiredError,
   flowExpiredOnFetch,
   isExpired,
+  isLinkFromOtherBrowser,
+  linkFromOtherBrowserError,
   messages,
   unflattenBody,
   validateReturnTo,
@@ -52,7 +54,9 @@ export type RegistrationSubmitResult =
       readonly continueWith?: readonly Record<string, unknown>[];
     }
   | { readonly kind: 'invalid'; readonly flow: RegistrationFlow }
-  | { readonly kind: 'expired'; readonly flow: RegistrationFlow; readonly error: OryError };
+  | { readonly kind: 'expired'; readonly flow: RegistrationFlow; readonly error: OryError }
+  /** A code link opened in a browser that did not start the flow: refused onto a new flow of this browser (`error` for JSON clients). */
+  | { readonly kind: 'other_browser'; readonly flow: RegistrationFlow; readonly error: OryError };
 
 /** `session_already_available` for registration (400). */
 function alreadyRegistered(redirectTo: string): OryError {
@@ -119,6 +123,12 @@ export class RegistrationService {
       throw alreadyRegistered(flow.returnTo ?? this.deps.config.selfservice.default_browser_return_url);
     }
     const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
+    if (isLinkFromOtherBrowser(flow, requester, body)) {
+      const fresh = await this.init('browser', { ...requester, query: flow.returnTo ? { return_to: flow.returnTo } : {} });
+      const refused: RegistrationFlow = { ...fresh, ui: { ...fresh.ui, messages: [messages.linkFromOtherBrowser('registration')] } };
+      await this.deps.flowStore.update(refused);
+      return { kind: 'other_browser', flow: refused, error: linkFromOtherBrowserError() };
+    }
     assertCsrf(flow, requester, body.csrf_token, { oneTimeSecret: carriesOneTimeCode(body) });
     try {
       assertApiRequest(flow, requester);
