@@ -31,13 +31,14 @@ const withWrongSecret = (link: string, param: 'token' | 'code'): string => {
  * Links from mails are usually opened by the mail app in a browser that has no cookie of this
  * deployment. A link that fails there (wrong, used, or for a flow bound to another browser) must land
  * on a new flow created in THAT browser, with the reason as a message and its CSRF cookie set — never
- * on the original flow, which that browser cannot fetch (403 `security_csrf_violation`).
+ * on the original flow, which that browser cannot fetch (403 `security_csrf_violation`). A verification
+ * link that passes there shows its success on a passed flow of that browser, for the same reason.
  */
 for (const factory of databaseFactories()) {
   describe.each([
     { use: 'link' as const, param: 'token' as const },
     { use: 'code' as const, param: 'code' as const },
-  ])(`failed recovery and verification secrets (use: $use) opened in a fresh browser (${factory.label})`, ({ use, param }) => {
+  ])(`recovery and verification links and codes (use: $use) opened in a fresh browser (${factory.label})`, ({ use, param }) => {
     let db: TestDatabase;
     let smtp: SmtpCapture;
     let server: RunningServer;
@@ -165,6 +166,25 @@ for (const factory of databaseFactories()) {
       expect(first.url).not.toMatch(/\/error\?id=/);
 
       await landsOnNewFlow(new Browser(), link, 'verification', flowId, use === 'link' ? 4070001 : 4070002);
+    });
+
+    it('a good verification secret in a fresh browser verifies and lands on a flow that browser can fetch, showing success', async () => {
+      const email = `good-verification-${use}-${factory.label}@example.com`;
+      await register(email);
+      const { flowId, link } = await mailed(new Browser(), 'verification', email);
+
+      const fresh = new Browser();
+      const landed = await fresh.navigate(link, atUi);
+      expect(landed.hops[0].status).toBe(303);
+      expect(landed.url).toMatch(new RegExp(`^${UI}/verification\\?flow=[0-9a-f-]{36}$`));
+      const id = flowIdOf(landed);
+      expect(id).not.toBe(flowId);
+      const { status, flow } = await fetchFlow(fresh, 'verification', id);
+      expect(status).toBe(200);
+      expect(flow.state).toBe('passed_challenge');
+      expect(ids(flow)).toEqual([1080002]);
+      const identities = await request(server.adminUrl).get(`/admin/identities?credentials_identifier=${encodeURIComponent(email)}`);
+      expect(identities.body[0].verifiable_addresses[0]).toMatchObject({ value: email, verified: true, status: 'completed' });
     });
 
     it('wrong secrets from fresh browsers still count against the original flow (no brute force by switching browsers)', async () => {
