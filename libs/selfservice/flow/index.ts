@@ -14,3 +14,4 @@ export * from './token-store';
 export * from './address-challenge';
 export * from './save-flow-error';
 export * from './save-flow-update';
+export * from './email-address';

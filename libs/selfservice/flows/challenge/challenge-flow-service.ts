@@ -17,10 +17,13 @@ import {
   assertCsrf,
   assertFlowCookie,
   baseFlowFields,
+  canFetchFlow,
   flattenBody,
   flowExpiredError,
+  isEmailAddress,
   isExpired,
   markCodeSent,
+  messages,
   passChallenge,
   saveFlowError,
   unflattenBody,
@@ -38,6 +41,8 @@ export type ChallengeSubmitResult<F, P> =
   | { readonly kind: 'updated'; readonly flow: F }
   | { readonly kind: 'invalid'; readonly flow: F }
   | { readonly kind: 'expired'; readonly flow: F; readonly error: OryError }
+  /** A link that did not pass, opened in a browser that cannot fetch its flow: a new flow in that browser carries the reason. */
+  | { readonly kind: 'retried'; readonly flow: F }
   | { readonly kind: 'passed'; readonly flow: F; readonly passed: P };
 
 /** Texts that differ between recovery and verification. */
@@ -110,9 +115,29 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
 
   /**
    * Body `{method, email}` mails a secret; `{method, code}` / `{method, token}` (or the same in the query of
-   * a GET, for links) redeems it.
+   * a GET, for links) redeems it. A secret that does not pass is counted on its flow as always; when the
+   * browser that sent it cannot fetch that flow (a mail app's fresh browser), the result is `retried`: a
+   * new flow in that browser with the same message (Kratos `retry…FlowWithMessage`), not the original.
    */
   async submit(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
+    const result = await this.submitToFlow(id, rawBody, requester);
+    if (result.kind !== 'invalid' && result.kind !== 'updated') return result;
+    const body = typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {};
+    const carriesSecret = [body.code, body.token].some((v) => typeof v === 'string' && v !== '');
+    if (!carriesSecret || canFetchFlow(result.flow, requester, Boolean(result.flow.internalContext.admin_created))) return result;
+    return { kind: 'retried', flow: await this.retryInThisBrowser(result.flow, requester) };
+  }
+
+  /** A new flow for the requesting browser (its CSRF token), carrying the messages `failed` ended with. */
+  private async retryInThisBrowser(failed: F, requester: FlowRequester): Promise<F> {
+    const created = this.newFlow('browser', requester, failed.returnTo, this.base.config.selfservice.flows[this.purpose].lifespan);
+    const reason = failed.ui.messages.length > 0 ? failed.ui.messages : [this.texts.wrongSecret(this.flowMethod(failed))];
+    const flow = { ...created, ui: { ...created.ui, messages: reason } } as F;
+    await this.base.flowStore.create(flow);
+    return flow;
+  }
+
+  private async submitToFlow(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
     this.assertEnabled();
     if (!id) throw badRequest('The flow query parameter is missing or malformed.');
     const flow = await this.load(id);
@@ -136,11 +161,14 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
         assertApiRequest(current, requester);
         const method = typeof body.method === 'string' ? body.method : secret !== undefined ? this.flowMethod(current) : undefined;
         if (method !== this.flowMethod(current)) throw new FlowValidationError([this.texts.noStrategy()]);
-        if (current.state === 'passed_challenge') throw new FlowValidationError([this.texts.alreadyPassed()]);
+        // A used link is just an unknown token to Kratos (4060004/4070001); a code on a passed flow is a retry.
+        if (current.state === 'passed_challenge') throw new FlowValidationError([secret !== undefined && method === 'link' ? this.texts.wrongSecret('link') : this.texts.alreadyPassed()]);
         if (Number(current.internalContext.failed_attempts ?? 0) >= MAX_FAILED_ATTEMPTS) throw new FlowValidationError([this.texts.failed()]);
         if (secret !== undefined) return await this.redeem(current, secret, requester, tx);
         const email = typeof body.email === 'string' ? body.email.trim() : '';
         if (!email) throw new FlowValidationError([], { email: [{ id: 4000002, text: 'Property email is missing.', type: 'error', context: { property: 'email' } }] });
+        // Kratos validates the body against `format: email`; the message goes on the email node.
+        if (!isEmailAddress(email)) throw new FlowValidationError([], { email: [messages.validationGeneric(`${JSON.stringify(email)} is not valid "email"`)] });
         return await this.send(current, email, tx);
       });
     } catch (error) {

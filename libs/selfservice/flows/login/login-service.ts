@@ -16,10 +16,13 @@ import {
   assertFlowCookie,
   carriesOneTimeCode,
   baseFlowFields,
+  completedReturnUrl,
   flattenBody,
   flowExpiredError,
   flowExpiredOnFetch,
   isExpired,
+  isLinkFromOtherBrowser,
+  linkFromOtherBrowserError,
   messages,
   unflattenBody,
   validateReturnTo,
@@ -47,14 +50,17 @@ export type LoginSubmitResult =
       readonly session: Session;
       readonly identity: Identity;
       readonly token: string;
-      readonly returnTo?: string;
+      /** Where the browser goes: the OAuth2 redirect, else `return_to` → `after.<method>` → `after` → global default. */
+      readonly returnTo: string;
       /** Set when the identity has a second factor the session still lacks: the flow to finish it with. */
       readonly aal2Flow?: LoginFlow;
       /** Set when the flow accepted an OAuth2 login challenge: where the browser continues. */
       readonly oauth2RedirectTo?: string;
     }
   | { readonly kind: 'invalid'; readonly flow: LoginFlow }
-  | { readonly kind: 'expired'; readonly flow: LoginFlow; readonly error: OryError };
+  | { readonly kind: 'expired'; readonly flow: LoginFlow; readonly error: OryError }
+  /** A code link opened in a browser that did not start the flow: refused onto a new flow of this browser (`error` for JSON clients). */
+  | { readonly kind: 'other_browser'; readonly flow: LoginFlow; readonly error: OryError };
 
 /** `session_already_available` (400), carrying where a browser should go instead. */
 export function alreadyLoggedIn(redirectTo: string): OryError {
@@ -142,6 +148,13 @@ export class LoginService {
       return { kind: 'expired', flow: withMessage, error: flowExpiredError('login', flow.expiresAt, now, replacement.id) };
     }
     const body = unflattenBody(isRecord(rawBody) ? rawBody : {});
+    if (isLinkFromOtherBrowser(flow, requester, body)) {
+      // Not the original's login_challenge, refresh or aal: those belong to the browser that started it.
+      const fresh = await this.init('browser', { ...requester, query: flow.returnTo ? { return_to: flow.returnTo } : {} });
+      const refused: LoginFlow = { ...fresh, ui: { ...fresh.ui, messages: [messages.linkFromOtherBrowser('login')] } };
+      await this.deps.flowStore.update(refused);
+      return { kind: 'other_browser', flow: refused, error: linkFromOtherBrowserError() };
+    }
     assertCsrf(flow, requester, body.csrf_token, { oneTimeSecret: carriesOneTimeCode(body) });
     try {
       assertApiRequest(flow, requester);
@@ -185,7 +198,9 @@ export class LoginService {
       });
       const aal2Flow = await this.secondFactorFlow(done, issued, outcome.identity, token, requester);
       const oauth2RedirectTo = !aal2Flow && flow.oauth2LoginChallenge ? await this.acceptChallenge(flow.oauth2LoginChallenge, outcome.identity, issued) : undefined;
-      return { kind: 'completed', flow: done, session: issued, identity: outcome.identity, token, returnTo: oauth2RedirectTo ?? flow.returnTo, aal2Flow, oauth2RedirectTo };
+      const c = this.deps.config.selfservice;
+      const returnTo = oauth2RedirectTo ?? completedReturnUrl(c.flows.login.after, strategy.id, flow.returnTo, c.default_browser_return_url);
+      return { kind: 'completed', flow: done, session: issued, identity: outcome.identity, token, returnTo, aal2Flow, oauth2RedirectTo };
     }
     throw new FlowValidationError([messages.noLoginStrategy()]);
   }

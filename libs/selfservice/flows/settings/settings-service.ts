@@ -23,7 +23,9 @@ import {
   assertCsrf,
   assertFlowCookie,
   baseFlowFields,
+  completedReturnUrl,
   flattenBody,
+  flowUiUrl,
   flowExpiredError,
   isExpired,
   markSettingsSaved,
@@ -35,9 +37,15 @@ import {
 import { ROUTE_SETTINGS_SUBMIT } from './routes';
 import type { SettingsContext, SettingsPopulation, SettingsStrategiesProvider } from './settings-strategy';
 
+/** A verification flow mailed for one address. */
+export interface SentVerification {
+  readonly flowId: string;
+  readonly address: string;
+}
+
 /** Sends verification mails for new addresses (implemented by the verification service). */
 export interface VerificationSenderProvider {
-  readonly verificationService: { sendForIdentity(identity: Identity, tx: Transaction): Promise<void> };
+  readonly verificationService: { sendForIdentity(identity: Identity, tx: Transaction): Promise<readonly SentVerification[]> };
 }
 
 export type SettingsServiceDeps = ConfigProvider &
@@ -50,7 +58,8 @@ export type SettingsServiceDeps = ConfigProvider &
   VerificationSenderProvider;
 
 export type SettingsSubmitResult =
-  | { readonly kind: 'completed'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession }
+  /** `returnTo`: where a browser goes — `return_to` → `after.<method>` → `after` → the settings UI. */
+  | { readonly kind: 'completed'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession; readonly returnTo: string }
   /** A method changed only the flow (e.g. recovery codes shown for confirmation); nothing was saved yet. */
   | { readonly kind: 'updated'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession }
   | { readonly kind: 'invalid'; readonly flow: SettingsFlow; readonly identity: Identity }
@@ -110,9 +119,12 @@ export class SettingsService {
     const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
     assertCsrf(flow, requester, body.csrf_token);
     const ctx: SettingsContext = { requester, session, requirePrivileged: () => this.requirePrivileged(session, flow) };
+    // The method a failure belongs to: the one named, else the strategy that was deciding (buttons sent without `method`).
+    let active = typeof body.method === 'string' ? body.method : flow.active;
     try {
       assertApiRequest(flow, requester);
       for (const strategy of this.deps.settingsStrategies) {
+        if (typeof body.method !== 'string') active = strategy.settingsMethod;
         const outcome = await strategy.settings(flow, body, ctx);
         if (outcome.kind === 'not_responsible') continue;
         if (outcome.kind === 'flow_updated') {
@@ -130,12 +142,14 @@ export class SettingsService {
           await this.deps.verificationService.sendForIdentity(outcome.identity, tx);
           await this.deps.flowStore.update(done, tx);
         });
-        return { kind: 'completed', flow: done, identity: outcome.identity, session };
+        const returnTo = completedReturnUrl(this.deps.config.selfservice.flows.settings.after, strategy.settingsMethod, done.returnTo, flowUiUrl(this.deps.config, done));
+        return { kind: 'completed', flow: done, identity: outcome.identity, session, returnTo };
       }
+      active = typeof body.method === 'string' ? body.method : flow.active;
       throw new FlowValidationError([messages.noSettingsStrategy()]);
     } catch (error) {
       if (error instanceof OryError && error.id === 'session_refresh_required') throw error;
-      const updated = await saveFlowError(this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active: typeof body.method === 'string' ? body.method : current.active }));
+      const updated = await saveFlowError(this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active }));
       return { kind: 'invalid', flow: updated, identity: session.identity };
     }
   }

@@ -343,8 +343,9 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
    * @throws FlowValidationError / OryError 400 (message 4000001) for a refused attestation, an unknown key or a lock-out
    */
   async settings(flow: SettingsFlow, body: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome> {
-    if (!isResponsible(body, ['webauthn_register', 'webauthn_remove'])) return { kind: 'not_responsible' };
-    check(validators.settings, body);
+    // Kratos: a key to register or remove makes the body this method's, whatever `method` says.
+    if (body.method !== 'webauthn' && !hasValue(body.webauthn_register) && !hasValue(body.webauthn_remove)) return { kind: 'not_responsible' };
+    check(validators.settings, { ...body, method: 'webauthn' });
     if (!hasValue(body.webauthn_remove) && !hasValue(body.webauthn_register)) {
       throw new FlowValidationError([], { webauthn_register: [messages.validationRequired('webauthn_register')] });
     }
