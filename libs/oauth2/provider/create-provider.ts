@@ -1,12 +1,12 @@
 import type { ClientInstance, KoaContextWithOIDC, Provider, TokenInstance } from 'oidc-provider';
 import { type ConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
 import type { IdentityPoolProvider } from '../../identity';
-import type { JsonWebKey } from '../../keys';
+import type { JsonWebKey, JsonWebKeySet } from '../../keys';
 import type { ClockProvider, Logger } from '../../x';
 import { type ClientStoreProvider, type ScopeStrategy, wildcardGrantedScopes } from '../client';
 import { type ConsentSessionStoreProvider, type ForcedSubjectStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
-import { engine } from './engine';
+import { engine, engineInternals } from './engine';
 import { engineErrorMiddleware, persistFreshSessions, renderEngineError } from './engine-errors';
 import { allowScopes, patchEngine } from './engine-patches';
 import { acceptJwtAccessTokens, revokeJwtAccessTokens } from './jwt-access-tokens';
@@ -15,7 +15,9 @@ import { saveGrant } from './grant-factory';
 import { deviceSuccessPage, userCodeConfirmPage, userCodeInputPage } from './html-pages';
 import { hydraPolicy } from './interaction-checks';
 import { createLogoutSource, frontchannelMiddleware, noSessionLogoutMiddleware } from './logout-hooks';
+import { keepOfflineAccess } from './offline-access';
 import { OidcAdapter } from './oidc-adapter';
+import { REDIRECT_URI_DEFAULTED, markDefaultedRedirectUri, recordDefaultedRedirectUri, requireCarriedRedirectUri } from './redirect-uri-binding';
 import { pairwiseSubjectFor } from './pairwise-subjects';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 import { refreshTokenRotation } from './refresh-token-hook';
@@ -42,6 +44,8 @@ export interface ProviderKeys {
   readonly accessTokenAlg: string;
   /** Every key of `hydra.jwt.access-token` (public parts suffice): JWT access tokens verify against them at `/userinfo`. */
   readonly accessTokenKeys?: readonly JsonWebKey[];
+  /** What `/.well-known/jwks.json` publishes (the broadcast sets); absent: the engine's own keys. */
+  readonly publishedJwks?: () => Promise<JsonWebKeySet>;
 }
 
 /**
@@ -81,6 +85,9 @@ export const PROVIDER_ROUTES = {
 
 const SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
+/** The signed userinfo algorithm a client may register (client-validator: `none` or `RS256`). */
+const USERINFO_SIGNED_RESPONSE_ALGS = ['RS256'];
+
 /**
  * The only `new Provider` (architecture B10): oidc-provider configured with Hydra's paths and
  * semantics. Invariants: every model is persisted through the adapter; clients come from the client
@@ -117,9 +124,12 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     cookies: {
       keys: [...deps.secrets.cookie],
       names: { session: 'ory_hydra_session', interaction: 'ory_hydra_interaction', resume: 'ory_hydra_resume' },
-      long: { httpOnly: true, sameSite: 'lax' },
+      // `none` only to pass the engine's check for `enableHttpPostMethods`; pinned back to `lax` below.
+      long: { httpOnly: true, sameSite: 'none' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
+    // OIDC Core 3.1.2.1 / RP-Initiated Logout §2: POST /oauth2/auth and /oauth2/sessions/logout with a form body.
+    enableHttpPostMethods: true,
     claims: { acr: null, amr: null, auth_time: null, sid: null, openid: ['sub'] },
     scopes: [...DEFAULT_SCOPES],
     subjectTypes: [...config.oidc.subject_identifiers.supported_types],
@@ -131,6 +141,10 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     responseTypes: RESPONSE_TYPES,
     routes: PROVIDER_ROUTES,
     extraParams: {
+      // Not an extra parameter: the engine's hook after its scope check (see keepOfflineAccess).
+      scope: async (ctx: KoaContextWithOIDC, _value: unknown, client: ClientInstance) => keepOfflineAccess(ctx, client),
+      // Not an extra parameter either: records a defaulted redirect_uri (see redirect-uri-binding.ts).
+      [REDIRECT_URI_DEFAULTED]: async (ctx: KoaContextWithOIDC) => markDefaultedRedirectUri(ctx),
       audience: async (_ctx: KoaContextWithOIDC, value: unknown, client: ClientInstance) => {
         for (const aud of String(value ?? '').split(' ').filter(Boolean)) {
           if (!audienceAllowed((client.audience as string[]) ?? [], aud)) throw new errors.InvalidRequest(`Requested audience '${aud}' has not been whitelisted by the OAuth 2.0 Client.`);
@@ -166,7 +180,11 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
       client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline') || code.scopes.has('offline_access')),
     // Always rotates; calls Hydra's `oauth2.refresh_token_hook` when set (refresh-token-hook.ts).
     rotateRefreshToken: refreshTokenRotation(deps, consents),
-    expiresWithSession: async () => false,
+    // Tokens survive logout (Hydra). Called as a code is issued: remembers a defaulted redirect_uri.
+    expiresWithSession: async (ctx: KoaContextWithOIDC | undefined, token: TokenInstance) => {
+      await recordDefaultedRedirectUri(ctx, token, deps.oidcPayloadStore, deps.clock, config.ttl.auth_code);
+      return false;
+    },
     extraTokenClaims: async (ctx: KoaContextWithOIDC | undefined, token: TokenInstance) => {
       // JWT-bearer and token exchange set `extra` (aud, act) themselves (trusted-grants.ts).
       if (TRUSTED_GRANT_GTYS.has(String(token.gty))) return token.extra;
@@ -271,6 +289,8 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   provider.proxy = true;
   // First, so it wraps every other middleware: no engine error is left as Koa's plain text.
   provider.use(engineErrorMiddleware(deps.logger));
+  keepLaxSessionCookies(provider);
+  requireCarriedRedirectUri(provider, deps.oidcPayloadStore, deps.clock);
   patchEngine(provider, deps);
   persistFreshSessions(provider);
   cacheClients(provider, deps.clientStore);
@@ -285,8 +305,19 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     await next();
     const route = ctx.oidc?.route;
     if (route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
-      Object.assign(ctx.body as Record<string, unknown>, { scopes_supported: [...DEFAULT_SCOPES], frontchannel_logout_supported: true, frontchannel_logout_session_supported: true });
+      const body = ctx.body as Record<string, unknown>;
+      Object.assign(body, {
+        scopes_supported: [...DEFAULT_SCOPES],
+        frontchannel_logout_supported: true,
+        frontchannel_logout_session_supported: true,
+        // Hydra's fields (required by @ory/client's OidcConfiguration): the algorithms a client may choose.
+        id_token_signed_response_alg: body.id_token_signing_alg_values_supported,
+        userinfo_signed_response_alg: [...USERINFO_SIGNED_RESPONSE_ALGS],
+        ...(config.oidc.dynamic_client_registration.enabled ? { registration_endpoint: new URL(PROVIDER_ROUTES.registration.slice(1), urls.public).href } : {}),
+      });
     }
+    // `webfinger.jwks.broadcast_keys`: every listed set, not only the keys the engine signs with.
+    if (route === 'jwks' && ctx.status === 200 && keys.publishedJwks) ctx.body = await keys.publishedJwks();
     // A login just answered: remember Hydra's login session for `skip` and `sid`.
     const result = ctx.oidc?.result as { login?: LoginResult; consent?: unknown } | undefined;
     const session = ctx.oidc?.session;
@@ -308,6 +339,19 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   provider.on('server_error', (_ctx: unknown, error: unknown) => deps.logger.error({ err: error }, 'oauth2 engine error'));
   provider.on('backchannel.error', (_ctx: unknown, error: unknown) => deps.logger.warn({ err: error }, 'back-channel logout delivery failed'));
   return provider;
+}
+
+/**
+ * The engine serves POST at the authorization and end-session endpoints only when its session cookie is
+ * `SameSite=None`, because a cross-site form POST carries no `Lax` cookie. Tessera keeps `Lax` (as its
+ * other cookies; Hydra defaults to `None`, which browsers drop over plain http without `Secure`): a
+ * cross-site POST is then handled like a request from a browser without a session (login asked again;
+ * a logout finds no session). Same-site POSTs keep the session.
+ */
+function keepLaxSessionCookies(provider: Provider): void {
+  const cookies = (engineInternals(provider)?.configuration as unknown as { cookies?: { long?: { sameSite?: string } } } | undefined)?.cookies;
+  if (!cookies?.long) throw new Error('oidc-provider internals changed: no configuration.cookies.long');
+  cookies.long.sameSite = 'lax';
 }
 
 /** At most this many distinct scopes learnt from wildcards per engine (bounded memory; see `allowWildcardScopes`). */
