@@ -11,3 +11,4 @@ export * from './cors';
 export * from './not-found';
 export * from './validate-body';
 export * from './token-pagination';
+export * from './json-depth';

@@ -62,12 +62,22 @@ export function respondUpdated(req: Request, res: Response, flow: AnyFlow, deps:
 
 /** An expired flow: 410 with `use_flow_id` for JSON clients, a 303 to the replacement for browsers. */
 export function respondExpired(req: Request, res: Response, replacement: AnyFlow, error: OryError, deps: FlowResponderDeps): void {
+  respondReplacement(req, res, replacement, deps, error);
+}
+
+/**
+ * A flow created in place of one this browser cannot use (expired, or started in another browser and
+ * reached by a link): its CSRF cookie is set and browsers get a 303 to its UI, where it shows why.
+ * JSON clients get `error` when given, else the new flow with 400.
+ */
+export function respondReplacement(req: Request, res: Response, replacement: AnyFlow, deps: FlowResponderDeps, error?: OryError): void {
   setFlowCsrfCookie(res, replacement, deps);
   if (replacement.type === 'browser' && !isJsonRequest(req)) {
     res.redirect(303, flowUiUrl(deps.config, replacement));
     return;
   }
-  throw error;
+  if (error) throw error;
+  res.status(400).json(flowToWire(replacement));
 }
 
 /**

@@ -7,6 +7,7 @@ import { type ClientStoreProvider, type ScopeStrategy, wildcardGrantedScopes } f
 import { type ConsentSessionStoreProvider, type ForcedSubjectStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
 import { engine, engineInternals } from './engine';
+import { engineErrorMiddleware, persistFreshSessions, renderEngineError } from './engine-errors';
 import { allowScopes, patchEngine } from './engine-patches';
 import { acceptJwtAccessTokens, revokeJwtAccessTokens } from './jwt-access-tokens';
 import { EXTRA_CLIENT_PROPERTIES, RESPONSE_TYPES, audienceAllowed, toProviderMetadata } from './client-metadata';
@@ -230,12 +231,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
       required: (_ctx: KoaContextWithOIDC, client: ClientInstance) => config.oauth2.pkce.enforced || (config.oauth2.pkce.enforced_for_public_clients && client.clientAuthMethod === 'none'),
     },
     ttl: tokenLifetimes(config),
-    renderError: async (ctx: KoaContextWithOIDC, out: { error?: string; error_description?: string }) => {
-      const target = new URL(urls.error);
-      target.searchParams.set('error', out.error ?? 'server_error');
-      if (out.error_description) target.searchParams.set('error_description', out.error_description);
-      ctx.redirect(target.href);
-    },
+    renderError: renderEngineError(urls.error),
     clientBasedCORS: (_ctx: KoaContextWithOIDC, origin: string, client: ClientInstance) => ((client.allowed_cors_origins as string[] | undefined) ?? []).includes(origin),
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256', 'RS256'],
@@ -295,9 +291,12 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
 
   const provider = new EngineProvider(urls.issuer, configuration);
   provider.proxy = true;
+  // First, so it wraps every other middleware: no engine error is left as Koa's plain text.
+  provider.use(engineErrorMiddleware(deps.logger));
   keepLaxSessionCookies(provider);
   requireCarriedRedirectUri(provider, deps.oidcPayloadStore, deps.clock);
   patchEngine(provider, deps);
+  persistFreshSessions(provider);
   cacheClients(provider, deps.clientStore);
   allowWildcardScopes(provider, config.strategies.scope, deps.logger);
   const accessTokenKeys = keys.accessTokenKeys ?? keys.jwks.filter((k) => k.kid === keys.accessTokenKid);

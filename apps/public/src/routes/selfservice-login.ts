@@ -10,7 +10,7 @@ import {
   ROUTE_LOGIN_INIT_BROWSER,
   ROUTE_LOGIN_SUBMIT,
 } from '../../../../libs/selfservice/flows';
-import { respondCompleted, respondExpired, respondInit, respondInvalid, selfServiceBrowserErrors } from '../flow-responder';
+import { respondCompleted, respondExpired, respondInit, respondInvalid, respondReplacement, selfServiceBrowserErrors } from '../flow-responder';
 import { toRequester } from '../request-context';
 
 export type LoginRouterDeps = ConfigProvider & SecretsProvider & ClockProvider & ErrorStoreProvider & { readonly loginService: LoginService };
@@ -40,6 +40,7 @@ export function createLoginRouter(deps: LoginRouterDeps): Router {
     const result = await deps.loginService.submit(req.query.flow as string | undefined, submittedBody(req), requester(req));
     if (result.kind === 'invalid') return respondInvalid(req, res, result.flow, deps);
     if (result.kind === 'expired') return respondExpired(req, res, result.flow, result.error, deps);
+    if (result.kind === 'other_browser') return respondReplacement(req, res, result.flow, deps, result.error);
     respondCompleted(req, res, result, deps);
   };
   router.post(ROUTE_LOGIN_SUBMIT, ...jsonOrFormBody({ limit: deps.config.serve.public.request_body_limit }), submit);

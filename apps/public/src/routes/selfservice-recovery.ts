@@ -4,7 +4,7 @@ import { OryError, jsonOrFormBody } from '../../../../libs/http';
 import { type ErrorStoreProvider, flowUiUrl, toWire } from '../../../../libs/selfservice/flow';
 import { ROUTE_RECOVERY_FLOWS, ROUTE_RECOVERY_INIT_API, ROUTE_RECOVERY_INIT_BROWSER, ROUTE_RECOVERY_SUBMIT, type RecoveryService } from '../../../../libs/selfservice/flows';
 import type { ClockProvider } from '../../../../libs/x';
-import { respondExpired, respondInit, respondInvalid, respondUpdated, selfServiceBrowserErrors, setFlowCsrfCookie } from '../flow-responder';
+import { respondExpired, respondInit, respondInvalid, respondReplacement, respondUpdated, selfServiceBrowserErrors, setFlowCsrfCookie } from '../flow-responder';
 import { isJsonRequest, setSessionCookie, toRequester } from '../request-context';
 import { submittedBody } from './selfservice-login';
 
@@ -31,6 +31,7 @@ export function createRecoveryRouter(deps: RecoveryRouterDeps): Router {
   const submit = async (req: Request, res: express.Response): Promise<void> => {
     const result = await deps.recoveryService.submit(req.query.flow as string | undefined, submittedBody(req), requester(req));
     if (result.kind === 'expired') return respondExpired(req, res, result.flow, result.error, deps);
+    if (result.kind === 'retried') return respondReplacement(req, res, result.flow, deps);
     if (result.kind === 'invalid') return respondInvalid(req, res, result.flow, deps);
     if (result.kind === 'updated') return respondUpdated(req, res, result.flow, deps);
     const { session, token, settingsFlow } = result.passed;

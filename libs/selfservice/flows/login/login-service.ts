@@ -9,7 +9,8 @@ import {
   type FlowStoreProvider,
   type FlowType,
   type LoginFlow,
-  applyFlowError,
+  saveFlowError,
+  saveFlowUpdate,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
@@ -20,6 +21,8 @@ import {
   flowExpiredError,
   flowExpiredOnFetch,
   isExpired,
+  isLinkFromOtherBrowser,
+  linkFromOtherBrowserError,
   messages,
   unflattenBody,
   validateReturnTo,
@@ -55,7 +58,9 @@ export type LoginSubmitResult =
       readonly oauth2RedirectTo?: string;
     }
   | { readonly kind: 'invalid'; readonly flow: LoginFlow }
-  | { readonly kind: 'expired'; readonly flow: LoginFlow; readonly error: OryError };
+  | { readonly kind: 'expired'; readonly flow: LoginFlow; readonly error: OryError }
+  /** A code link opened in a browser that did not start the flow: refused onto a new flow of this browser (`error` for JSON clients). */
+  | { readonly kind: 'other_browser'; readonly flow: LoginFlow; readonly error: OryError };
 
 /** `session_already_available` (400), carrying where a browser should go instead. */
 export function alreadyLoggedIn(redirectTo: string): OryError {
@@ -143,6 +148,13 @@ export class LoginService {
       return { kind: 'expired', flow: withMessage, error: flowExpiredError('login', flow.expiresAt, now, replacement.id) };
     }
     const body = unflattenBody(isRecord(rawBody) ? rawBody : {});
+    if (isLinkFromOtherBrowser(flow, requester, body)) {
+      // Not the original's login_challenge, refresh or aal: those belong to the browser that started it.
+      const fresh = await this.init('browser', { ...requester, query: flow.returnTo ? { return_to: flow.returnTo } : {} });
+      const refused: LoginFlow = { ...fresh, ui: { ...fresh.ui, messages: [messages.linkFromOtherBrowser('login')] } };
+      await this.deps.flowStore.update(refused);
+      return { kind: 'other_browser', flow: refused, error: linkFromOtherBrowserError() };
+    }
     assertCsrf(flow, requester, body.csrf_token, { oneTimeSecret: carriesOneTimeCode(body) });
     try {
       assertApiRequest(flow, requester);
@@ -155,8 +167,7 @@ export class LoginService {
       if (!session && flow.requestedAal === 'aal2') throw aal1Required();
       return await this.runStrategies(flow, body, requester, session);
     } catch (error) {
-      const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
-      await this.deps.flowStore.update(updated);
+      const updated = await saveFlowError(this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active: typeof body.method === 'string' ? body.method : current.active }));
       return { kind: 'invalid', flow: updated };
     }
   }
@@ -167,8 +178,8 @@ export class LoginService {
       const outcome = await strategy.login(flow, body, ctx);
       if (outcome.kind === 'not_responsible') continue;
       if (outcome.kind === 'flow_updated') {
-        await this.deps.flowStore.update(outcome.flow);
-        return { kind: 'invalid', flow: outcome.flow };
+        // A strategy that counted or spent something stored the flow itself; any other change goes onto the stored flow.
+        return { kind: 'invalid', flow: outcome.stored ? outcome.flow : await saveFlowUpdate(this.deps, flow, outcome.flow) };
       }
       if (outcome.identity.state !== 'active') {
         throw new OryError(401, 'identity is disabled').withReason('This account was disabled.').withDetails({ identity_id: outcome.identity.id });

@@ -14,7 +14,10 @@ export interface RegistrationHookResult {
   readonly showVerificationUi?: boolean;
 }
 
-/** A step run after the identity is stored, inside the same transaction (Kratos `PostRegistrationPostPersistHook`). */
+/**
+ * A step run after the identity is stored, inside the same transaction (Kratos `PostRegistrationPostPersistHook`).
+ * Invariant: it acts only through `tx` (mails are courier rows), since a deadlocked transaction runs again.
+ */
 export interface RegistrationPostHook {
   readonly name: string;
   execute(input: {

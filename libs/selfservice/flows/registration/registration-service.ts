@@ -9,7 +9,8 @@ import {
   type FlowStoreProvider,
   type FlowType,
   type RegistrationFlow,
-  applyFlowError,
+  saveFlowError,
+  saveFlowUpdate,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
@@ -21,6 +22,8 @@ import {
   flowExpiredError,
   flowExpiredOnFetch,
   isExpired,
+  isLinkFromOtherBrowser,
+  linkFromOtherBrowserError,
   messages,
   unflattenBody,
   validateReturnTo,
@@ -52,7 +55,9 @@ export type RegistrationSubmitResult =
       readonly continueWith?: readonly Record<string, unknown>[];
     }
   | { readonly kind: 'invalid'; readonly flow: RegistrationFlow }
-  | { readonly kind: 'expired'; readonly flow: RegistrationFlow; readonly error: OryError };
+  | { readonly kind: 'expired'; readonly flow: RegistrationFlow; readonly error: OryError }
+  /** A code link opened in a browser that did not start the flow: refused onto a new flow of this browser (`error` for JSON clients). */
+  | { readonly kind: 'other_browser'; readonly flow: RegistrationFlow; readonly error: OryError };
 
 /** `session_already_available` for registration (400). */
 function alreadyRegistered(redirectTo: string): OryError {
@@ -119,13 +124,18 @@ export class RegistrationService {
       throw alreadyRegistered(flow.returnTo ?? this.deps.config.selfservice.default_browser_return_url);
     }
     const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
+    if (isLinkFromOtherBrowser(flow, requester, body)) {
+      const fresh = await this.init('browser', { ...requester, query: flow.returnTo ? { return_to: flow.returnTo } : {} });
+      const refused: RegistrationFlow = { ...fresh, ui: { ...fresh.ui, messages: [messages.linkFromOtherBrowser('registration')] } };
+      await this.deps.flowStore.update(refused);
+      return { kind: 'other_browser', flow: refused, error: linkFromOtherBrowserError() };
+    }
     assertCsrf(flow, requester, body.csrf_token, { oneTimeSecret: carriesOneTimeCode(body) });
     try {
       assertApiRequest(flow, requester);
       return await this.runStrategies(flow, body, requester);
     } catch (error) {
-      const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
-      await this.deps.flowStore.update(updated);
+      const updated = await saveFlowError(this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active: typeof body.method === 'string' ? body.method : current.active }));
       return { kind: 'invalid', flow: updated };
     }
   }
@@ -135,8 +145,8 @@ export class RegistrationService {
       const outcome = await strategy.register(flow, body, { requester });
       if (outcome.kind === 'not_responsible') continue;
       if (outcome.kind === 'flow_updated') {
-        await this.deps.flowStore.update(outcome.flow);
-        return { kind: 'invalid', flow: outcome.flow };
+        // A strategy that counted or spent something stored the flow itself; any other change goes onto the stored flow.
+        return { kind: 'invalid', flow: outcome.stored ? outcome.flow : await saveFlowUpdate(this.deps, flow, outcome.flow) };
       }
       // The method's server-side state (a WebAuthn challenge) is spent once the flow completed.
       const { [strategy.id]: _spent, ...internalContext } = flow.internalContext;

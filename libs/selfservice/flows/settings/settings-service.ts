@@ -1,5 +1,5 @@
 import type { ConfigProvider } from '../../../config';
-import { OryError, badRequest, forbidden, notFound } from '../../../http/errors';
+import { OryError, badRequest, conflict, forbidden, notFound } from '../../../http/errors';
 import type { Identity, PrivilegedIdentityPoolProvider } from '../../../identity';
 import {
   type ActiveSession,
@@ -17,7 +17,8 @@ import {
   type FlowType,
   type SettingsFlow,
   type UiText,
-  applyFlowError,
+  saveFlowError,
+  saveFlowUpdate,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
@@ -127,13 +128,16 @@ export class SettingsService {
         const outcome = await strategy.settings(flow, body, ctx);
         if (outcome.kind === 'not_responsible') continue;
         if (outcome.kind === 'flow_updated') {
-          const shown = withFreshCsrf({ ...outcome.flow, active: strategy.settingsMethod, updatedAt: this.deps.clock.now() });
-          await this.deps.flowStore.update(shown);
+          const shown = await saveFlowUpdate(this.deps, flow, withFreshCsrf({ ...outcome.flow, active: strategy.settingsMethod, updatedAt: this.deps.clock.now() }));
           return { kind: 'updated', flow: shown, identity: session.identity, session };
         }
         const saved = markSettingsSaved({ ...flow, active: strategy.settingsMethod }, this.deps.clock.now());
         const done = await this.render({ ...saved, ui: { ...saved.ui, messages: [messages.settingsSaved()] } }, outcome.identity);
         await this.deps.transactions.withTransaction(async (tx) => {
+          // The strategy changed the identity this request loaded; if another request changed it since
+          // (a backup code used, an admin patch), saving would undo that change: refuse instead.
+          const stored = await this.deps.privilegedIdentityPool.getForUpdate(session.identity.id, tx);
+          if (!stored || !sameIdentity(stored, session.identity)) throw identityChanged();
           await this.deps.privilegedIdentityPool.update(outcome.identity, tx);
           await this.deps.verificationService.sendForIdentity(outcome.identity, tx);
           await this.deps.flowStore.update(done, tx);
@@ -145,8 +149,7 @@ export class SettingsService {
       throw new FlowValidationError([messages.noSettingsStrategy()]);
     } catch (error) {
       if (error instanceof OryError && error.id === 'session_refresh_required') throw error;
-      const updated = applyFlowError({ ...flow, active }, error, flattenBody(body), this.deps.clock);
-      await this.deps.flowStore.update(updated);
+      const updated = await saveFlowError(this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active }));
       return { kind: 'invalid', flow: updated, identity: session.identity };
     }
   }
@@ -198,4 +201,20 @@ export class SettingsService {
     if (!flow) throw notFound('Unable to locate the resource');
     return flow;
   }
+}
+
+/** 409: the identity changed between loading the session and saving the settings. */
+function identityChanged(): OryError {
+  return conflict('The identity was changed by another request while these settings were saved; nothing was saved. Please submit the settings again.');
+}
+
+/** True when both are the same stored state (key order ignored; dates compared by instant). */
+function sameIdentity(a: Identity, b: Identity): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+  );
 }

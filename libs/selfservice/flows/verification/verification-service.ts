@@ -2,7 +2,7 @@ import { badRequest } from '../../../http/errors';
 import type { Identity, PrivilegedIdentityPoolProvider } from '../../../identity';
 import type { Transaction } from '../../../x';
 import type { SentVerification } from '../settings/settings-service';
-import { type FlowRequester, type RedeemedChallenge, type VerificationFlow, completedReturnUrl, flowUiUrl, markCodeSent, messages } from '../../flow';
+import { type FlowRequester, type RedeemedChallenge, type VerificationFlow, canFetchFlow, completedReturnUrl, flowUiUrl, markCodeSent, messages } from '../../flow';
 import { type ChallengeFlowDeps, ChallengeFlowService } from '../challenge/challenge-flow-service';
 
 export type VerificationServiceDeps = ChallengeFlowDeps & PrivilegedIdentityPoolProvider;
@@ -15,6 +15,11 @@ export interface VerificationPassed {
   readonly identityId: string;
   /** `return_to` → `selfservice.flows.verification.after.default_browser_return_url` → the verification UI. */
   readonly returnTo: string;
+  /**
+   * When the link was opened in a browser that cannot fetch the flow (a mail app's fresh browser): a
+   * passed flow of that browser showing the success, whose CSRF cookie the response must set.
+   */
+  readonly receipt?: VerificationFlow;
 }
 
 /**
@@ -45,8 +50,8 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
     return this.deps.config.selfservice.flows.verification.use;
   }
 
-  protected async onPassed(flow: VerificationFlow, redeemed: RedeemedChallenge, _requester: FlowRequester, tx: Transaction): Promise<VerificationPassed> {
-    const identity = await this.deps.privilegedIdentityPool.get(redeemed.identityId, tx);
+  protected async onPassed(flow: VerificationFlow, redeemed: RedeemedChallenge, requester: FlowRequester, tx: Transaction): Promise<VerificationPassed> {
+    const identity = await this.deps.privilegedIdentityPool.getForUpdate(redeemed.identityId, tx);
     if (identity) {
       const now = this.deps.clock.now();
       await this.deps.privilegedIdentityPool.update(
@@ -61,7 +66,19 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
       );
     }
     const c = this.deps.config;
-    return { identityId: redeemed.identityId, returnTo: completedReturnUrl(c.selfservice.flows.verification.after, undefined, flow.returnTo, flowUiUrl(c, flow)) };
+    const flowUi = flowUiUrl(c, flow);
+    const returnTo = completedReturnUrl(c.selfservice.flows.verification.after, undefined, flow.returnTo, flowUi);
+    if (returnTo !== flowUi || canFetchFlow(flow, requester, Boolean(flow.internalContext.admin_created))) return { identityId: redeemed.identityId, returnTo };
+    const receipt = await this.receiptFor(flow, requester, tx);
+    return { identityId: redeemed.identityId, returnTo: flowUiUrl(c, receipt), receipt };
+  }
+
+  /** A passed flow for the requesting browser (its CSRF token) that only shows the success messages. */
+  private async receiptFor(passed: VerificationFlow, requester: FlowRequester, tx: Transaction): Promise<VerificationFlow> {
+    const created = this.newFlow('browser', requester, passed.returnTo, this.deps.config.selfservice.flows.verification.lifespan);
+    const receipt: VerificationFlow = { ...created, state: 'passed_challenge', ui: { ...created.ui, nodes: [created.ui.nodes[0]], messages: this.texts.passed() } };
+    await this.deps.flowStore.create(receipt, tx);
+    return receipt;
   }
 
   /**

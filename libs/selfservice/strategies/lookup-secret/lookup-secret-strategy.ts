@@ -60,7 +60,8 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
 
   /**
    * Second factor: the code must be one of the session identity's unused codes; it is marked used
-   * (`used_at`) in the same transaction that checks it. Only `aal=aal2` flows.
+   * (`used_at`) in the same transaction that checks it, on the identity read locked (`getForUpdate`): of
+   * parallel submissions of one code exactly one passes. Only `aal=aal2` flows.
    * @throws FlowValidationError 4000016 (unknown code), 4000012 (used), 4000014 (no codes)
    * @throws OryError 401 `session_aal1_required` without a session
    */
@@ -73,7 +74,7 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
     const identityId = ctx.session.identity.id;
     const now = this.deps.clock.now();
     const identity = await this.deps.transactions.withTransaction(async (tx) => {
-      const fresh = await this.deps.privilegedIdentityPool.get(identityId, tx);
+      const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identityId, tx);
       const credential = fresh && lookupCredential(fresh);
       if (!fresh || !credential) throw new FlowValidationError([messages.noLookupCodes()]);
       const codes = storedCodes(credential);

@@ -70,7 +70,8 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
 
   /**
    * Second factor: checks `totp_code` against the session identity's key (±1 step) and records the
-   * step, in one transaction, so the same code is refused afterwards. Only `aal=aal2` flows.
+   * step, in one transaction on the identity read locked (`getForUpdate`), so the same code is refused
+   * afterwards, also to parallel submissions. Only `aal=aal2` flows.
    * @throws FlowValidationError 4000008 (wrong or replayed code), 4000011 (no TOTP key)
    * @throws OryError 401 `session_aal1_required` without a session
    */
@@ -83,7 +84,7 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
     const identityId = ctx.session.identity.id;
     const now = this.deps.clock.now();
     const identity = await this.deps.transactions.withTransaction(async (tx) => {
-      const fresh = await this.deps.privilegedIdentityPool.get(identityId, tx);
+      const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identityId, tx);
       const credential = fresh && totpCredential(fresh);
       if (!fresh || !credential) throw new FlowValidationError([messages.noTotpDevice()]);
       const config = credential.config as unknown as TotpCredentialConfig;
