@@ -140,3 +140,42 @@ describe('dependency rule (architecture B2)', () => {
     expect(allowed('libs/config', 'libs/http', false)).toBe(false);
   });
 });
+
+/** The methods of the exported interfaces in `text`: name and parameter list (a two-space-indented signature). */
+function interfaceMethods(text: string): { name: string; params: string }[] {
+  const methods: { name: string; params: string }[] = [];
+  for (const block of text.matchAll(/^export interface \w+[^{]*\{\n([\s\S]*?)^\}/gm)) {
+    for (const m of block[1].matchAll(/^ {2}(\w+)(?:<[^>]*>)?\(([^)]*)/gm)) methods.push({ name: m[1], params: m[2].trim() });
+  }
+  return methods;
+}
+
+/** Store ports whose methods break the request-context rule: `ctx: Ctx` first, never `tx?: Transaction`. */
+function ctxViolations(file: string, text: string): string[] {
+  const violations = interfaceMethods(text)
+    .filter((m) => !/^ctx: Ctx\b/.test(m.params))
+    .map((m) => `${file}: ${m.name}(${m.params}) does not take ctx: Ctx first`);
+  if (/\btx\??: Transaction\b/.test(text)) violations.push(`${file}: takes tx: Transaction instead of ctx: Ctx`);
+  return violations;
+}
+
+describe('request context (realms.md: Ctx is the first parameter of every store method)', () => {
+  const ports = [...walk(join(ROOT, 'libs'))].filter((f) => /(-stores?|\/identity-pool)\.ts$/.test(f) && !f.includes(`${sep}persistence${sep}`));
+
+  it('finds the store ports', () => {
+    expect(ports.length).toBeGreaterThan(8);
+    expect(ports.map((f) => relative(ROOT, f).split(sep).join('/'))).toEqual(expect.arrayContaining(['libs/identity/identity-pool.ts', 'libs/session/session-store.ts']));
+  });
+
+  it('gives every store port method ctx: Ctx as its first parameter, and none a tx', () => {
+    const violations = ports.flatMap((f) => ctxViolations(relative(ROOT, f), readFileSync(f, 'utf8')));
+    expect(violations).toEqual([]);
+  });
+
+  it('catches a violation (self-check of the rule)', () => {
+    const port = 'export interface S {\n  get(ctx: Ctx, id: string): Promise<void>;\n  put(\n    ctx: Ctx,\n    id: string,\n  ): Promise<void>;\n}\n';
+    expect(ctxViolations('s.ts', port)).toEqual([]);
+    expect(ctxViolations('s.ts', 'export interface S {\n  get(id: string, tx?: Transaction): Promise<void>;\n}\n')).toHaveLength(2);
+    expect(ctxViolations('s.ts', 'export interface S {\n  list(): Promise<void>;\n}\n')).toEqual(['s.ts: list() does not take ctx: Ctx first']);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Transaction } from '../x';
+import type { Ctx } from '../x';
 import type { Config } from './config';
 
 /** The secret kinds (`secrets.<kind>` in config). Each list is newest first. */
@@ -15,9 +15,9 @@ export interface SecretsProvider {
 /** Persists generated secrets so every process and every restart uses the same ones. */
 export interface SecretStore {
   /** The stored values for `kind`, or `undefined`. */
-  get(kind: SecretKind, tx?: Transaction): Promise<readonly string[] | undefined>;
+  get(ctx: Ctx, kind: SecretKind): Promise<readonly string[] | undefined>;
   /** Stores `values` for `kind` unless a value exists already; returns what is stored afterwards. */
-  putIfAbsent(kind: SecretKind, values: readonly string[], tx?: Transaction): Promise<readonly string[]>;
+  putIfAbsent(ctx: Ctx, kind: SecretKind, values: readonly string[]): Promise<readonly string[]>;
 }
 
 export interface ResolveSecretsResult {
@@ -31,16 +31,16 @@ export interface ResolveSecretsResult {
  * a strong random secret is generated once and persisted, so no fixed secret ever ships.
  */
 export async function resolveSecrets(
-  config: Config,
+  ctx: Ctx, config: Config,
   store: SecretStore,
   generate: () => string,
 ): Promise<ResolveSecretsResult> {
   const generated: SecretKind[] = [];
-  const fromStore = async (kind: SecretKind): Promise<readonly string[]> => {
+  const fromStore = async (ctx: Ctx, kind: SecretKind): Promise<readonly string[]> => {
     generated.push(kind);
-    return (await store.get(kind)) ?? (await store.putIfAbsent(kind, [generate()]));
+    return (await store.get(ctx, kind)) ?? (await store.putIfAbsent(ctx, kind, [generate()]));
   };
-  const defaults = config.secrets.default.length > 0 ? config.secrets.default : await fromStore('default');
+  const defaults = config.secrets.default.length > 0 ? config.secrets.default : await fromStore(ctx, 'default');
   const pick = async (kind: Exclude<SecretKind, 'default' | 'cipher'>): Promise<readonly string[]> =>
     config.secrets[kind].length > 0 ? config.secrets[kind] : defaults;
   // The cipher secret must be 32+ characters; a short default cannot serve as one.
@@ -49,7 +49,7 @@ export async function resolveSecrets(
       ? config.secrets.cipher
       : defaults[0].length >= 32
         ? defaults
-        : await fromStore('cipher');
+        : await fromStore(ctx, 'cipher');
   return {
     secrets: { default: defaults, cookie: await pick('cookie'), cipher, system: await pick('system') },
     generated,

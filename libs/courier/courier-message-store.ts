@@ -1,4 +1,4 @@
-import type { Transaction } from '../x';
+import type { Ctx } from '../x';
 import type { CourierMessage, MessageStatus, MessageType } from './message';
 
 /** Filters and paging of the admin message list. */
@@ -36,19 +36,19 @@ export type FailedOutcome = { readonly status: 'queued'; readonly nextAttemptAt:
  * succeed for the dispatcher holding the claim.
  */
 export interface CourierMessageStore {
-  create(message: CourierMessage, tx?: Transaction): Promise<void>;
-  get(id: string, tx?: Transaction): Promise<CourierMessage | undefined>;
+  create(ctx: Ctx, message: CourierMessage): Promise<void>;
+  get(ctx: Ctx, id: string): Promise<CourierMessage | undefined>;
   /** Newest first (creation time, then id), with the total across pages. */
-  list(query: ListMessagesQuery, tx?: Transaction): Promise<{ messages: CourierMessage[]; total: number }>;
+  list(ctx: Ctx, query: ListMessagesQuery): Promise<{ messages: CourierMessage[]; total: number }>;
   /**
    * Claims up to `limit` due messages, oldest due first: sets `processing`, the claim and lease, and
    * raises `sendCount` by one. Returns the claimed messages as stored after the claim.
    */
-  claim(request: ClaimRequest): Promise<CourierMessage[]>;
+  claim(ctx: Ctx, request: ClaimRequest): Promise<CourierMessage[]>;
   /** `processing` → `sent`; false when `workerId` no longer holds the claim. */
-  markSent(id: string, workerId: string, now: Date): Promise<boolean>;
+  markSent(ctx: Ctx, id: string, workerId: string, now: Date): Promise<boolean>;
   /** `processing` → `queued` (retry at `nextAttemptAt`) or `abandoned`; false when the claim was lost. */
-  markFailed(id: string, workerId: string, outcome: FailedOutcome, now: Date): Promise<boolean>;
+  markFailed(ctx: Ctx, id: string, workerId: string, outcome: FailedOutcome, now: Date): Promise<boolean>;
 }
 
 export interface CourierMessageStoreProvider {

@@ -1,4 +1,4 @@
-import type { Transaction } from '../x';
+import type { Ctx } from '../x';
 
 /**
  * Kratos courier template types. `*_invalid` mails go to addresses that have no account, so the HTTP
@@ -41,9 +41,9 @@ export interface TemplateModel {
  */
 export interface Courier {
   /** Renders the email template and queues it; returns the message id. */
-  queueEmail(type: TemplateType, model: TemplateModel, tx?: Transaction): Promise<string>;
+  queueEmail(ctx: Ctx, type: TemplateType, model: TemplateModel): Promise<string>;
   /** Renders the SMS template and queues it for the HTTP SMS channel; returns the message id. */
-  queueSms(type: TemplateType, model: TemplateModel, tx?: Transaction): Promise<string>;
+  queueSms(ctx: Ctx, type: TemplateType, model: TemplateModel): Promise<string>;
 }
 
 export interface CourierProvider {

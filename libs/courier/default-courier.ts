@@ -1,5 +1,5 @@
 import type { ConfigProvider } from '../config';
-import { type ClockProvider, type Transaction, newId } from '../x';
+import { type ClockProvider, newId, type Ctx } from '../x';
 import type { Courier, TemplateModel, TemplateType } from './courier';
 import type { CourierMessageStoreProvider } from './courier-message-store';
 import type { CourierMessage, MessageType } from './message';
@@ -18,23 +18,22 @@ export type DefaultCourierDeps = ConfigProvider & ClockProvider & CourierMessage
 export class DefaultCourier implements Courier {
   constructor(private readonly deps: DefaultCourierDeps) {}
 
-  async queueEmail(type: TemplateType, model: TemplateModel, tx?: Transaction): Promise<string> {
+  async queueEmail(ctx: Ctx, type: TemplateType, model: TemplateModel): Promise<string> {
     const mail = this.deps.courierTemplates.renderEmail(type, model);
-    return this.queue('email', type, model.to, { subject: mail.subject, body: mail.plaintext, htmlBody: mail.html }, tx);
+    return this.queue(ctx, 'email', type, model.to, { subject: mail.subject, body: mail.plaintext, htmlBody: mail.html });
   }
 
   /** @throws Error when `courier.sms.enabled` is false (nothing could ever send it). */
-  async queueSms(type: TemplateType, model: TemplateModel, tx?: Transaction): Promise<string> {
+  async queueSms(ctx: Ctx, type: TemplateType, model: TemplateModel): Promise<string> {
     if (!this.deps.config.courier.sms.enabled) throw new Error('courier.sms.enabled is false: cannot queue an SMS');
-    return this.queue('sms', type, model.to, { subject: '', body: this.deps.courierTemplates.renderSms(type, model) }, tx);
+    return this.queue(ctx, 'sms', type, model.to, { subject: '', body: this.deps.courierTemplates.renderSms(type, model) });
   }
 
   private async queue(
-    type: MessageType,
+    ctx: Ctx, type: MessageType,
     templateType: TemplateType,
     recipient: string,
     content: Pick<CourierMessage, 'subject' | 'body' | 'htmlBody'>,
-    tx?: Transaction,
   ): Promise<string> {
     const now = this.deps.clock.now();
     const message: CourierMessage = {
@@ -49,7 +48,7 @@ export class DefaultCourier implements Courier {
       createdAt: now,
       updatedAt: now,
     };
-    await this.deps.courierMessageStore.create(message, tx);
+    await this.deps.courierMessageStore.create(ctx, message);
     return message.id;
   }
 }

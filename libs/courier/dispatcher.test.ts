@@ -5,6 +5,9 @@ import { Dispatcher } from './dispatcher';
 import type { CourierMessage } from './message';
 import { MemoryCourierMessageStore } from './memory-courier-message-store';
 import { makeMessage } from './testing/courier-message-store.contract';
+import { testCtx } from '../x/testing';
+
+const ctx = testCtx();
 
 /** A channel that records deliveries and fails for recipients in `failing`. */
 class RecordingChannel implements CourierChannel {
@@ -33,11 +36,11 @@ describe('Dispatcher', () => {
     const { store, channel, dispatcher, clock } = setup();
     const a = makeMessage({ recipient: 'a@example.com', nextAttemptAt: clock.now() });
     const b = makeMessage({ recipient: 'b@example.com', nextAttemptAt: clock.now() });
-    await store.create(a);
-    await store.create(b);
+    await store.create(ctx, a);
+    await store.create(ctx, b);
     expect(await dispatcher.dispatchOnce()).toEqual({ sent: 2, retried: 0, abandoned: 0 });
     expect(channel.delivered.sort()).toEqual(['a@example.com', 'b@example.com']);
-    expect(await store.get(a.id)).toMatchObject({ status: 'sent', sendCount: 1, claimedBy: dispatcher.workerId });
+    expect(await store.get(ctx, a.id)).toMatchObject({ status: 'sent', sendCount: 1, claimedBy: dispatcher.workerId });
     expect(await dispatcher.dispatchOnce()).toEqual({ sent: 0, retried: 0, abandoned: 0 });
   });
 
@@ -45,20 +48,20 @@ describe('Dispatcher', () => {
     const { store, channel, dispatcher, clock } = setup(['bad@example.com']);
     const bad = makeMessage({ recipient: 'bad@example.com', nextAttemptAt: clock.now() });
     const good = makeMessage({ recipient: 'good@example.com', nextAttemptAt: clock.now(), createdAt: new Date(clock.now().getTime() + 1) });
-    await store.create(bad);
-    await store.create(good);
+    await store.create(ctx, bad);
+    await store.create(ctx, good);
     expect(await dispatcher.dispatchOnce()).toEqual({ sent: 1, retried: 1, abandoned: 0 });
     expect(channel.delivered).toEqual(['good@example.com']);
-    expect(await store.get(bad.id)).toMatchObject({ status: 'queued', sendCount: 1, nextAttemptAt: new Date(clock.now().getTime() + 1000) });
+    expect(await store.get(ctx, bad.id)).toMatchObject({ status: 'queued', sendCount: 1, nextAttemptAt: new Date(clock.now().getTime() + 1000) });
 
     clock.advance(999);
     expect(await dispatcher.dispatchOnce()).toEqual({ sent: 0, retried: 0, abandoned: 0 });
     clock.advance(1);
     expect(await dispatcher.dispatchOnce()).toEqual({ sent: 0, retried: 1, abandoned: 0 });
-    expect(await store.get(bad.id)).toMatchObject({ status: 'queued', sendCount: 2, nextAttemptAt: new Date(clock.now().getTime() + 2000) });
+    expect(await store.get(ctx, bad.id)).toMatchObject({ status: 'queued', sendCount: 2, nextAttemptAt: new Date(clock.now().getTime() + 2000) });
     clock.advance(2000);
     expect(await dispatcher.dispatchOnce()).toEqual({ sent: 0, retried: 0, abandoned: 1 });
-    expect(await store.get(bad.id)).toMatchObject({ status: 'abandoned', sendCount: 3 });
+    expect(await store.get(ctx, bad.id)).toMatchObject({ status: 'abandoned', sendCount: 3 });
     clock.advance(3_600_000);
     expect(await dispatcher.dispatchOnce()).toEqual({ sent: 0, retried: 0, abandoned: 0 });
     expect(channel.attempts).toBe(4);
@@ -67,38 +70,38 @@ describe('Dispatcher', () => {
   it('retries a message whose dispatcher crashed once the lease expires, and abandons it when every attempt was interrupted', async () => {
     const { store, channel, dispatcher, clock } = setup();
     const m = makeMessage({ nextAttemptAt: clock.now() });
-    await store.create(m);
-    const crash = (): Promise<unknown> => store.claim({ workerId: 'crashed', now: clock.now(), leaseUntil: new Date(clock.now().getTime() + 30_000), limit: 1, types: ['email'] });
+    await store.create(ctx, m);
+    const crash = (): Promise<unknown> => store.claim(ctx, { workerId: 'crashed', now: clock.now(), leaseUntil: new Date(clock.now().getTime() + 30_000), limit: 1, types: ['email'] });
     await crash();
     expect(await dispatcher.dispatchOnce()).toEqual({ sent: 0, retried: 0, abandoned: 0 });
     clock.advance(30_001);
     expect(await dispatcher.dispatchOnce()).toEqual({ sent: 1, retried: 0, abandoned: 0 });
-    expect(await store.get(m.id)).toMatchObject({ status: 'sent', sendCount: 2 });
+    expect(await store.get(ctx, m.id)).toMatchObject({ status: 'sent', sendCount: 2 });
 
     const doomed = makeMessage({ nextAttemptAt: clock.now() });
-    await store.create(doomed);
+    await store.create(ctx, doomed);
     for (let i = 0; i < 3; i++) {
       await crash();
       clock.advance(30_001);
     }
     expect(await dispatcher.dispatchOnce()).toEqual({ sent: 0, retried: 0, abandoned: 1 });
-    expect(await store.get(doomed.id)).toMatchObject({ status: 'abandoned', sendCount: 4 });
+    expect(await store.get(ctx, doomed.id)).toMatchObject({ status: 'abandoned', sendCount: 4 });
     expect(channel.delivered).toHaveLength(1);
   });
 
   it('leaves messages without a channel queued and sends at most batch_size per pass', async () => {
     const { store, dispatcher, clock } = setup([], { worker: { batch_size: 2 } });
     const sms = makeMessage({ type: 'sms', recipient: '+15550100', subject: '', nextAttemptAt: clock.now() });
-    await store.create(sms);
-    for (let i = 0; i < 3; i++) await store.create(makeMessage({ nextAttemptAt: clock.now() }));
+    await store.create(ctx, sms);
+    for (let i = 0; i < 3; i++) await store.create(ctx, makeMessage({ nextAttemptAt: clock.now() }));
     expect(await dispatcher.dispatchOnce()).toMatchObject({ sent: 2 });
     expect(await dispatcher.dispatchOnce()).toMatchObject({ sent: 1 });
-    expect((await store.get(sms.id))?.status).toBe('queued');
+    expect((await store.get(ctx, sms.id))?.status).toBe('queued');
   });
 
   it('never overlaps its own passes, and stop() waits for the running one', async () => {
     const { store, dispatcher, clock, channel } = setup();
-    for (let i = 0; i < 5; i++) await store.create(makeMessage({ nextAttemptAt: clock.now() }));
+    for (let i = 0; i < 5; i++) await store.create(ctx, makeMessage({ nextAttemptAt: clock.now() }));
     const results = await Promise.all([dispatcher.dispatchOnce(), dispatcher.dispatchOnce()]);
     expect(results.map((r) => r.sent)).toEqual([5, 0]);
     dispatcher.start();

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { ConfigProvider } from '../config';
-import { type ClockProvider, type LoggerProvider, randomSecret } from '../x';
+import { type ClockProvider, type LoggerProvider, randomSecret, systemCtx, type Ctx } from '../x';
 import type { CourierChannel, CourierChannelsProvider } from './channels/courier-channel';
 import type { CourierMessageStoreProvider } from './courier-message-store';
 import type { CourierMessage, MessageType } from './message';
@@ -75,14 +75,16 @@ export class Dispatcher {
     }, delay);
   }
 
+  /** One pass is background work: it runs with a system ctx of the default realm. */
   private async pass(): Promise<DispatchSummary> {
+    const ctx = systemCtx(this.deps.logger);
     const summary: DispatchSummary = { sent: 0, retried: 0, abandoned: 0 };
     const channels = new Map<MessageType, CourierChannel>(this.deps.courierChannels.map((c) => [c.type, c]));
     if (channels.size === 0) return summary;
     const { batch_size: batchSize, lease } = this.deps.config.courier.worker;
     for (let handled = 0; handled < batchSize; handled++) {
       const now = this.deps.clock.now();
-      const [message] = await this.deps.courierMessageStore.claim({
+      const [message] = await this.deps.courierMessageStore.claim(ctx, {
         workerId: this.workerId,
         now,
         leaseUntil: new Date(now.getTime() + lease),
@@ -90,20 +92,20 @@ export class Dispatcher {
         types: [...channels.keys()],
       });
       if (!message) break;
-      summary[await this.deliver(message, channels.get(message.type) as CourierChannel)]++;
+      summary[await this.deliver(ctx, message, channels.get(message.type) as CourierChannel)]++;
     }
     return summary;
   }
 
   /** Sends one claimed message and records the outcome. Store errors propagate (they end the pass). */
-  private async deliver(message: CourierMessage, channel: CourierChannel): Promise<Outcome> {
+  private async deliver(ctx: Ctx, message: CourierMessage, channel: CourierChannel): Promise<Outcome> {
     const retries = this.deps.config.courier.message_retries;
     const store = this.deps.courierMessageStore;
     const log = { message_id: message.id, template_type: message.templateType, send_count: message.sendCount };
     // Attempts that never reported back (dispatchers that died mid-send) count as failures too.
     if (message.sendCount > retries) {
-      await store.markFailed(message.id, this.workerId, { status: 'abandoned' }, this.deps.clock.now());
-      this.deps.logger.warn(log, 'courier: message abandoned: every send attempt was interrupted');
+      await store.markFailed(ctx, message.id, this.workerId, { status: 'abandoned' }, this.deps.clock.now());
+      ctx.logger.warn(log, 'courier: message abandoned: every send attempt was interrupted');
       return 'abandoned';
     }
     try {
@@ -113,16 +115,16 @@ export class Dispatcher {
       const abandoned = message.sendCount >= retries;
       const { backoff_base: base, backoff_max: max } = this.deps.config.courier.worker;
       await store.markFailed(
-        message.id,
+        ctx, message.id,
         this.workerId,
         abandoned ? { status: 'abandoned' } : { status: 'queued', nextAttemptAt: new Date(now.getTime() + retryDelay(message.sendCount, base, max)) },
         now,
       );
-      this.deps.logger.warn({ ...log, err: describe(err) }, abandoned ? `courier: message abandoned after ${retries} failed sends` : 'courier: send failed, will retry');
+      ctx.logger.warn({ ...log, err: describe(err) }, abandoned ? `courier: message abandoned after ${retries} failed sends` : 'courier: send failed, will retry');
       return abandoned ? 'abandoned' : 'retried';
     }
-    if (!(await store.markSent(message.id, this.workerId, this.deps.clock.now()))) {
-      this.deps.logger.warn(log, 'courier: lease expired before the send was recorded; the message may be sent again');
+    if (!(await store.markSent(ctx, message.id, this.workerId, this.deps.clock.now()))) {
+      ctx.logger.warn(log, 'courier: lease expired before the send was recorded; the message may be sent again');
     }
     return 'sent';
   }

@@ -1,5 +1,6 @@
 import type { ClaimRequest, CourierMessageStore, FailedOutcome, ListMessagesQuery } from './courier-message-store';
 import type { CourierMessage } from './message';
+import type { Ctx } from '../x';
 
 /** True when `m` may be claimed at `now`: queued and due, or processing with an expired lease. */
 export function isClaimable(m: CourierMessage, now: Date): boolean {
@@ -11,17 +12,17 @@ export function isClaimable(m: CourierMessage, now: Date): boolean {
 export class MemoryCourierMessageStore implements CourierMessageStore {
   private readonly messages = new Map<string, CourierMessage>();
 
-  async create(message: CourierMessage): Promise<void> {
+  async create(ctx: Ctx, message: CourierMessage): Promise<void> {
     if (this.messages.has(message.id)) throw new Error(`duplicate courier message ${message.id}`);
     this.messages.set(message.id, { ...message });
   }
 
-  async get(id: string): Promise<CourierMessage | undefined> {
+  async get(ctx: Ctx, id: string): Promise<CourierMessage | undefined> {
     const m = this.messages.get(id);
     return m ? { ...m } : undefined;
   }
 
-  async list(query: ListMessagesQuery): Promise<{ messages: CourierMessage[]; total: number }> {
+  async list(ctx: Ctx, query: ListMessagesQuery): Promise<{ messages: CourierMessage[]; total: number }> {
     const all = [...this.messages.values()]
       .filter((m) => (query.status === undefined || m.status === query.status) && (query.recipient === undefined || m.recipient === query.recipient))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
@@ -29,7 +30,7 @@ export class MemoryCourierMessageStore implements CourierMessageStore {
     return { messages: all.slice(start, start + query.perPage).map((m) => ({ ...m })), total: all.length };
   }
 
-  async claim(request: ClaimRequest): Promise<CourierMessage[]> {
+  async claim(ctx: Ctx, request: ClaimRequest): Promise<CourierMessage[]> {
     const due = [...this.messages.values()]
       .filter((m) => request.types.includes(m.type) && isClaimable(m, request.now))
       .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime())
@@ -48,11 +49,11 @@ export class MemoryCourierMessageStore implements CourierMessageStore {
     });
   }
 
-  async markSent(id: string, workerId: string, now: Date): Promise<boolean> {
+  async markSent(ctx: Ctx, id: string, workerId: string, now: Date): Promise<boolean> {
     return this.settle(id, workerId, (m) => ({ ...m, status: 'sent', claimedUntil: undefined, updatedAt: now }));
   }
 
-  async markFailed(id: string, workerId: string, outcome: FailedOutcome, now: Date): Promise<boolean> {
+  async markFailed(ctx: Ctx, id: string, workerId: string, outcome: FailedOutcome, now: Date): Promise<boolean> {
     return this.settle(id, workerId, (m) =>
       outcome.status === 'queued'
         ? { ...m, status: 'queued', nextAttemptAt: outcome.nextAttemptAt, claimedBy: undefined, claimedUntil: undefined, updatedAt: now }

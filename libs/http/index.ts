@@ -2,6 +2,7 @@ export * from './errors';
 export * from './write-error';
 export * from './node-middleware';
 export * from './request-id';
+export * from './request-ctx';
 export * from './no-cache';
 export * from './request-log';
 export * from './body-parsers';

@@ -1,7 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { Logger } from '../x';
+import type { Actor, Logger } from '../x';
 import { type CorsSettings, corsFor } from './cors';
 import { noCache } from './no-cache';
+import { requestCtx } from './request-ctx';
 import { requestId } from './request-id';
 import { requestLog } from './request-log';
 
@@ -40,9 +41,9 @@ export function withMiddlewares(middlewares: readonly NodeMiddleware[], handler:
 }
 
 /**
- * What every request of either app goes through first, in order: `X-Request-Id`, the access log line,
- * no-cache headers and the app's CORS policy.
+ * What every request of either app goes through first, in order: `X-Request-Id`, the request's ctx
+ * (with `actor`, when the app knows it), the access log line, no-cache headers and the app's CORS policy.
  */
-export function edgeMiddlewares(logger: Logger, cors: CorsSettings): NodeMiddleware[] {
-  return [requestId(), requestLog(logger), noCache(), corsFor(cors)];
+export function edgeMiddlewares(logger: Logger, cors: CorsSettings, actor?: Actor): NodeMiddleware[] {
+  return [requestId(), requestCtx(logger, actor), requestLog(logger), noCache(), corsFor(cors)];
 }

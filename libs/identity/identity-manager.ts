@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import { type Operation, applyPatch, JsonPatchError } from 'fast-json-patch';
 import type { ConfigProvider } from '../config';
 import { badRequest, conflict, notFound, OryError } from '../http/errors';
-import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, newId } from '../x';
+import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, newId, type Ctx } from '../x';
 import type { CreateIdentityBody, JsonPatchOperation, UpdateIdentityBody } from './admin-bodies';
 import { credentialsImportSchema } from './credentials-import.schema';
 import { type PasswordHasher, PasswordTooLongError, UnknownHashFormatError, assertImportableHash } from './hasher';
@@ -59,19 +59,19 @@ export class IdentityManager {
   constructor(private readonly deps: IdentityManagerDeps) {}
 
   /** @throws OryError 400 (schema, traits, credentials), 409 (identifier or address taken) */
-  async create(body: CreateIdentityBody): Promise<Identity> {
+  async create(ctx: Ctx, body: CreateIdentityBody): Promise<Identity> {
     const identity = await this.build(body);
-    await this.write(() => this.deps.transactions.withTransaction((tx) => this.deps.privilegedIdentityPool.create(identity, tx)));
+    await this.write(() => this.deps.transactions.withTransaction(ctx, (ctx) => this.deps.privilegedIdentityPool.create(ctx, identity)));
     return identity;
   }
 
   /** Full replace of traits, state and metadata; credentials in the body are imported. @throws OryError 400, 404, 409 */
-  async update(id: string, body: UpdateIdentityBody): Promise<Identity> {
-    return this.deps.transactions.withTransaction(async (tx) => {
-      const current = await this.deps.privilegedIdentityPool.getForUpdate(id, tx);
+  async update(ctx: Ctx, id: string, body: UpdateIdentityBody): Promise<Identity> {
+    return this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      const current = await this.deps.privilegedIdentityPool.getForUpdate(ctx, id);
       if (!current) throw notFound('Unable to locate the resource');
       const next = await this.build(body, current);
-      await this.write(() => this.deps.privilegedIdentityPool.update(next, tx));
+      await this.write(() => this.deps.privilegedIdentityPool.update(ctx, next));
       return next;
     });
   }
@@ -81,7 +81,7 @@ export class IdentityManager {
    * `/id`, `/credentials`, timestamps and unknown paths are refused; credentials are preserved.
    * @throws OryError 400 (bad patch, invalid result), 404, 409
    */
-  async patch(id: string, operations: readonly JsonPatchOperation[]): Promise<Identity> {
+  async patch(ctx: Ctx, id: string, operations: readonly JsonPatchOperation[]): Promise<Identity> {
     for (const op of operations) {
       for (const path of [op.path, op.from].filter((p): p is string => p !== undefined)) {
         const root = path.split('/')[1];
@@ -90,8 +90,8 @@ export class IdentityManager {
         }
       }
     }
-    return this.deps.transactions.withTransaction(async (tx) => {
-      const current = await this.deps.privilegedIdentityPool.getForUpdate(id, tx);
+    return this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      const current = await this.deps.privilegedIdentityPool.getForUpdate(ctx, id);
       if (!current) throw notFound('Unable to locate the resource');
       const doc = structuredClone(toWire(current, 'admin_list', this.deps.config)) as Record<string, unknown>;
       doc.metadata_admin ??= null;
@@ -119,7 +119,7 @@ export class IdentityManager {
         },
         current,
       );
-      await this.write(() => this.deps.privilegedIdentityPool.update(next, tx));
+      await this.write(() => this.deps.privilegedIdentityPool.update(ctx, next));
       return next;
     });
   }
@@ -138,24 +138,24 @@ export class IdentityManager {
    * factor). Logged without any secret; there is no audit trail yet.
    * @throws OryError 400 for `password`, `code` and `link`; 404 unknown identity, unknown type, or no such credential
    */
-  async deleteCredential(id: string, type: string): Promise<void> {
+  async deleteCredential(ctx: Ctx, id: string, type: string): Promise<void> {
     if (type === 'password' || type === 'code' || type === 'link') {
       throw badRequest(`You cannot remove ${type} credentials through this API; only ${REMOVABLE_CREDENTIALS_TYPES.join(', ')} can be removed.`);
     }
     if (!REMOVABLE_CREDENTIALS_TYPES.includes(type as CredentialsType)) throw notFound('Unable to locate the resource');
     const removable = type as CredentialsType;
-    await this.deps.transactions.withTransaction(async (tx) => {
-      const current = await this.deps.privilegedIdentityPool.getForUpdate(id, tx);
+    await this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      const current = await this.deps.privilegedIdentityPool.getForUpdate(ctx, id);
       if (!current?.credentials[removable]) throw notFound('Unable to locate the resource');
       const { [removable]: _removed, ...credentials } = current.credentials;
-      await this.deps.privilegedIdentityPool.update({ ...current, credentials, updatedAt: this.deps.clock.now() }, tx);
+      await this.deps.privilegedIdentityPool.update(ctx, { ...current, credentials, updatedAt: this.deps.clock.now() });
     });
-    this.deps.logger.info({ identity_id: id, credentials_type: removable }, 'admin removed a credential of an identity');
+    ctx.logger.info({ identity_id: id, credentials_type: removable }, 'admin removed a credential of an identity');
   }
 
   /** Deletes the identity with its credentials, addresses and sessions. @throws OryError 404 */
-  async delete(id: string): Promise<void> {
-    const deleted = await this.deps.transactions.withTransaction((tx) => this.deps.privilegedIdentityPool.delete(id, tx));
+  async delete(ctx: Ctx, id: string): Promise<void> {
+    const deleted = await this.deps.transactions.withTransaction(ctx, (ctx) => this.deps.privilegedIdentityPool.delete(ctx, id));
     if (!deleted) throw notFound('Unable to locate the resource');
   }
 
@@ -164,7 +164,7 @@ export class IdentityManager {
    * valid items are written in chunks of 500 per transaction. A chunk that collides with a concurrent
    * write is retried item by item, so one conflict never sinks its neighbours.
    */
-  async createMany(items: readonly { body: unknown; patchId?: string; parse: (body: unknown) => CreateIdentityBody }[]): Promise<BatchItemResult[]> {
+  async createMany(ctx: Ctx, items: readonly { body: unknown; patchId?: string; parse: (body: unknown) => CreateIdentityBody }[]): Promise<BatchItemResult[]> {
     const results: (BatchItemResult | undefined)[] = new Array(items.length);
     const prepared: { index: number; identity: Identity }[] = [];
     await Promise.all(
@@ -177,17 +177,17 @@ export class IdentityManager {
       }),
     );
     prepared.sort((a, b) => a.index - b.index);
-    const accepted = await this.withoutDuplicates(prepared, results, items);
+    const accepted = await this.withoutDuplicates(ctx, prepared, results, items);
     for (let i = 0; i < accepted.length; i += IMPORT_CHUNK) {
       const chunk = accepted.slice(i, i + IMPORT_CHUNK);
       try {
-        await this.deps.transactions.withTransaction((tx) => this.deps.privilegedIdentityPool.createMany(chunk.map((c) => c.identity), tx));
+        await this.deps.transactions.withTransaction(ctx, (ctx) => this.deps.privilegedIdentityPool.createMany(ctx, chunk.map((c) => c.identity)));
         for (const c of chunk) results[c.index] = { action: 'create', identity: c.identity.id, patch_id: items[c.index].patchId };
       } catch (e) {
         if (!(e instanceof DuplicateIdentifierError)) throw e;
         for (const c of chunk) {
           try {
-            await this.write(() => this.deps.transactions.withTransaction((tx) => this.deps.privilegedIdentityPool.create(c.identity, tx)));
+            await this.write(() => this.deps.transactions.withTransaction(ctx, (ctx) => this.deps.privilegedIdentityPool.create(ctx, c.identity)));
             results[c.index] = { action: 'create', identity: c.identity.id, patch_id: items[c.index].patchId };
           } catch (err) {
             results[c.index] = { action: 'error', patch_id: items[c.index].patchId, error: errorSummary(err) };
@@ -200,7 +200,7 @@ export class IdentityManager {
 
   /** Drops items whose identifiers are taken already or repeat an earlier item of the batch. */
   private async withoutDuplicates(
-    prepared: { index: number; identity: Identity }[],
+    ctx: Ctx, prepared: { index: number; identity: Identity }[],
     results: (BatchItemResult | undefined)[],
     items: readonly { patchId?: string }[],
   ): Promise<{ index: number; identity: Identity }[]> {
@@ -217,7 +217,7 @@ export class IdentityManager {
       const all = [...values];
       const found = new Set<string>();
       for (let i = 0; i < all.length; i += IMPORT_CHUNK) {
-        (await this.deps.privilegedIdentityPool.takenIdentifiers(type, all.slice(i, i + IMPORT_CHUNK))).forEach((v) => found.add(v));
+        (await this.deps.privilegedIdentityPool.takenIdentifiers(ctx, type, all.slice(i, i + IMPORT_CHUNK))).forEach((v) => found.add(v));
       }
       taken.set(type, found);
     }

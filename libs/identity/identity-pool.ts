@@ -1,4 +1,4 @@
-import type { Transaction } from '../x';
+import type { Ctx } from '../x';
 import type { AddressVia, CredentialsType, Identity } from './identity';
 
 /** A page of a list, with the total across all pages. */
@@ -17,13 +17,13 @@ export interface ListIdentitiesQuery {
 /** Read access to identities (Kratos `identity.Pool`). */
 export interface IdentityPool {
   /** The identity with credentials, or `undefined`. */
-  get(id: string, tx?: Transaction): Promise<Identity | undefined>;
+  get(ctx: Ctx, id: string): Promise<Identity | undefined>;
   /** A page ordered by creation (then id), with the total. Loads related rows in batches, never per identity. */
-  list(query: ListIdentitiesQuery, tx?: Transaction): Promise<IdentityPage>;
+  list(ctx: Ctx, query: ListIdentitiesQuery): Promise<IdentityPage>;
   /** The identity whose `type` credential has `identifier` (normalised), or `undefined`. */
-  findByCredentialsIdentifier(type: CredentialsType, identifier: string, tx?: Transaction): Promise<Identity | undefined>;
+  findByCredentialsIdentifier(ctx: Ctx, type: CredentialsType, identifier: string): Promise<Identity | undefined>;
   /** The identity owning a recovery or verifiable address (value normalised), or `undefined`. */
-  findByAddress(kind: 'recovery' | 'verifiable', via: AddressVia, value: string, tx?: Transaction): Promise<Identity | undefined>;
+  findByAddress(ctx: Ctx, kind: 'recovery' | 'verifiable', via: AddressVia, value: string): Promise<Identity | undefined>;
 }
 
 /** Which unique value a write collided with. */
@@ -37,25 +37,25 @@ export class DuplicateIdentifierError extends Error {
 /** Write access to identities (Kratos `identity.PrivilegedPool`). */
 export interface PrivilegedIdentityPool extends IdentityPool {
   /** @throws DuplicateIdentifierError when an identifier or address is taken. */
-  create(identity: Identity, tx?: Transaction): Promise<void>;
+  create(ctx: Ctx, identity: Identity): Promise<void>;
   /**
    * Inserts many identities with few statements. Callers have checked uniqueness; a collision fails
    * the whole call (use a transaction and retry item by item).
    * @throws DuplicateIdentifierError
    */
-  createMany(identities: readonly Identity[], tx?: Transaction): Promise<void>;
+  createMany(ctx: Ctx, identities: readonly Identity[]): Promise<void>;
   /**
    * The identity as `get` reads it, locked against concurrent writers until `tx` ends: a second
    * `getForUpdate` of the same identity in another transaction waits for this one to commit and then
    * sees its changes. Read-check-write of an identity (one-time codes, admin updates) starts with this.
    */
-  getForUpdate(id: string, tx: Transaction): Promise<Identity | undefined>;
+  getForUpdate(ctx: Ctx, id: string): Promise<Identity | undefined>;
   /** Replaces every field, credential and address of an existing identity. @throws DuplicateIdentifierError */
-  update(identity: Identity, tx?: Transaction): Promise<void>;
+  update(ctx: Ctx, identity: Identity): Promise<void>;
   /** Deletes the identity with its credentials, addresses and sessions; false when it did not exist. */
-  delete(id: string, tx?: Transaction): Promise<boolean>;
+  delete(ctx: Ctx, id: string): Promise<boolean>;
   /** Which of `identifiers` (normalised) are already taken for `type`. */
-  takenIdentifiers(type: CredentialsType, identifiers: readonly string[], tx?: Transaction): Promise<Set<string>>;
+  takenIdentifiers(ctx: Ctx, type: CredentialsType, identifiers: readonly string[]): Promise<Set<string>>;
 }
 
 export interface IdentityPoolProvider {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { internal } from '../http/errors';
-import type { ClockProvider } from '../x';
+import type { ClockProvider, Ctx } from '../x';
 import { type JsonWebKey, isPrivateJwk } from './json-web-key';
 import { validateJsonWebKeySet } from './jwk-validator';
 import { type KeyManagerProvider, type KeysConfigProvider, signJwtWithKey } from './key-manager';
@@ -22,8 +22,8 @@ export class JwtSigner {
   constructor(private readonly deps: JwtSignerDeps) {}
 
   /** @throws OryError 500 when a JWKS URL cannot be read or holds no usable private key */
-  async sign(claims: Record<string, unknown>, source: JwtKeySource): Promise<string> {
-    if ('keySet' in source) return this.deps.keyManager.signJwt(source.keySet, claims);
+  async sign(ctx: Ctx, claims: Record<string, unknown>, source: JwtKeySource): Promise<string> {
+    if ('keySet' in source) return this.deps.keyManager.signJwt(ctx, source.keySet, claims);
     return signJwtWithKey(await this.keyFromUrl(source.jwksUrl), claims);
   }
 

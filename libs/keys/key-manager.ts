@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SignJWT, importJWK } from 'jose';
 import type { Config, SecretsProvider } from '../config';
-import type { ClockProvider, Transaction, TransactionRunnerProvider } from '../x';
+import type { ClockProvider, TransactionRunnerProvider, Ctx } from '../x';
 import { JWT_ACCESS_TOKEN_SET, type JsonWebKey, type JsonWebKeySet, type SigningAlgorithm, isPrivateJwk, isSigningAlgorithm, toPublicJwk } from './json-web-key';
 import { validateJsonWebKey, validateJsonWebKeySet } from './jwk-validator';
 import { KeyCipher } from './key-cipher';
@@ -66,26 +66,26 @@ export class KeyManager {
   // --- Uncached reads and writes ---
 
   /** The decrypted keys of a set, newest first; `[]` for an unknown set. */
-  async getSet(set: string): Promise<JsonWebKey[]> {
-    return (await this.deps.keyStore.listKeys(set)).map((k) => this.decode(k));
+  async getSet(ctx: Ctx, set: string): Promise<JsonWebKey[]> {
+    return (await this.deps.keyStore.listKeys(ctx, set)).map((k) => this.decode(k));
   }
 
   /** One decrypted key, or `undefined`. */
-  async getKey(set: string, kid: string): Promise<JsonWebKey | undefined> {
-    const stored = await this.deps.keyStore.getKey(set, kid);
+  async getKey(ctx: Ctx, set: string, kid: string): Promise<JsonWebKey | undefined> {
+    const stored = await this.deps.keyStore.getKey(ctx, set, kid);
     return stored ? this.decode(stored) : undefined;
   }
 
   /** Stores a key (private or public) in a set; it becomes the newest key. @throws DuplicateKeyIdError */
-  async addKey(set: string, key: JsonWebKey, tx?: Transaction): Promise<void> {
+  async addKey(ctx: Ctx, set: string, key: JsonWebKey): Promise<void> {
     this.invalidate(set);
-    await this.deps.keyStore.addKey(this.encode(set, key, this.deps.clock.now()), tx);
+    await this.deps.keyStore.addKey(ctx, this.encode(set, key, this.deps.clock.now()));
   }
 
   /** Generates a key and adds it to the set; it becomes the set's signing key. @throws DuplicateKeyIdError */
-  async generateKey(set: string, alg: SigningAlgorithm, kid?: string, use = 'sig'): Promise<JsonWebKey> {
+  async generateKey(ctx: Ctx, set: string, alg: SigningAlgorithm, kid?: string, use = 'sig'): Promise<JsonWebKey> {
     const key = await generateSigningKey(alg, kid, use);
-    await this.addKey(set, key);
+    await this.addKey(ctx, set, key);
     return key;
   }
 
@@ -93,15 +93,15 @@ export class KeyManager {
    * The set's keys, first generating a key for every algorithm in `algs` that the set has none of.
    * Concurrent calls in one process share one generation.
    */
-  async ensureSet(set: string, algs: readonly SigningAlgorithm[]): Promise<JsonWebKey[]> {
+  async ensureSet(ctx: Ctx, set: string, algs: readonly SigningAlgorithm[]): Promise<JsonWebKey[]> {
     const running = this.pending.get(set);
     if (running) return running;
     const work = (async () => {
-      const existing = await this.getSet(set);
+      const existing = await this.getSet(ctx, set);
       const missing = algs.filter((alg) => !existing.some((k) => k.alg === alg));
       if (missing.length === 0) return existing;
-      for (const alg of missing) await this.generateKey(set, alg);
-      return this.getSet(set);
+      for (const alg of missing) await this.generateKey(ctx, set, alg);
+      return this.getSet(ctx, set);
     })();
     this.pending.set(set, work);
     try {
@@ -119,10 +119,10 @@ export class KeyManager {
    * @returns the new key, with its private part
    * @throws OryError 400 `Unsupported key algorithm`; 409 when the set holds the kid already
    */
-  async createKey(set: string, input: CreateKeyInput): Promise<JsonWebKey> {
+  async createKey(ctx: Ctx, set: string, input: CreateKeyInput): Promise<JsonWebKey> {
     if (!isSigningAlgorithm(input.alg)) throw invalidJsonWebKey('Unsupported key algorithm');
     try {
-      return await this.generateKey(set, input.alg, input.kid || undefined, input.use || 'sig');
+      return await this.generateKey(ctx, set, input.alg, input.kid || undefined, input.use || 'sig');
     } catch (error) {
       if (error instanceof DuplicateKeyIdError) throw duplicateKeyId(set, error.kid);
       throw error;
@@ -130,15 +130,15 @@ export class KeyManager {
   }
 
   /** `GET /admin/keys/{set}`: every key, private parts included, newest first. @throws OryError 404 for an empty or unknown set */
-  async requireSet(set: string): Promise<JsonWebKey[]> {
-    const keys = await this.getSet(set);
+  async requireSet(ctx: Ctx, set: string): Promise<JsonWebKey[]> {
+    const keys = await this.getSet(ctx, set);
     if (keys.length === 0) throw keySetNotFound(set);
     return keys;
   }
 
   /** `GET /admin/keys/{set}/{kid}`. @throws OryError 404 for an unknown key */
-  async requireKey(set: string, kid: string): Promise<JsonWebKey> {
-    const key = await this.getKey(set, kid);
+  async requireKey(ctx: Ctx, set: string, kid: string): Promise<JsonWebKey> {
+    const key = await this.getKey(ctx, set, kid);
     if (!key) throw keyNotFound();
     return key;
   }
@@ -148,7 +148,7 @@ export class KeyManager {
    * The first key of the body becomes the newest (the signing key when it is private).
    * @throws OryError 400 for an invalid body or key; 409 when the body repeats a kid
    */
-  async replaceSet(set: string, body: unknown): Promise<JsonWebKey[]> {
+  async replaceSet(ctx: Ctx, set: string, body: unknown): Promise<JsonWebKey[]> {
     const keys = await validateJsonWebKeySet(body);
     const seen = new Set<string>();
     for (const key of keys) {
@@ -157,10 +157,10 @@ export class KeyManager {
     }
     const now = this.deps.clock.now();
     this.invalidate(set);
-    await this.deps.transactions.withTransaction(async (tx) => {
-      await this.deps.keyStore.deleteSet(set, tx);
+    await this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      await this.deps.keyStore.deleteSet(ctx, set);
       // Same timestamp for all: the store breaks ties by insertion order, newest first, so insert in reverse.
-      for (const key of [...keys].reverse()) await this.deps.keyStore.addKey(this.encode(set, key, now), tx);
+      for (const key of [...keys].reverse()) await this.deps.keyStore.addKey(ctx, this.encode(set, key, now));
     });
     this.invalidate(set);
     return keys;
@@ -170,29 +170,29 @@ export class KeyManager {
    * `PUT /admin/keys/{set}/{kid}`: inserts or replaces one key; it becomes the newest key of the set.
    * @throws OryError 400 for an invalid key or a body kid that differs from the path's
    */
-  async upsertKey(set: string, kid: string, body: unknown): Promise<JsonWebKey> {
+  async upsertKey(ctx: Ctx, set: string, kid: string, body: unknown): Promise<JsonWebKey> {
     const key = await validateJsonWebKey(body);
     if (key.kid !== kid) throw invalidJsonWebKey(`The kid of the JSON Web Key (${key.kid}) must match the kid in the URL (${kid}).`);
     this.invalidate(set);
-    await this.deps.transactions.withTransaction(async (tx) => {
-      await this.deps.keyStore.deleteKey(set, kid, tx);
-      await this.deps.keyStore.addKey(this.encode(set, key, this.deps.clock.now()), tx);
+    await this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      await this.deps.keyStore.deleteKey(ctx, set, kid);
+      await this.deps.keyStore.addKey(ctx, this.encode(set, key, this.deps.clock.now()));
     });
     this.invalidate(set);
     return key;
   }
 
   /** `DELETE /admin/keys/{set}`. Deleting an unknown set succeeds (Hydra answers 204 either way). */
-  async deleteSet(set: string): Promise<void> {
+  async deleteSet(ctx: Ctx, set: string): Promise<void> {
     this.invalidate(set);
-    await this.deps.keyStore.deleteSet(set);
+    await this.deps.keyStore.deleteSet(ctx, set);
     this.invalidate(set);
   }
 
   /** `DELETE /admin/keys/{set}/{kid}`. Deleting an unknown key succeeds (Hydra answers 204 either way). */
-  async deleteKey(set: string, kid: string): Promise<void> {
+  async deleteKey(ctx: Ctx, set: string, kid: string): Promise<void> {
     this.invalidate(set);
-    await this.deps.keyStore.deleteKey(set, kid);
+    await this.deps.keyStore.deleteKey(ctx, set, kid);
     this.invalidate(set);
   }
 
@@ -210,19 +210,19 @@ export class KeyManager {
     return cached && this.deps.clock.now().getTime() - cached.readAt < this.deps.config.oauth2.keys.refresh_interval ? cached.keys : undefined;
   }
 
-  async signingKeys(set: string, algs: readonly SigningAlgorithm[] = ['ES256']): Promise<readonly JsonWebKey[]> {
+  async signingKeys(ctx: Ctx, set: string, algs: readonly SigningAlgorithm[] = ['ES256']): Promise<readonly JsonWebKey[]> {
     const cached = this.cache.get(set);
     if (cached && this.deps.clock.now().getTime() - cached.readAt < this.deps.config.oauth2.keys.refresh_interval) return cached.keys;
     const running = this.loading.get(set);
     if (running) return running;
     const work = (async () => {
       let generation = this.generation.get(set) ?? 0;
-      let keys = await this.getSet(set);
+      let keys = await this.getSet(ctx, set);
       if (!keys.some(isPrivateJwk)) {
         // Generating bumps the generation itself; only writes after the final read may veto caching.
-        if (!(await this.ensureSet(set, algs)).some(isPrivateJwk)) await this.generateKey(set, algs[0] ?? 'ES256');
+        if (!(await this.ensureSet(ctx, set, algs)).some(isPrivateJwk)) await this.generateKey(ctx, set, algs[0] ?? 'ES256');
         generation = this.generation.get(set) ?? 0;
-        keys = await this.getSet(set);
+        keys = await this.getSet(ctx, set);
       }
       const fingerprint = createHash('sha256').update(JSON.stringify(keys)).digest('base64url');
       const previous = this.cache.get(set);
@@ -239,8 +239,8 @@ export class KeyManager {
   }
 
   /** The signing key of a set: its newest private key (cached as {@link signingKeys}). */
-  async signingKey(set: string, algs: readonly SigningAlgorithm[] = ['ES256']): Promise<JsonWebKey> {
-    return (await this.signingKeys(set, algs)).find(isPrivateJwk)!;
+  async signingKey(ctx: Ctx, set: string, algs: readonly SigningAlgorithm[] = ['ES256']): Promise<JsonWebKey> {
+    return (await this.signingKeys(ctx, set, algs)).find(isPrivateJwk)!;
   }
 
   /**
@@ -249,10 +249,10 @@ export class KeyManager {
    * each newest first. Private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, `k`, ...) never appear.
    * Missing sets are generated (ES256). Cached as {@link signingKeys}.
    */
-  async publicJwks(): Promise<JsonWebKeySet> {
+  async publicJwks(ctx: Ctx): Promise<JsonWebKeySet> {
     const sets = [...new Set([...this.deps.config.webfinger.jwks.broadcast_keys, JWT_ACCESS_TOKEN_SET])];
     const keys: JsonWebKey[] = [];
-    for (const set of sets) keys.push(...(await this.signingKeys(set)).map(toPublicJwk));
+    for (const set of sets) keys.push(...(await this.signingKeys(ctx, set)).map(toPublicJwk));
     return { keys };
   }
 
@@ -260,8 +260,8 @@ export class KeyManager {
    * Signs `claims` as a compact JWT (`typ: JWT`, `kid` of the key) with the set's signing key; the set
    * is generated (ES256) when missing.
    */
-  async signJwt(set: string, claims: Record<string, unknown>): Promise<string> {
-    return signJwtWithKey(await this.signingKey(set), claims);
+  async signJwt(ctx: Ctx, set: string, claims: Record<string, unknown>): Promise<string> {
+    return signJwtWithKey(await this.signingKey(ctx, set), claims);
   }
 
   /** Drops the cached copy of one set (or of all), so the next cached read goes to the database. */

@@ -1,4 +1,4 @@
-import type { Transaction } from '../x';
+import type { Ctx } from '../x';
 
 /** One stored key of a set; `keyData` is the JWK encrypted by `KeyCipher`, never plaintext. */
 export interface StoredKey {
@@ -24,15 +24,15 @@ export class DuplicateKeyIdError extends Error {
 /** Persistence port for JWK sets (Hydra's `jwk.Manager`). */
 export interface KeyStore {
   /** @throws DuplicateKeyIdError when (set, kid) is taken. */
-  addKey(key: StoredKey, tx?: Transaction): Promise<void>;
+  addKey(ctx: Ctx, key: StoredKey): Promise<void>;
   /** The keys of a set, newest first (the first one of an algorithm signs); `[]` for an unknown set. */
-  listKeys(set: string, tx?: Transaction): Promise<StoredKey[]>;
+  listKeys(ctx: Ctx, set: string): Promise<StoredKey[]>;
   /** One key, or `undefined`. */
-  getKey(set: string, kid: string, tx?: Transaction): Promise<StoredKey | undefined>;
+  getKey(ctx: Ctx, set: string, kid: string): Promise<StoredKey | undefined>;
   /** False when there was no such key. */
-  deleteKey(set: string, kid: string, tx?: Transaction): Promise<boolean>;
+  deleteKey(ctx: Ctx, set: string, kid: string): Promise<boolean>;
   /** Deletes every key of the set; returns how many. */
-  deleteSet(set: string, tx?: Transaction): Promise<number>;
+  deleteSet(ctx: Ctx, set: string): Promise<number>;
 }
 
 export interface KeyStoreProvider {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Transaction, type TransactionRunner, TransactionRetriesExhaustedError } from '../x';
+import { type Ctx, type Transaction, type TransactionRunner, TransactionRetriesExhaustedError, withTx } from '../x';
 import { createDataSource, type DataSourceOptions } from './data-source';
 import { type SqliteConnection, SqliteWriteBatcher, type SqliteWriteStatement } from './sqlite-write-batcher';
 
@@ -80,14 +80,15 @@ export class Persistence implements TransactionRunner {
    * ({@link isTransientTransactionError}) is rolled back and `work` runs again, up to
    * {@link TRANSACTION_ATTEMPTS} times in all, after a short jittered pause; then it throws
    * `TransactionRetriesExhaustedError` (HTTP 503).
+   * `work` receives `ctx` carrying the transaction (`ctx.tx`), valid only inside the callback.
    * Invariant: `work` is re-runnable — it has no effect outside `tx` (no mail sent, no shared state
    * mutated; mails are courier rows written in `tx`), and it re-reads what it checks inside `tx`.
    */
-  async withTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+  async withTransaction<T>(ctx: Ctx, work: (ctx: Ctx) => Promise<T>): Promise<T> {
     if (this.dialect === 'mysql') {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.dataSource.transaction((manager) => work(manager as unknown as Transaction));
+          return await this.dataSource.transaction((manager) => work(withTx(ctx, manager as unknown as Transaction)));
         } catch (error) {
           if (!isTransientTransactionError(error)) throw error;
           if (attempt >= TRANSACTION_ATTEMPTS) throw new TransactionRetriesExhaustedError(attempt, { cause: error });
@@ -97,7 +98,7 @@ export class Persistence implements TransactionRunner {
     }
     // The callback runs in `insideTransaction`, so a raw write it makes without `tx` joins this transaction at once
     // instead of waiting (forever) in the group-commit queue for this transaction to end.
-    const run = (): Promise<T> => this.dataSource.transaction((manager) => this.insideTransaction.run(true, () => work(manager as unknown as Transaction)));
+    const run = (): Promise<T> => this.dataSource.transaction((manager) => this.insideTransaction.run(true, () => work(withTx(ctx, manager as unknown as Transaction))));
     const next = this.sqliteQueue.then(run, run);
     this.sqliteQueue = next.catch(() => undefined);
     return next;

@@ -45,7 +45,7 @@ import {
   TypeormOidcPayloadStore,
   TypeormTrustGrantStore,
 } from '../persistence';
-import { type Clock, type Logger, createLogger, randomSecret, systemClock } from '../x';
+import { type Clock, type Logger, createLogger, randomSecret, systemClock, type Ctx, systemCtx } from '../x';
 
 export interface RegistryOptions {
   readonly logger?: Logger;
@@ -393,13 +393,13 @@ export class Registry {
   /** Integrated login: self-service login flows accept OAuth2 login challenges through this bridge. */
   get oauth2LoginBridge(): OAuth2LoginBridge {
     return this.once('oauth2LoginBridge', () => ({
-      inspect: async (challenge: string) => {
-        const read = await this.challengeService.getLoginRequest(challenge);
+      inspect: async (ctx: Ctx, challenge: string) => {
+        const read = await this.challengeService.getLoginRequest(ctx, challenge);
         if (read.kind === 'handled') throw new OryError(410).withReason('The login challenge was already handled.').withDetails({ redirect_to: read.redirectTo });
         return { skip: read.request.skip === true, subject: String(read.request.subject ?? '') };
       },
-      accept: async (challenge: string, input: { subject: string; remember: boolean; acr: string; amr: readonly string[] }) =>
-        (await this.challengeService.acceptLoginRequest(challenge, input)).redirect_to,
+      accept: async (ctx: Ctx, challenge: string, input: { subject: string; remember: boolean; acr: string; amr: readonly string[] }) =>
+        (await this.challengeService.acceptLoginRequest(ctx, challenge, input)).redirect_to,
     }));
   }
 
@@ -428,6 +428,7 @@ export class Registry {
    * resolves the secrets, generating and persisting any that config leaves out (with a warning).
    */
   async init(options: InitOptions = {}): Promise<this> {
+    const ctx = systemCtx(this.logger);
     void this.identitySchemas;
     void this.courierTemplates;
     void this.courierChannels;
@@ -436,7 +437,7 @@ export class Registry {
       const applied = await this.persistence.migrateUp();
       if (applied.length > 0) this.logger.info({ migrations: applied }, 'applied database migrations');
     }
-    const { secrets, generated } = await resolveSecrets(this.config, this.secretStore, () => randomSecret(32));
+    const { secrets, generated } = await resolveSecrets(ctx, this.config, this.secretStore, () => randomSecret(32));
     if (generated.length > 0) {
       this.logger.warn(
         { kinds: generated },

@@ -1,6 +1,6 @@
 import { type OryError, badRequest, notFound } from '../http/errors';
 import type { Identity, IdentityPoolProvider } from '../identity';
-import { type ClockProvider, isUuid } from '../x';
+import { type ClockProvider, isUuid, type Ctx } from '../x';
 import type { SessionManagerProvider } from './session-manager';
 import type { Session } from './session';
 import type { SessionPage, SessionWithIdentity } from './session-page';
@@ -28,9 +28,9 @@ export class AdminSessionManager {
    * The identity's sessions, newest first.
    * @throws OryError 400 malformed id, 404 unknown identity
    */
-  async listForIdentity(identityId: string, query: AdminSessionsQuery): Promise<SessionPage> {
-    const identity = await this.identity(identityId);
-    const result = await this.deps.sessionStore.list({ identityId: identity.id, ...query, validAt: this.deps.clock.now() });
+  async listForIdentity(ctx: Ctx, identityId: string, query: AdminSessionsQuery): Promise<SessionPage> {
+    const identity = await this.identity(ctx, identityId);
+    const result = await this.deps.sessionStore.list(ctx, { identityId: identity.id, ...query, validAt: this.deps.clock.now() });
     return { items: result.sessions.map((session) => ({ session, identity })), total: result.total };
   }
 
@@ -38,58 +38,58 @@ export class AdminSessionManager {
    * Deletes every session of the identity (rows removed, unlike revocation).
    * @throws OryError 400 malformed id, 404 unknown identity
    */
-  async deleteForIdentity(identityId: string): Promise<void> {
-    const identity = await this.identity(identityId);
-    await this.deps.sessionStore.deleteForIdentity(identity.id);
+  async deleteForIdentity(ctx: Ctx, identityId: string): Promise<void> {
+    const identity = await this.identity(ctx, identityId);
+    await this.deps.sessionStore.deleteForIdentity(ctx, identity.id);
   }
 
   /** All sessions, newest first, each with its identity. */
-  async list(query: AdminSessionsQuery): Promise<SessionPage> {
-    const result = await this.deps.sessionStore.listAll({ ...query, validAt: this.deps.clock.now() });
+  async list(ctx: Ctx, query: AdminSessionsQuery): Promise<SessionPage> {
+    const result = await this.deps.sessionStore.listAll(ctx, { ...query, validAt: this.deps.clock.now() });
     const ids = [...new Set(result.sessions.map((s) => s.identityId))];
     const identities = new Map<string, Identity | undefined>();
-    for (const id of ids) identities.set(id, await this.deps.identityPool.get(id));
+    for (const id of ids) identities.set(id, await this.deps.identityPool.get(ctx, id));
     return { items: result.sessions.map((session) => ({ session, identity: identities.get(session.identityId) })), total: result.total };
   }
 
   /** @throws OryError 400 malformed id, 404 unknown session */
-  async get(id: string): Promise<SessionWithIdentity> {
-    return this.withIdentity(await this.session(id));
+  async get(ctx: Ctx, id: string): Promise<SessionWithIdentity> {
+    return this.withIdentity(ctx, await this.session(ctx, id));
   }
 
   /**
    * Kratos `PATCH /admin/sessions/{id}/extend` (see `SessionManager.extend`), with the identity.
    * @throws OryError 400 malformed id, 404 unknown session
    */
-  async extend(id: string): Promise<SessionWithIdentity> {
+  async extend(ctx: Ctx, id: string): Promise<SessionWithIdentity> {
     if (!isUuid(id)) throw malformedId();
-    return this.withIdentity(await this.deps.sessionManager.extend(id.toLowerCase()));
+    return this.withIdentity(ctx, await this.deps.sessionManager.extend(ctx, id.toLowerCase()));
   }
 
   /**
    * Revokes one session (`active=false`, the row stays for the record).
    * @throws OryError 400 malformed id, 404 unknown session
    */
-  async revoke(id: string): Promise<void> {
-    await this.deps.sessionManager.revoke(await this.session(id));
+  async revoke(ctx: Ctx, id: string): Promise<void> {
+    await this.deps.sessionManager.revoke(ctx, await this.session(ctx, id));
   }
 
-  private async session(id: string): Promise<Session> {
+  private async session(ctx: Ctx, id: string): Promise<Session> {
     if (!isUuid(id)) throw malformedId();
-    const session = await this.deps.sessionStore.get(id.toLowerCase());
+    const session = await this.deps.sessionStore.get(ctx, id.toLowerCase());
     if (!session) throw notFound('Unable to locate the resource');
     return session;
   }
 
-  private async identity(id: string): Promise<Identity> {
+  private async identity(ctx: Ctx, id: string): Promise<Identity> {
     if (!isUuid(id)) throw malformedId();
-    const identity = await this.deps.identityPool.get(id.toLowerCase());
+    const identity = await this.deps.identityPool.get(ctx, id.toLowerCase());
     if (!identity) throw notFound('Unable to locate the resource');
     return identity;
   }
 
-  private async withIdentity(session: Session): Promise<SessionWithIdentity> {
-    return { session, identity: await this.deps.identityPool.get(session.identityId) };
+  private async withIdentity(ctx: Ctx, session: Session): Promise<SessionWithIdentity> {
+    return { session, identity: await this.deps.identityPool.get(ctx, session.identityId) };
   }
 }
 

@@ -2,6 +2,7 @@ import type { ConfigProvider } from '../config';
 import { badRequest, forbidden } from '../http/errors';
 import { ROUTE_LOGOUT } from './routes';
 import type { SessionManagerProvider } from './session-manager';
+import type { Ctx } from '../x';
 
 /** The logout URL handed to a browser UI (Kratos `SelfServiceLogoutUrl`). */
 export interface LogoutUrl {
@@ -24,8 +25,8 @@ export class LogoutManager {
    * The logout URL of the caller's session.
    * @throws OryError 401 `session_inactive`
    */
-  async createLogoutUrl(sessionToken: string | undefined): Promise<LogoutUrl> {
-    const { session } = await this.deps.sessionManager.authenticate(sessionToken);
+  async createLogoutUrl(ctx: Ctx, sessionToken: string | undefined): Promise<LogoutUrl> {
+    const { session } = await this.deps.sessionManager.authenticate(ctx, sessionToken);
     const logoutToken = this.deps.sessionManager.logoutToken(session);
     const url = new URL(ROUTE_LOGOUT.slice(1), this.deps.config.serve.public.base_url);
     url.searchParams.set('token', logoutToken);
@@ -37,21 +38,21 @@ export class LogoutManager {
    * @throws OryError 400 without a logout token; 401 `session_inactive`; 403 when the token is another
    *   session's (or forged)
    */
-  async logoutWithToken(sessionToken: string | undefined, logoutToken: string | undefined): Promise<void> {
+  async logoutWithToken(ctx: Ctx, sessionToken: string | undefined, logoutToken: string | undefined): Promise<void> {
     if (!logoutToken) throw badRequest('Please include a token in the URL query.');
-    const { session } = await this.deps.sessionManager.authenticate(sessionToken);
+    const { session } = await this.deps.sessionManager.authenticate(ctx, sessionToken);
     if (!this.deps.sessionManager.checkLogoutToken(session, logoutToken)) {
       throw forbidden('Unable to log out because the logout token in the URL query does not match the session cookie.');
     }
-    await this.deps.sessionManager.revoke(session);
+    await this.deps.sessionManager.revoke(ctx, session);
   }
 
   /**
    * Revokes the session a session token belongs to (API clients).
    * @throws OryError 403 when no session has this token
    */
-  async logoutApi(sessionToken: string): Promise<void> {
-    if (!(await this.deps.sessionManager.revokeByToken(sessionToken))) {
+  async logoutApi(ctx: Ctx, sessionToken: string): Promise<void> {
+    if (!(await this.deps.sessionManager.revokeByToken(ctx, sessionToken))) {
       throw forbidden('The provided Ory Session Token could not be found, is invalid, or otherwise malformed.');
     }
   }

@@ -1,5 +1,6 @@
 import type { Session } from './session';
 import type { ListAllSessionsQuery, ListSessionsQuery, SessionStore } from './session-store';
+import type { Ctx } from '../x';
 
 /**
  * An in-memory `SessionStore` for unit tests. It keeps the contract (unique token hash, newest first)
@@ -9,36 +10,36 @@ export class MemorySessionStore implements SessionStore {
   private readonly rows = new Map<string, { session: Session; seq: number }>();
   private seq = 0;
 
-  async create(session: Session): Promise<void> {
+  async create(ctx: Ctx, session: Session): Promise<void> {
     if (this.rows.has(session.id)) throw new Error(`duplicate session id ${session.id}`);
     if ([...this.rows.values()].some((r) => r.session.tokenHash === session.tokenHash)) throw new Error('duplicate session token hash');
     this.rows.set(session.id, { session: structuredClone(session), seq: ++this.seq });
   }
 
-  async update(session: Session): Promise<void> {
+  async update(ctx: Ctx, session: Session): Promise<void> {
     const row = this.rows.get(session.id);
     if (row) row.session = structuredClone(session);
   }
 
-  async get(id: string): Promise<Session | undefined> {
+  async get(ctx: Ctx, id: string): Promise<Session | undefined> {
     const row = this.rows.get(id);
     return row ? structuredClone(row.session) : undefined;
   }
 
-  async getByTokenHash(tokenHash: string): Promise<Session | undefined> {
+  async getByTokenHash(ctx: Ctx, tokenHash: string): Promise<Session | undefined> {
     const row = [...this.rows.values()].find((r) => r.session.tokenHash === tokenHash);
     return row ? structuredClone(row.session) : undefined;
   }
 
-  async list(query: ListSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
+  async list(ctx: Ctx, query: ListSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
     return this.page((s) => s.identityId === query.identityId && s.id !== query.exceptId, query);
   }
 
-  async listAll(query: ListAllSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
+  async listAll(ctx: Ctx, query: ListAllSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
     return this.page(() => true, query);
   }
 
-  async revokeAllExcept(identityId: string, exceptId: string | undefined): Promise<number> {
+  async revokeAllExcept(ctx: Ctx, identityId: string, exceptId: string | undefined): Promise<number> {
     let count = 0;
     for (const row of this.rows.values()) {
       if (row.session.identityId === identityId && row.session.id !== exceptId && row.session.active) {
@@ -49,13 +50,13 @@ export class MemorySessionStore implements SessionStore {
     return count;
   }
 
-  async deleteForIdentity(identityId: string): Promise<number> {
+  async deleteForIdentity(ctx: Ctx, identityId: string): Promise<number> {
     const ids = [...this.rows.values()].filter((r) => r.session.identityId === identityId).map((r) => r.session.id);
     ids.forEach((id) => this.rows.delete(id));
     return ids.length;
   }
 
-  async delete(id: string): Promise<boolean> {
+  async delete(ctx: Ctx, id: string): Promise<boolean> {
     return this.rows.delete(id);
   }
 

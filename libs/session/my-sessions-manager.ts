@@ -1,5 +1,5 @@
 import { badRequest, notFound } from '../http/errors';
-import { type ClockProvider, isUuid } from '../x';
+import { type ClockProvider, isUuid, type Ctx } from '../x';
 import type { SessionManagerProvider } from './session-manager';
 import type { SessionPage } from './session-page';
 import type { SessionStoreProvider } from './session-store';
@@ -18,9 +18,9 @@ export class MySessionsManager {
    * The caller's other sessions that are active and unexpired, newest first.
    * @throws OryError 401 `session_inactive`
    */
-  async list(token: string | undefined, page: number, perPage: number): Promise<SessionPage> {
-    const { session, identity } = await this.deps.sessionManager.authenticate(token);
-    const result = await this.deps.sessionStore.list({
+  async list(ctx: Ctx, token: string | undefined, page: number, perPage: number): Promise<SessionPage> {
+    const { session, identity } = await this.deps.sessionManager.authenticate(ctx, token);
+    const result = await this.deps.sessionStore.list(ctx, {
       identityId: identity.id,
       page,
       perPage,
@@ -36,9 +36,9 @@ export class MySessionsManager {
    * @returns how many sessions were revoked
    * @throws OryError 401 `session_inactive`
    */
-  async revokeOthers(token: string | undefined): Promise<number> {
-    const { session, identity } = await this.deps.sessionManager.authenticate(token);
-    return this.deps.sessionStore.revokeAllExcept(identity.id, session.id);
+  async revokeOthers(ctx: Ctx, token: string | undefined): Promise<number> {
+    const { session, identity } = await this.deps.sessionManager.authenticate(ctx, token);
+    return this.deps.sessionStore.revokeAllExcept(ctx, identity.id, session.id);
   }
 
   /**
@@ -46,13 +46,13 @@ export class MySessionsManager {
    * @throws OryError 401 `session_inactive`; 400 for a malformed id or the current session; 404 when
    *   the session does not exist or belongs to another identity (indistinguishable on purpose)
    */
-  async revoke(token: string | undefined, id: string): Promise<void> {
-    const { session, identity } = await this.deps.sessionManager.authenticate(token);
+  async revoke(ctx: Ctx, token: string | undefined, id: string): Promise<void> {
+    const { session, identity } = await this.deps.sessionManager.authenticate(ctx, token);
     if (!isUuid(id)) throw badRequest('The session id is not a valid UUID.');
     if (id.toLowerCase() === session.id) throw badRequest('cannot revoke current session').withDebug('use the logout flow instead');
-    const target = await this.deps.sessionStore.get(id.toLowerCase());
+    const target = await this.deps.sessionStore.get(ctx, id.toLowerCase());
     if (!target || target.identityId !== identity.id) throw notFound('Unable to locate the resource');
-    await this.deps.sessionManager.revoke(target);
+    await this.deps.sessionManager.revoke(ctx, target);
   }
 }
 

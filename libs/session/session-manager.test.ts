@@ -1,5 +1,8 @@
 import { rejection } from './testing/rejection';
 import { sessionFixtures } from './testing/session-fixtures';
+import { testCtx } from '../x/testing';
+
+const ctx = testCtx();
 
 const HOUR = 3_600_000;
 
@@ -9,7 +12,7 @@ describe('SessionManager', () => {
       const f = sessionFixtures();
       const identity = f.identity();
       const { session, token } = await f.login(identity);
-      const active = await f.sessionManager.authenticate(token);
+      const active = await f.sessionManager.authenticate(ctx, token);
       expect(active.session.id).toBe(session.id);
       expect(active.identity.id).toBe(identity.id);
     });
@@ -17,7 +20,7 @@ describe('SessionManager', () => {
     it('throws 401 session_inactive when there is no token or an unknown one', async () => {
       const f = sessionFixtures();
       for (const token of [undefined, '', 'unknown-token']) {
-        const error = await rejection(f.sessionManager.authenticate(token));
+        const error = await rejection(f.sessionManager.authenticate(ctx, token));
         expect(error).toMatchObject({ code: 401, id: 'session_inactive', reason: 'No valid session credentials found in the request.' });
         expect(error.message).toBe('The request could not be authorized');
       }
@@ -26,17 +29,17 @@ describe('SessionManager', () => {
     it('throws 401 when the session was revoked', async () => {
       const f = sessionFixtures();
       const { session, token } = await f.login(f.identity());
-      await f.sessionManager.revoke(session);
-      expect((await rejection(f.sessionManager.authenticate(token))).code).toBe(401);
+      await f.sessionManager.revoke(ctx, session);
+      expect((await rejection(f.sessionManager.authenticate(ctx, token))).code).toBe(401);
     });
 
     it('throws 401 once the session lifespan has passed', async () => {
       const f = sessionFixtures();
       const { token } = await f.login(f.identity());
       f.clock.advance(24 * HOUR - 1);
-      await expect(f.sessionManager.authenticate(token)).resolves.toBeDefined();
+      await expect(f.sessionManager.authenticate(ctx, token)).resolves.toBeDefined();
       f.clock.advance(1);
-      expect((await rejection(f.sessionManager.authenticate(token))).id).toBe('session_inactive');
+      expect((await rejection(f.sessionManager.authenticate(ctx, token))).id).toBe('session_inactive');
     });
 
     it('throws 401 when the identity was deactivated', async () => {
@@ -44,7 +47,7 @@ describe('SessionManager', () => {
       const identity = f.identity();
       const { token } = await f.login(identity);
       f.identityPool.add({ ...identity, state: 'inactive' });
-      expect((await rejection(f.sessionManager.authenticate(token))).code).toBe(401);
+      expect((await rejection(f.sessionManager.authenticate(ctx, token))).code).toBe(401);
     });
   });
 
@@ -52,9 +55,9 @@ describe('SessionManager', () => {
     it('counts the cache lifetime in whole seconds until expiry', async () => {
       const f = sessionFixtures();
       const { token } = await f.login(f.identity());
-      expect((await f.sessionManager.whoami(token)).cacheForSeconds).toBe(24 * 3600);
+      expect((await f.sessionManager.whoami(ctx, token)).cacheForSeconds).toBe(24 * 3600);
       f.clock.advance(HOUR + 1500);
-      expect((await f.sessionManager.whoami(token)).cacheForSeconds).toBe(23 * 3600 - 2);
+      expect((await f.sessionManager.whoami(ctx, token)).cacheForSeconds).toBe(23 * 3600 - 2);
     });
 
     it('throws 403 session_aal2_required for an aal1 session of an identity with a second factor', async () => {
@@ -69,7 +72,7 @@ describe('SessionManager', () => {
         },
       });
       const { token } = await f.login(identity);
-      const error = await rejection(f.sessionManager.whoami(token));
+      const error = await rejection(f.sessionManager.whoami(ctx, token));
       expect(error).toMatchObject({ code: 403, id: 'session_aal2_required' });
       expect(error.extra).toEqual({ redirect_browser_to: 'https://auth.example.com/self-service/login/browser?aal=aal2' });
       expect(error.details).toEqual({ redirect_browser_to: 'https://auth.example.com/self-service/login/browser?aal=aal2' });
@@ -86,8 +89,8 @@ describe('SessionManager', () => {
           credentials: { ...base.credentials, lookup_secret: { type: 'lookup_secret', identifiers: [base.id], config: { recovery_codes: [{ code: 'abcd1234' }] }, version: 0, createdAt: now, updatedAt: now } },
         });
         const { session, token } = await fx.login(identity);
-        if (fx === f) await f.sessionManager.addMethod(session, 'lookup_secret', 'aal2');
-        await expect(fx.sessionManager.whoami(token)).resolves.toMatchObject({ identity: { id: identity.id } });
+        if (fx === f) await f.sessionManager.addMethod(ctx, session, 'lookup_secret', 'aal2');
+        await expect(fx.sessionManager.whoami(ctx, token)).resolves.toMatchObject({ identity: { id: identity.id } });
       }
     });
   });
@@ -97,19 +100,19 @@ describe('SessionManager', () => {
       const f = sessionFixtures();
       const { session } = await f.login(f.identity());
       f.clock.advance(10 * HOUR);
-      const extended = await f.sessionManager.extend(session.id);
+      const extended = await f.sessionManager.extend(ctx, session.id);
       expect(extended.expiresAt.getTime()).toBe(f.clock.now().getTime() + 24 * HOUR);
-      expect((await f.sessionStore.get(session.id))?.expiresAt).toEqual(extended.expiresAt);
+      expect((await f.sessionStore.get(ctx, session.id))?.expiresAt).toEqual(extended.expiresAt);
     });
 
     it('leaves the session alone before earliest_possible_extend, and throws 404 for an unknown id', async () => {
       const f = sessionFixtures({ session: { earliest_possible_extend: '1h' } });
       const { session } = await f.login(f.identity());
       f.clock.advance(10 * HOUR);
-      expect((await f.sessionManager.extend(session.id)).expiresAt).toEqual(session.expiresAt);
+      expect((await f.sessionManager.extend(ctx, session.id)).expiresAt).toEqual(session.expiresAt);
       f.clock.advance(13 * HOUR + 1);
-      expect((await f.sessionManager.extend(session.id)).expiresAt.getTime()).toBe(f.clock.now().getTime() + 24 * HOUR);
-      expect((await rejection(f.sessionManager.extend('6c8f4c2e-0000-4000-8000-000000000000'))).code).toBe(404);
+      expect((await f.sessionManager.extend(ctx, session.id)).expiresAt.getTime()).toBe(f.clock.now().getTime() + 24 * HOUR);
+      expect((await rejection(f.sessionManager.extend(ctx, '6c8f4c2e-0000-4000-8000-000000000000'))).code).toBe(404);
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { ConfigProvider, SecretsProvider } from '../config';
 import { notFound } from '../http/errors';
 import type { Identity, IdentityPoolProvider } from '../identity';
-import { type ClockProvider, type Transaction, newId } from '../x';
+import { type ClockProvider, newId, type Ctx } from '../x';
 import { aalSatisfies, highestAvailableAal } from './available-aal';
 import { ROUTE_LOGIN_AAL2 } from './routes';
 import { type Aal, type AuthenticationMethodName, type Session, computeAal } from './session';
@@ -39,7 +39,7 @@ export class SessionManager {
   constructor(private readonly deps: SessionManagerDeps) {}
 
   /** Issues a new session after a completed login/registration step. */
-  async issue(identity: Identity, method: AuthenticationMethodName, aal: Aal, device: DeviceInfo, tx?: Transaction): Promise<{ session: Session; token: string }> {
+  async issue(ctx: Ctx, identity: Identity, method: AuthenticationMethodName, aal: Aal, device: DeviceInfo): Promise<{ session: Session; token: string }> {
     const now = this.deps.clock.now();
     const token = randomAlphanumeric(32);
     const methods = [{ method, aal, completedAt: now }];
@@ -55,7 +55,7 @@ export class SessionManager {
       authenticationMethods: methods,
       devices: [{ id: newId(), ...device }],
     };
-    await this.deps.sessionStore.create(session, tx);
+    await this.deps.sessionStore.create(ctx, session);
     return { session, token };
   }
 
@@ -63,7 +63,7 @@ export class SessionManager {
    * Records another completed step on an existing session (refresh or a second factor): appends the
    * method, recomputes the AAL, and restarts `authenticated_at` and the lifespan.
    */
-  async addMethod(session: Session, method: AuthenticationMethodName, aal: Aal, tx?: Transaction): Promise<Session> {
+  async addMethod(ctx: Ctx, session: Session, method: AuthenticationMethodName, aal: Aal): Promise<Session> {
     const now = this.deps.clock.now();
     const methods = [...session.authenticationMethods, { method, aal, completedAt: now }];
     const next: Session = {
@@ -73,16 +73,16 @@ export class SessionManager {
       authenticatedAt: now,
       expiresAt: new Date(now.getTime() + this.deps.config.session.lifespan),
     };
-    await this.deps.sessionStore.update(next, tx);
+    await this.deps.sessionStore.update(ctx, next);
     return next;
   }
 
   /** The valid session for a token, with its identity; `undefined` when missing, revoked, expired or disabled. */
-  async resolve(token: string | undefined): Promise<ActiveSession | undefined> {
+  async resolve(ctx: Ctx, token: string | undefined): Promise<ActiveSession | undefined> {
     if (!token || token.length > 512) return undefined;
-    const session = await this.deps.sessionStore.getByTokenHash(hashToken(token));
+    const session = await this.deps.sessionStore.getByTokenHash(ctx, hashToken(token));
     if (!session || !this.isValid(session)) return undefined;
-    const identity = await this.deps.identityPool.get(session.identityId);
+    const identity = await this.deps.identityPool.get(ctx, session.identityId);
     if (!identity || identity.state !== 'active') return undefined;
     return { session, identity };
   }
@@ -91,8 +91,8 @@ export class SessionManager {
    * The valid session for a token, as `resolve`, for endpoints that require one.
    * @throws OryError 401 `session_inactive` when the token is missing or its session is not valid
    */
-  async authenticate(token: string | undefined): Promise<ActiveSession> {
-    const active = await this.resolve(token);
+  async authenticate(ctx: Ctx, token: string | undefined): Promise<ActiveSession> {
+    const active = await this.resolve(ctx, token);
     if (!active) throw sessionInactive();
     return active;
   }
@@ -103,8 +103,8 @@ export class SessionManager {
    * so a half-finished 2FA login is not treated as signed in.
    * @throws OryError 401 `session_inactive`; 403 `session_aal2_required` with `redirect_browser_to`
    */
-  async whoami(token: string | undefined): Promise<WhoamiResult> {
-    const active = await this.authenticate(token);
+  async whoami(ctx: Ctx, token: string | undefined): Promise<WhoamiResult> {
+    const active = await this.authenticate(ctx, token);
     const required: Aal = this.deps.config.session.whoami.required_aal === 'aal1' ? 'aal1' : highestAvailableAal(active.identity);
     if (!aalSatisfies(active.session.aal, required)) {
       throw sessionAal2Required(`${this.deps.config.serve.public.base_url}${ROUTE_LOGIN_AAL2.slice(1)}`);
@@ -119,15 +119,15 @@ export class SessionManager {
   }
 
   /** Marks the session inactive (logout). */
-  async revoke(session: Session, tx?: Transaction): Promise<void> {
-    await this.deps.sessionStore.update({ ...session, active: false }, tx);
+  async revoke(ctx: Ctx, session: Session): Promise<void> {
+    await this.deps.sessionStore.update(ctx, { ...session, active: false });
   }
 
   /** Revokes the session a token belongs to; false when no such session exists. */
-  async revokeByToken(token: string): Promise<boolean> {
-    const session = await this.deps.sessionStore.getByTokenHash(hashToken(token));
+  async revokeByToken(ctx: Ctx, token: string): Promise<boolean> {
+    const session = await this.deps.sessionStore.getByTokenHash(ctx, hashToken(token));
     if (!session) return false;
-    await this.revoke(session);
+    await this.revoke(ctx, session);
     return true;
   }
 
@@ -136,14 +136,14 @@ export class SessionManager {
    * the session lives another full lifespan from now; otherwise it is returned unchanged.
    * @throws OryError 404 for an unknown session
    */
-  async extend(id: string): Promise<Session> {
-    const session = await this.deps.sessionStore.get(id);
+  async extend(ctx: Ctx, id: string): Promise<Session> {
+    const session = await this.deps.sessionStore.get(ctx, id);
     if (!session) throw notFound('Unable to locate the resource');
     const now = this.deps.clock.now().getTime();
     const window = this.deps.config.session.earliest_possible_extend ?? this.deps.config.session.lifespan;
     if (session.expiresAt.getTime() - window > now) return session;
     const next = { ...session, expiresAt: new Date(now + this.deps.config.session.lifespan) };
-    await this.deps.sessionStore.update(next);
+    await this.deps.sessionStore.update(ctx, next);
     return next;
   }
 

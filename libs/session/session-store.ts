@@ -1,4 +1,4 @@
-import type { Transaction } from '../x';
+import type { Ctx } from '../x';
 import type { Session } from './session';
 
 /** Paging and the `active` filter shared by the session lists. */
@@ -25,19 +25,19 @@ export interface ListSessionsQuery extends ListAllSessionsQuery {
  * sessions. `tokenHash` is unique.
  */
 export interface SessionStore {
-  create(session: Session, tx?: Transaction): Promise<void>;
-  update(session: Session, tx?: Transaction): Promise<void>;
-  get(id: string, tx?: Transaction): Promise<Session | undefined>;
-  getByTokenHash(tokenHash: string, tx?: Transaction): Promise<Session | undefined>;
+  create(ctx: Ctx, session: Session): Promise<void>;
+  update(ctx: Ctx, session: Session): Promise<void>;
+  get(ctx: Ctx, id: string): Promise<Session | undefined>;
+  getByTokenHash(ctx: Ctx, tokenHash: string): Promise<Session | undefined>;
   /** The identity's sessions, newest first (creation order, then id), with the total. */
-  list(query: ListSessionsQuery, tx?: Transaction): Promise<{ sessions: Session[]; total: number }>;
+  list(ctx: Ctx, query: ListSessionsQuery): Promise<{ sessions: Session[]; total: number }>;
   /** All sessions, newest first (admin), with the total. */
-  listAll(query: ListAllSessionsQuery, tx?: Transaction): Promise<{ sessions: Session[]; total: number }>;
+  listAll(ctx: Ctx, query: ListAllSessionsQuery): Promise<{ sessions: Session[]; total: number }>;
   /** Sets `active=false` on every active session of the identity except `exceptId`; returns how many. */
-  revokeAllExcept(identityId: string, exceptId: string | undefined, tx?: Transaction): Promise<number>;
+  revokeAllExcept(ctx: Ctx, identityId: string, exceptId: string | undefined): Promise<number>;
   /** Deletes every session of the identity; returns how many. */
-  deleteForIdentity(identityId: string, tx?: Transaction): Promise<number>;
-  delete(id: string, tx?: Transaction): Promise<boolean>;
+  deleteForIdentity(ctx: Ctx, identityId: string): Promise<number>;
+  delete(ctx: Ctx, id: string): Promise<boolean>;
 }
 
 export interface SessionStoreProvider {

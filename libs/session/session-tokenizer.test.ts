@@ -1,10 +1,13 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { isOryError } from '../http/errors';
 import { JwtSigner, KeyManager, MemoryKeyStore } from '../keys';
-import type { Transaction } from '../x';
+import { type Transaction, type Ctx, withTx } from '../x';
 import { SessionTokenizer, type TokenizerKeySource, resolveSessionPath } from './session-tokenizer';
 import { sessionFixtures } from './testing/session-fixtures';
 import { toWire } from './wire';
+import { testCtx } from '../x/testing';
+
+const ctx = testCtx();
 
 const TEMPLATES = {
   backend: {
@@ -22,7 +25,7 @@ function setup() {
   const f = sessionFixtures({ session: { whoami: { tokenizer: { templates: structuredClone(TEMPLATES) } } } });
   const signed: { claims: Record<string, unknown>; source: TokenizerKeySource }[] = [];
   const sessionJwtSigner = {
-    sign: async (claims: Record<string, unknown>, source: TokenizerKeySource) => {
+    sign: async (_ctx: Ctx, claims: Record<string, unknown>, source: TokenizerKeySource) => {
       signed.push({ claims, source });
       return 'signed.jwt';
     },
@@ -36,7 +39,7 @@ describe('SessionTokenizer', () => {
     const identity = f.identity();
     const { session } = await f.login(identity);
     const body = toWire(session, identity, f.config);
-    expect(await f.tokenizer.withTokenized(body, session, 'backend')).toEqual({ ...body, tokenized: 'signed.jwt' });
+    expect(await f.tokenizer.withTokenized(ctx, body, session, 'backend')).toEqual({ ...body, tokenized: 'signed.jwt' });
     const now = Math.floor(f.clock.now().getTime() / 1000);
     expect(f.signed).toEqual([
       {
@@ -62,7 +65,7 @@ describe('SessionTokenizer', () => {
     const f = setup();
     const identity = f.identity();
     const { session } = await f.login(identity);
-    await f.tokenizer.tokenize('by_email', session, toWire(session, identity, f.config));
+    await f.tokenizer.tokenize(ctx, 'by_email', session, toWire(session, identity, f.config));
     const [{ claims, source }] = f.signed;
     expect(source).toEqual({ jwksUrl: 'base64://e30=' });
     expect(claims.sub).toBe(identity.traits.email);
@@ -75,14 +78,14 @@ describe('SessionTokenizer', () => {
     const identity = f.identity();
     const { session } = await f.login(identity);
     const body = toWire(session, identity, f.config);
-    expect(await f.tokenizer.withTokenized(body, session, undefined)).toBe(body);
-    expect(await f.tokenizer.withTokenized(body, session, '')).toBe(body);
+    expect(await f.tokenizer.withTokenized(ctx, body, session, undefined)).toBe(body);
+    expect(await f.tokenizer.withTokenized(ctx, body, session, '')).toBe(body);
     for (const [template, reason] of [
       ['nope', 'Unable to find tokenizer template "nope".'],
       ['__proto__', 'Unable to find tokenizer template "__proto__".'],
       ['by_missing', 'The session has no value at identity.metadata_public.nope, which the tokenizer template uses as the subject.'],
     ]) {
-      const error = await f.tokenizer.withTokenized(body, session, template).catch((e: unknown) => e);
+      const error = await f.tokenizer.withTokenized(ctx, body, session, template).catch((e: unknown) => e);
       expect(isOryError(error) && [error.code, error.reason]).toEqual([400, reason]);
     }
     expect(f.signed).toEqual([]);
@@ -92,13 +95,13 @@ describe('SessionTokenizer', () => {
     const f = setup();
     const identity = f.identity();
     const { session } = await f.login(identity);
-    const transactions = { withTransaction: <T>(work: (tx: Transaction) => Promise<T>) => work({} as Transaction) };
+    const transactions = { withTransaction: <T>(ctx: Ctx, work: (ctx: Ctx) => Promise<T>) => work(withTx(ctx, {} as Transaction)) };
     const keyManager = new KeyManager({ keyStore: new MemoryKeyStore(), clock: f.clock, config: f.config, secrets: f.secrets, transactions });
     const tokenizer = new SessionTokenizer({ config: f.config, clock: f.clock, sessionJwtSigner: new JwtSigner({ keyManager, clock: f.clock, config: f.config }) });
-    const jwt = await tokenizer.tokenize('backend', session, toWire(session, identity, f.config));
-    const key = await keyManager.signingKey('tessera.session.backend');
+    const jwt = await tokenizer.tokenize(ctx, 'backend', session, toWire(session, identity, f.config));
+    const key = await keyManager.signingKey(ctx, 'tessera.session.backend');
     expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'ES256', kid: key.kid, typ: 'JWT' });
-    const jwks = { keys: (await keyManager.getSet('tessera.session.backend')).map(({ d: _d, ...pub }) => pub) };
+    const jwks = { keys: (await keyManager.getSet(ctx, 'tessera.session.backend')).map(({ d: _d, ...pub }) => pub) };
     const { payload } = await jwtVerify(jwt, createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]), {
       issuer: 'https://auth.example.com/',
       audience: 'https://api.example.com',

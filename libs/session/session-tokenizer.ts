@@ -1,6 +1,6 @@
 import type { ConfigProvider, TokenizerTemplateConfig } from '../config';
 import { badRequest } from '../http/errors';
-import { type ClockProvider, newId } from '../x';
+import { type ClockProvider, type Ctx, newId } from '../x';
 import type { Session } from './session';
 
 /** Where the tokenizer's signing key comes from: a managed JWK set, or a Kratos-style private JWKS URL. */
@@ -12,7 +12,7 @@ export type TokenizerKeySource = { readonly keySet: string } | { readonly jwksUr
  */
 export interface SessionJwtSigner {
   /** Signs the claims as a compact JWT (header `alg`, `kid`, `typ: JWT`) with the source's current key. */
-  sign(claims: Record<string, unknown>, source: TokenizerKeySource): Promise<string>;
+  sign(ctx: Ctx, claims: Record<string, unknown>, source: TokenizerKeySource): Promise<string>;
 }
 
 export interface SessionJwtSignerProvider {
@@ -36,9 +36,9 @@ export class SessionTokenizer {
    * The whoami body, plus `tokenized` when a template is asked for (an empty name asks for none).
    * @throws OryError 400 for an unknown template or a subject path that resolves to no string
    */
-  async withTokenized(body: Record<string, unknown>, session: Session, template: string | undefined): Promise<Record<string, unknown>> {
+  async withTokenized(ctx: Ctx, body: Record<string, unknown>, session: Session, template: string | undefined): Promise<Record<string, unknown>> {
     if (template === undefined || template === '') return body;
-    return { ...body, tokenized: await this.tokenize(template, session, body) };
+    return { ...body, tokenized: await this.tokenize(ctx, template, session, body) };
   }
 
   /**
@@ -46,7 +46,7 @@ export class SessionTokenizer {
    * that claim paths are resolved against.
    * @throws OryError 400 for an unknown template or a subject path that resolves to no string
    */
-  async tokenize(template: string, session: Session, body: Record<string, unknown>): Promise<string> {
+  async tokenize(ctx: Ctx, template: string, session: Session, body: Record<string, unknown>): Promise<string> {
     const tpl = this.template(template);
     const now = Math.floor(this.deps.clock.now().getTime() / 1000);
     const claims: Record<string, unknown> = {};
@@ -64,7 +64,7 @@ export class SessionTokenizer {
       exp: now + Math.floor(tpl.ttl / 1000),
       ...(tpl.audience.length > 0 ? { aud: tpl.audience.length === 1 ? tpl.audience[0] : [...tpl.audience] } : {}),
     });
-    return this.deps.sessionJwtSigner.sign(claims, tpl.key_set !== undefined ? { keySet: tpl.key_set } : { jwksUrl: tpl.jwks_url! });
+    return this.deps.sessionJwtSigner.sign(ctx, claims, tpl.key_set !== undefined ? { keySet: tpl.key_set } : { jwksUrl: tpl.jwks_url! });
   }
 
   private template(name: string): TokenizerTemplateConfig {

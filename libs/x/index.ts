@@ -7,4 +7,5 @@ export * from './base64url';
 export * from './logger';
 export * from './version';
 export * from './transaction';
+export * from './ctx';
 export * from './secret-cipher';

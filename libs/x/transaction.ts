@@ -1,3 +1,5 @@
+import type { Ctx } from './ctx';
+
 /**
  * An open database transaction, opaque to domain code: stores accept it to take part in the
  * transaction, and only `libs/persistence` knows what is inside.
@@ -6,9 +8,12 @@ export interface Transaction {
   readonly __transaction: unique symbol;
 }
 
-/** Runs work in one transaction: all of it commits, or none of it does. */
+/**
+ * Runs work in one transaction: all of it commits, or none of it does. `work` receives `ctx` carrying
+ * the transaction (`ctx.tx`), valid only inside the callback.
+ */
 export interface TransactionRunner {
-  withTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  withTransaction<T>(ctx: Ctx, work: (ctx: Ctx) => Promise<T>): Promise<T>;
 }
 
 /** Gives the service a transaction runner. */

@@ -3,6 +3,9 @@ import request from 'supertest';
 import pkg from '../../package.json';
 import type { RunningServer } from '../../apps/cli/src/server';
 import { bootApps } from '../helpers/boot-apps';
+import { testCtx } from '../../libs/x/testing';
+
+const ctx = testCtx();
 
 describe('platform: both apps in one process', () => {
   let server: RunningServer;
@@ -85,7 +88,7 @@ describe('platform: both apps in one process', () => {
   it('stores generated secrets in the database', async () => {
     const secrets = server.registry.secrets;
     expect(secrets.default[0].length).toBeGreaterThanOrEqual(32);
-    expect(await server.registry.secretStore.get('default')).toEqual(secrets.default);
+    expect(await server.registry.secretStore.get(ctx, 'default')).toEqual(secrets.default);
   });
 });
 

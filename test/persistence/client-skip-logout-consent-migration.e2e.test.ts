@@ -1,6 +1,9 @@
 import { Persistence, TypeormClientStore } from '../../libs/persistence';
 import { rawTimeParam } from '../../libs/persistence/raw-values';
 import { databaseFactories, type TestDatabase } from '../helpers/databases';
+import { testCtx } from '../../libs/x/testing';
+
+const ctx = testCtx();
 
 const MIGRATION = 'AddOAuth2ClientSkipLogoutConsent1700000000014';
 
@@ -37,12 +40,12 @@ describe.each(databaseFactories())('migration AddOAuth2ClientSkipLogoutConsent o
     const [row] = await persistence.read('SELECT skip_logout_consent FROM oauth2_clients WHERE id = ?', ['old-client']);
     expect(row.skip_logout_consent).toBeNull();
     const store = new TypeormClientStore(persistence);
-    const client = await store.get('old-client');
+    const client = await store.get(ctx, 'old-client');
     expect(client?.metadata).toEqual(metadata);
     expect(client?.secretHash).toBe('hmac-sha256$abc');
 
-    await store.update({ ...client!, metadata: { ...client!.metadata, skip_logout_consent: true } });
-    expect((await store.get('old-client'))?.metadata.skip_logout_consent).toBe(true);
+    await store.update(ctx, { ...client!, metadata: { ...client!.metadata, skip_logout_consent: true } });
+    expect((await store.get(ctx, 'old-client'))?.metadata.skip_logout_consent).toBe(true);
     await revertThrough();
     const [reverted] = await persistence.read('SELECT id, metadata FROM oauth2_clients WHERE id = ?', ['old-client']);
     expect(reverted.id).toBe('old-client');

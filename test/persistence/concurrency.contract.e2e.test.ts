@@ -3,6 +3,9 @@ import { type Persistence, TRANSACTION_ATTEMPTS, TypeormFlowStore, TypeormIdenti
 import { type RecoveryFlow, baseFlowFields } from '../../libs/selfservice/flow';
 import { FixedClock, TransactionRetriesExhaustedError, newId } from '../../libs/x';
 import { databaseFactories, sharedPersistence } from '../helpers/databases';
+import { testCtx } from '../../libs/x/testing';
+
+const ctx = testCtx();
 
 jest.setTimeout(120_000);
 
@@ -36,16 +39,16 @@ for (const factory of databaseFactories()) {
 
     it(`${PARALLEL} parallel locked read-modify-writes of one identity lose no change`, async () => {
       const identity = makeIdentity(`race-${newId().slice(0, 8)}@example.com`, { metadataAdmin: {} });
-      await pool.create(identity);
+      await pool.create(ctx, identity);
       await Promise.all(
         Array.from({ length: PARALLEL }, (_, i) =>
-          persistence.withTransaction(async (tx) => {
-            const fresh = (await pool.getForUpdate(identity.id, tx))!;
-            await pool.update({ ...fresh, metadataAdmin: { ...(fresh.metadataAdmin as Record<string, unknown>), [`k${i}`]: i } }, tx);
+          persistence.withTransaction(ctx, async (ctx) => {
+            const fresh = (await pool.getForUpdate(ctx, identity.id))!;
+            await pool.update(ctx, { ...fresh, metadataAdmin: { ...(fresh.metadataAdmin as Record<string, unknown>), [`k${i}`]: i } });
           }),
         ),
       );
-      const stored = await pool.get(identity.id);
+      const stored = await pool.get(ctx, identity.id);
       expect(stored?.metadataAdmin).toEqual(Object.fromEntries(Array.from({ length: PARALLEL }, (_, i) => [`k${i}`, i])));
       // The children were replaced twenty times, never duplicated or lost.
       expect(stored?.credentials.password?.identifiers).toEqual(identity.credentials.password?.identifiers);
@@ -53,69 +56,69 @@ for (const factory of databaseFactories()) {
     });
 
     it('getForUpdate of an unknown identity is undefined', async () => {
-      await persistence.withTransaction(async (tx) => expect(await pool.getForUpdate(newId(), tx)).toBeUndefined());
+      await persistence.withTransaction(ctx, async (ctx) => expect(await pool.getForUpdate(ctx, newId())).toBeUndefined());
     });
 
     it(`${PARALLEL} parallel counter increments on one locked flow count ${PARALLEL}`, async () => {
       const flow = recoveryFlow();
-      await flows.create(flow);
+      await flows.create(ctx, flow);
       await Promise.all(
         Array.from({ length: PARALLEL }, () =>
-          persistence.withTransaction(async (tx) => {
-            const fresh = (await flows.getForUpdate('recovery', flow.id, tx))!;
+          persistence.withTransaction(ctx, async (ctx) => {
+            const fresh = (await flows.getForUpdate(ctx, 'recovery', flow.id))!;
             const n = Number(fresh.internalContext.failed_attempts ?? 0) + 1;
-            await flows.update({ ...fresh, internalContext: { ...fresh.internalContext, failed_attempts: n } }, tx);
+            await flows.update(ctx, { ...fresh, internalContext: { ...fresh.internalContext, failed_attempts: n } });
           }),
         ),
       );
-      expect((await flows.get('recovery', flow.id))?.internalContext.failed_attempts).toBe(PARALLEL);
+      expect((await flows.get(ctx, 'recovery', flow.id))?.internalContext.failed_attempts).toBe(PARALLEL);
     });
 
     it('getForUpdate finds a flow only under its own kind', async () => {
       const flow = recoveryFlow();
-      await flows.create(flow);
-      await persistence.withTransaction(async (tx) => {
-        expect((await flows.getForUpdate('recovery', flow.id, tx))?.id).toBe(flow.id);
-        expect(await flows.getForUpdate('verification', flow.id, tx)).toBeUndefined();
+      await flows.create(ctx, flow);
+      await persistence.withTransaction(ctx, async (ctx) => {
+        expect((await flows.getForUpdate(ctx, 'recovery', flow.id))?.id).toBe(flow.id);
+        expect(await flows.getForUpdate(ctx, 'verification', flow.id)).toBeUndefined();
       });
     });
 
     it(`${PARALLEL} parallel markUsed of one token: exactly one wins`, async () => {
       const tokens = new TypeormTokenStore(persistence);
       const identity = makeIdentity(`token-${newId().slice(0, 8)}@example.com`);
-      await pool.create(identity);
+      await pool.create(ctx, identity);
       const flow = recoveryFlow();
-      await flows.create(flow);
+      await flows.create(ctx, flow);
       const id = newId();
-      await tokens.create({ id, kind: 'recovery_code', flowId: flow.id, identityId: identity.id, address: 'a@example.com', secretHash: 'h', expiresAt: new Date(Date.now() + 60_000), createdAt: new Date() });
-      const wins = await Promise.all(Array.from({ length: PARALLEL }, () => persistence.withTransaction((tx) => tokens.markUsed(id, new Date(), tx))));
+      await tokens.create(ctx, { id, kind: 'recovery_code', flowId: flow.id, identityId: identity.id, address: 'a@example.com', secretHash: 'h', expiresAt: new Date(Date.now() + 60_000), createdAt: new Date() });
+      const wins = await Promise.all(Array.from({ length: PARALLEL }, () => persistence.withTransaction(ctx, (ctx) => tokens.markUsed(ctx, id, new Date()))));
       expect(wins.filter(Boolean)).toHaveLength(1);
     });
 
     it('withTransaction runs a deadlock victim again: both crossing transactions commit', async () => {
       const [a, b] = [makeIdentity(`dl-a-${newId().slice(0, 8)}@example.com`, { metadataAdmin: {} }), makeIdentity(`dl-b-${newId().slice(0, 8)}@example.com`, { metadataAdmin: {} })];
-      await pool.create(a);
-      await pool.create(b);
+      await pool.create(ctx, a);
+      await pool.create(ctx, b);
       let runs = 0;
       // Each locks one identity, waits until the other did too, then wants the other's: a real deadlock on MySQL.
       let bothLocked!: () => void;
       const locked = new Promise<void>((resolve) => (bothLocked = resolve));
       let firstLocks = 0;
       const cross = (first: typeof a, second: typeof a, key: string) =>
-        persistence.withTransaction(async (tx) => {
+        persistence.withTransaction(ctx, async (ctx) => {
           runs += 1;
-          const one = (await pool.getForUpdate(first.id, tx))!;
+          const one = (await pool.getForUpdate(ctx, first.id))!;
           if (++firstLocks === 2) bothLocked();
           let timer: NodeJS.Timeout | undefined;
           await Promise.race([locked, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
           clearTimeout(timer);
-          const two = (await pool.getForUpdate(second.id, tx))!;
-          await pool.update({ ...one, metadataAdmin: { ...(one.metadataAdmin as Record<string, unknown>), [key]: true } }, tx);
-          await pool.update({ ...two, metadataAdmin: { ...(two.metadataAdmin as Record<string, unknown>), [key]: true } }, tx);
+          const two = (await pool.getForUpdate(ctx, second.id))!;
+          await pool.update(ctx, { ...one, metadataAdmin: { ...(one.metadataAdmin as Record<string, unknown>), [key]: true } });
+          await pool.update(ctx, { ...two, metadataAdmin: { ...(two.metadataAdmin as Record<string, unknown>), [key]: true } });
         });
       await Promise.all([cross(a, b, 'x'), cross(b, a, 'y')]);
-      expect((await pool.get(a.id))?.metadataAdmin).toEqual({ x: true, y: true });
-      expect((await pool.get(b.id))?.metadataAdmin).toEqual({ x: true, y: true });
+      expect((await pool.get(ctx, a.id))?.metadataAdmin).toEqual({ x: true, y: true });
+      expect((await pool.get(ctx, b.id))?.metadataAdmin).toEqual({ x: true, y: true });
       // SQLite queues the transactions (no deadlock, two runs); MySQL aborts one and runs it again.
       expect(runs).toBe(factory.label === 'mysql' ? 3 : 2);
     });
@@ -124,7 +127,7 @@ for (const factory of databaseFactories()) {
       let runs = 0;
       const deadlock = Object.assign(new Error('Deadlock found when trying to get lock'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 });
       await expect(
-        persistence.withTransaction(async () => {
+        persistence.withTransaction(ctx, async () => {
           runs += 1;
           throw deadlock;
         }),
@@ -132,7 +135,7 @@ for (const factory of databaseFactories()) {
       expect(runs).toBe(factory.label === 'mysql' ? TRANSACTION_ATTEMPTS : 1);
       runs = 0;
       await expect(
-        persistence.withTransaction(async () => {
+        persistence.withTransaction(ctx, async () => {
           runs += 1;
           throw new Error('not transient');
         }),

@@ -1,5 +1,8 @@
 import { Persistence } from '../../libs/persistence';
 import { databaseFactories, type TestDatabase } from '../helpers/databases';
+import { testCtx } from '../../libs/x/testing';
+
+const ctx = testCtx();
 
 describe.each(databaseFactories())('migrations on $label', (factory) => {
   let db: TestDatabase;
@@ -27,8 +30,8 @@ describe.each(databaseFactories())('migrations on $label', (factory) => {
   it('rolls a failed transaction back entirely', async () => {
     const repo = persistence.dataSource.getRepository('Secret');
     await expect(
-      persistence.withTransaction(async (tx) => {
-        await persistence.manager(tx).getRepository('Secret').insert({ kind: 'rollback-test', value: ['x'], created_at: new Date() });
+      persistence.withTransaction(ctx, async (ctx) => {
+        await persistence.manager(ctx.tx).getRepository('Secret').insert({ kind: 'rollback-test', value: ['x'], created_at: new Date() });
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');

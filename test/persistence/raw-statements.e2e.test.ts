@@ -1,5 +1,8 @@
 import { Persistence } from '../../libs/persistence';
 import { databaseFactories, sharedPersistence } from '../helpers/databases';
+import { testCtx } from '../../libs/x/testing';
+
+const ctx = testCtx();
 
 /** `Persistence.read`/`execute`: the raw hot-path statements, in and outside transactions, on each dialect. */
 for (const factory of databaseFactories()) {
@@ -18,18 +21,18 @@ for (const factory of databaseFactories()) {
       const subject = id();
       const rows = [id(), id(), id()];
       for (const r of rows) expect(await p.execute(insert, [r, subject, true, at(), '{}', at(), at()])).toBe(1);
-      const changed = await p.withTransaction((tx) => p.execute('UPDATE oauth2_login_sessions SET remember = ? WHERE subject = ?', [false, subject], tx));
+      const changed = await p.withTransaction(ctx, (ctx) => p.execute('UPDATE oauth2_login_sessions SET remember = ? WHERE subject = ?', [false, subject], ctx.tx));
       expect(changed).toBe(3);
       const read = await p.read('SELECT id, remember FROM oauth2_login_sessions WHERE subject = ? ORDER BY id', [subject]);
       expect(read.map((r) => Number(r.remember))).toEqual([0, 0, 0]);
-      expect(await p.withTransaction((tx) => p.execute('DELETE FROM oauth2_login_sessions WHERE subject = ?', [subject], tx))).toBe(3);
+      expect(await p.withTransaction(ctx, (ctx) => p.execute('DELETE FROM oauth2_login_sessions WHERE subject = ?', [subject], ctx.tx))).toBe(3);
     });
 
     it('rolls back writes made inside a failed transaction', async () => {
       const subject = id();
       await expect(
-        p.withTransaction(async (tx) => {
-          await p.execute(insert, [id(), subject, true, at(), '{}', at(), at()], tx);
+        p.withTransaction(ctx, async (ctx) => {
+          await p.execute(insert, [id(), subject, true, at(), '{}', at(), at()], ctx.tx);
           throw new Error('abort');
         }),
       ).rejects.toThrow('abort');
@@ -43,8 +46,8 @@ for (const factory of databaseFactories()) {
       let release!: () => void;
       const inside = new Promise<void>((r) => (entered = r));
       const held = new Promise<void>((r) => (release = r));
-      const failed = p.withTransaction(async (tx) => {
-        await p.execute(insert, [id(), subject, true, at(), '{}', at(), at()], tx);
+      const failed = p.withTransaction(ctx, async (ctx) => {
+        await p.execute(insert, [id(), subject, true, at(), '{}', at(), at()], ctx.tx);
         entered();
         await held; // real I/O inside the transaction (e.g. hashing)
         throw new Error('abort');
@@ -61,7 +64,7 @@ for (const factory of databaseFactories()) {
     it('lets a transaction callback write without tx (it joins the transaction, no deadlock)', async () => {
       const subject = id();
       await expect(
-        p.withTransaction(async () => {
+        p.withTransaction(ctx, async () => {
           await p.execute(insert, [id(), subject, true, at(), '{}', at(), at()]);
           throw new Error('abort');
         }),

@@ -3,6 +3,9 @@ import { TypeormIdentityPool, TypeormSessionStore } from '../../libs/persistence
 import { describeSessionStoreContract } from '../../libs/session/testing/session-store.contract';
 import { newId } from '../../libs/x';
 import { databaseFactories, sharedPersistence } from '../helpers/databases';
+import { testCtx } from '../../libs/x/testing';
+
+const ctx = testCtx();
 
 for (const factory of databaseFactories()) {
   const open = sharedPersistence(factory);
@@ -13,11 +16,11 @@ for (const factory of databaseFactories()) {
       store: new TypeormSessionStore(persistence),
       createIdentity: async () => {
         const identity = makeIdentity(`s-${newId().slice(0, 8)}@example.com`);
-        await identities.create(identity);
+        await identities.create(ctx, identity);
         return identity.id;
       },
       deleteIdentity: async (id) => {
-        await identities.delete(id);
+        await identities.delete(ctx, id);
       },
     };
   });

@@ -59,5 +59,5 @@ export function createAdminApp(deps: AdminAppDeps): RequestListener {
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
   const introspect = introspectionEndpoint(deps);
-  return withMiddlewares(edgeMiddlewares(deps.logger, deps.config.serve.admin.cors), (req, res) => (isIntrospection(req) ? introspect(req, res) : app(req, res)));
+  return withMiddlewares(edgeMiddlewares(deps.logger, deps.config.serve.admin.cors, { kind: 'admin' }), (req, res) => (isIntrospection(req) ? introspect(req, res) : app(req, res)));
 }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Config, Secrets } from '../../../libs/config';
-import { OryError, toOryError } from '../../../libs/http';
+import { OryError, toOryError, ctxOf } from '../../../libs/http';
 import type { Identity } from '../../../libs/identity';
 import { type AnyFlow, type ErrorStore, flowUiUrl, toWire as flowToWire } from '../../../libs/selfservice/flow';
 import { type Session, toWire as sessionToWire } from '../../../libs/session';
@@ -145,6 +145,7 @@ export function respondCompleted(
  */
 export function selfServiceBrowserErrors(deps: FlowResponderDeps & { readonly errorStore: ErrorStore }): ErrorRequestHandler {
   return async (thrown, req, res, next) => {
+    const ctx = ctxOf(req);
     if (res.headersSent || isJsonRequest(req) || prefersJson(req) || /\/(api|flows)$/.test(req.path) || req.method === 'DELETE') {
       next(thrown);
       return;
@@ -164,7 +165,7 @@ export function selfServiceBrowserErrors(deps: FlowResponderDeps & { readonly er
         next(thrown);
         return;
       }
-      const id = await deps.errorStore.create({
+      const id = await deps.errorStore.create(ctx, {
         code: error.code,
         status: error.status,
         ...(error.id ? { id: error.id } : {}),

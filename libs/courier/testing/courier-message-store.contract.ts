@@ -1,6 +1,9 @@
 import { newId } from '../../x';
 import type { CourierMessageStore } from '../courier-message-store';
 import type { CourierMessage } from '../message';
+import { testCtx } from '../../x/testing';
+
+const ctx = testCtx();
 
 /** What a contract run needs. */
 export interface CourierMessageStoreFixture {
@@ -48,55 +51,55 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
     beforeEach(async () => fixture.reset());
 
     const claim = (workerId: string, nowMs: number, overrides: { limit?: number; leaseMs?: number; types?: ('email' | 'sms')[] } = {}) =>
-      store.claim({ workerId, now: at(nowMs), leaseUntil: at(nowMs + (overrides.leaseMs ?? 60_000)), limit: overrides.limit ?? 10, types: overrides.types ?? ['email', 'sms'] });
+      store.claim(ctx, { workerId, now: at(nowMs), leaseUntil: at(nowMs + (overrides.leaseMs ?? 60_000)), limit: overrides.limit ?? 10, types: overrides.types ?? ['email', 'sms'] });
 
     describe('create / get', () => {
       it('round-trips every field with millisecond precision', async () => {
         const message = makeMessage({ subject: 'Ünïcødé ✓ subject', body: 'x'.repeat(70_000), sendCount: 2, claimedBy: 'w1', claimedUntil: at(5), status: 'processing' });
-        await store.create(message);
-        expect(await store.get(message.id)).toEqual(message);
+        await store.create(ctx, message);
+        expect(await store.get(ctx, message.id)).toEqual(message);
       });
 
       it('stores an SMS without subject or HTML body', async () => {
         const { htmlBody: _html, ...rest } = makeMessage();
         const sms: CourierMessage = { ...rest, type: 'sms', recipient: '+4915112345678', subject: '' };
-        await store.create(sms);
-        const stored = await store.get(sms.id);
+        await store.create(ctx, sms);
+        const stored = await store.get(ctx, sms.id);
         expect(stored).toEqual(sms);
         expect(stored?.htmlBody).toBeUndefined();
       });
 
       it('returns undefined for an unknown id and refuses a duplicate id', async () => {
-        expect(await store.get(newId())).toBeUndefined();
+        expect(await store.get(ctx, newId())).toBeUndefined();
         const message = makeMessage();
-        await store.create(message);
-        await expect(store.create(message)).rejects.toThrow();
+        await store.create(ctx, message);
+        await expect(store.create(ctx, message)).rejects.toThrow();
       });
     });
 
     describe('list', () => {
       it('lists newest first with the total, paginated', async () => {
         const messages = [0, 1, 2, 3, 4].map((i) => makeMessage({ createdAt: at(i * 1000) }));
-        for (const m of messages) await store.create(m);
-        const first = await store.list({ page: 0, perPage: 2 });
+        for (const m of messages) await store.create(ctx, m);
+        const first = await store.list(ctx, { page: 0, perPage: 2 });
         expect(first.total).toBe(5);
         expect(first.messages.map((m) => m.id)).toEqual([messages[4].id, messages[3].id]);
-        const last = await store.list({ page: 2, perPage: 2 });
+        const last = await store.list(ctx, { page: 2, perPage: 2 });
         expect(last.messages.map((m) => m.id)).toEqual([messages[0].id]);
-        expect((await store.list({ page: 3, perPage: 2 })).messages).toEqual([]);
+        expect((await store.list(ctx, { page: 3, perPage: 2 })).messages).toEqual([]);
       });
 
       it('filters by status and by exact recipient', async () => {
         const a = makeMessage({ recipient: 'a@example.com' });
         const b = makeMessage({ recipient: 'b@example.com', status: 'sent', createdAt: at(1) });
         const c = makeMessage({ recipient: 'a@example.com', status: 'abandoned', createdAt: at(2) });
-        for (const m of [a, b, c]) await store.create(m);
-        expect((await store.list({ page: 0, perPage: 10, status: 'sent' })).messages.map((m) => m.id)).toEqual([b.id]);
-        const forA = await store.list({ page: 0, perPage: 10, recipient: 'a@example.com' });
+        for (const m of [a, b, c]) await store.create(ctx, m);
+        expect((await store.list(ctx, { page: 0, perPage: 10, status: 'sent' })).messages.map((m) => m.id)).toEqual([b.id]);
+        const forA = await store.list(ctx, { page: 0, perPage: 10, recipient: 'a@example.com' });
         expect(forA.total).toBe(2);
         expect(forA.messages.map((m) => m.id)).toEqual([c.id, a.id]);
-        expect((await store.list({ page: 0, perPage: 10, recipient: 'a@example.com', status: 'queued' })).messages.map((m) => m.id)).toEqual([a.id]);
-        expect((await store.list({ page: 0, perPage: 10, recipient: 'c@example.com' })).total).toBe(0);
+        expect((await store.list(ctx, { page: 0, perPage: 10, recipient: 'a@example.com', status: 'queued' })).messages.map((m) => m.id)).toEqual([a.id]);
+        expect((await store.list(ctx, { page: 0, perPage: 10, recipient: 'c@example.com' })).total).toBe(0);
       });
     });
 
@@ -105,16 +108,16 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
         const later = makeMessage({ nextAttemptAt: at(500) });
         const earlier = makeMessage({ nextAttemptAt: at(100), createdAt: at(1) });
         const future = makeMessage({ nextAttemptAt: at(10_000) });
-        for (const m of [later, earlier, future]) await store.create(m);
+        for (const m of [later, earlier, future]) await store.create(ctx, m);
         const claimed = await claim('w1', 1000, { leaseMs: 30_000 });
         expect(claimed.map((m) => m.id)).toEqual([earlier.id, later.id]);
         expect(claimed[0]).toEqual({ ...earlier, status: 'processing', claimedBy: 'w1', claimedUntil: at(31_000), sendCount: 1, updatedAt: at(1000) });
-        expect(await store.get(earlier.id)).toEqual(claimed[0]);
-        expect((await store.get(future.id))?.status).toBe('queued');
+        expect(await store.get(ctx, earlier.id)).toEqual(claimed[0]);
+        expect((await store.get(ctx, future.id))?.status).toBe('queued');
       });
 
       it('claims a message due exactly now, and honours the limit', async () => {
-        for (let i = 0; i < 3; i++) await store.create(makeMessage({ nextAttemptAt: at(0), createdAt: at(i) }));
+        for (let i = 0; i < 3; i++) await store.create(ctx, makeMessage({ nextAttemptAt: at(0), createdAt: at(i) }));
         expect(await claim('w1', 0, { limit: 2 })).toHaveLength(2);
         expect(await claim('w1', 0, { limit: 2 })).toHaveLength(1);
         expect(await claim('w1', 0)).toEqual([]);
@@ -122,7 +125,7 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
 
       it('never gives a claimed message to another worker while the lease holds', async () => {
         const m = makeMessage();
-        await store.create(m);
+        await store.create(ctx, m);
         expect(await claim('w1', 0, { leaseMs: 1000 })).toHaveLength(1);
         expect(await claim('w2', 999)).toEqual([]);
         expect(await claim('w2', 1000)).toEqual([]);
@@ -130,19 +133,19 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
 
       it('lets another worker reclaim a message whose lease expired (a crashed dispatcher), counting the attempt', async () => {
         const m = makeMessage();
-        await store.create(m);
+        await store.create(ctx, m);
         await claim('crashed', 0, { leaseMs: 1000 });
         const [reclaimed] = await claim('w2', 1001);
         expect(reclaimed).toMatchObject({ id: m.id, status: 'processing', claimedBy: 'w2', sendCount: 2 });
-        expect(await store.markSent(m.id, 'crashed', at(1002))).toBe(false);
-        expect(await store.markSent(m.id, 'w2', at(1002))).toBe(true);
+        expect(await store.markSent(ctx, m.id, 'crashed', at(1002))).toBe(false);
+        expect(await store.markSent(ctx, m.id, 'w2', at(1002))).toBe(true);
       });
 
       it('skips sent and abandoned messages and types it was not asked for', async () => {
-        await store.create(makeMessage({ status: 'sent' }));
-        await store.create(makeMessage({ status: 'abandoned' }));
+        await store.create(ctx, makeMessage({ status: 'sent' }));
+        await store.create(ctx, makeMessage({ status: 'abandoned' }));
         const sms = makeMessage({ type: 'sms', recipient: '+15550100', subject: '' });
-        await store.create(sms);
+        await store.create(ctx, sms);
         expect(await claim('w1', 0, { types: ['email'] })).toEqual([]);
         expect(await claim('w1', 0, { types: [] })).toEqual([]);
         expect((await claim('w1', 0, { types: ['sms'] })).map((m) => m.id)).toEqual([sms.id]);
@@ -150,12 +153,12 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
 
       it('hands each message to exactly one of several concurrent workers (also across connections)', async () => {
         const n = 20;
-        for (let i = 0; i < n; i++) await store.create(makeMessage({ createdAt: at(i) }));
+        for (let i = 0; i < n; i++) await store.create(ctx, makeMessage({ createdAt: at(i) }));
         const stores = [store, fixture.peer, store, fixture.peer];
         const claimedIds: string[] = [];
         for (let round = 0; round < n; round++) {
           const results = await Promise.all(
-            stores.map((s, i) => s.claim({ workerId: `w${i}`, now: at(0), leaseUntil: at(60_000), limit: 2, types: ['email'] })),
+            stores.map((s, i) => s.claim(ctx, { workerId: `w${i}`, now: at(0), leaseUntil: at(60_000), limit: 2, types: ['email'] })),
           );
           const ids = results.flat().map((m) => m.id);
           claimedIds.push(...ids);
@@ -163,7 +166,7 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
         }
         expect(claimedIds).toHaveLength(n);
         expect(new Set(claimedIds).size).toBe(n);
-        const all = await store.list({ page: 0, perPage: 100, status: 'processing' });
+        const all = await store.list(ctx, { page: 0, perPage: 100, status: 'processing' });
         expect(all.total).toBe(n);
         expect(all.messages.every((m) => m.sendCount === 1)).toBe(true);
       });
@@ -172,34 +175,34 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
     describe('markSent', () => {
       it('marks the claimer’s message sent, keeps who sent it and ends the lease', async () => {
         const m = makeMessage();
-        await store.create(m);
+        await store.create(ctx, m);
         await claim('w1', 0);
-        expect(await store.markSent(m.id, 'w2', at(10))).toBe(false);
-        expect(await store.markSent(m.id, 'w1', at(10))).toBe(true);
-        const stored = await store.get(m.id);
+        expect(await store.markSent(ctx, m.id, 'w2', at(10))).toBe(false);
+        expect(await store.markSent(ctx, m.id, 'w1', at(10))).toBe(true);
+        const stored = await store.get(ctx, m.id);
         expect(stored).toMatchObject({ status: 'sent', claimedBy: 'w1', sendCount: 1, updatedAt: at(10) });
         expect(stored?.claimedUntil).toBeUndefined();
-        expect(await store.markSent(m.id, 'w1', at(11))).toBe(false);
+        expect(await store.markSent(ctx, m.id, 'w1', at(11))).toBe(false);
         expect(await claim('w1', 100_000)).toEqual([]);
       });
 
       it('refuses a message that was never claimed', async () => {
         const m = makeMessage();
-        await store.create(m);
-        expect(await store.markSent(m.id, 'w1', at(1))).toBe(false);
-        expect(await store.markSent(newId(), 'w1', at(1))).toBe(false);
-        expect((await store.get(m.id))?.status).toBe('queued');
+        await store.create(ctx, m);
+        expect(await store.markSent(ctx, m.id, 'w1', at(1))).toBe(false);
+        expect(await store.markSent(ctx, newId(), 'w1', at(1))).toBe(false);
+        expect((await store.get(ctx, m.id))?.status).toBe('queued');
       });
     });
 
     describe('markFailed', () => {
       it('queues the message again for the next attempt and releases the claim', async () => {
         const m = makeMessage();
-        await store.create(m);
+        await store.create(ctx, m);
         await claim('w1', 0);
-        expect(await store.markFailed(m.id, 'w2', { status: 'queued', nextAttemptAt: at(2000) }, at(5))).toBe(false);
-        expect(await store.markFailed(m.id, 'w1', { status: 'queued', nextAttemptAt: at(2000) }, at(5))).toBe(true);
-        const stored = await store.get(m.id);
+        expect(await store.markFailed(ctx, m.id, 'w2', { status: 'queued', nextAttemptAt: at(2000) }, at(5))).toBe(false);
+        expect(await store.markFailed(ctx, m.id, 'w1', { status: 'queued', nextAttemptAt: at(2000) }, at(5))).toBe(true);
+        const stored = await store.get(ctx, m.id);
         expect(stored).toMatchObject({ status: 'queued', sendCount: 1, nextAttemptAt: at(2000), updatedAt: at(5) });
         expect(stored?.claimedBy).toBeUndefined();
         expect(stored?.claimedUntil).toBeUndefined();
@@ -209,12 +212,12 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
 
       it('abandons the message for good', async () => {
         const m = makeMessage();
-        await store.create(m);
+        await store.create(ctx, m);
         await claim('w1', 0);
-        expect(await store.markFailed(m.id, 'w1', { status: 'abandoned' }, at(5))).toBe(true);
-        expect(await store.get(m.id)).toMatchObject({ status: 'abandoned', sendCount: 1 });
+        expect(await store.markFailed(ctx, m.id, 'w1', { status: 'abandoned' }, at(5))).toBe(true);
+        expect(await store.get(ctx, m.id)).toMatchObject({ status: 'abandoned', sendCount: 1 });
         expect(await claim('w1', 10_000_000)).toEqual([]);
-        expect((await store.list({ page: 0, perPage: 10, status: 'abandoned' })).total).toBe(1);
+        expect((await store.list(ctx, { page: 0, perPage: 10, status: 'abandoned' })).total).toBe(1);
       });
     });
   });

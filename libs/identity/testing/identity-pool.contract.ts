@@ -1,6 +1,9 @@
 import { newId } from '../../x';
 import type { Identity } from '../identity';
 import { DuplicateIdentifierError, type PrivilegedIdentityPool } from '../identity-pool';
+import { testCtx } from '../../x/testing';
+
+const ctx = testCtx();
 
 /** A valid identity with a password credential for `email` (already normalised). */
 export function makeIdentity(email: string, overrides: Partial<Identity> = {}): Identity {
@@ -36,27 +39,27 @@ export function describeIdentityPoolContract(label: string, makePool: () => Prom
     describe('create / get', () => {
       it('round-trips every field', async () => {
         const identity = makeIdentity(unique(), { metadataAdmin: { crm: 1 }, traits: { email: 'x', nested: { a: [1, 2] } } });
-        await pool.create(identity);
-        const loaded = await pool.get(identity.id);
+        await pool.create(ctx, identity);
+        const loaded = await pool.get(ctx, identity.id);
         expect(loaded).toEqual(identity);
       });
 
       it('returns undefined for an unknown id', async () => {
-        expect(await pool.get(newId())).toBeUndefined();
+        expect(await pool.get(ctx, newId())).toBeUndefined();
       });
 
       it('refuses a taken identifier of the same type', async () => {
         const email = unique();
-        await pool.create(makeIdentity(email));
-        await expect(pool.create(makeIdentity(email))).rejects.toBeInstanceOf(DuplicateIdentifierError);
+        await pool.create(ctx, makeIdentity(email));
+        await expect(pool.create(ctx, makeIdentity(email))).rejects.toBeInstanceOf(DuplicateIdentifierError);
       });
 
       it('writes nothing of an identity whose identifier collides', async () => {
         const email = unique();
-        await pool.create(makeIdentity(email));
+        await pool.create(ctx, makeIdentity(email));
         const clash = makeIdentity(email);
-        await expect(pool.create(clash)).rejects.toThrow();
-        expect(await pool.get(clash.id)).toBeUndefined();
+        await expect(pool.create(ctx, clash)).rejects.toThrow();
+        expect(await pool.get(ctx, clash.id)).toBeUndefined();
       });
     });
 
@@ -64,23 +67,23 @@ export function describeIdentityPoolContract(label: string, makePool: () => Prom
       it('finds by normalised identifier', async () => {
         const email = unique();
         const identity = makeIdentity(email);
-        await pool.create(identity);
-        expect((await pool.findByCredentialsIdentifier('password', email.toUpperCase()))?.id).toBe(identity.id);
-        expect(await pool.findByCredentialsIdentifier('webauthn', email)).toBeUndefined();
+        await pool.create(ctx, identity);
+        expect((await pool.findByCredentialsIdentifier(ctx, 'password', email.toUpperCase()))?.id).toBe(identity.id);
+        expect(await pool.findByCredentialsIdentifier(ctx, 'webauthn', email)).toBeUndefined();
       });
     });
 
     describe('list', () => {
       it('pages in creation order with a total, and filters by identifier', async () => {
-        const before = (await pool.list({ page: 0, perPage: 1 })).total;
+        const before = (await pool.list(ctx, { page: 0, perPage: 1 })).total;
         const made = [unique(), unique(), unique()].map((e) => makeIdentity(e));
-        await pool.createMany(made);
-        const all = await pool.list({ page: 0, perPage: 1000 });
+        await pool.createMany(ctx, made);
+        const all = await pool.list(ctx, { page: 0, perPage: 1000 });
         expect(all.total).toBe(before + 3);
         expect(all.identities.map((i) => i.id)).toEqual(expect.arrayContaining(made.map((m) => m.id)));
-        const page = await pool.list({ page: 1, perPage: 2 });
+        const page = await pool.list(ctx, { page: 1, perPage: 2 });
         expect(page.identities.length).toBeLessThanOrEqual(2);
-        const filtered = await pool.list({ page: 0, perPage: 10, credentialsIdentifier: made[1].traits.email as string });
+        const filtered = await pool.list(ctx, { page: 0, perPage: 10, credentialsIdentifier: made[1].traits.email as string });
         expect(filtered).toEqual({ identities: [made[1]], total: 1 });
       });
     });
@@ -89,39 +92,39 @@ export function describeIdentityPoolContract(label: string, makePool: () => Prom
       it('finds recovery and verifiable addresses by normalised value and via', async () => {
         const email = unique();
         const identity = makeIdentity(email);
-        await pool.create(identity);
-        expect((await pool.findByAddress('recovery', 'email', email.toUpperCase()))?.id).toBe(identity.id);
-        expect((await pool.findByAddress('verifiable', 'email', email))?.id).toBe(identity.id);
-        expect(await pool.findByAddress('verifiable', 'sms', email)).toBeUndefined();
-        expect(await pool.findByAddress('recovery', 'email', unique())).toBeUndefined();
+        await pool.create(ctx, identity);
+        expect((await pool.findByAddress(ctx, 'recovery', 'email', email.toUpperCase()))?.id).toBe(identity.id);
+        expect((await pool.findByAddress(ctx, 'verifiable', 'email', email))?.id).toBe(identity.id);
+        expect(await pool.findByAddress(ctx, 'verifiable', 'sms', email)).toBeUndefined();
+        expect(await pool.findByAddress(ctx, 'recovery', 'email', unique())).toBeUndefined();
       });
     });
 
     describe('takenIdentifiers', () => {
       it('reports which identifiers exist', async () => {
         const email = unique();
-        await pool.create(makeIdentity(email));
-        expect(await pool.takenIdentifiers('password', [email, unique()])).toEqual(new Set([email]));
-        expect(await pool.takenIdentifiers('password', [])).toEqual(new Set());
+        await pool.create(ctx, makeIdentity(email));
+        expect(await pool.takenIdentifiers(ctx, 'password', [email, unique()])).toEqual(new Set([email]));
+        expect(await pool.takenIdentifiers(ctx, 'password', [])).toEqual(new Set());
       });
     });
 
     describe('update', () => {
       it('replaces traits, credentials and addresses', async () => {
         const identity = makeIdentity(unique());
-        await pool.create(identity);
+        await pool.create(ctx, identity);
         const email = unique();
         const next = makeIdentity(email, { id: identity.id, createdAt: identity.createdAt, state: 'inactive', metadataPublic: null });
-        await pool.update(next);
-        expect(await pool.get(identity.id)).toEqual(next);
-        expect(await pool.findByCredentialsIdentifier('password', identity.traits.email as string)).toBeUndefined();
+        await pool.update(ctx, next);
+        expect(await pool.get(ctx, identity.id)).toEqual(next);
+        expect(await pool.findByCredentialsIdentifier(ctx, 'password', identity.traits.email as string)).toBeUndefined();
       });
 
       it('refuses to take another identity identifier', async () => {
         const a = makeIdentity(unique());
         const b = makeIdentity(unique());
-        await pool.createMany([a, b]);
-        await expect(pool.update(makeIdentity(a.traits.email as string, { id: b.id }))).rejects.toBeInstanceOf(DuplicateIdentifierError);
+        await pool.createMany(ctx, [a, b]);
+        await expect(pool.update(ctx, makeIdentity(a.traits.email as string, { id: b.id }))).rejects.toBeInstanceOf(DuplicateIdentifierError);
       });
     });
 
@@ -129,11 +132,11 @@ export function describeIdentityPoolContract(label: string, makePool: () => Prom
       it('deletes with credentials and frees the identifier', async () => {
         const email = unique();
         const identity = makeIdentity(email);
-        await pool.create(identity);
-        expect(await pool.delete(identity.id)).toBe(true);
-        expect(await pool.get(identity.id)).toBeUndefined();
-        expect(await pool.delete(identity.id)).toBe(false);
-        await pool.create(makeIdentity(email));
+        await pool.create(ctx, identity);
+        expect(await pool.delete(ctx, identity.id)).toBe(true);
+        expect(await pool.get(ctx, identity.id)).toBeUndefined();
+        expect(await pool.delete(ctx, identity.id)).toBe(false);
+        await pool.create(ctx, makeIdentity(email));
       });
     });
   });

@@ -1,7 +1,7 @@
 import { applyPatch, type Operation } from 'fast-json-patch';
 import type { ConfigProvider, SecretsProvider } from '../../config';
 import { validateBody } from '../../http';
-import { type ClockProvider, constantTimeEqual, newId } from '../../x';
+import { type ClockProvider, constantTimeEqual, newId, type Ctx } from '../../x';
 import { ClientLifespansBody, OAuth2ClientBody, dtoKeys } from './client-body';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret';
 import { type ClientPage, type ClientStoreProvider, DuplicateClientError, type ListClientsQuery } from './client-store';
@@ -16,7 +16,7 @@ import { toWire } from './wire';
  */
 export interface ClientProtocolValidator {
   /** @throws OryError 400 invalid_client_metadata when the engine would refuse the client. */
-  validate(client: OAuth2Client): Promise<void>;
+  validate(ctx: Ctx, client: OAuth2Client): Promise<void>;
 }
 
 export type ClientManagerDeps = ClientStoreProvider &
@@ -52,7 +52,7 @@ export class ClientManager {
   constructor(private readonly deps: ClientManagerDeps) {}
 
   /** @throws OryError 400 (client_id set, DCR secret, validation), 409 on an id collision. */
-  async create(input: unknown, options: ClientWriteOptions = {}): Promise<ClientWriteResult> {
+  async create(ctx: Ctx, input: unknown, options: ClientWriteOptions = {}): Promise<ClientWriteResult> {
     const body = parseBody(input);
     if (body.client_id) {
       throw genericError(400, 'It is no longer possible to set an OAuth2 Client ID as a user. The system will generate a unique ID for you.');
@@ -70,9 +70,9 @@ export class ClientManager {
       createdAt: now,
       updatedAt: now,
     };
-    await this.deps.clientProtocolValidator?.validate(client);
+    await this.deps.clientProtocolValidator?.validate(ctx, client);
     try {
-      await this.deps.clientStore.create(client);
+      await this.deps.clientStore.create(ctx, client);
     } catch (error) {
       if (error instanceof DuplicateClientError) throw genericError(409);
       throw error;
@@ -81,14 +81,14 @@ export class ClientManager {
   }
 
   /** @throws OryError 404 */
-  async get(id: string): Promise<OAuth2Client> {
-    const client = await this.deps.clientStore.get(id);
+  async get(ctx: Ctx, id: string): Promise<OAuth2Client> {
+    const client = await this.deps.clientStore.get(ctx, id);
     if (!client) throw clientNotFound();
     return client;
   }
 
-  async list(query: ListClientsQuery): Promise<ClientPage> {
-    return this.deps.clientStore.list(query);
+  async list(ctx: Ctx, query: ListClientsQuery): Promise<ClientPage> {
+    return this.deps.clientStore.list(ctx, query);
   }
 
   /**
@@ -97,8 +97,8 @@ export class ClientManager {
    * registration access token.
    * @throws OryError 404, 400
    */
-  async update(id: string, input: unknown, options: ClientWriteOptions = {}): Promise<ClientWriteResult> {
-    const existing = await this.get(id);
+  async update(ctx: Ctx, id: string, input: unknown, options: ClientWriteOptions = {}): Promise<ClientWriteResult> {
+    const existing = await this.get(ctx, id);
     const body = parseBody(input);
     if (options.dcr && body.client_secret) throw genericError(403, 'It is not allowed to choose your own OAuth2 Client secret.');
     const validated = validateClientMetadata(body, this.validationContext(options));
@@ -119,8 +119,8 @@ export class ClientManager {
       createdAt: existing.createdAt,
       updatedAt: this.deps.clock.now(),
     };
-    await this.deps.clientProtocolValidator?.validate(client);
-    if (!(await this.deps.clientStore.update(client))) throw clientNotFound();
+    await this.deps.clientProtocolValidator?.validate(ctx, client);
+    if (!(await this.deps.clientStore.update(ctx, client))) throw clientNotFound();
     return { client, clientSecret: secret, registrationAccessToken };
   }
 
@@ -129,8 +129,8 @@ export class ClientManager {
    * `/client_secret` re-hashes it and shows it once.
    * @throws OryError 404, 400 (bad patch or invalid result)
    */
-  async patch(id: string, operations: unknown): Promise<ClientWriteResult> {
-    const existing = await this.get(id);
+  async patch(ctx: Ctx, id: string, operations: unknown): Promise<ClientWriteResult> {
+    const existing = await this.get(ctx, id);
     if (!Array.isArray(operations)) throw genericError(400, 'The request body must be a JSON Patch array.');
     for (const op of operations as Partial<Operation>[]) {
       if (typeof op !== 'object' || op === null || !['add', 'remove', 'replace'].includes(String(op.op)) || typeof op.path !== 'string') {
@@ -145,24 +145,24 @@ export class ClientManager {
     } catch (error) {
       throw genericError(400, `Unable to apply the JSON Patch: ${(error as Error).message.split('\n')[0]}`);
     }
-    return this.update(id, { ...(patched as Record<string, unknown>), client_id: undefined });
+    return this.update(ctx, id, { ...(patched as Record<string, unknown>), client_id: undefined });
   }
 
   /** @throws OryError 404 */
-  async delete(id: string): Promise<void> {
-    if (!(await this.deps.clientStore.delete(id))) throw clientNotFound();
+  async delete(ctx: Ctx, id: string): Promise<void> {
+    if (!(await this.deps.clientStore.delete(ctx, id))) throw clientNotFound();
   }
 
   /** `PUT /admin/clients/{id}/lifespans`: replaces the twelve lifespans. @throws OryError 404, 400 */
-  async setLifespans(id: string, input: unknown): Promise<OAuth2Client> {
-    const existing = await this.get(id);
+  async setLifespans(ctx: Ctx, id: string, input: unknown): Promise<OAuth2Client> {
+    const existing = await this.get(ctx, id);
     const body = validateBody(ClientLifespansBody, pick(input, LIFESPAN_KEYS));
     const client: OAuth2Client = {
       ...existing,
       metadata: { ...existing.metadata, lifespans: parseLifespans(body) },
       updatedAt: this.deps.clock.now(),
     };
-    if (!(await this.deps.clientStore.update(client))) throw clientNotFound();
+    if (!(await this.deps.clientStore.update(ctx, client))) throw clientNotFound();
     return client;
   }
 
@@ -170,8 +170,8 @@ export class ClientManager {
    * The client a registration access token (RFC 7592, `Bearer`) belongs to.
    * @throws OryError 401 with Hydra's wording for a wrong token or an unknown client.
    */
-  async authenticateRegistration(id: string, token: string | undefined): Promise<OAuth2Client> {
-    const client = await this.deps.clientStore.get(id);
+  async authenticateRegistration(ctx: Ctx, id: string, token: string | undefined): Promise<OAuth2Client> {
+    const client = await this.deps.clientStore.get(ctx, id);
     const presented = token?.startsWith(TOKEN_PREFIX) ? token : `${TOKEN_PREFIX}${token ?? ''}`;
     const ok = client !== undefined && token !== undefined && verifyClientSecret(presented, client.registrationAccessTokenHash, this.deps.secrets.system);
     // Compare something even for unknown clients so timing does not reveal which ids exist.

@@ -1,4 +1,4 @@
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import type { OAuth2Client } from './oauth2-client';
 
 /** A window of the client list (token pagination decodes into an offset). */
@@ -33,12 +33,12 @@ export interface ClientStore {
    */
   readonly generation?: number;
   /** @throws DuplicateClientError */
-  create(client: OAuth2Client, tx?: Transaction): Promise<void>;
-  get(id: string, tx?: Transaction): Promise<OAuth2Client | undefined>;
+  create(ctx: Ctx, client: OAuth2Client): Promise<void>;
+  get(ctx: Ctx, id: string): Promise<OAuth2Client | undefined>;
   /** Replaces the stored client; false when it does not exist. `createdAt` is kept as stored. */
-  update(client: OAuth2Client, tx?: Transaction): Promise<boolean>;
-  delete(id: string, tx?: Transaction): Promise<boolean>;
-  list(query: ListClientsQuery, tx?: Transaction): Promise<ClientPage>;
+  update(ctx: Ctx, client: OAuth2Client): Promise<boolean>;
+  delete(ctx: Ctx, id: string): Promise<boolean>;
+  list(ctx: Ctx, query: ListClientsQuery): Promise<ClientPage>;
 }
 
 export interface ClientStoreProvider {

@@ -1,6 +1,6 @@
 import { type ConfigProvider, oauth2Urls } from '../../config';
 import { type OryError, isOryError, validateBody } from '../../http';
-import { type ClockProvider, newId } from '../../x';
+import { type ClockProvider, newId, type Ctx } from '../../x';
 import { type ClientStoreProvider, type OAuth2Client, genericError, invalidRequest } from '../client';
 import { type ConsentSession, coversScopes, isConsentRemembered } from './consent-session';
 import type { ConsentSessionStoreProvider, HandledChallengeStoreProvider, LoginSessionStoreProvider, LogoutRequestStoreProvider } from './consent-stores';
@@ -78,11 +78,11 @@ export class ChallengeService {
   // --- login ---
 
   /** @throws OryError 400 (no challenge), 404 (unknown) */
-  async getLoginRequest(challenge: string | undefined): Promise<ChallengeRead> {
-    const found = await this.findPending(challenge, 'login');
+  async getLoginRequest(ctx: Ctx, challenge: string | undefined): Promise<ChallengeRead> {
+    const found = await this.findPending(ctx, challenge, 'login');
     if (found.kind === 'handled') return found;
-    const { interaction, loginSession, skip } = await this.loginState(found.interaction);
-    const client = await this.deps.clientStore.get(interaction.params.client_id ?? '');
+    const { interaction, loginSession, skip } = await this.loginState(ctx, found.interaction);
+    const client = await this.deps.clientStore.get(ctx, interaction.params.client_id ?? '');
     return {
       kind: 'pending',
       request: {
@@ -109,16 +109,16 @@ export class ChallengeService {
    * the original authentication time is kept.
    * @throws OryError 400 (empty or mismatching subject), 404, 409 (already redeemed)
    */
-  async acceptLoginRequest(challenge: string | undefined, input: AcceptLoginInput): Promise<RedirectTo> {
-    const pending = await this.requirePending(challenge, 'login');
+  async acceptLoginRequest(ctx: Ctx, challenge: string | undefined, input: AcceptLoginInput): Promise<RedirectTo> {
+    const pending = await this.requirePending(ctx, challenge, 'login');
     if (!input.subject) throw invalidRequest("Field 'subject' must not be empty.");
-    const { interaction, loginSession, skip } = await this.loginState(pending);
+    const { interaction, loginSession, skip } = await this.loginState(ctx, pending);
     if (skip && loginSession && input.subject !== loginSession.subject) {
       throw invalidRequest("Field 'subject' does not match subject from previous authentication.");
     }
     const current = interaction.session;
     if (!skip && current?.uid && current.accountId && current.accountId !== input.subject) {
-      await this.deps.interactionPort.forgetLogin(current.uid);
+      await this.deps.interactionPort.forgetLogin(ctx, current.uid);
     }
     const now = this.deps.clock.now();
     const result: LoginResult = {
@@ -134,27 +134,27 @@ export class ChallengeService {
     if (input.force_subject_identifier) {
       // Hydra: only pairwise clients use it; the mapping also serves later ID tokens, userinfo and id_token_hint.
       const clientId = interaction.params.client_id ?? '';
-      const client = await this.deps.clientStore.get(clientId);
-      if (client?.metadata.subject_type === 'pairwise') await this.deps.forcedSubjectStore.put(input.subject, clientId, input.force_subject_identifier);
+      const client = await this.deps.clientStore.get(ctx, clientId);
+      if (client?.metadata.subject_type === 'pairwise') await this.deps.forcedSubjectStore.put(ctx, input.subject, clientId, input.force_subject_identifier);
     }
-    return this.finish(interaction, 'login', { login: result });
+    return this.finish(ctx, interaction, 'login', { login: result });
   }
 
   /** @throws OryError 400, 404, 409 */
-  async rejectLoginRequest(challenge: string | undefined, body: unknown): Promise<RedirectTo> {
-    const interaction = await this.requirePending(challenge, 'login');
-    return this.finish(interaction, 'login', rejection(strict(RejectOAuth2RequestBody, body ?? {}), 'login request denied'));
+  async rejectLoginRequest(ctx: Ctx, challenge: string | undefined, body: unknown): Promise<RedirectTo> {
+    const interaction = await this.requirePending(ctx, challenge, 'login');
+    return this.finish(ctx, interaction, 'login', rejection(strict(RejectOAuth2RequestBody, body ?? {}), 'login request denied'));
   }
 
   // --- consent ---
 
   /** @throws OryError 400, 404 */
-  async getConsentRequest(challenge: string | undefined): Promise<ChallengeRead> {
-    const found = await this.findPending(challenge, 'consent');
+  async getConsentRequest(ctx: Ctx, challenge: string | undefined): Promise<ChallengeRead> {
+    const found = await this.findPending(ctx, challenge, 'consent');
     if (found.kind === 'handled') return found;
     const { interaction } = found;
-    const client = await this.deps.clientStore.get(interaction.params.client_id ?? '');
-    return { kind: 'pending', request: { ...this.consentRequest(interaction, client), skip: await this.consentSkip(interaction, client) } };
+    const client = await this.deps.clientStore.get(ctx, interaction.params.client_id ?? '');
+    return { kind: 'pending', request: { ...this.consentRequest(interaction, client), skip: await this.consentSkip(ctx, interaction, client) } };
   }
 
   /** @throws OryError 400 invalid_request */
@@ -167,13 +167,13 @@ export class ChallengeService {
    * claims for ID token, userinfo and introspection) and lets the browser resume.
    * @throws OryError 400, 404, 409
    */
-  async acceptConsentRequest(challenge: string | undefined, input: AcceptConsentInput): Promise<RedirectTo> {
-    const interaction = await this.requirePending(challenge, 'consent');
-    const client = await this.deps.clientStore.get(interaction.params.client_id ?? '');
-    const skip = await this.consentSkip(interaction, client);
+  async acceptConsentRequest(ctx: Ctx, challenge: string | undefined, input: AcceptConsentInput): Promise<RedirectTo> {
+    const interaction = await this.requirePending(ctx, challenge, 'consent');
+    const client = await this.deps.clientStore.get(ctx, interaction.params.client_id ?? '');
+    const skip = await this.consentSkip(ctx, interaction, client);
     const grantedScope = strings(input.grant_scope);
     const grantedAudience = strings(input.grant_access_token_audience);
-    const grantId = await this.deps.interactionPort.createGrant(interaction, grantedScope);
+    const grantId = await this.deps.interactionPort.createGrant(ctx, interaction, grantedScope);
     const now = this.deps.clock.now();
     const login = interaction.login;
     const remember = input.remember ?? false;
@@ -198,79 +198,79 @@ export class ChallengeService {
       handledAt: now,
       ...(remember && rememberFor === 0 ? {} : { expiresAt: new Date(Math.max(grantEnd, now.getTime() + rememberFor * 1000)) }),
     };
-    await this.deps.consentSessionStore.create(consent);
-    return this.finish(interaction, 'consent', { consent: { grantId } });
+    await this.deps.consentSessionStore.create(ctx, consent);
+    return this.finish(ctx, interaction, 'consent', { consent: { grantId } });
   }
 
   /** @throws OryError 400, 404, 409 */
-  async rejectConsentRequest(challenge: string | undefined, body: unknown): Promise<RedirectTo> {
-    const interaction = await this.requirePending(challenge, 'consent');
-    return this.finish(interaction, 'consent', rejection(strict(RejectOAuth2RequestBody, body ?? {}), 'consent request denied'));
+  async rejectConsentRequest(ctx: Ctx, challenge: string | undefined, body: unknown): Promise<RedirectTo> {
+    const interaction = await this.requirePending(ctx, challenge, 'consent');
+    return this.finish(ctx, interaction, 'consent', rejection(strict(RejectOAuth2RequestBody, body ?? {}), 'consent request denied'));
   }
 
   // --- logout ---
 
   /** @throws OryError 400, 404 (unknown or rejected) */
-  async getLogoutRequest(challenge: string | undefined): Promise<ChallengeRead> {
-    const request = await this.logoutRequest(challenge);
+  async getLogoutRequest(ctx: Ctx, challenge: string | undefined): Promise<ChallengeRead> {
+    const request = await this.logoutRequest(ctx, challenge);
     if (request.state === 'used') return { kind: 'handled', redirectTo: request.requestUrl };
-    const client = request.clientId ? await this.deps.clientStore.get(request.clientId) : undefined;
+    const client = request.clientId ? await this.deps.clientStore.get(ctx, request.clientId) : undefined;
     return { kind: 'pending', request: toLogoutRequestWire(request, client) };
   }
 
   /** Accepts a logout; the browser completes it at `redirect_to`. @throws OryError 400, 404, 409 */
-  async acceptLogoutRequest(challenge: string | undefined): Promise<RedirectTo> {
-    const request = await this.logoutRequest(challenge);
+  async acceptLogoutRequest(ctx: Ctx, challenge: string | undefined): Promise<RedirectTo> {
+    const request = await this.logoutRequest(ctx, challenge);
     if (!LOGOUT_TRANSITIONS[request.state].includes('accepted')) throw CONFLICT('logout');
     const verifier = request.verifier ?? newId();
-    await this.deps.logoutRequestStore.update({ ...request, state: 'accepted', verifier }, request.state);
+    await this.deps.logoutRequestStore.update(ctx, { ...request, state: 'accepted', verifier }, request.state);
     return { redirect_to: `${oauth2Urls(this.deps.config).public}oauth2/sessions/logout?logout_verifier=${verifier}` };
   }
 
   /** Rejects a logout (Hydra answers 204); later reads are 404. @throws OryError 400, 404, 409 */
-  async rejectLogoutRequest(challenge: string | undefined): Promise<void> {
-    const request = await this.logoutRequest(challenge);
+  async rejectLogoutRequest(ctx: Ctx, challenge: string | undefined): Promise<void> {
+    const request = await this.logoutRequest(ctx, challenge);
     if (!LOGOUT_TRANSITIONS[request.state].includes('rejected')) throw CONFLICT('logout');
-    await this.deps.logoutRequestStore.update({ ...request, state: 'rejected' }, request.state);
+    await this.deps.logoutRequestStore.update(ctx, { ...request, state: 'rejected' }, request.state);
   }
 
   /**
    * Redeems a logout verifier exactly once (the browser at `/oauth2/sessions/logout?logout_verifier=`).
    * @returns the logout request, or `undefined` when the verifier is unknown, not accepted or used.
    */
-  async redeemLogoutVerifier(verifier: string): Promise<LogoutRequest | undefined> {
-    const request = await this.deps.logoutRequestStore.getByVerifier(verifier);
+  async redeemLogoutVerifier(ctx: Ctx, verifier: string): Promise<LogoutRequest | undefined> {
+    const request = await this.deps.logoutRequestStore.getByVerifier(ctx, verifier);
     if (!request || request.state !== 'accepted' || request.expiresAt.getTime() < this.deps.clock.now().getTime()) return undefined;
-    const used = await this.deps.logoutRequestStore.update({ ...request, state: 'used' }, 'accepted');
+    const used = await this.deps.logoutRequestStore.update(ctx, { ...request, state: 'used' }, 'accepted');
     return used ? request : undefined;
   }
 
   // --- internals ---
 
   private async findPending(
-    challenge: string | undefined,
+    ctx: Ctx, challenge: string | undefined,
     kind: 'login' | 'consent',
     writing?: 'login' | 'consent',
   ): Promise<{ kind: 'pending'; interaction: PendingInteraction } | { kind: 'handled'; redirectTo: string }> {
     if (!challenge) throw invalidRequest("Query parameter 'challenge' is not defined but should have been.");
-    const interaction = await this.deps.interactionPort.find(challenge);
+    const interaction = await this.deps.interactionPort.find(ctx, challenge);
     if (interaction && interaction.prompt === kind) return { kind: 'pending', interaction };
-    const handled = interaction ? undefined : await this.deps.handledChallengeStore.get(challenge);
+    const handled = interaction ? undefined : await this.deps.handledChallengeStore.get(ctx, challenge);
     if (!handled || handled.kind !== kind) throw NOT_FOUND();
     if (writing) throw CONFLICT(writing);
     return { kind: 'handled', redirectTo: handled.requestUrl };
   }
 
   /** The pending interaction for a write. @throws OryError 400, 404, 409 (already redeemed) */
-  private async requirePending(challenge: string | undefined, kind: 'login' | 'consent'): Promise<PendingInteraction> {
-    const found = await this.findPending(challenge, kind, kind);
+  private async requirePending(ctx: Ctx, challenge: string | undefined, kind: 'login' | 'consent'): Promise<PendingInteraction> {
+    const found = await this.findPending(ctx, challenge, kind, kind);
     if (found.kind === 'handled') throw CONFLICT(kind);
     return found.interaction;
   }
 
-  private async loginState(interaction: PendingInteraction): Promise<{ interaction: PendingInteraction; loginSession?: LoginSession; skip: boolean }> {
+  private async loginState(ctx: Ctx, interaction: PendingInteraction): Promise<{ interaction: PendingInteraction; loginSession?: LoginSession; skip: boolean }> {
     const uid = interaction.session?.uid;
-    const stored = uid ? await this.deps.loginSessionStore.get(uid) : undefined;
+    const stored = uid ? await this.deps.loginSessionStore.get(ctx, uid) : undefined;
     const loginSession = isRemembered(stored, this.deps.clock.now()) && stored.subject === interaction.session?.accountId ? stored : undefined;
     const skip = loginSession !== undefined && interaction.reasons.every((r) => r === 'hydra_login');
     return { interaction, loginSession, skip };
@@ -295,12 +295,12 @@ export class ChallengeService {
   }
 
   /** Hydra §3.9: client opt-out, then no prompt=consent, no insecure public client, a covering remembered consent. */
-  private async consentSkip(interaction: PendingInteraction, client: OAuth2Client | undefined): Promise<boolean> {
+  private async consentSkip(ctx: Ctx, interaction: PendingInteraction, client: OAuth2Client | undefined): Promise<boolean> {
     if (client?.metadata.skip_consent) return true;
     if (splitParam(interaction.params.prompt).includes('consent')) return false;
     if (client?.metadata.token_endpoint_auth_method === 'none' && !secureRedirect(interaction.params.redirect_uri ?? client.metadata.redirect_uris[0])) return false;
     const now = this.deps.clock.now();
-    const remembered = await this.deps.consentSessionStore.listRemembered(this.subjectOf(interaction), interaction.params.client_id ?? '');
+    const remembered = await this.deps.consentSessionStore.listRemembered(ctx, this.subjectOf(interaction), interaction.params.client_id ?? '');
     const latest = remembered.find((c) => isConsentRemembered(c, now));
     return latest !== undefined && coversScopes(latest.grantedScope, splitParam(interaction.params.scope));
   }
@@ -315,10 +315,10 @@ export class ChallengeService {
     return Math.max(ttl.refresh_token, ttl.access_token, ttl.id_token, ...Object.values(client?.metadata.lifespans ?? {}));
   }
 
-  private async finish(interaction: PendingInteraction, kind: 'login' | 'consent', result: Parameters<InteractionPortProvider['interactionPort']['finish']>[1]): Promise<RedirectTo> {
-    const redirectTo = await this.deps.interactionPort.finish(interaction.uid, result);
+  private async finish(ctx: Ctx, interaction: PendingInteraction, kind: 'login' | 'consent', result: Parameters<InteractionPortProvider['interactionPort']['finish']>[2]): Promise<RedirectTo> {
+    const redirectTo = await this.deps.interactionPort.finish(ctx, interaction.uid, result);
     if (!redirectTo) throw NOT_FOUND();
-    await this.deps.handledChallengeStore.put({
+    await this.deps.handledChallengeStore.put(ctx, {
       challenge: interaction.uid,
       kind,
       requestUrl: this.requestUrl(interaction.params),
@@ -328,9 +328,9 @@ export class ChallengeService {
     return { redirect_to: redirectTo };
   }
 
-  private async logoutRequest(challenge: string | undefined): Promise<LogoutRequest> {
+  private async logoutRequest(ctx: Ctx, challenge: string | undefined): Promise<LogoutRequest> {
     if (!challenge) throw invalidRequest("Query parameter 'challenge' is not defined but should have been.");
-    const request = await this.deps.logoutRequestStore.get(challenge);
+    const request = await this.deps.logoutRequestStore.get(ctx, challenge);
     if (!request || request.state === 'rejected') throw NOT_FOUND();
     return request;
   }

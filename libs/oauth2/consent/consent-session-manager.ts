@@ -2,6 +2,7 @@ import { invalidRequest } from '../client';
 import type { ConsentSessionStoreProvider, LoginSessionStoreProvider } from './consent-stores';
 import type { InteractionPortProvider } from './interaction-port';
 import { toPreviousConsentWire } from './wire';
+import type { Ctx } from '../../x';
 
 export type ConsentSessionManagerDeps = ConsentSessionStoreProvider & LoginSessionStoreProvider & InteractionPortProvider;
 
@@ -14,9 +15,9 @@ export class ConsentSessionManager {
   constructor(private readonly deps: ConsentSessionManagerDeps) {}
 
   /** @throws OryError 400 when `subject` is missing. */
-  async list(subject: string | undefined, window: { offset: number; limit: number }): Promise<{ sessions: Record<string, unknown>[]; total: number }> {
+  async list(ctx: Ctx, subject: string | undefined, window: { offset: number; limit: number }): Promise<{ sessions: Record<string, unknown>[]; total: number }> {
     if (!subject) throw invalidRequest("Query parameter 'subject' is not defined but should have been.");
-    const page = await this.deps.consentSessionStore.listBySubject(subject, window);
+    const page = await this.deps.consentSessionStore.listBySubject(ctx, subject, window);
     return { sessions: page.sessions.map(toPreviousConsentWire), total: page.total };
   }
 
@@ -24,19 +25,19 @@ export class ConsentSessionManager {
    * Revokes the subject's consents for one client, or all of them with `all`.
    * @throws OryError 400 when `subject` is missing or neither `client` nor `all` is given.
    */
-  async revokeConsent(subject: string | undefined, scope: { client?: string; all?: boolean }): Promise<void> {
+  async revokeConsent(ctx: Ctx, subject: string | undefined, scope: { client?: string; all?: boolean }): Promise<void> {
     if (!subject) throw invalidRequest("Query parameter 'subject' is not defined but should have been.");
     if (!scope.client && !scope.all) throw invalidRequest("Query parameter 'client' or 'all' is not defined but should have been.");
-    const grantIds = await this.deps.consentSessionStore.grantIds(subject, scope.all ? undefined : scope.client);
-    for (const grantId of grantIds) await this.deps.interactionPort.revokeGrant(grantId);
-    await this.deps.consentSessionStore.deleteByGrantIds(grantIds);
+    const grantIds = await this.deps.consentSessionStore.grantIds(ctx, subject, scope.all ? undefined : scope.client);
+    for (const grantId of grantIds) await this.deps.interactionPort.revokeGrant(ctx, grantId);
+    await this.deps.consentSessionStore.deleteByGrantIds(ctx, grantIds);
   }
 
   /** Forgets every login of the subject: the next authorization shows the login UI. @throws OryError 400 */
-  async revokeLogin(subject: string | undefined): Promise<void> {
+  async revokeLogin(ctx: Ctx, subject: string | undefined): Promise<void> {
     if (!subject) throw invalidRequest("Query parameter 'subject' is not defined but should have been.");
-    await this.deps.loginSessionStore.deleteBySubject(subject);
-    await this.deps.interactionPort.destroySessions(subject);
+    await this.deps.loginSessionStore.deleteBySubject(ctx, subject);
+    await this.deps.interactionPort.destroySessions(ctx, subject);
   }
 }
 

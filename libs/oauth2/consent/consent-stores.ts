@@ -1,4 +1,4 @@
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import type { ConsentSession } from './consent-session';
 import type { HandledChallenge } from './handled-challenge';
 import type { LoginSession } from './login-session';
@@ -7,12 +7,12 @@ import type { LogoutRequest } from './logout-request';
 /** Remembered login sessions, keyed by the engine's session uid. */
 export interface LoginSessionStore {
   /** Inserts or replaces. */
-  upsert(session: LoginSession, tx?: Transaction): Promise<void>;
-  get(id: string, tx?: Transaction): Promise<LoginSession | undefined>;
+  upsert(ctx: Ctx, session: LoginSession): Promise<void>;
+  get(ctx: Ctx, id: string): Promise<LoginSession | undefined>;
   /** Deletes every login session of the subject; returns their ids. */
-  deleteBySubject(subject: string, tx?: Transaction): Promise<string[]>;
+  deleteBySubject(ctx: Ctx, subject: string): Promise<string[]>;
   /** Deletes rows whose `expiresAt` is before `now`; returns how many. */
-  deleteExpired(now: Date, tx?: Transaction): Promise<number>;
+  deleteExpired(ctx: Ctx, now: Date): Promise<number>;
 }
 
 /** A window of a subject's consent sessions. */
@@ -23,36 +23,36 @@ export interface ConsentSessionPage {
 
 /** Accepted consents, one per grant. */
 export interface ConsentSessionStore {
-  create(session: ConsentSession, tx?: Transaction): Promise<void>;
-  getByGrantId(grantId: string, tx?: Transaction): Promise<ConsentSession | undefined>;
+  create(ctx: Ctx, session: ConsentSession): Promise<void>;
+  getByGrantId(ctx: Ctx, grantId: string): Promise<ConsentSession | undefined>;
   /** Replaces the grant's `session` claims (Hydra's refresh token hook); false when there is no such consent. */
-  updateSession(grantId: string, session: ConsentSession['session'], tx?: Transaction): Promise<boolean>;
+  updateSession(ctx: Ctx, grantId: string, session: ConsentSession['session']): Promise<boolean>;
   /** Remembered, not-skipped consents of (subject, client), newest first (expiry is the caller's rule). */
-  listRemembered(subject: string, clientId: string, tx?: Transaction): Promise<ConsentSession[]>;
+  listRemembered(ctx: Ctx, subject: string, clientId: string): Promise<ConsentSession[]>;
   /** Not-skipped consents of the subject, newest first. */
-  listBySubject(subject: string, window: { readonly offset: number; readonly limit: number }, tx?: Transaction): Promise<ConsentSessionPage>;
+  listBySubject(ctx: Ctx, subject: string, window: { readonly offset: number; readonly limit: number }): Promise<ConsentSessionPage>;
   /** Grant ids of the subject's consents, all or for one client. */
-  grantIds(subject: string, clientId?: string, tx?: Transaction): Promise<string[]>;
-  deleteByGrantIds(grantIds: readonly string[], tx?: Transaction): Promise<void>;
-  deleteExpired(now: Date, tx?: Transaction): Promise<number>;
+  grantIds(ctx: Ctx, subject: string, clientId?: string): Promise<string[]>;
+  deleteByGrantIds(ctx: Ctx, grantIds: readonly string[]): Promise<void>;
+  deleteExpired(ctx: Ctx, now: Date): Promise<number>;
 }
 
 /** Answered login and consent challenges. */
 export interface HandledChallengeStore {
   /** Inserts or replaces (a challenge may be answered again until the browser redeems it). */
-  put(challenge: HandledChallenge, tx?: Transaction): Promise<void>;
-  get(challenge: string, tx?: Transaction): Promise<HandledChallenge | undefined>;
-  deleteExpired(now: Date, tx?: Transaction): Promise<number>;
+  put(ctx: Ctx, challenge: HandledChallenge): Promise<void>;
+  get(ctx: Ctx, challenge: string): Promise<HandledChallenge | undefined>;
+  deleteExpired(ctx: Ctx, now: Date): Promise<number>;
 }
 
 /** Logout requests. */
 export interface LogoutRequestStore {
-  create(request: LogoutRequest, tx?: Transaction): Promise<void>;
-  get(challenge: string, tx?: Transaction): Promise<LogoutRequest | undefined>;
-  getByVerifier(verifier: string, tx?: Transaction): Promise<LogoutRequest | undefined>;
+  create(ctx: Ctx, request: LogoutRequest): Promise<void>;
+  get(ctx: Ctx, challenge: string): Promise<LogoutRequest | undefined>;
+  getByVerifier(ctx: Ctx, verifier: string): Promise<LogoutRequest | undefined>;
   /** Replaces the stored request only if its state is still `expectedState` (no double redemption). */
-  update(request: LogoutRequest, expectedState: LogoutRequest['state'], tx?: Transaction): Promise<boolean>;
-  deleteExpired(now: Date, tx?: Transaction): Promise<number>;
+  update(ctx: Ctx, request: LogoutRequest, expectedState: LogoutRequest['state']): Promise<boolean>;
+  deleteExpired(ctx: Ctx, now: Date): Promise<number>;
 }
 
 export interface LoginSessionStoreProvider {

@@ -1,12 +1,12 @@
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 
 /**
  * Hydra's `force_subject_identifier` mappings: the `sub` a login app chose for a subject at one
  * pairwise client. Invariant: at most one mapping per (subject, client); a later accept replaces it.
  */
 export interface ForcedSubjectStore {
-  put(subject: string, clientId: string, forced: string, tx?: Transaction): Promise<void>;
-  get(subject: string, clientId: string, tx?: Transaction): Promise<string | undefined>;
+  put(ctx: Ctx, subject: string, clientId: string, forced: string): Promise<void>;
+  get(ctx: Ctx, subject: string, clientId: string): Promise<string | undefined>;
 }
 
 export interface ForcedSubjectStoreProvider {
@@ -17,11 +17,11 @@ export interface ForcedSubjectStoreProvider {
 export class MemoryForcedSubjectStore implements ForcedSubjectStore {
   private readonly rows = new Map<string, string>();
 
-  async put(subject: string, clientId: string, forced: string): Promise<void> {
+  async put(ctx: Ctx, subject: string, clientId: string, forced: string): Promise<void> {
     this.rows.set(`${subject}\u0000${clientId}`, forced);
   }
 
-  async get(subject: string, clientId: string): Promise<string | undefined> {
+  async get(ctx: Ctx, subject: string, clientId: string): Promise<string | undefined> {
     return this.rows.get(`${subject}\u0000${clientId}`);
   }
 }

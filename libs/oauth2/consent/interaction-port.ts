@@ -1,3 +1,4 @@
+import type { Ctx } from '../../x';
 /** What a login accept records on the interaction (the engine reads `accountId`, `acr`, `amr`, `ts`, `remember`). */
 export interface LoginResult {
   readonly accountId: string;
@@ -45,17 +46,17 @@ export interface PendingInteraction {
  * and a consent result always keeps the login result of the same authorization.
  */
 export interface InteractionPort {
-  find(uid: string): Promise<PendingInteraction | undefined>;
+  find(ctx: Ctx, uid: string): Promise<PendingInteraction | undefined>;
   /** Stores the result and returns where the browser resumes (`redirect_to`). `undefined` when gone. */
-  finish(uid: string, result: InteractionResult): Promise<string | undefined>;
+  finish(ctx: Ctx, uid: string, result: InteractionResult): Promise<string | undefined>;
   /** Creates a fresh grant for a consent with `grantedScope`; returns its id. */
-  createGrant(interaction: PendingInteraction, grantedScope: readonly string[]): Promise<string>;
+  createGrant(ctx: Ctx, interaction: PendingInteraction, grantedScope: readonly string[]): Promise<string>;
   /** Revokes every token of a grant and the grant itself. */
-  revokeGrant(grantId: string): Promise<void>;
+  revokeGrant(ctx: Ctx, grantId: string): Promise<void>;
   /** Drops the logged-in account from an engine session (another subject is logging in). */
-  forgetLogin(sessionUid: string): Promise<void>;
+  forgetLogin(ctx: Ctx, sessionUid: string): Promise<void>;
   /** Deletes every engine session of the subject (the next authorization shows the login UI). */
-  destroySessions(subject: string): Promise<void>;
+  destroySessions(ctx: Ctx, subject: string): Promise<void>;
 }
 
 export interface InteractionPortProvider {

@@ -3,24 +3,25 @@ import type { ConsentSessionPage, ConsentSessionStore, HandledChallengeStore, Lo
 import type { HandledChallenge } from './handled-challenge';
 import type { LoginSession } from './login-session';
 import type { LogoutRequest } from './logout-request';
+import type { Ctx } from '../../x';
 
 const expired = (at: Date | undefined, now: Date): boolean => at !== undefined && at.getTime() <= now.getTime();
 
 /** In-memory `LoginSessionStore` for unit tests. */
 export class MemoryLoginSessionStore implements LoginSessionStore {
   private readonly rows = new Map<string, LoginSession>();
-  async upsert(session: LoginSession): Promise<void> {
+  async upsert(ctx: Ctx, session: LoginSession): Promise<void> {
     this.rows.set(session.id, session);
   }
-  async get(id: string): Promise<LoginSession | undefined> {
+  async get(ctx: Ctx, id: string): Promise<LoginSession | undefined> {
     return this.rows.get(id);
   }
-  async deleteBySubject(subject: string): Promise<string[]> {
+  async deleteBySubject(ctx: Ctx, subject: string): Promise<string[]> {
     const ids = [...this.rows.values()].filter((s) => s.subject === subject).map((s) => s.id);
     ids.forEach((id) => this.rows.delete(id));
     return ids;
   }
-  async deleteExpired(now: Date): Promise<number> {
+  async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
     const ids = [...this.rows.values()].filter((s) => expired(s.expiresAt, now)).map((s) => s.id);
     ids.forEach((id) => this.rows.delete(id));
     return ids.length;
@@ -33,31 +34,31 @@ export class MemoryConsentSessionStore implements ConsentSessionStore {
   private newestFirst(filter: (c: ConsentSession) => boolean): ConsentSession[] {
     return [...this.rows.values()].filter(filter).sort((a, b) => b.handledAt.getTime() - a.handledAt.getTime() || a.grantId.localeCompare(b.grantId));
   }
-  async create(session: ConsentSession): Promise<void> {
+  async create(ctx: Ctx, session: ConsentSession): Promise<void> {
     this.rows.set(session.grantId, session);
   }
-  async getByGrantId(grantId: string): Promise<ConsentSession | undefined> {
+  async getByGrantId(ctx: Ctx, grantId: string): Promise<ConsentSession | undefined> {
     return this.rows.get(grantId);
   }
-  async updateSession(grantId: string, session: ConsentSession['session']): Promise<boolean> {
+  async updateSession(ctx: Ctx, grantId: string, session: ConsentSession['session']): Promise<boolean> {
     const row = this.rows.get(grantId);
     if (row) this.rows.set(grantId, { ...row, session });
     return row !== undefined;
   }
-  async listRemembered(subject: string, clientId: string): Promise<ConsentSession[]> {
+  async listRemembered(ctx: Ctx, subject: string, clientId: string): Promise<ConsentSession[]> {
     return this.newestFirst((c) => c.subject === subject && c.clientId === clientId && c.remember && !c.skip).slice(0, 20);
   }
-  async listBySubject(subject: string, window: { offset: number; limit: number }): Promise<ConsentSessionPage> {
+  async listBySubject(ctx: Ctx, subject: string, window: { offset: number; limit: number }): Promise<ConsentSessionPage> {
     const all = this.newestFirst((c) => c.subject === subject && !c.skip);
     return { sessions: all.slice(window.offset, window.offset + window.limit), total: all.length };
   }
-  async grantIds(subject: string, clientId?: string): Promise<string[]> {
+  async grantIds(ctx: Ctx, subject: string, clientId?: string): Promise<string[]> {
     return this.newestFirst((c) => c.subject === subject && (clientId === undefined || c.clientId === clientId)).map((c) => c.grantId);
   }
-  async deleteByGrantIds(grantIds: readonly string[]): Promise<void> {
+  async deleteByGrantIds(ctx: Ctx, grantIds: readonly string[]): Promise<void> {
     grantIds.forEach((id) => this.rows.delete(id));
   }
-  async deleteExpired(now: Date): Promise<number> {
+  async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
     const ids = [...this.rows.values()].filter((c) => expired(c.expiresAt, now)).map((c) => c.grantId);
     ids.forEach((id) => this.rows.delete(id));
     return ids.length;
@@ -67,13 +68,13 @@ export class MemoryConsentSessionStore implements ConsentSessionStore {
 /** In-memory `HandledChallengeStore` for unit tests. */
 export class MemoryHandledChallengeStore implements HandledChallengeStore {
   private readonly rows = new Map<string, HandledChallenge>();
-  async put(challenge: HandledChallenge): Promise<void> {
+  async put(ctx: Ctx, challenge: HandledChallenge): Promise<void> {
     this.rows.set(challenge.challenge, challenge);
   }
-  async get(challenge: string): Promise<HandledChallenge | undefined> {
+  async get(ctx: Ctx, challenge: string): Promise<HandledChallenge | undefined> {
     return this.rows.get(challenge);
   }
-  async deleteExpired(now: Date): Promise<number> {
+  async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
     const ids = [...this.rows.values()].filter((c) => expired(c.expiresAt, now)).map((c) => c.challenge);
     ids.forEach((id) => this.rows.delete(id));
     return ids.length;
@@ -83,21 +84,21 @@ export class MemoryHandledChallengeStore implements HandledChallengeStore {
 /** In-memory `LogoutRequestStore` for unit tests. */
 export class MemoryLogoutRequestStore implements LogoutRequestStore {
   private readonly rows = new Map<string, LogoutRequest>();
-  async create(request: LogoutRequest): Promise<void> {
+  async create(ctx: Ctx, request: LogoutRequest): Promise<void> {
     this.rows.set(request.challenge, request);
   }
-  async get(challenge: string): Promise<LogoutRequest | undefined> {
+  async get(ctx: Ctx, challenge: string): Promise<LogoutRequest | undefined> {
     return this.rows.get(challenge);
   }
-  async getByVerifier(verifier: string): Promise<LogoutRequest | undefined> {
+  async getByVerifier(ctx: Ctx, verifier: string): Promise<LogoutRequest | undefined> {
     return [...this.rows.values()].find((r) => r.verifier === verifier);
   }
-  async update(request: LogoutRequest, expectedState: LogoutRequest['state']): Promise<boolean> {
+  async update(ctx: Ctx, request: LogoutRequest, expectedState: LogoutRequest['state']): Promise<boolean> {
     if (this.rows.get(request.challenge)?.state !== expectedState) return false;
     this.rows.set(request.challenge, request);
     return true;
   }
-  async deleteExpired(now: Date): Promise<number> {
+  async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
     const ids = [...this.rows.values()].filter((r) => expired(r.expiresAt, now)).map((r) => r.challenge);
     ids.forEach((id) => this.rows.delete(id));
     return ids.length;

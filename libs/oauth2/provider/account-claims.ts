@@ -1,7 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { IdentityPool } from '../../identity';
 import { isUuid } from '../../x';
 import type { ConsentSession, ConsentSessionStore } from '../consent';
+import { engineCtx } from './engine-ctx';
 
 /** Claims the consent app may not set: the engine's and the login's own (Hydra: standard claims win). */
 export const RESERVED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'nonce', 'at_hash', 'c_hash', 's_hash', 'sid', 'azp', 'auth_time', 'acr', 'amr', 'client_id', 'scope', 'scp', 'ext']);
@@ -29,12 +31,13 @@ export class ConsentLookup {
 
   constructor(private readonly store: ConsentSessionStore) {}
 
-  get(ctx: object | undefined, grantId: string): Promise<ConsentSession | undefined> {
-    if (!ctx) return this.store.getByGrantId(grantId);
-    let cache = this.perRequest.get(ctx);
-    if (!cache) this.perRequest.set(ctx, (cache = new Map()));
+  get(koa: object | undefined, grantId: string): Promise<ConsentSession | undefined> {
+    const ctx = engineCtx(koa && 'req' in koa ? (koa as { req: IncomingMessage }) : undefined);
+    if (!koa) return this.store.getByGrantId(ctx, grantId);
+    let cache = this.perRequest.get(koa);
+    if (!cache) this.perRequest.set(koa, (cache = new Map()));
     let found = cache.get(grantId);
-    if (!found) cache.set(grantId, (found = this.store.getByGrantId(grantId)));
+    if (!found) cache.set(grantId, (found = this.store.getByGrantId(ctx, grantId)));
     return found;
   }
 
@@ -56,7 +59,7 @@ export function createFindAccount(deps: AccountClaimsDeps, consents: ConsentLook
   return async (ctx: KoaContextWithOIDC | undefined, sub: string, token?: TokenLike) => {
     const route = ctx?.oidc?.route;
     if (isUuid(sub) && route !== 'authorization' && route !== 'resume') {
-      const identity = await deps.identityPool.get(sub);
+      const identity = await deps.identityPool.get(engineCtx(ctx), sub);
       if (identity && identity.state !== 'active') return undefined;
     }
     return {

@@ -3,6 +3,7 @@ import { invalidClientMetadata } from '../client';
 import { toProviderMetadata } from './client-metadata';
 import { registeredGrantTypes } from './trusted-grants';
 import type { OAuth2ProviderProvider } from './oauth2-provider';
+import type { Ctx } from '../../x';
 
 /**
  * Checks a client against the engine's own client rules before it is stored, so a client the engine
@@ -11,7 +12,7 @@ import type { OAuth2ProviderProvider } from './oauth2-provider';
 export class EngineClientValidator implements ClientProtocolValidator {
   constructor(private readonly deps: OAuth2ProviderProvider) {}
 
-  async validate(client: OAuth2Client): Promise<void> {
+  async validate(ctx: Ctx, client: OAuth2Client): Promise<void> {
     const provider = await this.deps.oauth2Provider.provider();
     await this.deps.oauth2Provider.allowScopes(client.metadata.scope);
     try {

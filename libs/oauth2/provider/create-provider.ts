@@ -1,8 +1,9 @@
 import type { ClientInstance, KoaContextWithOIDC, Provider, TokenInstance } from 'oidc-provider';
+import type { IncomingMessage } from 'node:http';
 import { type ConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
 import type { IdentityPoolProvider } from '../../identity';
 import type { JsonWebKey, JsonWebKeySet } from '../../keys';
-import type { ClockProvider, Logger } from '../../x';
+import type { ClockProvider, Logger, Ctx } from '../../x';
 import { type ClientStoreProvider, type ScopeStrategy, wildcardGrantedScopes } from '../client';
 import { type ConsentSessionStoreProvider, type ForcedSubjectStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
@@ -16,6 +17,7 @@ import { deviceSuccessPage, userCodeConfirmPage, userCodeInputPage } from './htm
 import { hydraPolicy } from './interaction-checks';
 import { createLogoutSource, frontchannelMiddleware, noSessionLogoutMiddleware } from './logout-hooks';
 import { keepOfflineAccess } from './offline-access';
+import { engineCtx } from './engine-ctx';
 import { OidcAdapter } from './oidc-adapter';
 import { REDIRECT_URI_DEFAULTED, markDefaultedRedirectUri, recordDefaultedRedirectUri, requireCarriedRedirectUri } from './redirect-uri-binding';
 import { pairwiseSubjectFor } from './pairwise-subjects';
@@ -101,8 +103,8 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   const { default: EngineProvider, errors } = engine();
   const urls = oauth2Urls(config);
   const consents = new ConsentLookup(deps.consentSessionStore);
-  const findClient = async (id: string): Promise<Record<string, unknown> | undefined> => {
-    const client = await deps.clientStore.get(id);
+  const findClient = async (ctx: Ctx, id: string): Promise<Record<string, unknown> | undefined> => {
+    const client = await deps.clientStore.get(ctx, id);
     if (!client) return undefined;
     allowScopes(provider, client.metadata.scope);
     return toProviderMetadata(client, registeredGrantTypes(provider));
@@ -113,6 +115,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     findClient,
     refreshGraceSeconds: Math.floor(config.oauth2.refresh_token_rotation.grace_period / 1000),
     replayError: () => new errors.InvalidGrant('grant request is invalid'),
+    currentCtx: () => engineCtx((EngineProvider as unknown as { ctx?: { req: IncomingMessage } }).ctx),
   };
   const wantsJwt = (client: ClientInstance | undefined): boolean => (client?.access_token_strategy ?? config.strategies.access_token) === 'jwt';
   const grantLifetime = Math.ceil(Math.max(config.ttl.refresh_token, config.ttl.access_token, config.ttl.id_token) / 1000);
@@ -135,7 +138,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     scopes: [...DEFAULT_SCOPES],
     subjectTypes: [...config.oidc.subject_identifiers.supported_types],
     // Hydra's pairwise `sub` (hydra-api.md §8.2); the sector is computed from our client metadata.
-    pairwiseIdentifier: async (_ctx: KoaContextWithOIDC, accountId: string, client: ClientInstance) => pairwiseSubjectFor(deps, client, accountId),
+    pairwiseIdentifier: async (ctx: KoaContextWithOIDC, accountId: string, client: ClientInstance) => pairwiseSubjectFor(engineCtx(ctx), deps, client, accountId),
     sectorIdentifierUriValidate: (client: ClientInstance) => client.tessera_validate_sector === true,
     clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'ES256' },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
@@ -174,10 +177,10 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
       // prompt=none cannot reach the consent app: reuse the latest remembered consent that covers the request.
       const requested = String(ctx.oidc.params?.scope ?? '').split(' ').filter(Boolean);
       const now = deps.clock.now();
-      const remembered = (await deps.consentSessionStore.listRemembered(session.accountId, clientId)).find((c) => isConsentRemembered(c, now));
+      const remembered = (await deps.consentSessionStore.listRemembered(engineCtx(ctx), session.accountId, clientId)).find((c) => isConsentRemembered(c, now));
       if (!remembered || !coversScopes(remembered.grantedScope, requested)) return undefined;
       const newGrantId = await saveGrant(provider, { accountId: session.accountId, clientId, params: ctx.oidc.params ?? {}, grantedScope: remembered.grantedScope, lifetime: grantLifetime });
-      await deps.consentSessionStore.create({ ...remembered, grantId: newGrantId, skip: true, remember: false, rememberFor: 0, loginSessionId: session.uid, handledAt: now, expiresAt: new Date(now.getTime() + grantLifetime * 1000) });
+      await deps.consentSessionStore.create(engineCtx(ctx), { ...remembered, grantId: newGrantId, skip: true, remember: false, rememberFor: 0, loginSessionId: session.uid, handledAt: now, expiresAt: new Date(now.getTime() + grantLifetime * 1000) });
       return provider.Grant.find(newGrantId);
     },
     issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: ClientInstance, code: TokenInstance) =>
@@ -206,7 +209,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     },
     formats: {
       customizers: {
-        jwt: async (_ctx: unknown, token: TokenInstance, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }) => {
+        jwt: async (ctx: KoaContextWithOIDC, token: TokenInstance, jwt: { header?: Record<string, unknown>; payload: Record<string, unknown> }) => {
           const extra = token.extra ?? {};
           const ext = (extra.ext as Record<string, unknown> | undefined) ?? {};
           jwt.payload.aud = Array.isArray(extra.aud) ? extra.aud : [];
@@ -215,7 +218,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
           for (const claim of config.oauth2.allowed_top_level_claims) {
             if (ext[claim] !== undefined && !RESERVED_CLAIMS.has(claim)) jwt.payload[claim] = ext[claim];
           }
-          await deps.oidcPayloadStore.upsert({
+          await deps.oidcPayloadStore.upsert(engineCtx(ctx), {
             model: 'JwtAccessToken',
             id: String(jwt.payload.jti),
             payload: { grantId: token.grantId, clientId: token.clientId, accountId: token.accountId },
@@ -329,7 +332,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     if ((route === 'resume' || route === 'device_resume') && result?.login && !result.consent && session?.accountId === result.login.accountId) {
       const login = result.login;
       const keepFor = login.remember && login.remember_for > 0 ? login.remember_for * 1000 : config.ttl.login_session;
-      await deps.loginSessionStore.upsert({
+      await deps.loginSessionStore.upsert(engineCtx(ctx), {
         id: session.uid,
         subject: login.accountId,
         remember: login.remember,

@@ -2,6 +2,7 @@ import type { KoaContextWithOIDC, Policy } from 'oidc-provider';
 import { engine } from './engine';
 import type { Clock } from '../../x';
 import { type LoginSessionStore, isRemembered } from '../consent';
+import { engineCtx } from './engine-ctx';
 
 /**
  * The interaction policy with Hydra's semantics: the login and consent apps are always asked (they
@@ -17,7 +18,7 @@ export function hydraPolicy(loginSessions: LoginSessionStore, clock: Clock): Pol
       if (ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
       const session = ctx.oidc.session;
       if (!ctx.oidc.prompts.has('none') || !session?.accountId) return Check.REQUEST_PROMPT;
-      const remembered = await loginSessions.get(session.uid);
+      const remembered = await loginSessions.get(engineCtx(ctx), session.uid);
       return isRemembered(remembered, clock.now()) && remembered.subject === session.accountId ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
   );

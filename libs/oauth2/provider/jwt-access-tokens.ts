@@ -1,9 +1,11 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { KoaContextWithOIDC, Provider, TokenInstance } from 'oidc-provider';
 import { type JsonWebKey, toPublicJwk } from '../../keys';
+import type { IncomingMessage } from 'node:http';
 import type { ClockProvider } from '../../x';
 import { revokeGrantTokens } from './grant-token-models';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
+import { engineCtx } from './engine-ctx';
 
 type AccessTokenModel = {
   find(value: unknown, options?: unknown): Promise<TokenInstance | undefined>;
@@ -27,7 +29,8 @@ export function acceptJwtAccessTokens(provider: Provider, deps: OidcPayloadStore
     const payload = await verify(value);
     if (!payload) return undefined;
     const jti = String(payload.jti);
-    const record = await deps.oidcPayloadStore.find('JwtAccessToken', jti, deps.clock.now());
+    const ctx = engineCtx((provider.constructor as unknown as { ctx?: { req: IncomingMessage } }).ctx);
+    const record = await deps.oidcPayloadStore.find(ctx, 'JwtAccessToken', jti, deps.clock.now());
     if (!record?.accountId || record.clientId !== payload.client_id) return undefined;
     const scope = typeof payload.scope === 'string' ? payload.scope : Array.isArray(payload.scp) ? payload.scp.join(' ') : '';
     return new model({
@@ -72,15 +75,15 @@ export function revokeJwtAccessTokens(deps: OidcPayloadStoreProvider & ClockProv
     if (!client || typeof token !== 'string') return;
     const payload = await verify(token);
     const store = deps.oidcPayloadStore;
-    const record = payload ? await store.find('JwtAccessToken', String(payload.jti), deps.clock.now()) : undefined;
+    const record = payload ? await store.find(engineCtx(ctx), 'JwtAccessToken', String(payload.jti), deps.clock.now()) : undefined;
     if (record && record.clientId !== client.clientId) {
       ctx.status = 400;
       ctx.body = { error: 'unauthorized_client', error_description: 'The client is not authorized to revoke the presented token.' };
       return;
     }
     if (record) {
-      await store.destroy('JwtAccessToken', record.id);
-      if (record.grantId) await revokeGrantTokens(store, record.grantId);
+      await store.destroy(engineCtx(ctx), 'JwtAccessToken', record.id);
+      if (record.grantId) await revokeGrantTokens(engineCtx(ctx), store, record.grantId);
     }
     ctx.status = 200;
     ctx.body = '';

@@ -3,6 +3,7 @@ import { oauth2Urls } from '../../config';
 import type { ChallengeServiceProvider } from '../consent';
 import { FRONTCHANNEL_LOGOUTS } from './logout-hooks';
 import type { OAuth2ProviderProvider } from './oauth2-provider';
+import { ctxOf } from '../../http';
 
 export type LogoutCompletionDeps = ChallengeServiceProvider & OAuth2ProviderProvider & { readonly config: Parameters<typeof oauth2Urls>[0] };
 
@@ -18,9 +19,10 @@ export class LogoutCompletion {
 
   /** False when the request carries no verifier (it is a plain logout request for the engine). */
   async handle(req: IncomingMessage & { query?: Record<string, unknown>; originalUrl?: string }, res: ServerResponse): Promise<boolean> {
+    const ctx = ctxOf(req);
     const verifier = new URL(req.originalUrl ?? req.url ?? '/', 'http://x').searchParams.get('logout_verifier');
     if (!verifier) return false;
-    const request = await this.deps.challengeService.redeemLogoutVerifier(verifier);
+    const request = await this.deps.challengeService.redeemLogoutVerifier(ctx, verifier);
     if (!request) {
       const target = new URL(oauth2Urls(this.deps.config).error);
       target.searchParams.set('error', 'invalid_request');

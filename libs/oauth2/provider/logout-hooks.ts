@@ -5,6 +5,7 @@ import { type ClockProvider, newId } from '../../x';
 import type { ClientStoreProvider } from '../client';
 import type { LogoutRequestStoreProvider } from '../consent';
 import { frontchannelLogoutPage } from './html-pages';
+import { engineCtx } from './engine-ctx';
 
 export type LogoutHooksDeps = ConfigProvider & ClockProvider & ClientStoreProvider & LogoutRequestStoreProvider;
 
@@ -23,7 +24,7 @@ export function createLogoutSource(deps: LogoutHooksDeps, urls: ResolvedOAuth2Ur
     const now = deps.clock.now();
     const frontchannelUrls: string[] = [];
     for (const clientId of Object.keys(session.authorizations ?? {})) {
-      const uri = (await deps.clientStore.get(clientId))?.metadata.frontchannel_logout_uri;
+      const uri = (await deps.clientStore.get(engineCtx(ctx), clientId))?.metadata.frontchannel_logout_uri;
       if (!uri) continue;
       const url = new URL(uri);
       url.searchParams.set('iss', urls.issuer);
@@ -31,7 +32,7 @@ export function createLogoutSource(deps: LogoutHooksDeps, urls: ResolvedOAuth2Ur
       frontchannelUrls.push(url.href);
     }
     const challenge = newId();
-    await deps.logoutRequestStore.create({
+    await deps.logoutRequestStore.create(engineCtx(ctx), {
       challenge,
       state: 'pending',
       subject: session.accountId ?? '',

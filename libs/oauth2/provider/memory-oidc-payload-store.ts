@@ -1,4 +1,5 @@
 import type { OidcPayloadRecord, OidcPayloadStore } from './oidc-payload-store';
+import type { Ctx } from '../../x';
 
 const live = (r: OidcPayloadRecord, now: Date): boolean => !r.expiresAt || r.expiresAt.getTime() > now.getTime();
 
@@ -7,46 +8,46 @@ export class MemoryOidcPayloadStore implements OidcPayloadStore {
   private readonly rows = new Map<string, OidcPayloadRecord>();
   private key = (model: string, id: string): string => `${model}\u0000${id}`;
 
-  async upsert(record: OidcPayloadRecord): Promise<void> {
+  async upsert(ctx: Ctx, record: OidcPayloadRecord): Promise<void> {
     const existing = this.rows.get(this.key(record.model, record.id));
     this.rows.set(this.key(record.model, record.id), { ...record, consumedAt: existing?.consumedAt });
   }
-  async find(model: string, id: string, now: Date): Promise<OidcPayloadRecord | undefined> {
+  async find(ctx: Ctx, model: string, id: string, now: Date): Promise<OidcPayloadRecord | undefined> {
     const r = this.rows.get(this.key(model, id));
     return r && live(r, now) ? r : undefined;
   }
-  async findModel(models: readonly string[], id: string, now: Date): Promise<string | undefined> {
-    for (const model of models) if (await this.find(model, id, now)) return model;
+  async findModel(ctx: Ctx, models: readonly string[], id: string, now: Date): Promise<string | undefined> {
+    for (const model of models) if (await this.find(ctx, model, id, now)) return model;
     return undefined;
   }
-  async findByUid(model: string, uid: string, now: Date): Promise<OidcPayloadRecord | undefined> {
+  async findByUid(ctx: Ctx, model: string, uid: string, now: Date): Promise<OidcPayloadRecord | undefined> {
     return [...this.rows.values()].find((r) => r.model === model && r.uid === uid && live(r, now));
   }
-  async findByUserCode(model: string, userCode: string, now: Date): Promise<OidcPayloadRecord | undefined> {
+  async findByUserCode(ctx: Ctx, model: string, userCode: string, now: Date): Promise<OidcPayloadRecord | undefined> {
     return [...this.rows.values()].find((r) => r.model === model && r.userCode === userCode && live(r, now));
   }
-  async consume(model: string, id: string, at: Date): Promise<boolean> {
+  async consume(ctx: Ctx, model: string, id: string, at: Date): Promise<boolean> {
     const r = this.rows.get(this.key(model, id));
     if (!r || r.consumedAt) return false;
     this.rows.set(this.key(model, id), { ...r, consumedAt: at });
     return true;
   }
-  async destroy(model: string, id: string): Promise<void> {
+  async destroy(ctx: Ctx, model: string, id: string): Promise<void> {
     this.rows.delete(this.key(model, id));
   }
-  async revokeByGrantId(model: string, grantId: string): Promise<void> {
+  async revokeByGrantId(ctx: Ctx, model: string, grantId: string): Promise<void> {
     for (const [k, r] of this.rows) if (r.model === model && r.grantId === grantId) this.rows.delete(k);
   }
-  async listByAccount(model: string, accountId: string, now: Date): Promise<OidcPayloadRecord[]> {
+  async listByAccount(ctx: Ctx, model: string, accountId: string, now: Date): Promise<OidcPayloadRecord[]> {
     return [...this.rows.values()].filter((r) => r.model === model && r.accountId === accountId && live(r, now));
   }
-  async deleteByClient(models: readonly string[], clientId: string): Promise<number> {
+  async deleteByClient(ctx: Ctx, models: readonly string[], clientId: string): Promise<number> {
     return this.deleteWhere((r) => models.includes(r.model) && r.clientId === clientId);
   }
-  async deleteByAccount(models: readonly string[], accountId: string): Promise<number> {
+  async deleteByAccount(ctx: Ctx, models: readonly string[], accountId: string): Promise<number> {
     return this.deleteWhere((r) => models.includes(r.model) && r.accountId === accountId);
   }
-  async deleteExpired(now: Date, limit: number): Promise<number> {
+  async deleteExpired(ctx: Ctx, now: Date, limit: number): Promise<number> {
     let n = 0;
     return this.deleteWhere((r) => !live(r, now) && n++ < limit);
   }

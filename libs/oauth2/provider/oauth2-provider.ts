@@ -6,6 +6,7 @@ import type { ConsentSessionStoreProvider, HandledChallengeStoreProvider, LoginS
 import type { JtiStoreProvider } from '../trust';
 import { type ProviderDeps, createProvider } from './create-provider';
 import { allowScopes } from './engine-patches';
+import { systemCtx } from '../../x';
 
 export type OAuth2ProviderDeps = ProviderDeps & KeyManagerProvider & HandledChallengeStoreProvider & LoginSessionStoreProvider & ConsentSessionStoreProvider & LogoutRequestStoreProvider & JtiStoreProvider;
 
@@ -64,13 +65,14 @@ export class OAuth2Provider {
 
   /** Deletes expired rows now (also runs every five minutes once the engine is built). */
   async sweep(): Promise<void> {
+    const ctx = systemCtx(this.deps.logger);
     const now = this.deps.clock.now();
-    while ((await this.deps.oidcPayloadStore.deleteExpired(now, 1000)) >= 1000);
-    await this.deps.loginSessionStore.deleteExpired(now);
-    await this.deps.consentSessionStore.deleteExpired(now);
-    await this.deps.handledChallengeStore.deleteExpired(now);
-    await this.deps.logoutRequestStore.deleteExpired(now);
-    await this.deps.jtiStore.deleteExpired(now);
+    while ((await this.deps.oidcPayloadStore.deleteExpired(ctx, now, 1000)) >= 1000);
+    await this.deps.loginSessionStore.deleteExpired(ctx, now);
+    await this.deps.consentSessionStore.deleteExpired(ctx, now);
+    await this.deps.handledChallengeStore.deleteExpired(ctx, now);
+    await this.deps.logoutRequestStore.deleteExpired(ctx, now);
+    await this.deps.jtiStore.deleteExpired(ctx, now);
   }
 
   /** Stops the sweeper. */
@@ -87,8 +89,10 @@ export class OAuth2Provider {
    * database, so swapping engines loses no flow.
    */
   private async build(): Promise<{ provider: Provider; handler: (req: IncomingMessage, res: ServerResponse) => void }> {
-    const idTokenKeys = await this.deps.keyManager.signingKeys(OPENID_ID_TOKEN_SET, ['ES256', 'RS256']);
-    const accessTokenKeys = await this.deps.keyManager.signingKeys(JWT_ACCESS_TOKEN_SET, ['ES256']);
+    // The engine is process-level: built once, with a system ctx, never with the ctx of the request that triggered it.
+    const ctx = systemCtx(this.deps.logger);
+    const idTokenKeys = await this.deps.keyManager.signingKeys(ctx, OPENID_ID_TOKEN_SET, ['ES256', 'RS256']);
+    const accessTokenKeys = await this.deps.keyManager.signingKeys(ctx, JWT_ACCESS_TOKEN_SET, ['ES256']);
     if (this.built && this.builtFor?.idTokenKeys === idTokenKeys && this.builtFor.accessTokenKeys === accessTokenKeys) return this.built;
     this.builtFor = { idTokenKeys, accessTokenKeys };
     const accessTokenKey = accessTokenKeys.find(isPrivateJwk) ?? accessTokenKeys[0];
@@ -99,7 +103,7 @@ export class OAuth2Provider {
         accessTokenKid: accessTokenKey.kid,
         accessTokenAlg: accessTokenKey.alg,
         accessTokenKeys,
-        publishedJwks: () => this.deps.keyManager.publicJwks(),
+        publishedJwks: () => this.deps.keyManager.publicJwks(ctx),
       });
       if (!this.sweeper) {
         this.sweeper = setInterval(() => {

@@ -1,4 +1,5 @@
-import type { Clock } from '../../x';
+import type { Clock, Ctx } from '../../x';
+import { engineCtx } from './engine-ctx';
 import { revokeGrant } from './grant-token-models';
 import type { OidcPayloadStore } from './oidc-payload-store';
 
@@ -17,7 +18,9 @@ export interface OidcAdapterDeps {
   readonly store: OidcPayloadStore;
   readonly clock: Clock;
   /** Client metadata for the engine, read from the client store (clients are never written here). */
-  readonly findClient: (id: string) => Promise<Record<string, unknown> | undefined>;
+  readonly findClient: (ctx: Ctx, id: string) => Promise<Record<string, unknown> | undefined>;
+  /** The ctx of the engine request being served (oidc-provider calls adapters without one); a system ctx by default. */
+  readonly currentCtx?: () => Ctx;
   /** Seconds a rotated refresh token stays redeemable (`oauth2.refresh_token_rotation.grace_period`). */
   readonly refreshGraceSeconds: number;
   /** The error for a code or token redeemed twice at once (the engine's `invalid_grant`). */
@@ -38,9 +41,10 @@ export class OidcAdapter implements OidcAdapterInterface {
   ) {}
 
   async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void> {
+    const ctx = this.ctx();
     if (this.model === 'Client') throw new Error('OAuth2 clients are managed through the admin API or dynamic client registration');
     const now = this.deps.clock.now().getTime();
-    await this.deps.store.upsert({
+    await this.deps.store.upsert(ctx, {
       model: this.model,
       id,
       payload,
@@ -54,8 +58,9 @@ export class OidcAdapter implements OidcAdapterInterface {
   }
 
   async find(id: string): Promise<Record<string, unknown> | undefined> {
-    if (this.model === 'Client') return this.deps.findClient(id);
-    const record = await this.deps.store.find(this.model, id, this.deps.clock.now());
+    const ctx = this.ctx();
+    if (this.model === 'Client') return this.deps.findClient(ctx, id);
+    const record = await this.deps.store.find(ctx, this.model, id, this.deps.clock.now());
     if (!record) return undefined;
     if (!record.consumedAt) return record.payload;
     if (this.inGracePeriod(record.consumedAt, this.deps.clock.now())) return record.payload;
@@ -63,11 +68,13 @@ export class OidcAdapter implements OidcAdapterInterface {
   }
 
   async findByUid(uid: string): Promise<Record<string, unknown> | undefined> {
-    return (await this.deps.store.findByUid(this.model, uid, this.deps.clock.now()))?.payload;
+    const ctx = this.ctx();
+    return (await this.deps.store.findByUid(ctx, this.model, uid, this.deps.clock.now()))?.payload;
   }
 
   async findByUserCode(userCode: string): Promise<Record<string, unknown> | undefined> {
-    const record = await this.deps.store.findByUserCode(this.model, userCode, this.deps.clock.now());
+    const ctx = this.ctx();
+    const record = await this.deps.store.findByUserCode(ctx, this.model, userCode, this.deps.clock.now());
     if (!record) return undefined;
     return record.consumedAt ? { ...record.payload, consumed: Math.floor(record.consumedAt.getTime() / 1000) } : record.payload;
   }
@@ -78,26 +85,33 @@ export class OidcAdapter implements OidcAdapterInterface {
    * engine answers `invalid_grant` — except a refresh token redeemed again within the rotation grace period.
    */
   async consume(id: string): Promise<void> {
+    const ctx = this.ctx();
     const now = this.deps.clock.now();
-    if (await this.deps.store.consume(this.model, id, now)) return;
-    const record = await this.deps.store.find(this.model, id, now);
+    if (await this.deps.store.consume(ctx, this.model, id, now)) return;
+    const record = await this.deps.store.find(ctx, this.model, id, now);
     if (record?.consumedAt && this.inGracePeriod(record.consumedAt, now)) return;
-    if (record?.grantId) await revokeGrant(this.deps.store, record.grantId);
+    if (record?.grantId) await revokeGrant(ctx, this.deps.store, record.grantId);
     throw this.deps.replayError();
   }
 
   /** A rotated refresh token stays redeemable for `refreshGraceSeconds` after its consumption. */
+  private ctx(): Ctx {
+    return this.deps.currentCtx?.() ?? engineCtx(undefined);
+  }
+
   private inGracePeriod(consumedAt: Date, now: Date): boolean {
     return this.model === 'RefreshToken' && this.deps.refreshGraceSeconds > 0 && consumedAt.getTime() + this.deps.refreshGraceSeconds * 1000 > now.getTime();
   }
 
   async destroy(id: string): Promise<void> {
+    const ctx = this.ctx();
     if (this.model === 'Client') throw new Error('OAuth2 clients are managed through the admin API or dynamic client registration');
-    await this.deps.store.destroy(this.model, id);
+    await this.deps.store.destroy(ctx, this.model, id);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.deps.store.revokeByGrantId(this.model, grantId);
+    const ctx = this.ctx();
+    await this.deps.store.revokeByGrantId(ctx, this.model, grantId);
   }
 }
 

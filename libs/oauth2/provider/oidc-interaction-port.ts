@@ -1,5 +1,5 @@
 import type { ConfigProvider } from '../../config';
-import type { ClockProvider } from '../../x';
+import type { ClockProvider, Ctx } from '../../x';
 import type { InteractionPort, InteractionResult, LoginResult, PendingInteraction } from '../consent';
 import { saveGrant } from './grant-factory';
 import type { OAuth2ProviderProvider } from './oauth2-provider';
@@ -18,7 +18,7 @@ export type OidcInteractionPortDeps = ConfigProvider & ClockProvider & OAuth2Pro
 export class OidcInteractionPort implements InteractionPort {
   constructor(private readonly deps: OidcInteractionPortDeps) {}
 
-  async find(uid: string): Promise<PendingInteraction | undefined> {
+  async find(ctx: Ctx, uid: string): Promise<PendingInteraction | undefined> {
     const provider = await this.deps.oauth2Provider.provider();
     const i = await provider.Interaction.find(uid);
     if (!i) return undefined;
@@ -35,7 +35,7 @@ export class OidcInteractionPort implements InteractionPort {
     };
   }
 
-  async finish(uid: string, result: InteractionResult): Promise<string | undefined> {
+  async finish(ctx: Ctx, uid: string, result: InteractionResult): Promise<string | undefined> {
     const provider = await this.deps.oauth2Provider.provider();
     const i = await provider.Interaction.find(uid);
     if (!i) return undefined;
@@ -44,7 +44,7 @@ export class OidcInteractionPort implements InteractionPort {
     return i.returnTo;
   }
 
-  async createGrant(interaction: PendingInteraction, grantedScope: readonly string[]): Promise<string> {
+  async createGrant(ctx: Ctx, interaction: PendingInteraction, grantedScope: readonly string[]): Promise<string> {
     const provider = await this.deps.oauth2Provider.provider();
     const ttl = this.deps.config.ttl;
     return saveGrant(provider, {
@@ -56,19 +56,19 @@ export class OidcInteractionPort implements InteractionPort {
     });
   }
 
-  async revokeGrant(grantId: string): Promise<void> {
-    await revokeGrant(this.deps.oidcPayloadStore, grantId);
+  async revokeGrant(ctx: Ctx, grantId: string): Promise<void> {
+    await revokeGrant(ctx, this.deps.oidcPayloadStore, grantId);
   }
 
-  async forgetLogin(sessionUid: string): Promise<void> {
+  async forgetLogin(ctx: Ctx, sessionUid: string): Promise<void> {
     const store = this.deps.oidcPayloadStore;
-    const record = await store.findByUid('Session', sessionUid, this.deps.clock.now());
+    const record = await store.findByUid(ctx, 'Session', sessionUid, this.deps.clock.now());
     if (!record) return;
     const { accountId: _a, loginTs: _t, acr: _acr, amr: _amr, authorizations: _z, ...payload } = record.payload;
-    await store.upsert({ ...record, payload, accountId: undefined });
+    await store.upsert(ctx, { ...record, payload, accountId: undefined });
   }
 
-  async destroySessions(subject: string): Promise<void> {
-    await this.deps.oidcPayloadStore.deleteByAccount(['Session'], subject);
+  async destroySessions(ctx: Ctx, subject: string): Promise<void> {
+    await this.deps.oidcPayloadStore.deleteByAccount(ctx, ['Session'], subject);
   }
 }

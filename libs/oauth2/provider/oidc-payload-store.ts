@@ -1,4 +1,4 @@
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 
 /** One stored oidc-provider model instance (Session, Grant, AccessToken, Interaction, ...). */
 export interface OidcPayloadRecord {
@@ -21,24 +21,24 @@ export interface OidcPayloadRecord {
  */
 export interface OidcPayloadStore {
   /** Inserts or replaces the payload and lookup columns; `consumedAt` of an existing row is kept. */
-  upsert(record: OidcPayloadRecord, tx?: Transaction): Promise<void>;
-  find(model: string, id: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined>;
+  upsert(ctx: Ctx, record: OidcPayloadRecord): Promise<void>;
+  find(ctx: Ctx, model: string, id: string, now: Date): Promise<OidcPayloadRecord | undefined>;
   /** Which of `models` holds a live record with this id (one indexed lookup instead of one per model). */
-  findModel(models: readonly string[], id: string, now: Date, tx?: Transaction): Promise<string | undefined>;
-  findByUid(model: string, uid: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined>;
-  findByUserCode(model: string, userCode: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined>;
+  findModel(ctx: Ctx, models: readonly string[], id: string, now: Date): Promise<string | undefined>;
+  findByUid(ctx: Ctx, model: string, uid: string, now: Date): Promise<OidcPayloadRecord | undefined>;
+  findByUserCode(ctx: Ctx, model: string, userCode: string, now: Date): Promise<OidcPayloadRecord | undefined>;
   /** Marks a record consumed; true only for the call that consumed it (first consumption wins, atomically). */
-  consume(model: string, id: string, at: Date, tx?: Transaction): Promise<boolean>;
-  destroy(model: string, id: string, tx?: Transaction): Promise<void>;
-  revokeByGrantId(model: string, grantId: string, tx?: Transaction): Promise<void>;
+  consume(ctx: Ctx, model: string, id: string, at: Date): Promise<boolean>;
+  destroy(ctx: Ctx, model: string, id: string): Promise<void>;
+  revokeByGrantId(ctx: Ctx, model: string, grantId: string): Promise<void>;
   /** Live records of a model for an account (e.g. Sessions of a subject). */
-  listByAccount(model: string, accountId: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord[]>;
+  listByAccount(ctx: Ctx, model: string, accountId: string, now: Date): Promise<OidcPayloadRecord[]>;
   /** Deletes every record of the models that belongs to the client; returns how many. */
-  deleteByClient(models: readonly string[], clientId: string, tx?: Transaction): Promise<number>;
+  deleteByClient(ctx: Ctx, models: readonly string[], clientId: string): Promise<number>;
   /** Deletes every record of the models that belongs to the account; returns how many. */
-  deleteByAccount(models: readonly string[], accountId: string, tx?: Transaction): Promise<number>;
+  deleteByAccount(ctx: Ctx, models: readonly string[], accountId: string): Promise<number>;
   /** Deletes up to `limit` records expired before `now`; returns how many. */
-  deleteExpired(now: Date, limit: number, tx?: Transaction): Promise<number>;
+  deleteExpired(ctx: Ctx, now: Date, limit: number): Promise<number>;
 }
 
 export interface OidcPayloadStoreProvider {

@@ -2,6 +2,7 @@ import type { KoaContextWithOIDC, Provider, TokenInstance } from 'oidc-provider'
 import type { Clock } from '../../x';
 import { engine, engineInternals } from './engine';
 import type { OidcPayloadStore } from './oidc-payload-store';
+import { engineCtx } from './engine-ctx';
 
 /**
  * The authorization parameter (kept in the interaction) saying the request left `redirect_uri` out and
@@ -36,7 +37,7 @@ export async function markDefaultedRedirectUri(ctx: KoaContextWithOIDC): Promise
 export async function recordDefaultedRedirectUri(ctx: KoaContextWithOIDC | undefined, token: TokenInstance, store: OidcPayloadStore, clock: Clock, codeTtlMs: number): Promise<void> {
   if (token.kind !== 'AuthorizationCode' || !token.grantId || ctx?.oidc.params?.[REDIRECT_URI_DEFAULTED] !== '1') return;
   const expiresAt = new Date(clock.now().getTime() + codeTtlMs);
-  await store.upsert({ model: MARKER_MODEL, id: token.grantId, payload: {}, grantId: token.grantId, clientId: token.clientId, expiresAt });
+  await store.upsert(engineCtx(ctx), { model: MARKER_MODEL, id: token.grantId, payload: {}, grantId: token.grantId, clientId: token.clientId, expiresAt });
 }
 
 type GrantHandler = (ctx: KoaContextWithOIDC) => Promise<void>;
@@ -50,9 +51,9 @@ export function requireCarriedRedirectUri(provider: Provider, store: OidcPayload
     const params = ctx.oidc.params ?? {};
     if (params.redirect_uri === undefined && typeof params.code === 'string') {
       const now = clock.now();
-      const code = await store.find('AuthorizationCode', params.code, now);
+      const code = await store.find(engineCtx(ctx), 'AuthorizationCode', params.code, now);
       // Unknown, expired and consumed codes are left to the engine (a replay revokes the grant there).
-      const defaulted = !code || code.consumedAt || payloadConsumed(code.payload) || (code.grantId && (await store.find(MARKER_MODEL, code.grantId, now)));
+      const defaulted = !code || code.consumedAt || payloadConsumed(code.payload) || (code.grantId && (await store.find(engineCtx(ctx), MARKER_MODEL, code.grantId, now)));
       if (!defaulted) throw new (engine().errors.InvalidGrant)('The "redirect_uri" from this request does not match the one from the authorize request.');
     }
     return handler(ctx);

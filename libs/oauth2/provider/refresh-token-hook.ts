@@ -5,6 +5,7 @@ import type { ConsentClaims, ConsentSession, ConsentSessionStoreProvider, Forced
 import type { ConsentLookup } from './account-claims';
 import { engine } from './engine';
 import { pairwiseSubjectFor } from './pairwise-subjects';
+import { engineCtx } from './engine-ctx';
 
 /** How long the hook may take to answer (connect, status and body). */
 export const REFRESH_HOOK_TIMEOUT_MS = 5000;
@@ -201,7 +202,7 @@ export function refreshTokenRotation(deps: RefreshTokenHookDeps, consents: Conse
     const requested = (ctx.oidc as unknown as { requestParamScopes?: Set<string> }).requestParamScopes;
     const request = refreshHookRequest({
       subject,
-      clientSubject: client.subjectType === 'pairwise' ? await pairwiseSubjectFor(deps, client, subject) : subject,
+      clientSubject: client.subjectType === 'pairwise' ? await pairwiseSubjectFor(engineCtx(ctx), deps, client, subject) : subject,
       clientId: client.clientId,
       issuer: ctx.oidc.issuer,
       grantedScopes: [...(ctx.oidc.params?.scope && requested ? requested : token.scopes)],
@@ -216,11 +217,11 @@ export function refreshTokenRotation(deps: RefreshTokenHookDeps, consents: Conse
       case 'deny':
         throw hookError('access_denied', HOOK_DENIED_DESCRIPTION, 403);
       case 'fail':
-        deps.logger.warn({ grantId, clientId: client.clientId, detail: outcome.detail }, 'refresh token hook failed');
+        engineCtx(ctx).logger.warn({ grantId, clientId: client.clientId, detail: outcome.detail }, 'refresh token hook failed');
         throw hookError('server_error', outcome.description, 500);
       case 'replace':
-        if (!consent || !(await deps.consentSessionStore.updateSession(grantId, outcome.session))) {
-          deps.logger.warn({ grantId, clientId: client.clientId }, 'refresh token hook session not kept: the grant has no consent session');
+        if (!consent || !(await deps.consentSessionStore.updateSession(engineCtx(ctx), grantId, outcome.session))) {
+          engineCtx(ctx).logger.warn({ grantId, clientId: client.clientId }, 'refresh token hook session not kept: the grant has no consent session');
           return true;
         }
         consents.set(ctx, { ...consent, session: outcome.session });

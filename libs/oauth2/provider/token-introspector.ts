@@ -1,7 +1,7 @@
 import type { TokenInstance } from 'oidc-provider';
 import { type Config, oauth2Urls } from '../../config';
 import { type JsonWebKey, JWT_ACCESS_TOKEN_SET, type KeyManagerProvider } from '../../keys';
-import type { ClockProvider } from '../../x';
+import type { ClockProvider, Ctx } from '../../x';
 import type { ClientStoreProvider } from '../client';
 import type { ConsentSessionStoreProvider, ForcedSubjectStoreProvider } from '../consent';
 import { jwtAccessTokenVerifier } from './jwt-access-tokens';
@@ -31,11 +31,11 @@ export class TokenIntrospector {
 
   constructor(private readonly deps: TokenIntrospectorDeps) {}
 
-  async introspect(token: string, scope?: string): Promise<Record<string, unknown>> {
+  async introspect(ctx: Ctx, token: string, scope?: string): Promise<Record<string, unknown>> {
     if (!token) return INACTIVE;
-    if (token.split('.').length === 3) return this.introspectJwt(token, scope);
+    if (token.split('.').length === 3) return this.introspectJwt(ctx, token, scope);
     const provider = await this.deps.oauth2Provider.provider();
-    const model = await this.deps.oidcPayloadStore.findModel(OPAQUE_TOKEN_MODELS, token, this.deps.clock.now());
+    const model = await this.deps.oidcPayloadStore.findModel(ctx, OPAQUE_TOKEN_MODELS, token, this.deps.clock.now());
     if (!model) return INACTIVE;
     const found: TokenInstance | undefined = await provider[model as (typeof OPAQUE_TOKEN_MODELS)[number]].find(token);
     if (!found || found.isExpired || found.consumed) return INACTIVE;
@@ -49,11 +49,11 @@ export class TokenIntrospector {
     if (!hasScopes(found.scope, scope)) return INACTIVE;
     let extra = found.extra ?? {};
     if (found.kind === 'RefreshToken' && found.grantId) {
-      const consent = await this.deps.consentSessionStore.getByGrantId(found.grantId);
+      const consent = await this.deps.consentSessionStore.getByGrantId(ctx, found.grantId);
       extra = consent ? { ext: consent.session.access_token, aud: consent.grantedAudience } : {};
     }
     const ext = extra.ext as Record<string, unknown> | undefined;
-    const obfuscated = found.accountId && client.subjectType === 'pairwise' ? await pairwiseSubjectFor(this.deps, client, found.accountId) : undefined;
+    const obfuscated = found.accountId && client.subjectType === 'pairwise' ? await pairwiseSubjectFor(ctx, this.deps, client, found.accountId) : undefined;
     return {
       active: true,
       ...(found.scope ? { scope: found.scope } : {}),
@@ -74,18 +74,18 @@ export class TokenIntrospector {
   }
 
   /** Deletes every access token of the client (refresh tokens stay, as in Hydra). @returns how many */
-  async deleteClientTokens(clientId: string): Promise<number> {
-    return this.deps.oidcPayloadStore.deleteByClient(ACCESS_TOKEN_MODELS, clientId);
+  async deleteClientTokens(ctx: Ctx, clientId: string): Promise<number> {
+    return this.deps.oidcPayloadStore.deleteByClient(ctx, ACCESS_TOKEN_MODELS, clientId);
   }
 
   /** JWT access tokens: signature by the access-token keys, then the issued-token index and its grant. */
-  private async introspectJwt(token: string, scope?: string): Promise<Record<string, unknown>> {
-    const keys = await this.deps.keyManager.signingKeys(JWT_ACCESS_TOKEN_SET);
+  private async introspectJwt(ctx: Ctx, token: string, scope?: string): Promise<Record<string, unknown>> {
+    const keys = await this.deps.keyManager.signingKeys(ctx, JWT_ACCESS_TOKEN_SET);
     if (this.verifier?.keys !== keys) this.verifier = { keys, verify: jwtAccessTokenVerifier(keys, oauth2Urls(this.deps.config).issuer) };
     const payload = await this.verifier.verify(token);
     if (!payload) return INACTIVE;
-    const record = await this.deps.oidcPayloadStore.find('JwtAccessToken', String(payload.jti), this.deps.clock.now());
-    if (!record || !(await this.deps.clientStore.get(String(payload.client_id)))) return INACTIVE;
+    const record = await this.deps.oidcPayloadStore.find(ctx, 'JwtAccessToken', String(payload.jti), this.deps.clock.now());
+    if (!record || !(await this.deps.clientStore.get(ctx, String(payload.client_id)))) return INACTIVE;
     if (record.grantId) {
       const provider = await this.deps.oauth2Provider.provider();
       const grant = await provider.Grant.find(record.grantId);

@@ -1,6 +1,6 @@
 import type { ClientInstance, KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { type ConfigProvider, oauth2Urls } from '../../config';
-import type { ClockProvider } from '../../x';
+import type { ClockProvider, Ctx } from '../../x';
 import { type ClientStoreProvider, scopeAllowed } from '../client';
 import {
   type AssertionVerifierProvider,
@@ -12,6 +12,7 @@ import {
 import { audienceAllowed } from './client-metadata';
 import { engine, engineInternals } from './engine';
 import type { TokenIntrospectorProvider } from './token-introspector';
+import { engineCtx } from './engine-ctx';
 
 /** `gty` of access tokens the two grants below issue; their `extra` (aud, act) is set by the grant. */
 export const TRUSTED_GRANT_GTYS: ReadonlySet<string> = new Set(['jwt_bearer', 'token_exchange']);
@@ -120,7 +121,7 @@ export function registerTrustedGrants(provider: Provider, deps: TrustedGrantsDep
         if (!audienceAllowed((client.audience as string[] | undefined) ?? [], aud)) throw fail('invalid_request', `Requested audience '${aud}' has not been whitelisted by the OAuth 2.0 Client.`);
       }
       const requested = words(params.scope);
-      const outcome = await deps.assertionVerifier.verify({ assertion: str(params.assertion), audience: tokenEndpoint, scope: requested });
+      const outcome = await deps.assertionVerifier.verify(engineCtx(ctx), { assertion: str(params.assertion), audience: tokenEndpoint, scope: requested });
       if (outcome.kind === 'rejected') throw fail(outcome.error, outcome.description);
       // Hydra grants the requested scopes the client may also request (its scope strategy), and drops the others.
       const clientScopes = words(client.scope);
@@ -141,18 +142,18 @@ export function registerTrustedGrants(provider: Provider, deps: TrustedGrantsDep
   if (!deps.config.oauth2.token_exchange.enabled) return;
 
   /** A subject or actor token: an access token of this server (introspected) or a trusted issuer's JWT. */
-  const resolve = async (name: 'subject_token' | 'actor_token', value: string | undefined, type: string | undefined): Promise<TokenSubject> => {
+  const resolve = async (ctx: Ctx, name: 'subject_token' | 'actor_token', value: string | undefined, type: string | undefined): Promise<TokenSubject> => {
     if (!value) throw fail('invalid_request', `The ${name} parameter is missing.`);
     if (!type) throw fail('invalid_request', `The ${name}_type parameter is missing.`);
     if (type === TOKEN_TYPE.accessToken) {
-      const info = await deps.tokenIntrospector.introspect(value);
+      const info = await deps.tokenIntrospector.introspect(ctx, value);
       if (info.active !== true || info.token_use !== 'access_token') throw fail('invalid_request', `The ${name} is not an active access token issued by this server.`);
       const act = info.act && typeof info.act === 'object' ? (info.act as Record<string, unknown>) : undefined;
       const aud = Array.isArray(info.aud) ? info.aud.map(String) : [];
       return { sub: String(info.sub), scope: words(info.scope), ...(act ? { act } : {}), exp: Number(info.exp), aud };
     }
     if (type === TOKEN_TYPE.jwt) {
-      const outcome = await deps.assertionVerifier.verify({ assertion: value, audience: tokenEndpoint, scope: [], parameter: name });
+      const outcome = await deps.assertionVerifier.verify(ctx, { assertion: value, audience: tokenEndpoint, scope: [], parameter: name });
       if (outcome.kind === 'rejected') throw fail('invalid_request', outcome.description);
       const act = outcome.claims.act && typeof outcome.claims.act === 'object' ? (outcome.claims.act as Record<string, unknown>) : undefined;
       return { sub: outcome.subject, scope: outcome.trustedScope, ...(act ? { act } : {}), exp: Math.floor(outcome.expiresAt.getTime() / 1000) };
@@ -172,18 +173,18 @@ export function registerTrustedGrants(provider: Provider, deps: TrustedGrantsDep
       }
       const targets = [...new Set([...words(params.audience), ...words(params.resource)])];
       if (targets.length === 0) throw fail('invalid_request', 'Name the audience of the new token with the audience or resource parameter.');
-      const stored = await deps.clientStore.get(client.clientId);
+      const stored = await deps.clientStore.get(engineCtx(ctx), client.clientId);
       const allowed = stored ? tokenExchangeAudiences(stored) : [];
       for (const target of targets) {
         if (!audienceAllowed(allowed, target)) throw fail('invalid_target', `The OAuth 2.0 Client is not allowed to exchange tokens for the audience '${target}'.`);
       }
-      const subject = await resolve('subject_token', str(params.subject_token), str(params.subject_token_type));
+      const subject = await resolve(engineCtx(ctx), 'subject_token', str(params.subject_token), str(params.subject_token_type));
       // RFC 8693 §2.2.2: a subject token meant for someone else is unacceptable (invalid_request); an access
       // token of this server may be exchanged only by a client named in its audience.
       if (subject.aud && !subject.aud.includes(client.clientId)) {
         throw fail('invalid_request', 'The subject_token was not issued for this client: its audience does not include the client.');
       }
-      const actor = params.actor_token !== undefined || params.actor_token_type !== undefined ? await resolve('actor_token', str(params.actor_token), str(params.actor_token_type)) : undefined;
+      const actor = params.actor_token !== undefined || params.actor_token_type !== undefined ? await resolve(engineCtx(ctx), 'actor_token', str(params.actor_token), str(params.actor_token_type)) : undefined;
 
       const clientScopes = words(client.scope);
       const explicit = params.scope !== undefined;

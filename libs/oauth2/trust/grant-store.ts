@@ -1,4 +1,4 @@
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import type { TrustGrant } from './trust-grant';
 
 /** A window of the grant list (token pagination decodes into an offset). */
@@ -29,18 +29,18 @@ export class DuplicateTrustGrantError extends Error {
  */
 export interface TrustGrantStore {
   /** @throws DuplicateTrustGrantError when (issuer, subject, publicKey.kid) or the id is taken. */
-  create(grant: TrustGrant, tx?: Transaction): Promise<void>;
-  get(id: string, tx?: Transaction): Promise<TrustGrant | undefined>;
-  list(query: ListTrustGrantsQuery, tx?: Transaction): Promise<TrustGrantPage>;
+  create(ctx: Ctx, grant: TrustGrant): Promise<void>;
+  get(ctx: Ctx, id: string): Promise<TrustGrant | undefined>;
+  list(ctx: Ctx, query: ListTrustGrantsQuery): Promise<TrustGrantPage>;
   /** False when there was no such grant. */
-  delete(id: string, tx?: Transaction): Promise<boolean>;
+  delete(ctx: Ctx, id: string): Promise<boolean>;
   /**
    * The grants that may vouch for a JWT with this `iss` and `sub`: issuer equal, and subject equal or
    * `allowAnySubject`; only those for `kid` when it is given. Expired grants included.
    */
-  findForAssertion(issuer: string, subject: string, kid?: string, tx?: Transaction): Promise<TrustGrant[]>;
+  findForAssertion(ctx: Ctx, issuer: string, subject: string, kid?: string): Promise<TrustGrant[]>;
   /** How many grants use the key `kid` of the issuer's set. */
-  countByKey(issuer: string, kid: string, tx?: Transaction): Promise<number>;
+  countByKey(ctx: Ctx, issuer: string, kid: string): Promise<number>;
 }
 
 export interface TrustGrantStoreProvider {
@@ -54,9 +54,9 @@ export interface TrustGrantStoreProvider {
  */
 export interface JtiStore {
   /** Records the jti until `expiresAt`. @returns false when it is recorded and not yet expired at `now`. */
-  markUsed(issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean>;
+  markUsed(ctx: Ctx, issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean>;
   /** Forgets ids whose assertions expired. @returns how many */
-  deleteExpired(now: Date): Promise<number>;
+  deleteExpired(ctx: Ctx, now: Date): Promise<number>;
 }
 
 export interface JtiStoreProvider {

@@ -1,14 +1,17 @@
 import { SignJWT, importJWK } from 'jose';
 import { loadConfig } from '../../config';
 import { type JsonWebKey, KeyManager, MemoryKeyStore, generateSigningKey, toPublicJwk } from '../../keys';
-import { FixedClock, type Transaction, newId } from '../../x';
+import { FixedClock, type Transaction, newId, type Ctx, withTx } from '../../x';
 import { AssertionVerifier } from './jwt-bearer';
 import { MemoryJtiStore, MemoryTrustGrantStore } from './memory-grant-store';
 import type { TrustGrant } from './trust-grant';
+import { testCtx } from '../../x/testing';
+
+const ctx = testCtx();
 
 const ISS = 'https://idp.example.com';
 const TOKEN_URL = 'https://auth.example.com/oauth2/token';
-const transactions = { withTransaction: <T>(work: (tx: Transaction) => Promise<T>) => work({} as Transaction) };
+const transactions = { withTransaction: <T>(ctx: Ctx, work: (ctx: Ctx) => Promise<T>) => work(withTx(ctx, {} as Transaction)) };
 
 function setup(env: Record<string, string> = {}) {
   const config = loadConfig({ skipDefaultFile: true, env });
@@ -18,7 +21,7 @@ function setup(env: Record<string, string> = {}) {
   const keyManager = new KeyManager({ keyStore: new MemoryKeyStore(), clock, transactions, config, secrets: { default: [], cookie: [], cipher: [], system: ['system-secret-aaaaaaaaaaaaaaa'] } });
   const verifier = new AssertionVerifier({ trustGrantStore, jtiStore, keyManager, clock, config });
   const trust = async (key: JsonWebKey, overrides: Partial<TrustGrant> = {}) => {
-    if (!(await keyManager.getKey(ISS, key.kid))) await keyManager.addKey(ISS, toPublicJwk(key));
+    if (!(await keyManager.getKey(ctx, ISS, key.kid))) await keyManager.addKey(ctx, ISS, toPublicJwk(key));
     const grant: TrustGrant = {
       id: newId(),
       issuer: ISS,
@@ -30,7 +33,7 @@ function setup(env: Record<string, string> = {}) {
       expiresAt: new Date(clock.now().getTime() + 3_600_000),
       ...overrides,
     };
-    await trustGrantStore.create(grant);
+    await trustGrantStore.create(ctx, grant);
     return grant;
   };
   const sign = async (key: JsonWebKey, claims: Record<string, unknown> = {}, kid: string | undefined = key.kid) => {
@@ -39,7 +42,7 @@ function setup(env: Record<string, string> = {}) {
     for (const [k, v] of Object.entries(body)) if (v === undefined) delete (body as Record<string, unknown>)[k];
     return new SignJWT(body).setProtectedHeader({ alg: key.alg, ...(kid ? { kid } : {}) }).sign(await importJWK(key, key.alg));
   };
-  const verify = (assertion: string | undefined, scope: string[] = []) => verifier.verify({ assertion, audience: TOKEN_URL, scope });
+  const verify = (assertion: string | undefined, scope: string[] = []) => verifier.verify(ctx, { assertion, audience: TOKEN_URL, scope });
   return { clock, trust, sign, verify };
 }
 

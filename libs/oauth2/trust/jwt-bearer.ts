@@ -1,7 +1,7 @@
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
 import type { Config } from '../../config';
 import { type KeyManagerProvider, toPublicJwk } from '../../keys';
-import type { ClockProvider } from '../../x';
+import type { ClockProvider, Ctx } from '../../x';
 import type { JtiStoreProvider, TrustGrantStoreProvider } from './grant-store';
 import { type TrustGrant, isTrustGrantActive } from './trust-grant';
 
@@ -56,7 +56,7 @@ export type AssertionOutcome =
 export class AssertionVerifier {
   constructor(private readonly deps: AssertionVerifierDeps) {}
 
-  async verify(request: AssertionRequest): Promise<AssertionOutcome> {
+  async verify(ctx: Ctx, request: AssertionRequest): Promise<AssertionOutcome> {
     const reject = (error: AssertionErrorCode, description: string): AssertionOutcome => ({ kind: 'rejected', error, description });
     const { assertion } = request;
     const parameter = request.parameter ?? 'assertion';
@@ -74,9 +74,9 @@ export class AssertionVerifier {
     if (typeof iss !== 'string' || iss === '') return reject('invalid_grant', `${about} MUST contain an "iss" (issuer) claim.`);
     if (typeof sub !== 'string' || sub === '') return reject('invalid_grant', `${about} MUST contain a "sub" (subject) claim.`);
 
-    const candidates = await this.deps.trustGrantStore.findForAssertion(iss, sub, typeof header.kid === 'string' ? header.kid : undefined);
+    const candidates = await this.deps.trustGrantStore.findForAssertion(ctx, iss, sub, typeof header.kid === 'string' ? header.kid : undefined);
     if (candidates.length === 0) return reject('invalid_grant', `No public JWK was registered for issuer "${iss}" and subject "${sub}".`);
-    const vouching = await this.verifySignature(assertion, iss, candidates);
+    const vouching = await this.verifySignature(ctx, assertion, iss, candidates);
     if (!vouching) return reject('invalid_grant', `${about} has an invalid signature: it is not signed by a key trusted for issuer "${iss}" and subject "${sub}".`);
 
     const now = this.deps.clock.now();
@@ -110,18 +110,18 @@ export class AssertionVerifier {
     if (uncovered !== undefined) {
       return reject('invalid_scope', `The public key registered for issuer "${iss}" and subject "${sub}" is not allowed to request scope "${uncovered}".`);
     }
-    if (typeof jti === 'string' && !(await this.deps.jtiStore.markUsed(iss, jti, new Date(exp * 1000), now))) {
+    if (typeof jti === 'string' && !(await this.deps.jtiStore.markUsed(ctx, iss, jti, new Date(exp * 1000), now))) {
       return reject('jti_known', 'The jti was already used.');
     }
     return { kind: 'accepted', issuer: iss, subject: sub, trustedScope, expiresAt: new Date(exp * 1000), claims };
   }
 
   /** The grants whose key (tried kid by kid, oldest grant first) verifies the signature; undefined when none does. */
-  private async verifySignature(assertion: string, issuer: string, candidates: readonly TrustGrant[]): Promise<TrustGrant[] | undefined> {
+  private async verifySignature(ctx: Ctx, assertion: string, issuer: string, candidates: readonly TrustGrant[]): Promise<TrustGrant[] | undefined> {
     const kids = [...new Set(candidates.map((g) => g.publicKey.kid))];
     for (const kid of kids) {
       const grants = candidates.filter((g) => g.publicKey.kid === kid);
-      const key = await this.deps.keyManager.getKey(grants[0].publicKey.set || issuer, kid);
+      const key = await this.deps.keyManager.getKey(ctx, grants[0].publicKey.set || issuer, kid);
       if (!key) continue;
       try {
         await compactVerify(assertion, await importJWK(toPublicJwk(key), key.alg), { algorithms: [key.alg] });

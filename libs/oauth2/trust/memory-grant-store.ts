@@ -1,38 +1,39 @@
 import { DuplicateTrustGrantError, type JtiStore, type ListTrustGrantsQuery, type TrustGrantPage, type TrustGrantStore } from './grant-store';
 import type { TrustGrant } from './trust-grant';
+import type { Ctx } from '../../x';
 
 /** In-memory `TrustGrantStore` for unit tests; same rules as the database store. */
 export class MemoryTrustGrantStore implements TrustGrantStore {
   private readonly grants = new Map<string, TrustGrant>();
 
-  async create(grant: TrustGrant): Promise<void> {
+  async create(ctx: Ctx, grant: TrustGrant): Promise<void> {
     const clash = [...this.grants.values()].some((g) => g.issuer === grant.issuer && g.subject === grant.subject && g.publicKey.kid === grant.publicKey.kid);
     if (clash || this.grants.has(grant.id)) throw new DuplicateTrustGrantError(grant);
     this.grants.set(grant.id, grant);
   }
 
-  async get(id: string): Promise<TrustGrant | undefined> {
+  async get(ctx: Ctx, id: string): Promise<TrustGrant | undefined> {
     return this.grants.get(id);
   }
 
-  async list(query: ListTrustGrantsQuery): Promise<TrustGrantPage> {
+  async list(ctx: Ctx, query: ListTrustGrantsQuery): Promise<TrustGrantPage> {
     const matching = [...this.grants.values()]
       .filter((g) => query.issuer === undefined || g.issuer === query.issuer)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
     return { grants: matching.slice(query.offset, query.offset + query.limit), total: matching.length };
   }
 
-  async delete(id: string): Promise<boolean> {
+  async delete(ctx: Ctx, id: string): Promise<boolean> {
     return this.grants.delete(id);
   }
 
-  async findForAssertion(issuer: string, subject: string, kid?: string): Promise<TrustGrant[]> {
+  async findForAssertion(ctx: Ctx, issuer: string, subject: string, kid?: string): Promise<TrustGrant[]> {
     return [...this.grants.values()]
       .filter((g) => g.issuer === issuer && (g.allowAnySubject || g.subject === subject) && (kid === undefined || g.publicKey.kid === kid))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
   }
 
-  async countByKey(issuer: string, kid: string): Promise<number> {
+  async countByKey(ctx: Ctx, issuer: string, kid: string): Promise<number> {
     return [...this.grants.values()].filter((g) => g.issuer === issuer && g.publicKey.kid === kid).length;
   }
 }
@@ -41,7 +42,7 @@ export class MemoryTrustGrantStore implements TrustGrantStore {
 export class MemoryJtiStore implements JtiStore {
   private readonly used = new Map<string, Date>();
 
-  async markUsed(issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean> {
+  async markUsed(ctx: Ctx, issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean> {
     const key = JSON.stringify([issuer, jti]);
     const until = this.used.get(key);
     if (until && until.getTime() > now.getTime()) return false;
@@ -49,7 +50,7 @@ export class MemoryJtiStore implements JtiStore {
     return true;
   }
 
-  async deleteExpired(now: Date): Promise<number> {
+  async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
     let n = 0;
     for (const [key, until] of this.used) {
       if (until.getTime() <= now.getTime()) {

@@ -1,6 +1,6 @@
 import { validateBody } from '../../http';
 import { DuplicateKeyIdError, type KeyManagerProvider, toPublicJwk, validateJsonWebKey } from '../../keys';
-import { type ClockProvider, newId } from '../../x';
+import { type ClockProvider, newId, type Ctx } from '../../x';
 import { validateTrustGrant } from './grant-validator';
 import { DuplicateTrustGrantError, type ListTrustGrantsQuery, type TrustGrantPage, type TrustGrantStoreProvider } from './grant-store';
 import { duplicateTrustGrant, trustGrantNotFound } from './trust-errors';
@@ -24,7 +24,7 @@ export class TrustGrantManager {
    * `POST /admin/trust/grants/jwt-bearer/issuers`.
    * @throws OryError 400 (shape, Hydra's missing-parameter messages, a past `expires_at`, an invalid JWK); 409 for a duplicate (issuer, subject, kid)
    */
-  async create(input: unknown): Promise<TrustGrant> {
+  async create(ctx: Ctx, input: unknown): Promise<TrustGrant> {
     const now = this.deps.clock.now();
     const valid = validateTrustGrant(validateBody(TrustJwtGrantIssuerBody, input), now);
     const jwk = toPublicJwk(await validateJsonWebKey(valid.jwk, 'jwk'));
@@ -39,19 +39,19 @@ export class TrustGrantManager {
       expiresAt: valid.expiresAt,
     };
     let addedKey = false;
-    if (!(await this.deps.keyManager.getKey(grant.publicKey.set, grant.publicKey.kid))) {
+    if (!(await this.deps.keyManager.getKey(ctx, grant.publicKey.set, grant.publicKey.kid))) {
       try {
-        await this.deps.keyManager.addKey(grant.publicKey.set, jwk);
+        await this.deps.keyManager.addKey(ctx, grant.publicKey.set, jwk);
         addedKey = true;
       } catch (error) {
         if (!(error instanceof DuplicateKeyIdError)) throw error;
       }
     }
     try {
-      await this.deps.trustGrantStore.create(grant);
+      await this.deps.trustGrantStore.create(ctx, grant);
     } catch (error) {
-      if (addedKey && (await this.deps.trustGrantStore.countByKey(grant.issuer, grant.publicKey.kid)) === 0) {
-        await this.deps.keyManager.deleteKey(grant.publicKey.set, grant.publicKey.kid);
+      if (addedKey && (await this.deps.trustGrantStore.countByKey(ctx, grant.issuer, grant.publicKey.kid)) === 0) {
+        await this.deps.keyManager.deleteKey(ctx, grant.publicKey.set, grant.publicKey.kid);
       }
       if (error instanceof DuplicateTrustGrantError) throw duplicateTrustGrant();
       throw error;
@@ -60,22 +60,22 @@ export class TrustGrantManager {
   }
 
   /** @throws OryError 404 */
-  async get(id: string): Promise<TrustGrant> {
-    const grant = await this.deps.trustGrantStore.get(id);
+  async get(ctx: Ctx, id: string): Promise<TrustGrant> {
+    const grant = await this.deps.trustGrantStore.get(ctx, id);
     if (!grant) throw trustGrantNotFound();
     return grant;
   }
 
-  async list(query: ListTrustGrantsQuery): Promise<TrustGrantPage> {
-    return this.deps.trustGrantStore.list(query);
+  async list(ctx: Ctx, query: ListTrustGrantsQuery): Promise<TrustGrantPage> {
+    return this.deps.trustGrantStore.list(ctx, query);
   }
 
   /** Deletes the grant, and its key when no other grant uses it. @throws OryError 404 */
-  async delete(id: string): Promise<void> {
-    const grant = await this.get(id);
-    if (!(await this.deps.trustGrantStore.delete(id))) throw trustGrantNotFound();
-    if ((await this.deps.trustGrantStore.countByKey(grant.issuer, grant.publicKey.kid)) === 0) {
-      await this.deps.keyManager.deleteKey(grant.publicKey.set, grant.publicKey.kid);
+  async delete(ctx: Ctx, id: string): Promise<void> {
+    const grant = await this.get(ctx, id);
+    if (!(await this.deps.trustGrantStore.delete(ctx, id))) throw trustGrantNotFound();
+    if ((await this.deps.trustGrantStore.countByKey(ctx, grant.issuer, grant.publicKey.kid)) === 0) {
+      await this.deps.keyManager.deleteKey(ctx, grant.publicKey.set, grant.publicKey.kid);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { type ClientMetadata, type ClientPage, type ClientStore, DuplicateClientError, type ListClientsQuery, type OAuth2Client } from '../../oauth2/client';
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { rawBool, rawDate, rawJson } from '../raw-values';
 import { type OAuth2ClientRow, OAuth2ClientSchema } from '../schemas/oauth2.schema';
@@ -30,14 +30,14 @@ export class TypeormClientStore implements ClientStore {
     }
   }
 
-  private repo(tx?: Transaction) {
-    return this.persistence.manager(tx).getRepository(OAuth2ClientSchema);
+  private repo(ctx: Ctx) {
+    return this.persistence.manager(ctx.tx).getRepository(OAuth2ClientSchema);
   }
 
-  async create(client: OAuth2Client, tx?: Transaction): Promise<void> {
+  async create(ctx: Ctx, client: OAuth2Client): Promise<void> {
     await this.write(async () => {
       try {
-        await this.repo(tx).insert(toRow(client) as never);
+        await this.repo(ctx).insert(toRow(client) as never);
       } catch (error) {
         if (isDuplicateKeyError(error)) throw new DuplicateClientError(client.id);
         throw error;
@@ -45,24 +45,24 @@ export class TypeormClientStore implements ClientStore {
     });
   }
 
-  async get(id: string, tx?: Transaction): Promise<OAuth2Client | undefined> {
-    const [row] = await this.persistence.read(`SELECT ${COLUMNS} FROM oauth2_clients WHERE id = ?`, [id], tx);
+  async get(ctx: Ctx, id: string): Promise<OAuth2Client | undefined> {
+    const [row] = await this.persistence.read(`SELECT ${COLUMNS} FROM oauth2_clients WHERE id = ?`, [id], ctx.tx);
     return row ? fromRaw(row) : undefined;
   }
 
-  async update(client: OAuth2Client, tx?: Transaction): Promise<boolean> {
+  async update(ctx: Ctx, client: OAuth2Client): Promise<boolean> {
     const { id, created_at: _created, ...row } = toRow(client);
-    const result = await this.write(() => this.repo(tx).update({ id }, row as never));
+    const result = await this.write(() => this.repo(ctx).update({ id }, row as never));
     return (result.affected ?? 0) > 0;
   }
 
-  async delete(id: string, tx?: Transaction): Promise<boolean> {
-    return ((await this.write(() => this.repo(tx).delete({ id }))).affected ?? 0) > 0;
+  async delete(ctx: Ctx, id: string): Promise<boolean> {
+    return ((await this.write(() => this.repo(ctx).delete({ id }))).affected ?? 0) > 0;
   }
 
-  async list(query: ListClientsQuery, tx?: Transaction): Promise<ClientPage> {
+  async list(ctx: Ctx, query: ListClientsQuery): Promise<ClientPage> {
     const where = { ...(query.clientName !== undefined ? { client_name: query.clientName } : {}), ...(query.owner !== undefined ? { owner: query.owner } : {}) };
-    const [rows, total] = await this.repo(tx).findAndCount({ where, order: { created_at: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    const [rows, total] = await this.repo(ctx).findAndCount({ where, order: { created_at: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
     return { clients: rows.map(fromRow), total };
   }
 }

@@ -10,7 +10,7 @@ import type {
   LogoutRequest,
   LogoutRequestStore,
 } from '../../oauth2/consent';
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import type { Persistence } from '../persistence';
 import { insertSql, upsertSql } from '../raw-sql';
 import { rawBool, rawDate, rawJson, rawOptionalDate, rawTimeParam } from '../raw-values';
@@ -49,22 +49,22 @@ export class TypeormLoginSessionStore implements LoginSessionStore {
     this.upsertSql = upsertSql(persistence.dialect, 'oauth2_login_sessions', ['id'], LOGIN_SESSION_UPSERT_COLUMNS);
   }
 
-  private repo(tx?: Transaction) {
-    return this.persistence.manager(tx).getRepository(LoginSessionSchema);
+  private repo(ctx: Ctx) {
+    return this.persistence.manager(ctx.tx).getRepository(LoginSessionSchema);
   }
 
-  async upsert(s: LoginSession, tx?: Transaction): Promise<void> {
+  async upsert(ctx: Ctx, s: LoginSession): Promise<void> {
     const now = time(this.persistence, new Date());
     const data = { ...(s.acr ? { acr: s.acr } : {}), ...(s.amr ? { amr: s.amr } : {}) };
     await this.persistence.execute(
       this.upsertSql,
       [s.id, s.subject, flag(s.remember), s.rememberFor, time(this.persistence, s.authenticatedAt), JSON.stringify(data), time(this.persistence, s.expiresAt), now, now],
-      tx,
+      ctx.tx,
     );
   }
 
-  async get(id: string, tx?: Transaction): Promise<LoginSession | undefined> {
-    const [r] = await this.persistence.read('SELECT id, subject, remember, remember_for, authenticated_at, data, expires_at FROM oauth2_login_sessions WHERE id = ?', [id], tx);
+  async get(ctx: Ctx, id: string): Promise<LoginSession | undefined> {
+    const [r] = await this.persistence.read('SELECT id, subject, remember, remember_for, authenticated_at, data, expires_at FROM oauth2_login_sessions WHERE id = ?', [id], ctx.tx);
     if (!r) return undefined;
     const data = rawJson<{ acr?: string; amr?: string[] }>(r.data) ?? {};
     return {
@@ -79,14 +79,14 @@ export class TypeormLoginSessionStore implements LoginSessionStore {
     };
   }
 
-  async deleteBySubject(subject: string, tx?: Transaction): Promise<string[]> {
-    const rows = await this.repo(tx).find({ where: { subject }, select: { id: true } });
-    if (rows.length) await this.repo(tx).delete({ id: In(rows.map((r) => r.id)) });
+  async deleteBySubject(ctx: Ctx, subject: string): Promise<string[]> {
+    const rows = await this.repo(ctx).find({ where: { subject }, select: { id: true } });
+    if (rows.length) await this.repo(ctx).delete({ id: In(rows.map((r) => r.id)) });
     return rows.map((r) => r.id);
   }
 
-  async deleteExpired(now: Date, tx?: Transaction): Promise<number> {
-    return (await this.repo(tx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
+  async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
+    return (await this.repo(ctx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
   }
 }
 
@@ -102,11 +102,11 @@ const CONSENT_REMEMBERED = `SELECT ${CONSENT_COLUMNS} FROM oauth2_consent_sessio
 export class TypeormConsentSessionStore implements ConsentSessionStore {
   constructor(private readonly persistence: Persistence) {}
 
-  private repo(tx?: Transaction) {
-    return this.persistence.manager(tx).getRepository(ConsentSessionSchema);
+  private repo(ctx: Ctx) {
+    return this.persistence.manager(ctx.tx).getRepository(ConsentSessionSchema);
   }
 
-  async create(c: ConsentSession, tx?: Transaction): Promise<void> {
+  async create(ctx: Ctx, c: ConsentSession): Promise<void> {
     const r = toConsentRow(c);
     await this.persistence.execute(
       CONSENT_INSERT,
@@ -123,46 +123,46 @@ export class TypeormConsentSessionStore implements ConsentSessionStore {
         time(this.persistence, r.handled_at),
         time(this.persistence, r.expires_at),
       ],
-      tx,
+      ctx.tx,
     );
   }
 
-  async getByGrantId(grantId: string, tx?: Transaction): Promise<ConsentSession | undefined> {
-    const [r] = await this.persistence.read(CONSENT_BY_GRANT, [grantId], tx);
+  async getByGrantId(ctx: Ctx, grantId: string): Promise<ConsentSession | undefined> {
+    const [r] = await this.persistence.read(CONSENT_BY_GRANT, [grantId], ctx.tx);
     return r ? fromRawConsentRow(r) : undefined;
   }
 
   /** Read-modify-write of `data`: nothing else ever rewrites a consent row, so the last hook reply wins. */
-  async updateSession(grantId: string, session: ConsentSession['session'], tx?: Transaction): Promise<boolean> {
-    const [r] = await this.persistence.read(CONSENT_DATA_BY_GRANT, [grantId], tx);
+  async updateSession(ctx: Ctx, grantId: string, session: ConsentSession['session']): Promise<boolean> {
+    const [r] = await this.persistence.read(CONSENT_DATA_BY_GRANT, [grantId], ctx.tx);
     if (!r) return false;
     const data = { ...(rawJson<Record<string, unknown>>(r.data) ?? {}), session };
     // Not the affected-row count: MySQL reports 0 for a row rewritten with the same value.
-    await this.persistence.execute(CONSENT_UPDATE_DATA, [JSON.stringify(data), grantId], tx);
+    await this.persistence.execute(CONSENT_UPDATE_DATA, [JSON.stringify(data), grantId], ctx.tx);
     return true;
   }
 
-  async listRemembered(subject: string, clientId: string, tx?: Transaction): Promise<ConsentSession[]> {
-    const rows = await this.persistence.read(CONSENT_REMEMBERED, [subject, clientId], tx);
+  async listRemembered(ctx: Ctx, subject: string, clientId: string): Promise<ConsentSession[]> {
+    const rows = await this.persistence.read(CONSENT_REMEMBERED, [subject, clientId], ctx.tx);
     return rows.map(fromRawConsentRow);
   }
 
-  async listBySubject(subject: string, window: { offset: number; limit: number }, tx?: Transaction): Promise<ConsentSessionPage> {
-    const [rows, total] = await this.repo(tx).findAndCount({ where: { subject, skip: false }, order: { handled_at: 'DESC', grant_id: 'ASC' }, skip: window.offset, take: window.limit });
+  async listBySubject(ctx: Ctx, subject: string, window: { offset: number; limit: number }): Promise<ConsentSessionPage> {
+    const [rows, total] = await this.repo(ctx).findAndCount({ where: { subject, skip: false }, order: { handled_at: 'DESC', grant_id: 'ASC' }, skip: window.offset, take: window.limit });
     return { sessions: rows.map(fromConsentRow), total };
   }
 
-  async grantIds(subject: string, clientId?: string, tx?: Transaction): Promise<string[]> {
-    const rows = await this.repo(tx).find({ where: { subject, ...(clientId ? { client_id: clientId } : {}) }, select: { grant_id: true } });
+  async grantIds(ctx: Ctx, subject: string, clientId?: string): Promise<string[]> {
+    const rows = await this.repo(ctx).find({ where: { subject, ...(clientId ? { client_id: clientId } : {}) }, select: { grant_id: true } });
     return rows.map((r) => r.grant_id);
   }
 
-  async deleteByGrantIds(grantIds: readonly string[], tx?: Transaction): Promise<void> {
-    for (let i = 0; i < grantIds.length; i += 500) await this.repo(tx).delete({ grant_id: In(grantIds.slice(i, i + 500)) });
+  async deleteByGrantIds(ctx: Ctx, grantIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < grantIds.length; i += 500) await this.repo(ctx).delete({ grant_id: In(grantIds.slice(i, i + 500)) });
   }
 
-  async deleteExpired(now: Date, tx?: Transaction): Promise<number> {
-    return (await this.repo(tx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
+  async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
+    return (await this.repo(ctx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
   }
 }
 
@@ -246,23 +246,23 @@ export class TypeormHandledChallengeStore implements HandledChallengeStore {
     this.putSql = upsertSql(persistence.dialect, 'oauth2_challenges', ['challenge'], ['kind', 'request_url', 'handled_at', 'expires_at']);
   }
 
-  private repo(tx?: Transaction) {
-    return this.persistence.manager(tx).getRepository(ChallengeSchema);
+  private repo(ctx: Ctx) {
+    return this.persistence.manager(ctx.tx).getRepository(ChallengeSchema);
   }
 
-  async put(c: HandledChallenge, tx?: Transaction): Promise<void> {
-    await this.persistence.execute(this.putSql, [c.challenge, c.kind, c.requestUrl, time(this.persistence, c.handledAt), time(this.persistence, c.expiresAt)], tx);
+  async put(ctx: Ctx, c: HandledChallenge): Promise<void> {
+    await this.persistence.execute(this.putSql, [c.challenge, c.kind, c.requestUrl, time(this.persistence, c.handledAt), time(this.persistence, c.expiresAt)], ctx.tx);
   }
 
-  async get(challenge: string, tx?: Transaction): Promise<HandledChallenge | undefined> {
-    const [r] = await this.persistence.read('SELECT challenge, kind, request_url, handled_at, expires_at FROM oauth2_challenges WHERE challenge = ?', [challenge], tx);
+  async get(ctx: Ctx, challenge: string): Promise<HandledChallenge | undefined> {
+    const [r] = await this.persistence.read('SELECT challenge, kind, request_url, handled_at, expires_at FROM oauth2_challenges WHERE challenge = ?', [challenge], ctx.tx);
     return r
       ? { challenge: String(r.challenge), kind: String(r.kind) as HandledChallenge['kind'], requestUrl: String(r.request_url), handledAt: rawDate(r.handled_at), expiresAt: rawDate(r.expires_at) }
       : undefined;
   }
 
-  async deleteExpired(now: Date, tx?: Transaction): Promise<number> {
-    return (await this.repo(tx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
+  async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
+    return (await this.repo(ctx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
   }
 }
 
@@ -276,11 +276,11 @@ const LOGOUT_INSERT = insertSql('oauth2_logout_requests', LOGOUT_COLUMNS.split('
 export class TypeormLogoutRequestStore implements LogoutRequestStore {
   constructor(private readonly persistence: Persistence) {}
 
-  private repo(tx?: Transaction) {
-    return this.persistence.manager(tx).getRepository(LogoutRequestSchema);
+  private repo(ctx: Ctx) {
+    return this.persistence.manager(ctx.tx).getRepository(LogoutRequestSchema);
   }
 
-  async create(r: LogoutRequest, tx?: Transaction): Promise<void> {
+  async create(ctx: Ctx, r: LogoutRequest): Promise<void> {
     const row = toLogoutRow(r);
     await this.persistence.execute(
       LOGOUT_INSERT,
@@ -296,28 +296,28 @@ export class TypeormLogoutRequestStore implements LogoutRequestStore {
         time(this.persistence, row.expires_at),
         time(this.persistence, row.created_at),
       ],
-      tx,
+      ctx.tx,
     );
   }
 
-  async get(challenge: string, tx?: Transaction): Promise<LogoutRequest | undefined> {
-    const [r] = await this.persistence.read(`SELECT ${LOGOUT_COLUMNS} FROM oauth2_logout_requests WHERE challenge = ?`, [challenge], tx);
+  async get(ctx: Ctx, challenge: string): Promise<LogoutRequest | undefined> {
+    const [r] = await this.persistence.read(`SELECT ${LOGOUT_COLUMNS} FROM oauth2_logout_requests WHERE challenge = ?`, [challenge], ctx.tx);
     return r ? fromRawLogoutRow(r) : undefined;
   }
 
-  async getByVerifier(verifier: string, tx?: Transaction): Promise<LogoutRequest | undefined> {
-    const [r] = await this.persistence.read(`SELECT ${LOGOUT_COLUMNS} FROM oauth2_logout_requests WHERE verifier = ?`, [verifier], tx);
+  async getByVerifier(ctx: Ctx, verifier: string): Promise<LogoutRequest | undefined> {
+    const [r] = await this.persistence.read(`SELECT ${LOGOUT_COLUMNS} FROM oauth2_logout_requests WHERE verifier = ?`, [verifier], ctx.tx);
     return r ? fromRawLogoutRow(r) : undefined;
   }
 
-  async update(r: LogoutRequest, expectedState: LogoutRequest['state'], tx?: Transaction): Promise<boolean> {
+  async update(ctx: Ctx, r: LogoutRequest, expectedState: LogoutRequest['state']): Promise<boolean> {
     const { challenge, ...rest } = toLogoutRow(r);
-    const result = await this.repo(tx).update({ challenge, state: expectedState }, rest as never);
+    const result = await this.repo(ctx).update({ challenge, state: expectedState }, rest as never);
     return (result.affected ?? 0) > 0;
   }
 
-  async deleteExpired(now: Date, tx?: Transaction): Promise<number> {
-    return (await this.repo(tx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
+  async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
+    return (await this.repo(ctx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
   }
 }
 

@@ -9,7 +9,7 @@ import type {
   MessageType,
   TemplateType,
 } from '../../courier';
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import type { Persistence } from '../persistence';
 import { type CourierMessageRow, CourierMessageSchema } from '../schemas/courier-message.schema';
 
@@ -27,24 +27,24 @@ const CANDIDATES_PER_CLAIM = 4;
 export class TypeormCourierMessageStore implements CourierMessageStore {
   constructor(private readonly persistence: Persistence) {}
 
-  private repo(tx?: Transaction): Repository<CourierMessageRow> {
-    return this.persistence.manager(tx).getRepository(CourierMessageSchema);
+  private repo(ctx: Ctx): Repository<CourierMessageRow> {
+    return this.persistence.manager(ctx.tx).getRepository(CourierMessageSchema);
   }
 
-  async create(message: CourierMessage, tx?: Transaction): Promise<void> {
-    await this.repo(tx).insert(toRow(message));
+  async create(ctx: Ctx, message: CourierMessage): Promise<void> {
+    await this.repo(ctx).insert(toRow(message));
   }
 
-  async get(id: string, tx?: Transaction): Promise<CourierMessage | undefined> {
-    const row = await this.repo(tx).findOneBy({ id });
+  async get(ctx: Ctx, id: string): Promise<CourierMessage | undefined> {
+    const row = await this.repo(ctx).findOneBy({ id });
     return row ? fromRow(row) : undefined;
   }
 
-  async list(query: ListMessagesQuery, tx?: Transaction): Promise<{ messages: CourierMessage[]; total: number }> {
+  async list(ctx: Ctx, query: ListMessagesQuery): Promise<{ messages: CourierMessage[]; total: number }> {
     const where: FindOptionsWhere<CourierMessageRow> = {};
     if (query.status !== undefined) where.status = query.status;
     if (query.recipient !== undefined) where.recipient = query.recipient;
-    const [rows, total] = await this.repo(tx).findAndCount({
+    const [rows, total] = await this.repo(ctx).findAndCount({
       where,
       order: { created_at: 'DESC', id: 'ASC' },
       skip: query.page * query.perPage,
@@ -53,9 +53,9 @@ export class TypeormCourierMessageStore implements CourierMessageStore {
     return { messages: rows.map(fromRow), total };
   }
 
-  async claim(request: ClaimRequest): Promise<CourierMessage[]> {
+  async claim(ctx: Ctx, request: ClaimRequest): Promise<CourierMessage[]> {
     if (request.limit < 1 || request.types.length === 0) return [];
-    const candidates: { id: string }[] = await this.repo()
+    const candidates: { id: string }[] = await this.repo(ctx)
       .createQueryBuilder('m')
       .select('m.id', 'id')
       .where('m.type IN (:...types)', { types: [...request.types] })
@@ -67,7 +67,7 @@ export class TypeormCourierMessageStore implements CourierMessageStore {
     const won: string[] = [];
     for (const { id } of candidates) {
       if (won.length >= request.limit) break;
-      const result = await this.repo()
+      const result = await this.repo(ctx)
         .createQueryBuilder()
         .update()
         .set({
@@ -83,18 +83,18 @@ export class TypeormCourierMessageStore implements CourierMessageStore {
       if (result.affected === 1) won.push(id);
     }
     if (won.length === 0) return [];
-    const rows = await this.repo().createQueryBuilder('m').where('m.id IN (:...ids)', { ids: won }).getMany();
+    const rows = await this.repo(ctx).createQueryBuilder('m').where('m.id IN (:...ids)', { ids: won }).getMany();
     const order = new Map(won.map((id, i) => [id, i]));
     return rows.map(fromRow).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   }
 
-  async markSent(id: string, workerId: string, now: Date): Promise<boolean> {
-    return this.settle(id, workerId, { status: 'sent', claimed_until: null, updated_at: now });
+  async markSent(ctx: Ctx, id: string, workerId: string, now: Date): Promise<boolean> {
+    return this.settle(ctx, id, workerId, { status: 'sent', claimed_until: null, updated_at: now });
   }
 
-  async markFailed(id: string, workerId: string, outcome: FailedOutcome, now: Date): Promise<boolean> {
+  async markFailed(ctx: Ctx, id: string, workerId: string, outcome: FailedOutcome, now: Date): Promise<boolean> {
     return this.settle(
-      id,
+      ctx, id,
       workerId,
       outcome.status === 'queued'
         ? { status: 'queued', next_attempt_at: outcome.nextAttemptAt, claimed_by: null, claimed_until: null, updated_at: now }
@@ -103,8 +103,8 @@ export class TypeormCourierMessageStore implements CourierMessageStore {
   }
 
   /** Applies `change` only while `workerId` still holds the claim. */
-  private async settle(id: string, workerId: string, change: Partial<CourierMessageRow>): Promise<boolean> {
-    const result = await this.repo()
+  private async settle(ctx: Ctx, id: string, workerId: string, change: Partial<CourierMessageRow>): Promise<boolean> {
+    const result = await this.repo(ctx)
       .createQueryBuilder()
       .update()
       .set(change)

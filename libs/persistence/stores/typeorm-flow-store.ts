@@ -1,6 +1,6 @@
 import type { AnyFlow, ErrorStore, FlowKind, FlowStore, StoredError } from '../../selfservice/flow';
 import { fromStored } from '../../selfservice/flow';
-import { type Transaction, newId } from '../../x';
+import {  newId, type Ctx } from '../../x';
 import type { Persistence } from '../persistence';
 import { ErrorSchema, FlowSchema } from '../schemas/session.schema';
 
@@ -8,8 +8,8 @@ import { ErrorSchema, FlowSchema } from '../schemas/session.schema';
 export class TypeormFlowStore implements FlowStore {
   constructor(private readonly persistence: Persistence) {}
 
-  async create(flow: AnyFlow, tx?: Transaction): Promise<void> {
-    await this.persistence.manager(tx).getRepository(FlowSchema).insert({
+  async create(ctx: Ctx, flow: AnyFlow): Promise<void> {
+    await this.persistence.manager(ctx.tx).getRepository(FlowSchema).insert({
       id: flow.id,
       kind: flow.kind,
       type: flow.type,
@@ -20,22 +20,22 @@ export class TypeormFlowStore implements FlowStore {
     } as never);
   }
 
-  async update(flow: AnyFlow, tx?: Transaction): Promise<void> {
+  async update(ctx: Ctx, flow: AnyFlow): Promise<void> {
     await this.persistence
-      .manager(tx)
+      .manager(ctx.tx)
       .getRepository(FlowSchema)
       .update({ id: flow.id }, { data: JSON.parse(JSON.stringify(flow)) as Record<string, unknown>, expires_at: flow.expiresAt, updated_at: flow.updatedAt } as never);
   }
 
-  async get<K extends FlowKind>(kind: K, id: string, tx?: Transaction): Promise<Extract<AnyFlow, { kind: K }> | undefined> {
-    const row = await this.persistence.manager(tx).getRepository(FlowSchema).findOneBy({ id, kind });
+  async get<K extends FlowKind>(ctx: Ctx, kind: K, id: string): Promise<Extract<AnyFlow, { kind: K }> | undefined> {
+    const row = await this.persistence.manager(ctx.tx).getRepository(FlowSchema).findOneBy({ id, kind });
     return row ? (fromStored(row.data) as Extract<AnyFlow, { kind: K }>) : undefined;
   }
 
   /** MySQL: `SELECT … FOR UPDATE` (the latest committed row, locked). SQLite: `tx` already excludes every other transaction. */
-  async getForUpdate<K extends FlowKind>(kind: K, id: string, tx: Transaction): Promise<Extract<AnyFlow, { kind: K }> | undefined> {
+  async getForUpdate<K extends FlowKind>(ctx: Ctx, kind: K, id: string): Promise<Extract<AnyFlow, { kind: K }> | undefined> {
     const lock = this.persistence.dialect === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {};
-    const row = await this.persistence.manager(tx).getRepository(FlowSchema).findOne({ where: { id, kind }, ...lock });
+    const row = await this.persistence.manager(ctx.tx).getRepository(FlowSchema).findOne({ where: { id, kind }, ...lock });
     return row ? (fromStored(row.data) as Extract<AnyFlow, { kind: K }>) : undefined;
   }
 }
@@ -44,15 +44,15 @@ export class TypeormFlowStore implements FlowStore {
 export class TypeormErrorStore implements ErrorStore {
   constructor(private readonly persistence: Persistence) {}
 
-  async create(error: Record<string, unknown>, tx?: Transaction): Promise<string> {
+  async create(ctx: Ctx, error: Record<string, unknown>): Promise<string> {
     const id = newId();
     const now = new Date();
-    await this.persistence.manager(tx).getRepository(ErrorSchema).insert({ id, error, seen_at: null, created_at: now, updated_at: now } as never);
+    await this.persistence.manager(ctx.tx).getRepository(ErrorSchema).insert({ id, error, seen_at: null, created_at: now, updated_at: now } as never);
     return id;
   }
 
-  async read(id: string, tx?: Transaction): Promise<StoredError | undefined> {
-    const repo = this.persistence.manager(tx).getRepository(ErrorSchema);
+  async read(ctx: Ctx, id: string): Promise<StoredError | undefined> {
+    const repo = this.persistence.manager(ctx.tx).getRepository(ErrorSchema);
     const row = await repo.findOneBy({ id });
     if (!row) return undefined;
     if (!row.seen_at) await repo.update({ id }, { seen_at: new Date() } as never);

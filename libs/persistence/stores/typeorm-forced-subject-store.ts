@@ -1,5 +1,5 @@
 import type { ForcedSubjectStore } from '../../oauth2/consent';
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import type { Persistence } from '../persistence';
 import { upsertSql } from '../raw-sql';
 import { rawTimeParam } from '../raw-values';
@@ -12,12 +12,12 @@ export class TypeormForcedSubjectStore implements ForcedSubjectStore {
     this.upsertSql = upsertSql(persistence.dialect, 'oauth2_forced_subjects', ['subject', 'client_id'], ['forced_subject', 'updated_at']);
   }
 
-  async put(subject: string, clientId: string, forced: string, tx?: Transaction): Promise<void> {
-    await this.persistence.execute(this.upsertSql, [subject, clientId, forced, rawTimeParam(this.persistence.dialect, new Date())], tx);
+  async put(ctx: Ctx, subject: string, clientId: string, forced: string): Promise<void> {
+    await this.persistence.execute(this.upsertSql, [subject, clientId, forced, rawTimeParam(this.persistence.dialect, new Date())], ctx.tx);
   }
 
-  async get(subject: string, clientId: string, tx?: Transaction): Promise<string | undefined> {
-    const [row] = await this.persistence.read('SELECT forced_subject FROM oauth2_forced_subjects WHERE subject = ? AND client_id = ?', [subject, clientId], tx);
+  async get(ctx: Ctx, subject: string, clientId: string): Promise<string | undefined> {
+    const [row] = await this.persistence.read('SELECT forced_subject FROM oauth2_forced_subjects WHERE subject = ? AND client_id = ?', [subject, clientId], ctx.tx);
     return row ? String(row.forced_subject) : undefined;
   }
 }

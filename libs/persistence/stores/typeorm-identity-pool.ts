@@ -11,7 +11,7 @@ import type {
   VerifiableAddressStatus,
 } from '../../identity';
 import { DuplicateIdentifierError, normalizeIdentifier } from '../../identity';
-import { type Transaction, newId } from '../../x';
+import {  newId, type Ctx } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { rawBool, rawDate, rawJson, rawOptionalDate } from '../raw-values';
 import {
@@ -39,13 +39,13 @@ const INSERT_BATCH = 100;
 export class TypeormIdentityPool implements PrivilegedIdentityPool {
   constructor(private readonly persistence: Persistence) {}
 
-  private m(tx?: Transaction): EntityManager {
-    return this.persistence.manager(tx);
+  private m(ctx: Ctx): EntityManager {
+    return this.persistence.manager(ctx.tx);
   }
 
   /** Read on every authenticated request: five raw, indexed queries (no query builder). */
-  async get(id: string, tx?: Transaction): Promise<Identity | undefined> {
-    return this.read(id, tx, false);
+  async get(ctx: Ctx, id: string): Promise<Identity | undefined> {
+    return this.read(ctx, id, false);
   }
 
   /**
@@ -53,12 +53,12 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
    * latest committed rows whatever the transaction's snapshot, and keeps the identity row locked until
    * `tx` ends. On SQLite `tx` already excludes every other transaction.
    */
-  async getForUpdate(id: string, tx: Transaction): Promise<Identity | undefined> {
-    return this.read(id, tx, this.persistence.dialect === 'mysql');
+  async getForUpdate(ctx: Ctx, id: string): Promise<Identity | undefined> {
+    return this.read(ctx, id, this.persistence.dialect === 'mysql');
   }
 
-  private async read(id: string, tx: Transaction | undefined, lock: boolean): Promise<Identity | undefined> {
-    const read = (sql: string): Promise<Record<string, unknown>[]> => this.persistence.read(lock ? `${sql} FOR UPDATE` : sql, [id], tx);
+  private async read(ctx: Ctx, id: string, lock: boolean): Promise<Identity | undefined> {
+    const read = (sql: string): Promise<Record<string, unknown>[]> => this.persistence.read(lock ? `${sql} FOR UPDATE` : sql, [id], ctx.tx);
     const [row] = (await read(
       'SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, created_at, updated_at FROM identities WHERE id = ?',
     )) as Record<string, unknown>[];
@@ -80,54 +80,54 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     );
   }
 
-  async list(query: ListIdentitiesQuery, tx?: Transaction): Promise<IdentityPage> {
-    const repo = this.m(tx).getRepository(IdentitySchema);
+  async list(ctx: Ctx, query: ListIdentitiesQuery): Promise<IdentityPage> {
+    const repo = this.m(ctx).getRepository(IdentitySchema);
     if (query.credentialsIdentifier !== undefined) {
-      const ids = await this.m(tx)
+      const ids = await this.m(ctx)
         .getRepository(IdentifierSchema)
         .find({ where: { identifier: normalizeIdentifier(query.credentialsIdentifier) }, select: { identity_id: true } });
       const unique = [...new Set(ids.map((r) => r.identity_id))];
       const rows = unique.length
         ? await repo.find({ where: { id: In(unique) }, order: { created_at: 'ASC', id: 'ASC' }, skip: query.page * query.perPage, take: query.perPage })
         : [];
-      return { identities: await this.hydrate(rows, tx), total: unique.length };
+      return { identities: await this.hydrate(ctx, rows), total: unique.length };
     }
     const [rows, total] = await repo.findAndCount({
       order: { created_at: 'ASC', id: 'ASC' },
       skip: query.page * query.perPage,
       take: query.perPage,
     });
-    return { identities: await this.hydrate(rows, tx), total };
+    return { identities: await this.hydrate(ctx, rows), total };
   }
 
-  async findByCredentialsIdentifier(type: CredentialsType, identifier: string, tx?: Transaction): Promise<Identity | undefined> {
-    const hit = await this.m(tx).getRepository(IdentifierSchema).findOneBy({ type, identifier: normalizeIdentifier(identifier) });
-    return hit ? this.get(hit.identity_id, tx) : undefined;
+  async findByCredentialsIdentifier(ctx: Ctx, type: CredentialsType, identifier: string): Promise<Identity | undefined> {
+    const hit = await this.m(ctx).getRepository(IdentifierSchema).findOneBy({ type, identifier: normalizeIdentifier(identifier) });
+    return hit ? this.get(ctx, hit.identity_id) : undefined;
   }
 
-  async findByAddress(kind: 'recovery' | 'verifiable', via: AddressVia, value: string, tx?: Transaction): Promise<Identity | undefined> {
+  async findByAddress(ctx: Ctx, kind: 'recovery' | 'verifiable', via: AddressVia, value: string): Promise<Identity | undefined> {
     const schema = kind === 'recovery' ? RecoveryAddressSchema : VerifiableAddressSchema;
-    const hit = await this.m(tx).getRepository<{ identity_id: string; via: string; value: string }>(schema).findOneBy({ via, value: normalizeIdentifier(value) });
-    return hit ? this.get(hit.identity_id, tx) : undefined;
+    const hit = await this.m(ctx).getRepository<{ identity_id: string; via: string; value: string }>(schema).findOneBy({ via, value: normalizeIdentifier(value) });
+    return hit ? this.get(ctx, hit.identity_id) : undefined;
   }
 
-  async takenIdentifiers(type: CredentialsType, identifiers: readonly string[], tx?: Transaction): Promise<Set<string>> {
+  async takenIdentifiers(ctx: Ctx, type: CredentialsType, identifiers: readonly string[]): Promise<Set<string>> {
     if (identifiers.length === 0) return new Set();
-    const rows = await this.m(tx)
+    const rows = await this.m(ctx)
       .getRepository(IdentifierSchema)
       .find({ where: { type, identifier: In(identifiers.map(normalizeIdentifier)) }, select: { identifier: true } });
     return new Set(rows.map((r) => r.identifier));
   }
 
-  async create(identity: Identity, tx?: Transaction): Promise<void> {
-    await this.createMany([identity], tx);
+  async create(ctx: Ctx, identity: Identity): Promise<void> {
+    await this.createMany(ctx, [identity]);
   }
 
-  async createMany(identities: readonly Identity[], tx?: Transaction): Promise<void> {
-    if (!tx) return this.persistence.withTransaction((own) => this.createMany(identities, own));
+  async createMany(ctx: Ctx, identities: readonly Identity[]): Promise<void> {
+    if (!ctx.tx) return this.persistence.withTransaction(ctx, (own) => this.createMany(own, identities));
     const rows = identities.map(toRows);
     await this.guard(async () => {
-      const m = this.m(tx);
+      const m = this.m(ctx);
       await insertAll(m, IdentitySchema, rows.map((r) => r.identity));
       await insertAll(m, CredentialSchema, rows.flatMap((r) => r.credentials));
       await insertAll(m, IdentifierSchema, rows.flatMap((r) => r.identifiers));
@@ -136,11 +136,11 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     });
   }
 
-  async update(identity: Identity, tx?: Transaction): Promise<void> {
-    if (!tx) return this.persistence.withTransaction((own) => this.update(identity, own));
+  async update(ctx: Ctx, identity: Identity): Promise<void> {
+    if (!ctx.tx) return this.persistence.withTransaction(ctx, (own) => this.update(own, identity));
     const rows = toRows(identity);
     await this.guard(async () => {
-      const m = this.m(tx);
+      const m = this.m(ctx);
       const { id, ...fields } = rows.identity;
       await m.getRepository(IdentitySchema).update({ id }, fields as never);
       // Children are replaced wholesale; the manager kept ids and timestamps of unchanged entries.
@@ -154,9 +154,9 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     });
   }
 
-  async delete(id: string, tx?: Transaction): Promise<boolean> {
+  async delete(ctx: Ctx, id: string): Promise<boolean> {
     // Foreign keys cascade to credentials, identifiers, addresses (and sessions).
-    const result = await this.m(tx).getRepository(IdentitySchema).delete({ id });
+    const result = await this.m(ctx).getRepository(IdentitySchema).delete({ id });
     return (result.affected ?? 0) > 0;
   }
 
@@ -170,9 +170,9 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
   }
 
   /** Loads credentials, identifiers and addresses for all rows with one query per table. */
-  private async hydrate(rows: IdentityRow[], tx?: Transaction): Promise<Identity[]> {
+  private async hydrate(ctx: Ctx, rows: IdentityRow[]): Promise<Identity[]> {
     if (rows.length === 0) return [];
-    const m = this.m(tx);
+    const m = this.m(ctx);
     const ids = rows.map((r) => r.id);
     const where = { identity_id: In(ids) };
     const [creds, idents, verifiable, recovery] = await Promise.all([

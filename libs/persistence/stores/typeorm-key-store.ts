@@ -1,5 +1,5 @@
 import { DuplicateKeyIdError, type KeyStore, type StoredKey } from '../../keys';
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { type JwkRow, JwkSchema } from '../schemas/oauth2.schema';
 
@@ -7,35 +7,35 @@ import { type JwkRow, JwkSchema } from '../schemas/oauth2.schema';
 export class TypeormKeyStore implements KeyStore {
   constructor(private readonly persistence: Persistence) {}
 
-  private repo(tx?: Transaction) {
-    return this.persistence.manager(tx).getRepository(JwkSchema);
+  private repo(ctx: Ctx) {
+    return this.persistence.manager(ctx.tx).getRepository(JwkSchema);
   }
 
-  async addKey(key: StoredKey, tx?: Transaction): Promise<void> {
+  async addKey(ctx: Ctx, key: StoredKey): Promise<void> {
     try {
-      await this.repo(tx).insert({ set_id: key.set, kid: key.kid, alg: key.alg, key_use: key.use, key_data: key.keyData, created_at: key.createdAt });
+      await this.repo(ctx).insert({ set_id: key.set, kid: key.kid, alg: key.alg, key_use: key.use, key_data: key.keyData, created_at: key.createdAt });
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new DuplicateKeyIdError(key.set, key.kid);
       throw error;
     }
   }
 
-  async listKeys(set: string, tx?: Transaction): Promise<StoredKey[]> {
-    const rows = await this.repo(tx).find({ where: { set_id: set }, order: { created_at: 'DESC', pk: 'DESC' } });
+  async listKeys(ctx: Ctx, set: string): Promise<StoredKey[]> {
+    const rows = await this.repo(ctx).find({ where: { set_id: set }, order: { created_at: 'DESC', pk: 'DESC' } });
     return rows.map(fromRow);
   }
 
-  async getKey(set: string, kid: string, tx?: Transaction): Promise<StoredKey | undefined> {
-    const row = await this.repo(tx).findOneBy({ set_id: set, kid });
+  async getKey(ctx: Ctx, set: string, kid: string): Promise<StoredKey | undefined> {
+    const row = await this.repo(ctx).findOneBy({ set_id: set, kid });
     return row ? fromRow(row) : undefined;
   }
 
-  async deleteKey(set: string, kid: string, tx?: Transaction): Promise<boolean> {
-    return ((await this.repo(tx).delete({ set_id: set, kid })).affected ?? 0) > 0;
+  async deleteKey(ctx: Ctx, set: string, kid: string): Promise<boolean> {
+    return ((await this.repo(ctx).delete({ set_id: set, kid })).affected ?? 0) > 0;
   }
 
-  async deleteSet(set: string, tx?: Transaction): Promise<number> {
-    return (await this.repo(tx).delete({ set_id: set })).affected ?? 0;
+  async deleteSet(ctx: Ctx, set: string): Promise<number> {
+    return (await this.repo(ctx).delete({ set_id: set })).affected ?? 0;
   }
 }
 

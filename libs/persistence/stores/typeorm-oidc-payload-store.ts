@@ -1,5 +1,5 @@
 import type { OidcPayloadRecord, OidcPayloadStore } from '../../oauth2/provider';
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import type { Persistence } from '../persistence';
 import { upsertSql } from '../raw-sql';
 import { rawJson, rawOptionalDate, rawTimeParam } from '../raw-values';
@@ -25,72 +25,72 @@ export class TypeormOidcPayloadStore implements OidcPayloadStore {
     return rawTimeParam(this.persistence.dialect, date);
   }
 
-  async upsert(r: OidcPayloadRecord, tx?: Transaction): Promise<void> {
+  async upsert(ctx: Ctx, r: OidcPayloadRecord): Promise<void> {
     await this.persistence.execute(
       this.upsertSql,
       [r.model, r.id, JSON.stringify(r.payload), r.grantId ?? null, r.uid ?? null, r.userCode ?? null, r.accountId ?? null, r.clientId ?? null, this.time(r.expiresAt)],
-      tx,
+      ctx.tx,
     );
   }
 
-  async find(model: string, id: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined> {
-    return this.one(`SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND id = ? AND ${LIVE}`, [model, id, this.time(now)], tx);
+  async find(ctx: Ctx, model: string, id: string, now: Date): Promise<OidcPayloadRecord | undefined> {
+    return this.one(ctx, `SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND id = ? AND ${LIVE}`, [model, id, this.time(now)]);
   }
 
-  async findModel(models: readonly string[], id: string, now: Date, tx?: Transaction): Promise<string | undefined> {
+  async findModel(ctx: Ctx, models: readonly string[], id: string, now: Date): Promise<string | undefined> {
     if (models.length === 0) return undefined;
     const sql = `SELECT model FROM ${TABLE} WHERE model IN (${models.map(() => '?').join(', ')}) AND id = ? AND ${LIVE} LIMIT 1`;
-    const [row] = await this.persistence.read(sql, [...models, id, this.time(now)], tx);
+    const [row] = await this.persistence.read(sql, [...models, id, this.time(now)], ctx.tx);
     return row ? String(row.model) : undefined;
   }
 
-  async findByUid(model: string, uid: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined> {
-    return this.one(`SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND uid = ? AND ${LIVE}`, [model, uid, this.time(now)], tx);
+  async findByUid(ctx: Ctx, model: string, uid: string, now: Date): Promise<OidcPayloadRecord | undefined> {
+    return this.one(ctx, `SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND uid = ? AND ${LIVE}`, [model, uid, this.time(now)]);
   }
 
-  async findByUserCode(model: string, userCode: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord | undefined> {
-    return this.one(`SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND user_code = ? AND ${LIVE}`, [model, userCode, this.time(now)], tx);
+  async findByUserCode(ctx: Ctx, model: string, userCode: string, now: Date): Promise<OidcPayloadRecord | undefined> {
+    return this.one(ctx, `SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND user_code = ? AND ${LIVE}`, [model, userCode, this.time(now)]);
   }
 
-  async consume(model: string, id: string, at: Date, tx?: Transaction): Promise<boolean> {
+  async consume(ctx: Ctx, model: string, id: string, at: Date): Promise<boolean> {
     // Compare-and-set, committed at once: of two requests redeeming the same code, exactly one wins.
-    return (await this.persistence.executeNow(`UPDATE ${TABLE} SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL`, [this.time(at), model, id], tx)) > 0;
+    return (await this.persistence.executeNow(`UPDATE ${TABLE} SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL`, [this.time(at), model, id], ctx.tx)) > 0;
   }
 
-  async destroy(model: string, id: string, tx?: Transaction): Promise<void> {
-    await this.persistence.execute(`DELETE FROM ${TABLE} WHERE model = ? AND id = ?`, [model, id], tx);
+  async destroy(ctx: Ctx, model: string, id: string): Promise<void> {
+    await this.persistence.execute(`DELETE FROM ${TABLE} WHERE model = ? AND id = ?`, [model, id], ctx.tx);
   }
 
-  async revokeByGrantId(model: string, grantId: string, tx?: Transaction): Promise<void> {
-    await this.persistence.execute(`DELETE FROM ${TABLE} WHERE model = ? AND grant_id = ?`, [model, grantId], tx);
+  async revokeByGrantId(ctx: Ctx, model: string, grantId: string): Promise<void> {
+    await this.persistence.execute(`DELETE FROM ${TABLE} WHERE model = ? AND grant_id = ?`, [model, grantId], ctx.tx);
   }
 
-  async listByAccount(model: string, accountId: string, now: Date, tx?: Transaction): Promise<OidcPayloadRecord[]> {
-    const rows = await this.persistence.read(`SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND account_id = ? AND ${LIVE}`, [model, accountId, this.time(now)], tx);
+  async listByAccount(ctx: Ctx, model: string, accountId: string, now: Date): Promise<OidcPayloadRecord[]> {
+    const rows = await this.persistence.read(`SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND account_id = ? AND ${LIVE}`, [model, accountId, this.time(now)], ctx.tx);
     return rows.map(fromRaw);
   }
 
-  async deleteByClient(models: readonly string[], clientId: string, tx?: Transaction): Promise<number> {
+  async deleteByClient(ctx: Ctx, models: readonly string[], clientId: string): Promise<number> {
     if (models.length === 0) return 0;
-    return this.persistence.execute(`DELETE FROM ${TABLE} WHERE model IN (${models.map(() => '?').join(', ')}) AND client_id = ?`, [...models, clientId], tx);
+    return this.persistence.execute(`DELETE FROM ${TABLE} WHERE model IN (${models.map(() => '?').join(', ')}) AND client_id = ?`, [...models, clientId], ctx.tx);
   }
 
-  async deleteByAccount(models: readonly string[], accountId: string, tx?: Transaction): Promise<number> {
+  async deleteByAccount(ctx: Ctx, models: readonly string[], accountId: string): Promise<number> {
     if (models.length === 0) return 0;
-    return this.persistence.execute(`DELETE FROM ${TABLE} WHERE model IN (${models.map(() => '?').join(', ')}) AND account_id = ?`, [...models, accountId], tx);
+    return this.persistence.execute(`DELETE FROM ${TABLE} WHERE model IN (${models.map(() => '?').join(', ')}) AND account_id = ?`, [...models, accountId], ctx.tx);
   }
 
-  async deleteExpired(now: Date, limit: number, tx?: Transaction): Promise<number> {
+  async deleteExpired(ctx: Ctx, now: Date, limit: number): Promise<number> {
     const n = Math.max(1, Math.floor(limit));
     const sql =
       this.persistence.dialect === 'mysql'
         ? `DELETE FROM ${TABLE} WHERE expires_at <= ? LIMIT ${n}`
         : `DELETE FROM ${TABLE} WHERE rowid IN (SELECT rowid FROM ${TABLE} WHERE expires_at <= ? LIMIT ${n})`;
-    return this.persistence.execute(sql, [this.time(now)], tx);
+    return this.persistence.execute(sql, [this.time(now)], ctx.tx);
   }
 
-  private async one(sql: string, params: unknown[], tx?: Transaction): Promise<OidcPayloadRecord | undefined> {
-    const [row] = await this.persistence.read(sql, params, tx);
+  private async one(ctx: Ctx, sql: string, params: unknown[]): Promise<OidcPayloadRecord | undefined> {
+    const [row] = await this.persistence.read(sql, params, ctx.tx);
     return row ? fromRaw(row) : undefined;
   }
 }

@@ -1,5 +1,5 @@
 import type { SecretKind, SecretStore } from '../../config';
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { SecretSchema } from '../schemas/secret.schema';
 
@@ -7,21 +7,21 @@ import { SecretSchema } from '../schemas/secret.schema';
 export class TypeormSecretStore implements SecretStore {
   constructor(private readonly persistence: Persistence) {}
 
-  async get(kind: SecretKind, tx?: Transaction): Promise<readonly string[] | undefined> {
-    const row = await this.persistence.manager(tx).getRepository(SecretSchema).findOneBy({ kind });
+  async get(ctx: Ctx, kind: SecretKind): Promise<readonly string[] | undefined> {
+    const row = await this.persistence.manager(ctx.tx).getRepository(SecretSchema).findOneBy({ kind });
     return row?.value;
   }
 
-  async putIfAbsent(kind: SecretKind, values: readonly string[], tx?: Transaction): Promise<readonly string[]> {
+  async putIfAbsent(ctx: Ctx, kind: SecretKind, values: readonly string[]): Promise<readonly string[]> {
     try {
       await this.persistence
-        .manager(tx)
+        .manager(ctx.tx)
         .getRepository(SecretSchema)
         .insert({ kind, value: [...values], created_at: new Date() });
       return values;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const stored = await this.get(kind, tx);
+      const stored = await this.get(ctx, kind);
       if (!stored) throw error;
       return stored;
     }

@@ -1,6 +1,6 @@
 import { type FindOptionsWhere, LessThanOrEqual, MoreThan, Not, type Repository } from 'typeorm';
 import type { Aal, AuthenticationMethodName, ListAllSessionsQuery, ListSessionsQuery, Session, SessionStore } from '../../session';
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import type { Persistence } from '../persistence';
 import { rawBool, rawDate, rawJson } from '../raw-values';
 import { type SessionRow, SessionSchema } from '../schemas/session.schema';
@@ -9,31 +9,31 @@ import { type SessionRow, SessionSchema } from '../schemas/session.schema';
 export class TypeormSessionStore implements SessionStore {
   constructor(private readonly persistence: Persistence) {}
 
-  private repo(tx?: Transaction): Repository<SessionRow> {
-    return this.persistence.manager(tx).getRepository(SessionSchema);
+  private repo(ctx: Ctx): Repository<SessionRow> {
+    return this.persistence.manager(ctx.tx).getRepository(SessionSchema);
   }
 
-  async create(session: Session, tx?: Transaction): Promise<void> {
+  async create(ctx: Ctx, session: Session): Promise<void> {
     const now = new Date();
-    await this.repo(tx).insert({ ...toRow(session), created_at: now, updated_at: now });
+    await this.repo(ctx).insert({ ...toRow(session), created_at: now, updated_at: now });
   }
 
-  async update(session: Session, tx?: Transaction): Promise<void> {
+  async update(ctx: Ctx, session: Session): Promise<void> {
     const { id, ...row } = toRow(session);
-    await this.repo(tx).update({ id }, { ...row, updated_at: new Date() } as never);
+    await this.repo(ctx).update({ id }, { ...row, updated_at: new Date() } as never);
   }
 
-  async get(id: string, tx?: Transaction): Promise<Session | undefined> {
-    const row = await this.repo(tx).findOneBy({ id });
+  async get(ctx: Ctx, id: string): Promise<Session | undefined> {
+    const row = await this.repo(ctx).findOneBy({ id });
     return row ? fromRow(row) : undefined;
   }
 
   /** The hot path of every authenticated request: one raw, indexed query (no query builder). */
-  async getByTokenHash(tokenHash: string, tx?: Transaction): Promise<Session | undefined> {
+  async getByTokenHash(ctx: Ctx, tokenHash: string): Promise<Session | undefined> {
     const rows = await this.persistence.read(
       'SELECT id, identity_id, token_hash, active, aal, authenticated_at, issued_at, expires_at, authentication_methods, devices, created_at, updated_at FROM sessions WHERE token_hash = ?',
       [tokenHash],
-      tx,
+      ctx.tx,
     );
     const r = rows[0];
     if (!r) return undefined;
@@ -48,21 +48,20 @@ export class TypeormSessionStore implements SessionStore {
     });
   }
 
-  async list(query: ListSessionsQuery, tx?: Transaction): Promise<{ sessions: Session[]; total: number }> {
+  async list(ctx: Ctx, query: ListSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
     const base: FindOptionsWhere<SessionRow> = { identity_id: query.identityId, ...(query.exceptId ? { id: Not(query.exceptId) } : {}) };
-    return this.page(whereActive(base, query), query, tx);
+    return this.page(ctx, whereActive(base, query), query);
   }
 
-  async listAll(query: ListAllSessionsQuery, tx?: Transaction): Promise<{ sessions: Session[]; total: number }> {
-    return this.page(whereActive({}, query), query, tx);
+  async listAll(ctx: Ctx, query: ListAllSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
+    return this.page(ctx, whereActive({}, query), query);
   }
 
   private async page(
-    where: FindOptionsWhere<SessionRow> | FindOptionsWhere<SessionRow>[],
+    ctx: Ctx, where: FindOptionsWhere<SessionRow> | FindOptionsWhere<SessionRow>[],
     query: ListAllSessionsQuery,
-    tx?: Transaction,
   ): Promise<{ sessions: Session[]; total: number }> {
-    const [rows, total] = await this.repo(tx).findAndCount({
+    const [rows, total] = await this.repo(ctx).findAndCount({
       where,
       order: { created_at: 'DESC', id: 'ASC' },
       skip: query.page * query.perPage,
@@ -71,20 +70,20 @@ export class TypeormSessionStore implements SessionStore {
     return { sessions: rows.map(fromRow), total };
   }
 
-  async revokeAllExcept(identityId: string, exceptId: string | undefined, tx?: Transaction): Promise<number> {
+  async revokeAllExcept(ctx: Ctx, identityId: string, exceptId: string | undefined): Promise<number> {
     const where: Record<string, unknown> = { identity_id: identityId, active: true };
     if (exceptId) where.id = Not(exceptId);
-    const result = await this.repo(tx).update(where, { active: false, updated_at: new Date() } as never);
+    const result = await this.repo(ctx).update(where, { active: false, updated_at: new Date() } as never);
     return result.affected ?? 0;
   }
 
-  async deleteForIdentity(identityId: string, tx?: Transaction): Promise<number> {
-    const result = await this.repo(tx).delete({ identity_id: identityId });
+  async deleteForIdentity(ctx: Ctx, identityId: string): Promise<number> {
+    const result = await this.repo(ctx).delete({ identity_id: identityId });
     return result.affected ?? 0;
   }
 
-  async delete(id: string, tx?: Transaction): Promise<boolean> {
-    const result = await this.repo(tx).delete({ id });
+  async delete(ctx: Ctx, id: string): Promise<boolean> {
+    const result = await this.repo(ctx).delete({ id });
     return (result.affected ?? 0) > 0;
   }
 }

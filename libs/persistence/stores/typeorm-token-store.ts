@@ -1,6 +1,6 @@
 import { IsNull } from 'typeorm';
 import type { SelfServiceToken, TokenKind, TokenStore } from '../../selfservice/flow';
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import type { Persistence } from '../persistence';
 import { TokenSchema } from '../schemas/token.schema';
 
@@ -8,8 +8,8 @@ import { TokenSchema } from '../schemas/token.schema';
 export class TypeormTokenStore implements TokenStore {
   constructor(private readonly persistence: Persistence) {}
 
-  async create(t: SelfServiceToken, tx?: Transaction): Promise<void> {
-    await this.persistence.manager(tx).getRepository(TokenSchema).insert({
+  async create(ctx: Ctx, t: SelfServiceToken): Promise<void> {
+    await this.persistence.manager(ctx.tx).getRepository(TokenSchema).insert({
       id: t.id,
       kind: t.kind,
       flow_id: t.flowId,
@@ -22,8 +22,8 @@ export class TypeormTokenStore implements TokenStore {
     });
   }
 
-  async findUnused(kind: TokenKind, flowId: string, tx?: Transaction): Promise<SelfServiceToken[]> {
-    const rows = await this.persistence.manager(tx).getRepository(TokenSchema).find({ where: { kind, flow_id: flowId, used_at: IsNull() }, order: { created_at: 'DESC' } });
+  async findUnused(ctx: Ctx, kind: TokenKind, flowId: string): Promise<SelfServiceToken[]> {
+    const rows = await this.persistence.manager(ctx.tx).getRepository(TokenSchema).find({ where: { kind, flow_id: flowId, used_at: IsNull() }, order: { created_at: 'DESC' } });
     return rows.map((r) => ({
       id: r.id,
       kind: r.kind as TokenKind,
@@ -36,8 +36,8 @@ export class TypeormTokenStore implements TokenStore {
     }));
   }
 
-  async markUsed(id: string, at: Date, tx?: Transaction): Promise<boolean> {
-    const result = await this.persistence.manager(tx).getRepository(TokenSchema).update({ id, used_at: IsNull() }, { used_at: at } as never);
+  async markUsed(ctx: Ctx, id: string, at: Date): Promise<boolean> {
+    const result = await this.persistence.manager(ctx.tx).getRepository(TokenSchema).update({ id, used_at: IsNull() }, { used_at: at } as never);
     return (result.affected ?? 0) === 1;
   }
 }

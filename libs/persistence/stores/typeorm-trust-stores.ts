@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LessThanOrEqual } from 'typeorm';
 import { DuplicateTrustGrantError, type JtiStore, type ListTrustGrantsQuery, type TrustGrant, type TrustGrantPage, type TrustGrantStore } from '../../oauth2/trust';
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { type TrustGrantRow, TrustGrantSchema, TrustJtiSchema } from '../schemas/trust.schema';
 
@@ -9,37 +9,37 @@ import { type TrustGrantRow, TrustGrantSchema, TrustJtiSchema } from '../schemas
 export class TypeormTrustGrantStore implements TrustGrantStore {
   constructor(private readonly persistence: Persistence) {}
 
-  private repo(tx?: Transaction) {
-    return this.persistence.manager(tx).getRepository(TrustGrantSchema);
+  private repo(ctx: Ctx) {
+    return this.persistence.manager(ctx.tx).getRepository(TrustGrantSchema);
   }
 
-  async create(grant: TrustGrant, tx?: Transaction): Promise<void> {
+  async create(ctx: Ctx, grant: TrustGrant): Promise<void> {
     try {
-      await this.repo(tx).insert(toRow(grant) as never);
+      await this.repo(ctx).insert(toRow(grant) as never);
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new DuplicateTrustGrantError(grant);
       throw error;
     }
   }
 
-  async get(id: string, tx?: Transaction): Promise<TrustGrant | undefined> {
-    const row = await this.repo(tx).findOneBy({ id });
+  async get(ctx: Ctx, id: string): Promise<TrustGrant | undefined> {
+    const row = await this.repo(ctx).findOneBy({ id });
     return row ? fromRow(row) : undefined;
   }
 
-  async list(query: ListTrustGrantsQuery, tx?: Transaction): Promise<TrustGrantPage> {
+  async list(ctx: Ctx, query: ListTrustGrantsQuery): Promise<TrustGrantPage> {
     const where = query.issuer !== undefined ? { issuer: query.issuer } : {};
-    const [rows, total] = await this.repo(tx).findAndCount({ where, order: { created_at: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
+    const [rows, total] = await this.repo(ctx).findAndCount({ where, order: { created_at: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
     return { grants: rows.map(fromRow), total };
   }
 
-  async delete(id: string, tx?: Transaction): Promise<boolean> {
-    return ((await this.repo(tx).delete({ id })).affected ?? 0) > 0;
+  async delete(ctx: Ctx, id: string): Promise<boolean> {
+    return ((await this.repo(ctx).delete({ id })).affected ?? 0) > 0;
   }
 
-  async findForAssertion(issuer: string, subject: string, kid?: string, tx?: Transaction): Promise<TrustGrant[]> {
+  async findForAssertion(ctx: Ctx, issuer: string, subject: string, kid?: string): Promise<TrustGrant[]> {
     const key = kid === undefined ? {} : { key_id: kid };
-    const rows = await this.repo(tx).find({
+    const rows = await this.repo(ctx).find({
       where: [
         { issuer, subject, ...key },
         { issuer, allow_any_subject: true, ...key },
@@ -49,8 +49,8 @@ export class TypeormTrustGrantStore implements TrustGrantStore {
     return rows.map(fromRow);
   }
 
-  async countByKey(issuer: string, kid: string, tx?: Transaction): Promise<number> {
-    return this.repo(tx).countBy({ issuer, key_id: kid });
+  async countByKey(ctx: Ctx, issuer: string, kid: string): Promise<number> {
+    return this.repo(ctx).countBy({ issuer, key_id: kid });
   }
 }
 
@@ -62,7 +62,7 @@ export class TypeormJtiStore implements JtiStore {
     return this.persistence.manager().getRepository(TrustJtiSchema);
   }
 
-  async markUsed(issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean> {
+  async markUsed(ctx: Ctx, issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean> {
     const signature = createHash('sha256').update(JSON.stringify([issuer, jti])).digest('hex');
     await this.repo().delete({ signature, expires_at: LessThanOrEqual(now) });
     try {
@@ -74,7 +74,7 @@ export class TypeormJtiStore implements JtiStore {
     }
   }
 
-  async deleteExpired(now: Date): Promise<number> {
+  async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
     return (await this.repo().delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
   }
 }

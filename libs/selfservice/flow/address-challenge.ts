@@ -1,4 +1,4 @@
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import type { RecoveryFlow, VerificationFlow } from './flow';
 import type { UiNode } from './ui/ui-node';
 
@@ -23,14 +23,14 @@ export interface AddressChallengeStrategy {
    * Mails a secret to `email` when it is a known address for `purpose`, otherwise the `*_invalid` mail,
    * so the HTTP answer is the same for both (enumeration safety).
    */
-  send(purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, email: string, tx?: Transaction): Promise<void>;
+  send(ctx: Ctx, purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, email: string): Promise<void>;
   /** Checks and consumes a secret of this flow; `undefined` when wrong, used or expired. */
-  redeem(purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, secret: string, tx?: Transaction): Promise<RedeemedChallenge | undefined>;
+  redeem(ctx: Ctx, purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, secret: string): Promise<RedeemedChallenge | undefined>;
   /**
    * Creates a secret for an identity's address without mailing it (admin recovery links and codes);
    * returns the code or the full link.
    */
-  issue(purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, identityId: string, address: string, expiresAt: Date, tx?: Transaction): Promise<string>;
+  issue(ctx: Ctx, purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, identityId: string, address: string, expiresAt: Date): Promise<string>;
 }
 
 export interface AddressChallengeStrategiesProvider {

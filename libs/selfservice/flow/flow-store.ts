@@ -1,18 +1,18 @@
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 import type { AnyFlow, FlowKind } from './flow';
 
 /** Persistence port for self-service flows (one document per flow). */
 export interface FlowStore {
-  create(flow: AnyFlow, tx?: Transaction): Promise<void>;
-  update(flow: AnyFlow, tx?: Transaction): Promise<void>;
+  create(ctx: Ctx, flow: AnyFlow): Promise<void>;
+  update(ctx: Ctx, flow: AnyFlow): Promise<void>;
   /** The flow of `kind` with `id`, or `undefined` (also for a flow of another kind). */
-  get<K extends FlowKind>(kind: K, id: string, tx?: Transaction): Promise<Extract<AnyFlow, { kind: K }> | undefined>;
+  get<K extends FlowKind>(ctx: Ctx, kind: K, id: string): Promise<Extract<AnyFlow, { kind: K }> | undefined>;
   /**
    * Like `get`, but the flow is locked against concurrent writers until `tx` ends: another
    * `getForUpdate` of it waits for `tx` to commit and then sees its writes. Counters and one-time state
    * kept in a flow (wrong-try counts) are read-checked-written only after this.
    */
-  getForUpdate<K extends FlowKind>(kind: K, id: string, tx: Transaction): Promise<Extract<AnyFlow, { kind: K }> | undefined>;
+  getForUpdate<K extends FlowKind>(ctx: Ctx, kind: K, id: string): Promise<Extract<AnyFlow, { kind: K }> | undefined>;
 }
 
 export interface FlowStoreProvider {
@@ -29,9 +29,9 @@ export interface StoredError {
 
 /** Persistence port for browser errors. */
 export interface ErrorStore {
-  create(error: Record<string, unknown>, tx?: Transaction): Promise<string>;
+  create(ctx: Ctx, error: Record<string, unknown>): Promise<string>;
   /** The error, marking it seen; `undefined` when unknown. */
-  read(id: string, tx?: Transaction): Promise<StoredError | undefined>;
+  read(ctx: Ctx, id: string): Promise<StoredError | undefined>;
 }
 
 export interface ErrorStoreProvider {

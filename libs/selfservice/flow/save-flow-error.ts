@@ -1,4 +1,4 @@
-import type { ClockProvider, TransactionRunnerProvider } from '../../x';
+import type { ClockProvider, TransactionRunnerProvider, Ctx } from '../../x';
 import type { AnyFlow } from './flow';
 import { applyFlowError } from './flow-helpers';
 import type { FlowStoreProvider } from './flow-store';
@@ -13,16 +13,16 @@ export type SaveFlowErrorDeps = FlowStoreProvider & TransactionRunnerProvider & 
  * @throws the error itself when it is not a form error (nothing is written)
  */
 export async function saveFlowError<F extends AnyFlow>(
-  deps: SaveFlowErrorDeps,
+  ctx: Ctx, deps: SaveFlowErrorDeps,
   loaded: F,
   error: unknown,
   echo: Readonly<Record<string, unknown>>,
   adjust: (flow: F) => F = (flow) => flow,
 ): Promise<F> {
-  return deps.transactions.withTransaction(async (tx) => {
-    const current = ((await deps.flowStore.getForUpdate(loaded.kind, loaded.id, tx)) as F | undefined) ?? loaded;
+  return deps.transactions.withTransaction(ctx, async (ctx) => {
+    const current = ((await deps.flowStore.getForUpdate(ctx, loaded.kind, loaded.id)) as F | undefined) ?? loaded;
     const updated = applyFlowError(adjust(current), error, echo, deps.clock);
-    await deps.flowStore.update(updated, tx);
+    await deps.flowStore.update(ctx, updated);
     return updated;
   });
 }

@@ -1,4 +1,4 @@
-import type { TransactionRunnerProvider } from '../../x';
+import type { TransactionRunnerProvider, Ctx } from '../../x';
 import type { AnyFlow } from './flow';
 import type { FlowStoreProvider } from './flow-store';
 
@@ -8,11 +8,11 @@ import type { FlowStoreProvider } from './flow-store';
  * request's method state (a code method's wrong-try counter) is never overwritten by this stale copy.
  * Returns what was stored.
  */
-export async function saveFlowUpdate<F extends AnyFlow>(deps: FlowStoreProvider & TransactionRunnerProvider, loaded: F, updated: F): Promise<F> {
-  return deps.transactions.withTransaction(async (tx) => {
-    const current = await deps.flowStore.getForUpdate(loaded.kind, loaded.id, tx);
+export async function saveFlowUpdate<F extends AnyFlow>(ctx: Ctx, deps: FlowStoreProvider & TransactionRunnerProvider, loaded: F, updated: F): Promise<F> {
+  return deps.transactions.withTransaction(ctx, async (ctx) => {
+    const current = await deps.flowStore.getForUpdate(ctx, loaded.kind, loaded.id);
     const merged = current ? ({ ...updated, internalContext: mergeInternalContext(loaded.internalContext, updated.internalContext, current.internalContext) } as F) : updated;
-    await deps.flowStore.update(merged, tx);
+    await deps.flowStore.update(ctx, merged);
     return merged;
   });
 }

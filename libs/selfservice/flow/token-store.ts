@@ -1,4 +1,4 @@
-import type { Transaction } from '../../x';
+import type { Ctx } from '../../x';
 
 /** What a one-time secret proves. */
 export type TokenKind = 'recovery_code' | 'recovery_link' | 'verification_code' | 'verification_link' | 'login_code' | 'registration_code';
@@ -22,11 +22,11 @@ export interface SelfServiceToken {
 
 /** Persistence port for one-time secrets. */
 export interface TokenStore {
-  create(token: SelfServiceToken, tx?: Transaction): Promise<void>;
+  create(ctx: Ctx, token: SelfServiceToken): Promise<void>;
   /** Unused tokens of a flow of one kind. */
-  findUnused(kind: TokenKind, flowId: string, tx?: Transaction): Promise<SelfServiceToken[]>;
+  findUnused(ctx: Ctx, kind: TokenKind, flowId: string): Promise<SelfServiceToken[]>;
   /** Marks a token used; false when someone used it first (single use under concurrency). */
-  markUsed(id: string, at: Date, tx?: Transaction): Promise<boolean>;
+  markUsed(ctx: Ctx, id: string, at: Date): Promise<boolean>;
 }
 
 export interface TokenStoreProvider {

@@ -1,3 +1,4 @@
+import type { Ctx } from '../../x';
 import { FlowValidationError, messages } from '../flow';
 import type { LoginPostHook } from '../flows/login/login-hooks';
 
@@ -13,7 +14,7 @@ const GUARDED_METHODS = new Set(['password', 'webauthn']);
 export class RequireVerifiedAddressHook implements LoginPostHook {
   readonly name = 'require_verified_address';
 
-  async execute(input: Parameters<LoginPostHook['execute']>[0]): Promise<void> {
+  async execute(_ctx: Ctx, input: Parameters<LoginPostHook['execute']>[1]): Promise<void> {
     // Only first factors: a second step (aal2) follows a first factor that passed this hook already.
     if (input.flow.requestedAal !== 'aal1' || !GUARDED_METHODS.has(input.flow.active ?? '')) return;
     if (input.identity.verifiableAddresses.some((a) => a.verified)) return;

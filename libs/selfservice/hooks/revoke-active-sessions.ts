@@ -1,3 +1,4 @@
+import type { Ctx } from '../../x';
 import type { SessionStoreProvider } from '../../session';
 import type { LoginPostHook } from '../flows/login/login-hooks';
 
@@ -6,7 +7,7 @@ export class RevokeActiveSessionsHook implements LoginPostHook {
   readonly name = 'revoke_active_sessions';
   constructor(private readonly deps: SessionStoreProvider) {}
 
-  async execute(input: Parameters<LoginPostHook['execute']>[0]): Promise<void> {
-    await this.deps.sessionStore.revokeAllExcept(input.identity.id, input.session.id, input.tx);
+  async execute(ctx: Ctx, input: Parameters<LoginPostHook['execute']>[1]): Promise<void> {
+    await this.deps.sessionStore.revokeAllExcept(ctx, input.identity.id, input.session.id);
   }
 }

@@ -1,3 +1,4 @@
+import type { Ctx } from '../../x';
 import type { SessionManagerProvider } from '../../session';
 import type { RegistrationHookResult, RegistrationPostHook } from '../flows/registration/registration-hooks';
 
@@ -6,8 +7,8 @@ export class SessionIssuerHook implements RegistrationPostHook {
   readonly name = 'session';
   constructor(private readonly deps: SessionManagerProvider) {}
 
-  async execute(input: Parameters<RegistrationPostHook['execute']>[0]): Promise<RegistrationHookResult> {
-    const { session, token } = await this.deps.sessionManager.issue(input.identity, input.method, input.aal, input.device, input.tx);
+  async execute(ctx: Ctx, input: Parameters<RegistrationPostHook['execute']>[1]): Promise<RegistrationHookResult> {
+    const { session, token } = await this.deps.sessionManager.issue(ctx, input.identity, input.method, input.aal, input.device);
     return { session, token };
   }
 }

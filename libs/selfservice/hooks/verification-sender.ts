@@ -1,3 +1,4 @@
+import type { Ctx } from '../../x';
 import type { RegistrationHookResult, RegistrationPostHook } from '../flows/registration/registration-hooks';
 import type { VerificationSenderProvider } from '../flows/settings/settings-service';
 
@@ -6,7 +7,7 @@ export class VerificationSenderHook implements RegistrationPostHook {
   readonly name = 'verification';
   constructor(private readonly deps: VerificationSenderProvider) {}
 
-  async execute(input: Parameters<RegistrationPostHook['execute']>[0]): Promise<RegistrationHookResult> {
-    return { verificationFlows: await this.deps.verificationService.sendForIdentity(input.identity, input.tx) };
+  async execute(ctx: Ctx, input: Parameters<RegistrationPostHook['execute']>[1]): Promise<RegistrationHookResult> {
+    return { verificationFlows: await this.deps.verificationService.sendForIdentity(ctx, input.identity) };
   }
 }

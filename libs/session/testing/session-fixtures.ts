@@ -1,12 +1,15 @@
 import { type Config, type Secrets, loadConfig } from '../../config';
 import type { Identity, IdentityPool } from '../../identity';
 import { makeIdentity } from '../../identity/testing/identity-pool.contract';
-import { FixedClock, newId } from '../../x';
+import { FixedClock, newId, type Ctx } from '../../x';
 import { AdminSessionManager } from '../admin-session-manager';
 import { LogoutManager } from '../logout-manager';
 import { MemorySessionStore } from '../memory-session-store';
 import { MySessionsManager } from '../my-sessions-manager';
 import { type DeviceInfo, SessionManager } from '../session-manager';
+import { testCtx } from '../../x/testing';
+
+const ctx = testCtx();
 
 /** An identity pool over a map, enough for the session services. */
 export class MapIdentityPool implements IdentityPool {
@@ -15,16 +18,16 @@ export class MapIdentityPool implements IdentityPool {
     this.identities.set(identity.id, identity);
     return identity;
   }
-  async get(id: string): Promise<Identity | undefined> {
+  async get(ctx: Ctx, id: string): Promise<Identity | undefined> {
     return this.identities.get(id);
   }
-  async list(): Promise<{ identities: Identity[]; total: number }> {
+  async list(_ctx: Ctx): Promise<{ identities: Identity[]; total: number }> {
     return { identities: [...this.identities.values()], total: this.identities.size };
   }
-  async findByCredentialsIdentifier(): Promise<Identity | undefined> {
+  async findByCredentialsIdentifier(_ctx: Ctx): Promise<Identity | undefined> {
     return undefined;
   }
-  async findByAddress(): Promise<Identity | undefined> {
+  async findByAddress(_ctx: Ctx): Promise<Identity | undefined> {
     return undefined;
   }
 }
@@ -56,6 +59,6 @@ export function sessionFixtures(overrides: Record<string, unknown> = {}) {
     identity: (overridesOfIdentity: Partial<Identity> = {}): Identity =>
       deps.identityPool.add(makeIdentity(`u-${newId().slice(0, 8)}@example.com`, overridesOfIdentity)),
     /** Issues an aal1 password session. */
-    login: (identity: Identity) => sessionManager.issue(identity, 'password', 'aal1', TEST_DEVICE),
+    login: (identity: Identity) => sessionManager.issue(ctx, identity, 'password', 'aal1', TEST_DEVICE),
   };
 }

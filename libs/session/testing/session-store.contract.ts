@@ -2,6 +2,9 @@ import { newId } from '../../x';
 import type { Session } from '../session';
 import type { SessionStore } from '../session-store';
 import { hashToken, randomAlphanumeric } from '../session-tokens';
+import { testCtx } from '../../x/testing';
+
+const ctx = testCtx();
 
 /** What a contract run needs: the store, and identity rows its sessions can reference. */
 export interface SessionStoreFixture {
@@ -49,7 +52,7 @@ export function describeSessionStoreContract(label: string, setup: () => Promise
     /** Creates sessions one after another, a few ms apart, so "newest first" is well defined. */
     const createInOrder = async (...sessions: Session[]): Promise<Session[]> => {
       for (const s of sessions) {
-        await store.create(s);
+        await store.create(ctx, s);
         await new Promise((r) => setTimeout(r, 5));
       }
       return sessions;
@@ -72,28 +75,28 @@ export function describeSessionStoreContract(label: string, setup: () => Promise
           ],
           authenticatedAt: new Date(BASE + 61_001),
         });
-        await store.create(session);
-        expect(await store.get(session.id)).toEqual(session);
+        await store.create(ctx, session);
+        expect(await store.get(ctx, session.id)).toEqual(session);
       });
 
       it('returns undefined for an unknown id', async () => {
-        expect(await store.get(newId())).toBeUndefined();
+        expect(await store.get(ctx, newId())).toBeUndefined();
       });
 
       it('refuses a second session with the same token hash', async () => {
         const identityId = await fixture.createIdentity();
         const first = makeSession(identityId);
-        await store.create(first);
-        await expect(store.create(makeSession(identityId, { tokenHash: first.tokenHash }))).rejects.toThrow();
+        await store.create(ctx, first);
+        await expect(store.create(ctx, makeSession(identityId, { tokenHash: first.tokenHash }))).rejects.toThrow();
       });
     });
 
     describe('getByTokenHash', () => {
       it('finds the session by its token hash, and nothing for another hash', async () => {
         const session = makeSession(await fixture.createIdentity());
-        await store.create(session);
-        expect(await store.getByTokenHash(session.tokenHash)).toEqual(session);
-        expect(await store.getByTokenHash(hashToken('not-a-token'))).toBeUndefined();
+        await store.create(ctx, session);
+        expect(await store.getByTokenHash(ctx, session.tokenHash)).toEqual(session);
+        expect(await store.getByTokenHash(ctx, hashToken('not-a-token'))).toBeUndefined();
       });
     });
 
@@ -109,30 +112,30 @@ export function describeSessionStoreContract(label: string, setup: () => Promise
           authenticatedAt: at(1),
           authenticationMethods: [...a.authenticationMethods, { method: 'webauthn', aal: 'aal2', completedAt: at(1) }],
         };
-        await store.update(changed);
-        expect(await store.get(a.id)).toEqual(changed);
-        expect(await store.get(b.id)).toEqual(b);
+        await store.update(ctx, changed);
+        expect(await store.get(ctx, a.id)).toEqual(changed);
+        expect(await store.get(ctx, b.id)).toEqual(b);
       });
     });
 
     describe('list', () => {
       it("pages the identity's sessions newest first, with the total", async () => {
         const identityId = await fixture.createIdentity();
-        await store.create(makeSession(await fixture.createIdentity()));
+        await store.create(ctx, makeSession(await fixture.createIdentity()));
         const made = await createInOrder(makeSession(identityId), makeSession(identityId), makeSession(identityId));
         const newestFirst = ids(made).reverse();
-        const first = await store.list({ identityId, page: 0, perPage: 2 });
+        const first = await store.list(ctx, { identityId, page: 0, perPage: 2 });
         expect(first.total).toBe(3);
         expect(ids(first.sessions)).toEqual(newestFirst.slice(0, 2));
-        const second = await store.list({ identityId, page: 1, perPage: 2 });
+        const second = await store.list(ctx, { identityId, page: 1, perPage: 2 });
         expect(ids(second.sessions)).toEqual(newestFirst.slice(2));
-        expect((await store.list({ identityId, page: 5, perPage: 2 })).sessions).toEqual([]);
+        expect((await store.list(ctx, { identityId, page: 5, perPage: 2 })).sessions).toEqual([]);
       });
 
       it('leaves out exceptId', async () => {
         const identityId = await fixture.createIdentity();
         const [a, b] = await createInOrder(makeSession(identityId), makeSession(identityId));
-        const result = await store.list({ identityId, page: 0, perPage: 10, exceptId: a.id });
+        const result = await store.list(ctx, { identityId, page: 0, perPage: 10, exceptId: a.id });
         expect(ids(result.sessions)).toEqual([b.id]);
         expect(result.total).toBe(1);
       });
@@ -146,13 +149,13 @@ export function describeSessionStoreContract(label: string, setup: () => Promise
         );
         const now = at(2);
         const list = async (active?: boolean, validAt?: Date): Promise<string[]> =>
-          ids((await store.list({ identityId, page: 0, perPage: 10, active, validAt })).sessions).sort();
+          ids((await store.list(ctx, { identityId, page: 0, perPage: 10, active, validAt })).sessions).sort();
         expect(await list(true)).toEqual([valid.id, expired.id].sort());
         expect(await list(false)).toEqual([revoked.id]);
         expect(await list(true, now)).toEqual([valid.id]);
         expect(await list(false, now)).toEqual([revoked.id, expired.id].sort());
         expect(await list(undefined, now)).toEqual([valid.id, revoked.id, expired.id].sort());
-        const counted = await store.list({ identityId, page: 0, perPage: 1, active: false, validAt: now });
+        const counted = await store.list(ctx, { identityId, page: 0, perPage: 1, active: false, validAt: now });
         expect(counted.total).toBe(2);
         expect(counted.sessions).toHaveLength(1);
       });
@@ -160,23 +163,23 @@ export function describeSessionStoreContract(label: string, setup: () => Promise
 
     describe('listAll', () => {
       it('pages the sessions of every identity newest first, with the total and the active filter', async () => {
-        const before = await store.listAll({ page: 0, perPage: 1000 });
-        const beforeActive = await store.listAll({ page: 0, perPage: 1000, active: true, validAt: at(2) });
+        const before = await store.listAll(ctx, { page: 0, perPage: 1000 });
+        const beforeActive = await store.listAll(ctx, { page: 0, perPage: 1000, active: true, validAt: at(2) });
         const made = await createInOrder(
           makeSession(await fixture.createIdentity()),
           makeSession(await fixture.createIdentity(), { active: false }),
           makeSession(await fixture.createIdentity(), { expiresAt: at(1) }),
         );
-        const all = await store.listAll({ page: 0, perPage: 1000 });
+        const all = await store.listAll(ctx, { page: 0, perPage: 1000 });
         expect(all.total).toBe(before.total + 3);
         expect(ids(all.sessions).slice(0, 3)).toEqual(ids(made).reverse());
-        const active = await store.listAll({ page: 0, perPage: 1000, active: true, validAt: at(2) });
+        const active = await store.listAll(ctx, { page: 0, perPage: 1000, active: true, validAt: at(2) });
         expect(active.total).toBe(beforeActive.total + 1);
         expect(ids(active.sessions)).toContain(made[0].id);
-        const inactive = await store.listAll({ page: 0, perPage: 1000, active: false, validAt: at(2) });
+        const inactive = await store.listAll(ctx, { page: 0, perPage: 1000, active: false, validAt: at(2) });
         expect(ids(inactive.sessions)).toEqual(expect.arrayContaining([made[1].id, made[2].id]));
         expect(ids(inactive.sessions)).not.toContain(made[0].id);
-        const page = await store.listAll({ page: 1, perPage: 1 });
+        const page = await store.listAll(ctx, { page: 1, perPage: 1 });
         expect(ids(page.sessions)).toEqual([made[1].id]);
       });
     });
@@ -185,28 +188,28 @@ export function describeSessionStoreContract(label: string, setup: () => Promise
       it("revokes the identity's other active sessions, counts them, and keeps the rows", async () => {
         const identityId = await fixture.createIdentity();
         const other = makeSession(await fixture.createIdentity());
-        await store.create(other);
+        await store.create(ctx, other);
         const [current, a, b, already] = await createInOrder(
           makeSession(identityId),
           makeSession(identityId),
           makeSession(identityId),
           makeSession(identityId, { active: false }),
         );
-        expect(await store.revokeAllExcept(identityId, current.id)).toBe(2);
-        expect((await store.get(current.id))?.active).toBe(true);
-        expect((await store.get(a.id))?.active).toBe(false);
-        expect((await store.get(b.id))?.active).toBe(false);
-        expect(await store.get(already.id)).toEqual(already);
-        expect((await store.get(other.id))?.active).toBe(true);
-        expect(await store.revokeAllExcept(identityId, current.id)).toBe(0);
+        expect(await store.revokeAllExcept(ctx, identityId, current.id)).toBe(2);
+        expect((await store.get(ctx, current.id))?.active).toBe(true);
+        expect((await store.get(ctx, a.id))?.active).toBe(false);
+        expect((await store.get(ctx, b.id))?.active).toBe(false);
+        expect(await store.get(ctx, already.id)).toEqual(already);
+        expect((await store.get(ctx, other.id))?.active).toBe(true);
+        expect(await store.revokeAllExcept(ctx, identityId, current.id)).toBe(0);
       });
 
       it('revokes all of them without exceptId', async () => {
         const identityId = await fixture.createIdentity();
         const [a, b] = await createInOrder(makeSession(identityId), makeSession(identityId));
-        expect(await store.revokeAllExcept(identityId, undefined)).toBe(2);
-        expect((await store.get(a.id))?.active).toBe(false);
-        expect((await store.get(b.id))?.active).toBe(false);
+        expect(await store.revokeAllExcept(ctx, identityId, undefined)).toBe(2);
+        expect((await store.get(ctx, a.id))?.active).toBe(false);
+        expect((await store.get(ctx, b.id))?.active).toBe(false);
       });
     });
 
@@ -214,13 +217,13 @@ export function describeSessionStoreContract(label: string, setup: () => Promise
       it("deletes every session of the identity, active or not, and counts them", async () => {
         const identityId = await fixture.createIdentity();
         const other = makeSession(await fixture.createIdentity());
-        await store.create(other);
+        await store.create(ctx, other);
         const [a, b] = await createInOrder(makeSession(identityId), makeSession(identityId, { active: false }));
-        expect(await store.deleteForIdentity(identityId)).toBe(2);
-        expect(await store.get(a.id)).toBeUndefined();
-        expect(await store.get(b.id)).toBeUndefined();
-        expect(await store.get(other.id)).toEqual(other);
-        expect(await store.deleteForIdentity(identityId)).toBe(0);
+        expect(await store.deleteForIdentity(ctx, identityId)).toBe(2);
+        expect(await store.get(ctx, a.id)).toBeUndefined();
+        expect(await store.get(ctx, b.id)).toBeUndefined();
+        expect(await store.get(ctx, other.id)).toEqual(other);
+        expect(await store.deleteForIdentity(ctx, identityId)).toBe(0);
       });
     });
 
@@ -228,11 +231,11 @@ export function describeSessionStoreContract(label: string, setup: () => Promise
       it('deletes one session and says whether it existed', async () => {
         const identityId = await fixture.createIdentity();
         const [a, b] = await createInOrder(makeSession(identityId), makeSession(identityId));
-        expect(await store.delete(a.id)).toBe(true);
-        expect(await store.get(a.id)).toBeUndefined();
-        expect(await store.getByTokenHash(a.tokenHash)).toBeUndefined();
-        expect(await store.get(b.id)).toEqual(b);
-        expect(await store.delete(a.id)).toBe(false);
+        expect(await store.delete(ctx, a.id)).toBe(true);
+        expect(await store.get(ctx, a.id)).toBeUndefined();
+        expect(await store.getByTokenHash(ctx, a.tokenHash)).toBeUndefined();
+        expect(await store.get(ctx, b.id)).toEqual(b);
+        expect(await store.delete(ctx, a.id)).toBe(false);
       });
     });
 
@@ -240,13 +243,13 @@ export function describeSessionStoreContract(label: string, setup: () => Promise
       it('deletes the sessions with their identity', async () => {
         const identityId = await fixture.createIdentity();
         const session = makeSession(identityId);
-        await store.create(session);
+        await store.create(ctx, session);
         await fixture.deleteIdentity!(identityId);
-        expect(await store.get(session.id)).toBeUndefined();
+        expect(await store.get(ctx, session.id)).toBeUndefined();
       });
 
       it('refuses a session of an unknown identity', async () => {
-        await expect(store.create(makeSession(newId()))).rejects.toThrow();
+        await expect(store.create(ctx, makeSession(newId()))).rejects.toThrow();
       });
     });
   });

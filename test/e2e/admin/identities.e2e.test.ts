@@ -4,6 +4,9 @@ import request from 'supertest';
 import type { RunningServer } from '../../../apps/cli/src/server';
 import { bootApps } from '../../helpers/boot-apps';
 import { oryClient, oryFailure } from '../../helpers/ory-client';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 describe('admin identities API through @ory/client', () => {
   let server: RunningServer;
@@ -82,7 +85,7 @@ describe('admin identities API through @ory/client', () => {
     const hash = bcryptjs.hashSync('imported secret', 4);
     const created = await admin.adminCreateIdentity({ schema_id: 'default', traits: { email: 'imported@example.com' }, credentials: { password: { config: { hashed_password: hash } } } });
     expect(created.status).toBe(201);
-    const stored = await server.registry.identityPool.get(created.data.id);
+    const stored = await server.registry.identityPool.get(ctx, created.data.id);
     expect(stored?.credentials.password?.config).toEqual({ hashed_password: hash });
     expect(await server.registry.passwordHasher.verify('imported secret', stored?.credentials.password?.config.hashed_password as string)).toBe(true);
 
@@ -153,7 +156,7 @@ describe('admin identities API through @ory/client', () => {
     expect(res.status).toBe(204);
     expect((await oryFailure(admin.adminGetIdentity(created.data.id))).status).toBe(404);
     expect((await oryFailure(admin.adminDeleteIdentity(created.data.id))).status).toBe(404);
-    expect(await server.registry.identityPool.findByCredentialsIdentifier('password', 'del@example.com')).toBeUndefined();
+    expect(await server.registry.identityPool.findByCredentialsIdentifier(ctx, 'password', 'del@example.com')).toBeUndefined();
     // The identifier is free again.
     const again = await admin.adminCreateIdentity({ schema_id: 'default', traits: { email: 'del@example.com' }, credentials: { password: { config: { password: 'delete passphrase' } } } });
     expect(again.status).toBe(201);
@@ -245,10 +248,10 @@ describe('admin identities batch import', () => {
     expect(results.map((r) => r.action)).toEqual(['create', 'create', 'error', 'error', 'error', 'error']);
     expect(results[0].patch_id).toBe('p1');
     expect(results.slice(2).map((r) => r.error?.code)).toEqual([409, 409, 400, 400]);
-    const stored = await server.registry.identityPool.get(results[1].identity as string);
+    const stored = await server.registry.identityPool.get(ctx, results[1].identity as string);
     expect(stored?.traits).toEqual({ email: 'bulk2@example.com' });
     expect(await server.registry.passwordHasher.verify('bulk secret', stored?.credentials.password?.config.hashed_password as string)).toBe(true);
-    expect(await server.registry.identityPool.findByCredentialsIdentifier('password', 'bulk3@example.com')).toBeUndefined();
+    expect(await server.registry.identityPool.findByCredentialsIdentifier(ctx, 'password', 'bulk3@example.com')).toBeUndefined();
   });
 
   it('refuses a body that is not {"identities": [...]}', async () => {

@@ -7,6 +7,9 @@ import { FixedClock } from '../../../libs/x';
 import { bootApps } from '../../helpers/boot-apps';
 import { sqliteFactory, type TestDatabase } from '../../helpers/databases';
 import { oryClient } from '../../helpers/ory-client';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 const REFRESH_MS = 5000;
 
@@ -36,36 +39,36 @@ describe('JWK rotation through the admin API', () => {
   });
 
   const verifyAgainst = async (registry: Registry, jwt: string) =>
-    jwtVerify(jwt, createLocalJWKSet((await registry.keyManager.publicJwks()) as Parameters<typeof createLocalJWKSet>[0]));
+    jwtVerify(jwt, createLocalJWKSet((await registry.keyManager.publicJwks(ctx)) as Parameters<typeof createLocalJWKSet>[0]));
 
   it('signs with the new newest key of hydra.openid.id-token: here at once, in another process after the refresh interval', async () => {
     // Both processes warm their caches; the set is generated (ES256) on first use.
-    const before = await server.registry.keyManager.signingKey(OPENID_ID_TOKEN_SET);
+    const before = await server.registry.keyManager.signingKey(ctx, OPENID_ID_TOKEN_SET);
     expect(before.alg).toBe('ES256');
-    expect((await other.keyManager.signingKey(OPENID_ID_TOKEN_SET)).kid).toBe(before.kid);
-    const oldToken = await other.keyManager.signJwt(OPENID_ID_TOKEN_SET, { sub: 'before' });
+    expect((await other.keyManager.signingKey(ctx, OPENID_ID_TOKEN_SET)).kid).toBe(before.kid);
+    const oldToken = await other.keyManager.signJwt(ctx, OPENID_ID_TOKEN_SET, { sub: 'before' });
 
     clockA.advance(1000);
     const { data } = await admin.adminCreateJsonWebKeySet(OPENID_ID_TOKEN_SET, { alg: 'ES384', kid: 'rotated', use: 'sig' });
     expect(data.keys![0].kid).toBe('rotated');
 
     // The process that served the admin call signs with the new key at once.
-    const here = await server.registry.keyManager.signJwt(OPENID_ID_TOKEN_SET, { sub: 'here' });
+    const here = await server.registry.keyManager.signJwt(ctx, OPENID_ID_TOKEN_SET, { sub: 'here' });
     expect(decodeProtectedHeader(here)).toMatchObject({ alg: 'ES384', kid: 'rotated' });
 
     // The other process keeps its cached set until the refresh interval has passed.
     clockB.advance(REFRESH_MS - 1);
-    expect((await other.keyManager.signingKey(OPENID_ID_TOKEN_SET)).kid).toBe(before.kid);
+    expect((await other.keyManager.signingKey(ctx, OPENID_ID_TOKEN_SET)).kid).toBe(before.kid);
     clockB.advance(1);
-    expect((await other.keyManager.signingKey(OPENID_ID_TOKEN_SET)).kid).toBe('rotated');
-    const newToken = await other.keyManager.signJwt(OPENID_ID_TOKEN_SET, { sub: 'after' });
+    expect((await other.keyManager.signingKey(ctx, OPENID_ID_TOKEN_SET)).kid).toBe('rotated');
+    const newToken = await other.keyManager.signJwt(ctx, OPENID_ID_TOKEN_SET, { sub: 'after' });
     expect(decodeProtectedHeader(newToken).kid).toBe('rotated');
 
     // Both tokens verify against the published keys of either process: the old key stays published.
     for (const registry of [server.registry, other]) {
       expect((await verifyAgainst(registry, oldToken)).payload.sub).toBe('before');
       expect((await verifyAgainst(registry, newToken)).payload.sub).toBe('after');
-      expect((await registry.keyManager.publicJwks()).keys.map((k) => k.kid).slice(0, 2)).toEqual(['rotated', before.kid]);
+      expect((await registry.keyManager.publicJwks(ctx)).keys.map((k) => k.kid).slice(0, 2)).toEqual(['rotated', before.kid]);
     }
 
     // Deleting the old key unpublishes it (after the interval elsewhere); old tokens then stop verifying.

@@ -8,6 +8,9 @@ import { isUuid } from '../../../libs/x';
 import { bootApps } from '../../helpers/boot-apps';
 import { sqliteFactory, type TestDatabase } from '../../helpers/databases';
 import { oryClient, oryFailure } from '../../helpers/ory-client';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 const ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 /** Members each key type carries privately. */
@@ -225,12 +228,12 @@ describe('admin JSON Web Key API (Hydra §5)', () => {
     it('publicJwks() holds the public form of the broadcast sets only', async () => {
       await admin.adminCreateJsonWebKeySet(OPENID_ID_TOKEN_SET, { alg: 'RS256', kid: 'published-rsa', use: 'sig' });
       await admin.adminCreateJsonWebKeySet('private-set', { alg: 'ES256', kid: 'never-published', use: 'sig' });
-      const jwks = await server.registry.keyManager.publicJwks();
+      const jwks = await server.registry.keyManager.publicJwks(ctx);
       const kids = jwks.keys.map((k) => k.kid);
       expect(kids[0]).toBe('published-rsa');
       expect(kids).not.toContain('never-published');
       expect(kids).toEqual(
-        expect.arrayContaining((await server.registry.keyManager.getSet(JWT_ACCESS_TOKEN_SET)).map((k) => k.kid)),
+        expect.arrayContaining((await server.registry.keyManager.getSet(ctx, JWT_ACCESS_TOKEN_SET)).map((k) => k.kid)),
       );
       for (const key of jwks.keys) for (const member of PRIVATE_JWK_MEMBERS) expect(key).not.toHaveProperty(member);
     });

@@ -5,6 +5,9 @@ import type { Identity } from '../../../libs/identity';
 import { FixedClock, newId } from '../../../libs/x';
 import { bootApps } from '../../helpers/boot-apps';
 import { oryClient, oryFailure } from '../../helpers/ory-client';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -25,10 +28,10 @@ describe('admin session API', () => {
 
   const newIdentity = async (): Promise<Identity> => {
     const created = await admin.adminCreateIdentity({ schema_id: 'default', traits: { email: `a-${newId().slice(0, 8)}@example.com` }, metadata_admin: { crm: 7 } });
-    return (await server.registry.identityPool.get(created.data.id)) as Identity;
+    return (await server.registry.identityPool.get(ctx, created.data.id)) as Identity;
   };
   const login = (identity: Identity, userAgent = 'jest') =>
-    server.registry.sessionManager.issue(identity, 'password', 'aal1', { ipAddress: '198.51.100.9', userAgent, location: 'Berlin, DE' });
+    server.registry.sessionManager.issue(ctx, identity, 'password', 'aal1', { ipAddress: '198.51.100.9', userAgent, location: 'Berlin, DE' });
 
   /** An identity with an active, a revoked and an expired session (oldest first), and a stranger's session. */
   async function scene() {
@@ -36,7 +39,7 @@ describe('admin session API', () => {
     const expired = await login(identity, 'expired');
     clock.advance(DAY);
     const revoked = await login(identity, 'revoked');
-    await server.registry.sessionManager.revoke(revoked.session);
+    await server.registry.sessionManager.revoke(ctx, revoked.session);
     clock.advance(1000);
     const active = await login(identity, 'active');
     await new Promise((r) => setTimeout(r, 5)); // rows are ordered by their real insertion time
@@ -97,7 +100,7 @@ describe('admin session API', () => {
       const res = await admin.adminDeleteIdentitySessions(identity.id);
       expect(res.status).toBe(204);
       expect((await oryFailure(pub.toSession(active.token))).status).toBe(401);
-      expect(await server.registry.sessionStore.get(revoked.session.id)).toBeUndefined();
+      expect(await server.registry.sessionStore.get(ctx, revoked.session.id)).toBeUndefined();
       expect((await admin.adminListIdentitySessions(identity.id)).data).toEqual([]);
       expect((await pub.toSession(stranger.token)).status).toBe(200);
       expect((await oryFailure(admin.adminDeleteIdentitySessions(UNKNOWN_ID))).status).toBe(404);
@@ -176,7 +179,7 @@ describe('admin session API', () => {
       const { identity, active, revoked } = await scene();
       await admin.adminDeleteIdentity(identity.id);
       for (const s of [active, revoked]) {
-        expect(await server.registry.sessionStore.get(s.session.id)).toBeUndefined();
+        expect(await server.registry.sessionStore.get(ctx, s.session.id)).toBeUndefined();
         expect((await request(server.adminUrl).get(`/admin/sessions/${s.session.id}`)).status).toBe(404);
       }
       expect((await oryFailure(pub.toSession(active.token))).status).toBe(401);

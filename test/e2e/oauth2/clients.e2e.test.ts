@@ -3,6 +3,9 @@ import request from 'supertest';
 import type { RunningServer } from '../../../apps/cli/src/server';
 import { bootApps } from '../../helpers/boot-apps';
 import { oryClient, oryFailure } from '../../helpers/ory-client';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 describe('admin OAuth2 clients (@ory/client)', () => {
   let server: RunningServer;
@@ -80,7 +83,7 @@ describe('admin OAuth2 clients (@ory/client)', () => {
       expect(put.data.client_secret).toBeUndefined();
       const rotated = await admin.adminUpdateOAuth2Client(id, { client_secret: 'a-new-secret' });
       expect(rotated.data.client_secret).toBe('a-new-secret');
-      expect(server.registry.clientManager.verifySecret(await server.registry.clientManager.get(id), 'a-new-secret')).toBe(true);
+      expect(server.registry.clientManager.verifySecret(await server.registry.clientManager.get(ctx, id), 'a-new-secret')).toBe(true);
     });
 
     it('applies a JSON patch and rejects move/copy/test', async () => {

@@ -6,6 +6,9 @@ import { Browser, urlParams } from '../../helpers/browser';
 import { databaseFactories, type TestDatabase } from '../../helpers/databases';
 import { UI, bootOAuth2, challengeIn, isExternal } from '../../helpers/oauth2';
 import { oryClient } from '../../helpers/ory-client';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 jest.setTimeout(60_000);
 
@@ -119,7 +122,7 @@ describe.each(databaseFactories())('Hydra compatibility ($label)', (factory) => 
   });
 
   it('publishes the public keys of every set in webfinger.jwks.broadcast_keys at /.well-known/jwks.json', async () => {
-    const jwt = await server.registry.keyManager.signJwt(SESSION_SET, { sub: 'session-user', iss: base });
+    const jwt = await server.registry.keyManager.signJwt(ctx, SESSION_SET, { sub: 'session-user', iss: base });
     const jwks = createRemoteJWKSet(new URL(`${server.publicUrl}/.well-known/jwks.json`));
     await expect(jwtVerify(jwt, jwks, { issuer: base })).resolves.toMatchObject({ payload: { sub: 'session-user' } });
     const published = (await (await fetch(`${server.publicUrl}/.well-known/jwks.json`)).json()) as { keys: Record<string, unknown>[] };

@@ -4,6 +4,9 @@ import request from 'supertest';
 import type { RunningServer } from '../../../apps/cli/src/server';
 import { bootApps } from '../../helpers/boot-apps';
 import { oryClient, oryFailure } from '../../helpers/ory-client';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 const attrs = (n: UiNode): UiNodeInputAttributes => n.attributes as UiNodeInputAttributes;
 const node = (nodes: UiNode[], name: string): UiNode | undefined => nodes.find((n) => attrs(n).name === name);
@@ -112,7 +115,7 @@ describe('API-mode login and registration through @ory/client', () => {
       expect(res.status).toBe(400);
       expect(node((res.data as SelfServiceLoginFlow).ui.nodes, 'password')!.messages).toEqual([expect.objectContaining({ id: 4000005, context: { reason } })]);
     }
-    expect(await server.registry.identityPool.findByCredentialsIdentifier('password', 'policy-check@example.com')).toBeUndefined();
+    expect(await server.registry.identityPool.findByCredentialsIdentifier(ctx, 'password', 'policy-check@example.com')).toBeUndefined();
   });
 
   it('refuses a login init while signed in, unless refresh=true', async () => {
@@ -172,7 +175,7 @@ describe('API-mode login and registration through @ory/client', () => {
     const created = await admin.adminCreateIdentity({ schema_id: 'default', traits: { email: 'migrated@example.com' }, credentials: { password: { config: { hashed_password: phc } } } });
     const res = await login('migrated@example.com', 'imported passphrase');
     expect(res.status).toBe(200);
-    const stored = await server.registry.identityPool.get(created.data.id);
+    const stored = await server.registry.identityPool.get(ctx, created.data.id);
     expect(stored?.credentials.password?.config.hashed_password).toMatch(/^\$2[ab]\$/);
     expect((await login('migrated@example.com', 'imported passphrase')).status).toBe(200);
   });

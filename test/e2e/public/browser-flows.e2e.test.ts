@@ -1,6 +1,9 @@
 import request from 'supertest';
 import type { RunningServer } from '../../../apps/cli/src/server';
 import { bootApps } from '../../helpers/boot-apps';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 interface Node {
   attributes: { name: string; value?: unknown };
@@ -110,7 +113,7 @@ describe('browser-mode flows with a cookie jar', () => {
     expect(res.status).toBe(303);
     const location = new URL(res.headers.location);
     expect(`${location.origin}${location.pathname}`).toBe('http://127.0.0.1:4455/error');
-    const stored = await server.registry.errorStore.read(location.searchParams.get('id') as string);
+    const stored = await server.registry.errorStore.read(ctx, location.searchParams.get('id') as string);
     expect(stored?.error).toMatchObject({ id: 'security_csrf_violation', code: 403 });
   });
 

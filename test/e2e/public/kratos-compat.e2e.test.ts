@@ -5,6 +5,9 @@ import { bootApps } from '../../helpers/boot-apps';
 import { Browser } from '../../helpers/browser';
 import { databaseFactories, type TestDatabase } from '../../helpers/databases';
 import { type SmtpCapture, startSmtpCapture } from '../../helpers/smtp-capture';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 interface WireNode {
   group: string;
@@ -134,14 +137,14 @@ for (const factory of databaseFactories()) {
       const confirmed = await postJson(browser, 'settings', flow.id, { csrf_token: csrfOf(regenerated.flow), lookup_secret_confirm: 'true' });
       expect(confirmed.status).toBe(200);
       expect(confirmed.flow.state).toBe('success');
-      const identity = await server.registry.identityPool.findByCredentialsIdentifier('password', email);
-      const stored = await server.registry.privilegedIdentityPool.get(identity!.id);
+      const identity = await server.registry.identityPool.findByCredentialsIdentifier(ctx, 'password', email);
+      const stored = await server.registry.privilegedIdentityPool.get(ctx, identity!.id);
       expect(stored?.credentials.lookup_secret).toBeDefined();
 
       const again = await settingsFlow(browser);
       const disabled = await postJson(browser, 'settings', again.id, { csrf_token: csrfOf(again), lookup_secret_disable: true });
       expect(disabled.status).toBe(200);
-      expect((await server.registry.privilegedIdentityPool.get(identity!.id))?.credentials.lookup_secret).toBeUndefined();
+      expect((await server.registry.privilegedIdentityPool.get(ctx, identity!.id))?.credentials.lookup_secret).toBeUndefined();
 
       // A body no method claims is still refused with Kratos's message.
       const nothing = await postJson(browser, 'settings', again.id, { csrf_token: csrfOf(again), something: 'else' });

@@ -5,6 +5,9 @@ import { FixedClock } from '../../../libs/x';
 import { bootApps } from '../../helpers/boot-apps';
 import { oryClient, oryFailure } from '../../helpers/ory-client';
 import { type SmtpCapture, startSmtpCapture } from '../../helpers/smtp-capture';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 const ids = (flow: { ui: { messages?: { id: number }[] } }): number[] => (flow.ui.messages ?? []).map((m) => m.id);
 const codeIn = (text: string): string => (/\b(\d{8})\b/.exec(text) as RegExpExecArray)[1];
@@ -121,7 +124,7 @@ describe('verification, recovery and settings with real SMTP delivery', () => {
     expect((await login('the brand new passphrase')).status).toBe(200);
     expect((await oryFailure(login('the old passphrase!'))).status).toBe(400);
     // Receiving the mail proved the address.
-    const identity = await server.registry.identityPool.findByCredentialsIdentifier('password', email);
+    const identity = await server.registry.identityPool.findByCredentialsIdentifier(ctx, 'password', email);
     expect(identity?.verifiableAddresses[0].verified).toBe(true);
   });
 

@@ -5,6 +5,9 @@ import type { RunningServer } from '../../../apps/cli/src/server';
 import { FixedClock } from '../../../libs/x';
 import { bootApps } from '../../helpers/boot-apps';
 import { oryClient, oryFailure } from '../../helpers/ory-client';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 type Attrs = UiNodeInputAttributes & { id?: string; src?: string; text?: UiText & { context?: Record<string, unknown> } };
 const attrs = (n: UiNode): Attrs => n.attributes as Attrs;
@@ -186,7 +189,7 @@ describe('second factors (TOTP, lookup secrets) and AAL2 through @ory/client', (
     it('upgrades an existing aal1 session with ?aal=aal2 instead of issuing a new one', async () => {
       nextStep();
       const login = await passwordLogin(email, password);
-      const before = await server.registry.sessionManager.resolve(login.token);
+      const before = await server.registry.sessionManager.resolve(ctx, login.token);
       const { data: flow } = await ory.initializeSelfServiceLoginFlowWithoutBrowser(undefined, 'aal2', login.token);
       expect(flow.requested_aal).toBe('aal2');
       const done = await ory.submitSelfServiceLoginFlow(flow.id, { method: 'totp', totp_code: totpNow(secret) }, login.token);

@@ -6,6 +6,9 @@ import { encodeSessionCookie } from '../../../libs/session';
 import { FixedClock, newId } from '../../../libs/x';
 import { bootApps } from '../../helpers/boot-apps';
 import { oryClient, oryFailure } from '../../helpers/ory-client';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -43,10 +46,10 @@ describe('public session API', () => {
 
   const newIdentity = async (): Promise<Identity> => {
     const created = await admin.adminCreateIdentity({ schema_id: 'default', traits: { email: `s-${newId().slice(0, 8)}@example.com` } });
-    return (await server.registry.identityPool.get(created.data.id)) as Identity;
+    return (await server.registry.identityPool.get(ctx, created.data.id)) as Identity;
   };
   const login = (identity: Identity, userAgent = 'jest') =>
-    server.registry.sessionManager.issue(identity, 'password', 'aal1', { ipAddress: '203.0.113.7', userAgent, location: '' });
+    server.registry.sessionManager.issue(ctx, identity, 'password', 'aal1', { ipAddress: '203.0.113.7', userAgent, location: '' });
   const cookieName = (): string => server.registry.config.session.cookie.name;
   const cookieValue = (token: string, expiresAt: Date): string => encodeSessionCookie(token, expiresAt, server.registry.secrets.cookie);
   const cookie = (token: string, expiresAt: Date): string => `${cookieName()}=${cookieValue(token, expiresAt)}`;
@@ -163,7 +166,7 @@ describe('public session API', () => {
       clock.advance(1000);
       const newer = await login(me, 'newer');
       const revoked = await login(me, 'revoked');
-      await server.registry.sessionManager.revoke(revoked.session);
+      await server.registry.sessionManager.revoke(ctx, revoked.session);
       const stranger = await login(await newIdentity(), 'stranger');
       return { me, current, older, newer, revoked, stranger };
     }
@@ -199,7 +202,7 @@ describe('public session API', () => {
       const res = await pub.revokeSession(older.session.id, tokenHeader(current.token));
       expect(res.status).toBe(204);
       expect((await oryFailure(pub.toSession(older.token))).status).toBe(401);
-      expect((await server.registry.sessionStore.get(older.session.id))?.active).toBe(false);
+      expect((await server.registry.sessionStore.get(ctx, older.session.id))?.active).toBe(false);
 
       const self = await oryFailure(pub.revokeSession(current.session.id, tokenHeader(current.token)));
       expect(self.status).toBe(400);
@@ -250,7 +253,7 @@ describe('public session API', () => {
       expect(cleared).toBeDefined();
       expect(deletes(cleared!)).toBe(true);
       expect(setCookies(res).some((c) => c.startsWith('csrf_token_'))).toBe(true);
-      expect((await server.registry.sessionStore.get(session.id))?.active).toBe(false);
+      expect((await server.registry.sessionStore.get(ctx, session.id))?.active).toBe(false);
       expect((await request(server.publicUrl).get('/sessions/whoami').set('Cookie', sessionCookie)).status).toBe(401);
     });
 
@@ -318,9 +321,9 @@ describe('public session API', () => {
       const plain = await bootApps();
       try {
         const identity = (await plain.registry.identityPool.get(
-          (await oryClient(plain.adminUrl).adminCreateIdentity({ schema_id: 'default', traits: { email: 'plain@example.com' } })).data.id,
+          ctx, (await oryClient(plain.adminUrl).adminCreateIdentity({ schema_id: 'default', traits: { email: 'plain@example.com' } })).data.id,
         )) as Identity;
-        const { session, token } = await plain.registry.sessionManager.issue(identity, 'password', 'aal1', { ipAddress: '', userAgent: '', location: '' });
+        const { session, token } = await plain.registry.sessionManager.issue(ctx, identity, 'password', 'aal1', { ipAddress: '', userAgent: '', location: '' });
         const res = await request(plain.publicUrl)
           .get('/self-service/logout')
           .query({ token: plain.registry.sessionManager.logoutToken(session) })
@@ -354,7 +357,7 @@ describe('public session API', () => {
   describe('GET /self-service/errors', () => {
     it('returns a stored error by id (and by the legacy error parameter)', async () => {
       const error = { code: 403, status: 'Forbidden', reason: 'Nope.', message: 'The requested action was forbidden' };
-      const id = await server.registry.errorStore.create(error);
+      const id = await server.registry.errorStore.create(ctx, error);
       const res = await pub.getSelfServiceError(id);
       expect(res.status).toBe(200);
       expect(res.data).toEqual({ id, error, created_at: expect.any(String), updated_at: expect.any(String) });

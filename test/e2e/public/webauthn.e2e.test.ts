@@ -5,6 +5,9 @@ import type { RunningServer } from '../../../apps/cli/src/server';
 import { bootApps } from '../../helpers/boot-apps';
 import { oryClient, oryFailure } from '../../helpers/ory-client';
 import { type CreationOptions, type RequestOptions, SoftAuthenticator, onclickOptions } from '../../helpers/soft-authenticator';
+import { testCtx } from '../../../libs/x/testing';
+
+const ctx = testCtx();
 
 /**
  * WebAuthn through the API flows, driven by a software authenticator that produces real attestation
@@ -84,7 +87,7 @@ describe('WebAuthn passkeys (selfservice.methods.webauthn.config.passwordless: t
     const { data: identity } = await admin.adminGetIdentity(identityId);
     expect(Object.keys(identity.credentials ?? {})).toEqual(['webauthn']);
     expect(identity.credentials?.webauthn?.identifiers).toEqual([email]);
-    const stored = await server.registry.identityPool.get(identityId);
+    const stored = await server.registry.identityPool.get(ctx, identityId);
     expect(stored?.credentials.webauthn?.config).toMatchObject({
       user_handle: Buffer.from(identityId.replace(/-/g, ''), 'hex').toString('base64'),
       credentials: [expect.objectContaining({ display_name: 'Phone', attestation_type: 'packed', is_passwordless: true, authenticator: expect.objectContaining({ sign_count: 0 }) })],
@@ -101,7 +104,7 @@ describe('WebAuthn passkeys (selfservice.methods.webauthn.config.passwordless: t
     expect(response.data.session.authenticator_assurance_level).toBe('aal1');
     expect(response.data.session.authentication_methods).toEqual([expect.objectContaining({ method: 'webauthn', aal: 'aal1' })]);
     expect((await ory.toSession(response.data.session_token)).status).toBe(200);
-    const stored = await server.registry.identityPool.get(identityId);
+    const stored = await server.registry.identityPool.get(ctx, identityId);
     expect((stored?.credentials.webauthn?.config.credentials as { authenticator: { sign_count: number } }[])[0].authenticator.sign_count).toBe(phone.credentials[0].counter);
   });
 
@@ -121,12 +124,12 @@ describe('WebAuthn passkeys (selfservice.methods.webauthn.config.passwordless: t
     const moved = await oryFailure(ory.submitSelfServiceLoginFlow(other.id, { method: 'webauthn', identifier: '', webauthn_login: JSON.stringify(assertion) }));
     expect(messageIds(moved.data as SelfServiceLoginFlow)).toEqual([4000006]);
     // Right challenge, but the counter repeats the one the server stored last (a cloned authenticator).
-    const storedCount = async () => ((await server.registry.identityPool.get(identityId))?.credentials.webauthn?.config.credentials as { authenticator: { sign_count: number } }[])[0].authenticator.sign_count;
+    const storedCount = async () => ((await server.registry.identityPool.get(ctx, identityId))?.credentials.webauthn?.config.credentials as { authenticator: { sign_count: number } }[])[0].authenticator.sign_count;
     expect(phone.credentials[0].counter).toBeGreaterThan(await storedCount());
     const stale = phone.get(request_(other), { counter: await storedCount() });
     const cloned = await oryFailure(ory.submitSelfServiceLoginFlow(other.id, { method: 'webauthn', identifier: '', webauthn_login: JSON.stringify(stale) }));
     expect(messageIds(cloned.data as SelfServiceLoginFlow)).toEqual([4000006]);
-    const stored = await server.registry.identityPool.get(identityId);
+    const stored = await server.registry.identityPool.get(ctx, identityId);
     expect((stored?.credentials.webauthn?.config.credentials as { authenticator: { clone_warning: boolean } }[])[0].authenticator.clone_warning).toBe(true);
   });
 
@@ -193,7 +196,7 @@ describe('WebAuthn passkeys (selfservice.methods.webauthn.config.passwordless: t
     const removed = await ory.submitSelfServiceSettingsFlow(saved.data.id, { method: 'webauthn', webauthn_remove: attrs(remove).value as string }, token);
     expect(removed.status).toBe(200);
     expect(node(removed.data, 'webauthn_remove')).toBeUndefined();
-    expect(Object.keys((await server.registry.identityPool.get(reg.data.identity.id))!.credentials)).toEqual(['password']);
+    expect(Object.keys((await server.registry.identityPool.get(ctx, reg.data.identity.id))!.credentials)).toEqual(['password']);
     await expect(passkeyLogin(laptop).then((r) => r.response)).rejects.toMatchObject({ response: { status: 400 } });
 
     // The passkey-only account may not remove its only credential.
@@ -203,7 +206,7 @@ describe('WebAuthn passkeys (selfservice.methods.webauthn.config.passwordless: t
     const refused = await oryFailure(ory.submitSelfServiceSettingsFlow(mine.id, { method: 'webauthn', webauthn_remove: attrs(node(mine, 'webauthn_remove')!).value as string }, own));
     expect(refused.status).toBe(400);
     expect((refused.data as SelfServiceSettingsFlow).ui.messages).toEqual([expect.objectContaining({ id: 4000001, text: expect.stringContaining('lock you out') })]);
-    expect((await server.registry.identityPool.get(identityId))?.credentials.webauthn?.config.credentials).toEqual([expect.objectContaining({ display_name: 'Phone' })]);
+    expect((await server.registry.identityPool.get(ctx, identityId))?.credentials.webauthn?.config.credentials).toEqual([expect.objectContaining({ display_name: 'Phone' })]);
   });
 });
 
@@ -241,7 +244,7 @@ describe('WebAuthn security keys as a second factor (passwordless: false)', () =
     expect(options.publicKey.user.name).toBe(email);
     const saved = await ory.submitSelfServiceSettingsFlow(settings.id, { method: 'webauthn', webauthn_register: JSON.stringify(key.create(options)), webauthn_register_displayname: 'YubiKey' }, token);
     expect(saved.status).toBe(200);
-    const stored = await server.registry.identityPool.get(reg.data.identity.id);
+    const stored = await server.registry.identityPool.get(ctx, reg.data.identity.id);
     expect(stored?.credentials.webauthn?.config.credentials).toEqual([expect.objectContaining({ is_passwordless: false, attestation_type: 'none', display_name: 'YubiKey' })]);
     const whoami = await oryFailure(ory.toSession(token));
     expect(whoami.status).toBe(403);

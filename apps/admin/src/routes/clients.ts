@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { jsonBody, parseTokenPageRequest, requireJsonContentType, setTokenPageHeaders } from '../../../../libs/http';
+import { jsonBody, parseTokenPageRequest, requireJsonContentType, setTokenPageHeaders, ctxOf } from '../../../../libs/http';
 import { type ClientManagerProvider, toWire } from '../../../../libs/oauth2/client';
 
 export type ClientsRouterDeps = ConfigProvider & ClientManagerProvider;
@@ -19,15 +19,17 @@ export function createClientsRouter(deps: ClientsRouterDeps): Router {
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
   router.get(ROUTE_CLIENTS, async (req, res) => {
+    const ctx = ctxOf(req);
     const page = parseTokenPageRequest(req.query as Record<string, unknown>);
     const filters = { client_name: str(req.query.client_name), owner: str(req.query.owner) };
-    const result = await deps.clientManager.list({ offset: page.offset, limit: page.size, clientName: filters.client_name, owner: filters.owner });
+    const result = await deps.clientManager.list(ctx, { offset: page.offset, limit: page.size, clientName: filters.client_name, owner: filters.owner });
     setTokenPageHeaders(res, `${admin}admin/clients`, result.total, page, filters);
     res.json(result.clients.map((c) => toWire(c)));
   });
 
   router.post(ROUTE_CLIENTS, ...body, async (req, res) => {
-    const { client, clientSecret, registrationAccessToken } = await deps.clientManager.create(req.body);
+    const ctx = ctxOf(req);
+    const { client, clientSecret, registrationAccessToken } = await deps.clientManager.create(ctx, req.body);
     res
       .status(201)
       .location(`${admin}admin/clients/${client.id}`)
@@ -35,26 +37,31 @@ export function createClientsRouter(deps: ClientsRouterDeps): Router {
   });
 
   router.get(`${ROUTE_CLIENTS}/:id`, async (req, res) => {
-    res.json(toWire(await deps.clientManager.get(req.params.id as string)));
+    const ctx = ctxOf(req);
+    res.json(toWire(await deps.clientManager.get(ctx, req.params.id as string)));
   });
 
   router.put(`${ROUTE_CLIENTS}/:id`, ...body, async (req, res) => {
-    const { client, clientSecret } = await deps.clientManager.update(req.params.id as string, req.body);
+    const ctx = ctxOf(req);
+    const { client, clientSecret } = await deps.clientManager.update(ctx, req.params.id as string, req.body);
     res.json(toWire(client, { clientSecret }));
   });
 
   router.patch(`${ROUTE_CLIENTS}/:id`, ...body, async (req, res) => {
-    const { client, clientSecret } = await deps.clientManager.patch(req.params.id as string, req.body);
+    const ctx = ctxOf(req);
+    const { client, clientSecret } = await deps.clientManager.patch(ctx, req.params.id as string, req.body);
     res.json(toWire(client, { clientSecret }));
   });
 
   router.delete(`${ROUTE_CLIENTS}/:id`, async (req, res) => {
-    await deps.clientManager.delete(req.params.id as string);
+    const ctx = ctxOf(req);
+    await deps.clientManager.delete(ctx, req.params.id as string);
     res.status(204).end();
   });
 
   router.put(`${ROUTE_CLIENTS}/:id/lifespans`, ...body, async (req, res) => {
-    res.json(toWire(await deps.clientManager.setLifespans(req.params.id as string, req.body)));
+    const ctx = ctxOf(req);
+    res.json(toWire(await deps.clientManager.setLifespans(ctx, req.params.id as string, req.body)));
   });
 
   return router;

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
 import { type CourierMessageStoreProvider, type ListMessagesQuery, ROUTE_COURIER_MESSAGES, isMessageStatus, toWire } from '../../../../libs/courier';
-import { badRequest, parsePageRequest, setPageHeaders } from '../../../../libs/http';
+import { badRequest, parsePageRequest, setPageHeaders, ctxOf } from '../../../../libs/http';
 
 export type CourierRouterDeps = ConfigProvider & CourierMessageStoreProvider;
 
@@ -28,8 +28,9 @@ export function createCourierRouter(deps: CourierRouterDeps): Router {
   const admin = deps.config.serve.admin.base_url;
 
   router.get(ROUTE_COURIER_MESSAGES, async (req, res) => {
+    const ctx = ctxOf(req);
     const query = listQuery(req.query as Record<string, unknown>);
-    const result = await deps.courierMessageStore.list(query);
+    const result = await deps.courierMessageStore.list(ctx, query);
     setPageHeaders(res, `${admin}courier/messages`, result.total, query);
     res.json(result.messages.map((m) => toWire(m, deps.config.dev)));
   });

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { badRequest, jsonBody, notFound, parsePageRequest, requireJsonContentType, setPageHeaders, validateArrayBody, validateBody } from '../../../../libs/http';
+import { badRequest, jsonBody, notFound, parsePageRequest, requireJsonContentType, setPageHeaders, validateArrayBody, validateBody, ctxOf } from '../../../../libs/http';
 import {
   CreateIdentityBody,
   type IdentityManager,
@@ -34,24 +34,27 @@ export function createIdentitiesRouter(deps: IdentitiesRouterDeps): Router {
   };
 
   router.get(ROUTE_IDENTITIES, async (req, res) => {
+    const ctx = ctxOf(req);
     const page = parsePageRequest(req.query as Record<string, unknown>);
     const filter = typeof req.query.credentials_identifier === 'string' ? req.query.credentials_identifier : undefined;
-    const result = await deps.identityPool.list({ ...page, credentialsIdentifier: filter });
+    const result = await deps.identityPool.list(ctx, { ...page, credentialsIdentifier: filter });
     setPageHeaders(res, `${admin}identities`, result.total, page);
     res.json(result.identities.map((i) => toWire(i, 'admin_list', deps.config)));
   });
 
   router.post(ROUTE_IDENTITIES, ...body, async (req, res) => {
-    const identity = await deps.identityManager.create(validateBody(CreateIdentityBody, req.body));
+    const ctx = ctxOf(req);
+    const identity = await deps.identityManager.create(ctx, validateBody(CreateIdentityBody, req.body));
     res.status(201).location(`${admin}identities/${identity.id}`).json(toWire(identity, 'admin', deps.config));
   });
 
   router.patch(ROUTE_IDENTITIES, ...batchBody, async (req, res) => {
+    const ctx = ctxOf(req);
     const items = (req.body as { identities?: unknown })?.identities;
     if (!Array.isArray(items)) throw badRequest('The request body must be {"identities": [...]}.');
     if (items.length > MAX_BATCH) throw badRequest(`At most ${MAX_BATCH} identities can be imported in one request.`);
     const results = await deps.identityManager.createMany(
-      items.map((item: unknown) => {
+      ctx, items.map((item: unknown) => {
         const wrapped = typeof item === 'object' && item !== null && 'create' in item;
         const patchId = wrapped ? (item as { patch_id?: unknown }).patch_id : undefined;
         return {
@@ -65,32 +68,37 @@ export function createIdentitiesRouter(deps: IdentitiesRouterDeps): Router {
   });
 
   router.get(ROUTE_IDENTITIES.map((p) => `${p}/:id`), async (req, res) => {
+    const ctx = ctxOf(req);
     const declassify = req.query.include_credential;
     for (const value of [declassify ?? []].flat()) {
       if (value !== 'oidc') throw badRequest(`Invalid value \`${String(value)}\` for parameter \`include_credential\`.`);
     }
-    const identity = await deps.identityPool.get(idParam(req.params.id as string));
+    const identity = await deps.identityPool.get(ctx, idParam(req.params.id as string));
     if (!identity) throw notFound('Unable to locate the resource');
     res.json(toWire(identity, 'admin', deps.config));
   });
 
   router.put(ROUTE_IDENTITIES.map((p) => `${p}/:id`), ...body, async (req, res) => {
-    const identity = await deps.identityManager.update(idParam(req.params.id as string), validateBody(UpdateIdentityBody, req.body));
+    const ctx = ctxOf(req);
+    const identity = await deps.identityManager.update(ctx, idParam(req.params.id as string), validateBody(UpdateIdentityBody, req.body));
     res.json(toWire(identity, 'admin', deps.config));
   });
 
   router.patch(ROUTE_IDENTITIES.map((p) => `${p}/:id`), ...body, async (req, res) => {
-    const identity = await deps.identityManager.patch(idParam(req.params.id as string), validateArrayBody(JsonPatchOperation, req.body, 100));
+    const ctx = ctxOf(req);
+    const identity = await deps.identityManager.patch(ctx, idParam(req.params.id as string), validateArrayBody(JsonPatchOperation, req.body, 100));
     res.json(toWire(identity, 'admin', deps.config));
   });
 
   router.delete(ROUTE_IDENTITIES.map((p) => `${p}/:id`), async (req, res) => {
-    await deps.identityManager.delete(idParam(req.params.id as string));
+    const ctx = ctxOf(req);
+    await deps.identityManager.delete(ctx, idParam(req.params.id as string));
     res.status(204).end();
   });
 
   router.delete(ROUTE_IDENTITIES.map((p) => `${p}/:id/credentials/:type`), async (req, res) => {
-    await deps.identityManager.deleteCredential(idParam(req.params.id as string), req.params.type as string);
+    const ctx = ctxOf(req);
+    await deps.identityManager.deleteCredential(ctx, idParam(req.params.id as string), req.params.type as string);
     res.status(204).end();
   });
 

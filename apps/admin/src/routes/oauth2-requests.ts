@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { jsonBody } from '../../../../libs/http';
+import { jsonBody, ctxOf } from '../../../../libs/http';
 import type { ChallengeRead, ChallengeServiceProvider } from '../../../../libs/oauth2/consent';
 
 export type OAuth2RequestsRouterDeps = ConfigProvider & ChallengeServiceProvider;
@@ -29,28 +29,34 @@ export function createOAuth2RequestsRouter(deps: OAuth2RequestsRouterDeps): Rout
   const body = jsonBody({ limit: deps.config.serve.admin.request_body_limit });
   const service = deps.challengeService;
 
-  router.get(`${ROUTE_REQUESTS}/login`, async (req, res) => sendRead(res, await service.getLoginRequest(challengeOf(req, 'login'))));
+  router.get(`${ROUTE_REQUESTS}/login`, async (req, res) => sendRead(res, await service.getLoginRequest(ctxOf(req), challengeOf(req, 'login'))));
   router.put(`${ROUTE_REQUESTS}/login/accept`, body, async (req, res) => {
-    res.json(await service.acceptLoginRequest(challengeOf(req, 'login'), service.parseAcceptLogin(req.body ?? {})));
+    const ctx = ctxOf(req);
+    res.json(await service.acceptLoginRequest(ctx, challengeOf(req, 'login'), service.parseAcceptLogin(req.body ?? {})));
   });
   router.put(`${ROUTE_REQUESTS}/login/reject`, body, async (req, res) => {
-    res.json(await service.rejectLoginRequest(challengeOf(req, 'login'), req.body));
+    const ctx = ctxOf(req);
+    res.json(await service.rejectLoginRequest(ctx, challengeOf(req, 'login'), req.body));
   });
 
-  router.get(`${ROUTE_REQUESTS}/consent`, async (req, res) => sendRead(res, await service.getConsentRequest(challengeOf(req, 'consent'))));
+  router.get(`${ROUTE_REQUESTS}/consent`, async (req, res) => sendRead(res, await service.getConsentRequest(ctxOf(req), challengeOf(req, 'consent'))));
   router.put(`${ROUTE_REQUESTS}/consent/accept`, body, async (req, res) => {
-    res.json(await service.acceptConsentRequest(challengeOf(req, 'consent'), service.parseAcceptConsent(req.body)));
+    const ctx = ctxOf(req);
+    res.json(await service.acceptConsentRequest(ctx, challengeOf(req, 'consent'), service.parseAcceptConsent(req.body)));
   });
   router.put(`${ROUTE_REQUESTS}/consent/reject`, body, async (req, res) => {
-    res.json(await service.rejectConsentRequest(challengeOf(req, 'consent'), req.body));
+    const ctx = ctxOf(req);
+    res.json(await service.rejectConsentRequest(ctx, challengeOf(req, 'consent'), req.body));
   });
 
-  router.get(`${ROUTE_REQUESTS}/logout`, async (req, res) => sendRead(res, await service.getLogoutRequest(challengeOf(req, 'logout'))));
+  router.get(`${ROUTE_REQUESTS}/logout`, async (req, res) => sendRead(res, await service.getLogoutRequest(ctxOf(req), challengeOf(req, 'logout'))));
   router.put(`${ROUTE_REQUESTS}/logout/accept`, body, async (req, res) => {
-    res.json(await service.acceptLogoutRequest(challengeOf(req, 'logout')));
+    const ctx = ctxOf(req);
+    res.json(await service.acceptLogoutRequest(ctx, challengeOf(req, 'logout')));
   });
   router.put(`${ROUTE_REQUESTS}/logout/reject`, body, async (req, res) => {
-    await service.rejectLogoutRequest(challengeOf(req, 'logout'));
+    const ctx = ctxOf(req);
+    await service.rejectLogoutRequest(ctx, challengeOf(req, 'logout'));
     res.status(204).end();
   });
   return router;

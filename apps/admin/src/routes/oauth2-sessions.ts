@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { parseTokenPageRequest, setTokenPageHeaders } from '../../../../libs/http';
+import { parseTokenPageRequest, setTokenPageHeaders, ctxOf } from '../../../../libs/http';
 import type { ConsentSessionManagerProvider } from '../../../../libs/oauth2/consent';
 
 export type OAuth2SessionsRouterDeps = ConfigProvider & ConsentSessionManagerProvider;
@@ -17,20 +17,23 @@ export function createOAuth2SessionsRouter(deps: OAuth2SessionsRouterDeps): Rout
   const router = express.Router();
 
   router.get(`${ROUTE_OAUTH2_SESSIONS}/consent`, async (req, res) => {
+    const ctx = ctxOf(req);
     const page = parseTokenPageRequest(req.query as Record<string, unknown>);
     const subject = str(req.query.subject);
-    const result = await deps.consentSessionManager.list(subject, { offset: page.offset, limit: page.size });
+    const result = await deps.consentSessionManager.list(ctx, subject, { offset: page.offset, limit: page.size });
     setTokenPageHeaders(res, `${deps.config.serve.admin.base_url}admin/oauth2/auth/sessions/consent`, result.total, page, { subject });
     res.json(result.sessions);
   });
 
   router.delete(`${ROUTE_OAUTH2_SESSIONS}/consent`, async (req, res) => {
-    await deps.consentSessionManager.revokeConsent(str(req.query.subject), { client: str(req.query.client), all: req.query.all === 'true' });
+    const ctx = ctxOf(req);
+    await deps.consentSessionManager.revokeConsent(ctx, str(req.query.subject), { client: str(req.query.client), all: req.query.all === 'true' });
     res.status(204).end();
   });
 
   router.delete(`${ROUTE_OAUTH2_SESSIONS}/login`, async (req, res) => {
-    await deps.consentSessionManager.revokeLogin(str(req.query.subject));
+    const ctx = ctxOf(req);
+    await deps.consentSessionManager.revokeLogin(ctx, str(req.query.subject));
     res.status(204).end();
   });
   return router;

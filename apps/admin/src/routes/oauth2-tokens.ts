@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
-import { type WriteErrorDeps, pathOf, sendError, sendJson } from '../../../../libs/http';
+import { type WriteErrorDeps, pathOf, sendError, sendJson, ctxOf } from '../../../../libs/http';
 import { invalidRequest } from '../../../../libs/oauth2/client';
 import type { TokenIntrospectorProvider } from '../../../../libs/oauth2/provider';
 
@@ -29,12 +29,13 @@ export function isIntrospection(req: IncomingMessage): boolean {
 export function introspectionEndpoint(deps: OAuth2TokensRouterDeps & WriteErrorDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const fail = (res: ServerResponse, error: unknown) => sendError(res, error, 'oauth2', deps, INTROSPECT_PATH);
   return (req, res) => {
+    const ctx = ctxOf(req);
     parseForm(req as express.Request, res as express.Response, (parseError?: unknown) => {
       if (parseError) return fail(res, parseError);
       const form = ((req as express.Request).body ?? {}) as Record<string, unknown>;
       if (typeof form.token !== 'string' || form.token === '') return fail(res, invalidRequest('The POST body can not be empty.'));
       deps.tokenIntrospector
-        .introspect(form.token, typeof form.scope === 'string' ? form.scope : undefined)
+        .introspect(ctx, form.token, typeof form.scope === 'string' ? form.scope : undefined)
         .then((result) => sendJson(res, 200, result, 'application/json;charset=UTF-8'))
         .catch((error: unknown) => fail(res, error));
     });
@@ -45,9 +46,10 @@ export function introspectionEndpoint(deps: OAuth2TokensRouterDeps & WriteErrorD
 export function createOAuth2TokensRouter(deps: OAuth2TokensRouterDeps): Router {
   const router = express.Router();
   router.delete('/admin/oauth2/tokens', async (req, res) => {
+    const ctx = ctxOf(req);
     const clientId = req.query.client_id;
     if (typeof clientId !== 'string' || clientId === '') throw invalidRequest("Query parameter 'client_id' is not defined but should have been.");
-    await deps.tokenIntrospector.deleteClientTokens(clientId);
+    await deps.tokenIntrospector.deleteClientTokens(ctx, clientId);
     res.status(204).end();
   });
   return router;

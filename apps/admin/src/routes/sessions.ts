@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { badRequest, parsePageRequest, setPageHeaders } from '../../../../libs/http';
+import { badRequest, parsePageRequest, setPageHeaders, ctxOf } from '../../../../libs/http';
 import {
   type AdminSessionManagerProvider,
   type AdminSessionsQuery,
@@ -39,34 +39,40 @@ export function createAdminSessionsRouter(deps: AdminSessionsRouterDeps): Router
   });
 
   router.get(ROUTE_ADMIN_IDENTITY_SESSIONS, async (req, res) => {
+    const ctx = ctxOf(req);
     const query = listQuery(req.query as Record<string, unknown>);
-    const result = await deps.adminSessionManager.listForIdentity(req.params.id as string, query);
+    const result = await deps.adminSessionManager.listForIdentity(ctx, req.params.id as string, query);
     setPageHeaders(res, `${admin}sessions`, result.total, query);
     res.json(result.items.map(wire));
   });
 
   router.delete(ROUTE_ADMIN_IDENTITY_SESSIONS, async (req, res) => {
-    await deps.adminSessionManager.deleteForIdentity(req.params.id as string);
+    const ctx = ctxOf(req);
+    await deps.adminSessionManager.deleteForIdentity(ctx, req.params.id as string);
     res.status(204).end();
   });
 
   router.get(ROUTE_ADMIN_SESSIONS, async (req, res) => {
+    const ctx = ctxOf(req);
     const query = listQuery(req.query as Record<string, unknown>);
-    const result = await deps.adminSessionManager.list(query);
+    const result = await deps.adminSessionManager.list(ctx, query);
     setPageHeaders(res, `${admin}sessions`, result.total, query);
     res.json(result.items.map(wire));
   });
 
   router.patch(ROUTE_ADMIN_SESSION_EXTEND, async (req, res) => {
-    res.json(wire(await deps.adminSessionManager.extend(req.params.id as string)));
+    const ctx = ctxOf(req);
+    res.json(wire(await deps.adminSessionManager.extend(ctx, req.params.id as string)));
   });
 
   router.get(ROUTE_ADMIN_SESSION, async (req, res) => {
-    res.json(wire(await deps.adminSessionManager.get(req.params.id as string)));
+    const ctx = ctxOf(req);
+    res.json(wire(await deps.adminSessionManager.get(ctx, req.params.id as string)));
   });
 
   router.delete(ROUTE_ADMIN_SESSION, async (req, res) => {
-    await deps.adminSessionManager.revoke(req.params.id as string);
+    const ctx = ctxOf(req);
+    await deps.adminSessionManager.revoke(ctx, req.params.id as string);
     res.status(204).end();
   });
 

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { jsonBody, parseTokenPageRequest, requireJsonContentType, setTokenPageHeaders } from '../../../../libs/http';
+import { jsonBody, parseTokenPageRequest, requireJsonContentType, setTokenPageHeaders, ctxOf } from '../../../../libs/http';
 import { type TrustGrantManagerProvider, toWire } from '../../../../libs/oauth2/trust';
 
 export type TrustRouterDeps = ConfigProvider & TrustGrantManagerProvider;
@@ -19,24 +19,28 @@ export function createTrustRouter(deps: TrustRouterDeps): Router {
   const body = [requireJsonContentType(), jsonBody({ limit: deps.config.serve.admin.request_body_limit })];
 
   router.post(ROUTE_TRUST_ISSUERS, ...body, async (req, res) => {
-    const grant = await deps.trustGrantManager.create(req.body);
+    const ctx = ctxOf(req);
+    const grant = await deps.trustGrantManager.create(ctx, req.body);
     res.status(201).location(`${admin}${ROUTE_TRUST_ISSUERS.slice(1)}/${grant.id}`).json(toWire(grant));
   });
 
   router.get(ROUTE_TRUST_ISSUERS, async (req, res) => {
+    const ctx = ctxOf(req);
     const page = parseTokenPageRequest(req.query as Record<string, unknown>);
     const issuer = typeof req.query.issuer === 'string' && req.query.issuer !== '' ? req.query.issuer : undefined;
-    const result = await deps.trustGrantManager.list({ offset: page.offset, limit: page.size, issuer });
+    const result = await deps.trustGrantManager.list(ctx, { offset: page.offset, limit: page.size, issuer });
     setTokenPageHeaders(res, `${admin}${ROUTE_TRUST_ISSUERS.slice(1)}`, result.total, page, { issuer });
     res.json(result.grants.map(toWire));
   });
 
   router.get(`${ROUTE_TRUST_ISSUERS}/:id`, async (req, res) => {
-    res.json(toWire(await deps.trustGrantManager.get(req.params.id as string)));
+    const ctx = ctxOf(req);
+    res.json(toWire(await deps.trustGrantManager.get(ctx, req.params.id as string)));
   });
 
   router.delete(`${ROUTE_TRUST_ISSUERS}/:id`, async (req, res) => {
-    await deps.trustGrantManager.delete(req.params.id as string);
+    const ctx = ctxOf(req);
+    await deps.trustGrantManager.delete(ctx, req.params.id as string);
     res.status(204).end();
   });
 

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { type ConfigProvider, oauth2Urls } from '../../../../libs/config';
-import { type WriteErrorDeps, jsonBody, requireJsonContentType, writeError } from '../../../../libs/http';
+import { type WriteErrorDeps, jsonBody, requireJsonContentType, writeError, ctxOf } from '../../../../libs/http';
 import { type ClientManagerProvider, genericError, toWire } from '../../../../libs/oauth2/client';
 
 export type DynamicRegistrationRouterDeps = ConfigProvider & ClientManagerProvider & WriteErrorDeps;
@@ -25,7 +25,8 @@ export function createDynamicRegistrationRouter(deps: DynamicRegistrationRouterD
   });
 
   router.post(ROUTE_REGISTER, ...body, async (req, res) => {
-    const { client, clientSecret, registrationAccessToken } = await deps.clientManager.create(req.body, { dcr: true });
+    const ctx = ctxOf(req);
+    const { client, clientSecret, registrationAccessToken } = await deps.clientManager.create(ctx, req.body, { dcr: true });
     res
       .status(201)
       .location(uri(client.id))
@@ -33,19 +34,22 @@ export function createDynamicRegistrationRouter(deps: DynamicRegistrationRouterD
   });
 
   router.get(`${ROUTE_REGISTER}/:id`, async (req, res) => {
-    const client = await deps.clientManager.authenticateRegistration(req.params.id as string, bearer(req.get('authorization')));
+    const ctx = ctxOf(req);
+    const client = await deps.clientManager.authenticateRegistration(ctx, req.params.id as string, bearer(req.get('authorization')));
     res.json(toWire(client, { omitMetadata: true, registrationClientUri: uri(client.id) }));
   });
 
   router.put(`${ROUTE_REGISTER}/:id`, ...body, async (req, res) => {
-    const id = (await deps.clientManager.authenticateRegistration(req.params.id as string, bearer(req.get('authorization')))).id;
-    const { client, registrationAccessToken } = await deps.clientManager.update(id, req.body, { dcr: true });
+    const ctx = ctxOf(req);
+    const id = (await deps.clientManager.authenticateRegistration(ctx, req.params.id as string, bearer(req.get('authorization')))).id;
+    const { client, registrationAccessToken } = await deps.clientManager.update(ctx, id, req.body, { dcr: true });
     res.json(toWire(client, { omitMetadata: true, registrationAccessToken, registrationClientUri: uri(client.id) }));
   });
 
   router.delete(`${ROUTE_REGISTER}/:id`, async (req, res) => {
-    const client = await deps.clientManager.authenticateRegistration(req.params.id as string, bearer(req.get('authorization')));
-    await deps.clientManager.delete(client.id);
+    const ctx = ctxOf(req);
+    const client = await deps.clientManager.authenticateRegistration(ctx, req.params.id as string, bearer(req.get('authorization')));
+    await deps.clientManager.delete(ctx, client.id);
     res.status(204).end();
   });
 

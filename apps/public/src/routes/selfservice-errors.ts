@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { notFound } from '../../../../libs/http';
+import { notFound, ctxOf } from '../../../../libs/http';
 import type { ErrorStoreProvider, StoredError } from '../../../../libs/selfservice/flow';
 import { isUuid, newId } from '../../../../libs/x';
 
@@ -24,12 +24,13 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 export function createErrorsRouter(deps: ErrorsRouterDeps): Router {
   const router = express.Router();
   router.get(ROUTE_SELF_SERVICE_ERRORS, async (req, res) => {
+    const ctx = ctxOf(req);
     const id = [req.query.id, req.query.error].find((v): v is string => typeof v === 'string' && v !== '');
     if (id === 'stub:500') {
       res.json({ id: newId(), error: STUB_500, created_at: ZERO_TIME, updated_at: ZERO_TIME });
       return;
     }
-    const stored = isUuid(id) ? await deps.errorStore.read(id.toLowerCase()) : undefined;
+    const stored = isUuid(id) ? await deps.errorStore.read(ctx, id.toLowerCase()) : undefined;
     if (!stored) throw notFound('Unable to locate the resource');
     res.json(errorToWire(stored));
   });

@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
-import { badRequest, jsonBody } from '../../../../libs/http';
+import { badRequest, jsonBody, ctxOf } from '../../../../libs/http';
 import { type ErrorStoreProvider, newCsrfToken, validateReturnTo } from '../../../../libs/selfservice/flow';
 import { type LogoutManagerProvider, ROUTE_LOGOUT, ROUTE_LOGOUT_API, ROUTE_LOGOUT_BROWSER } from '../../../../libs/session';
 import type { ClockProvider } from '../../../../libs/x';
@@ -21,25 +21,28 @@ export function createLogoutRouter(deps: LogoutRouterDeps): Router {
   const token = (req: Request): string | undefined => extractSessionToken(req, deps.config, deps.secrets);
 
   router.get(ROUTE_LOGOUT_BROWSER, async (req, res) => {
-    const { logoutUrl, logoutToken } = await deps.logoutManager.createLogoutUrl(token(req));
+    const ctx = ctxOf(req);
+    const { logoutUrl, logoutToken } = await deps.logoutManager.createLogoutUrl(ctx, token(req));
     res.json({ logout_url: logoutUrl, logout_token: logoutToken });
   });
 
   router.get(
     ROUTE_LOGOUT,
     async (req: Request, res: Response) => {
-      await deps.logoutManager.logoutWithToken(token(req), queryValue(req.query.token));
+    const ctx = ctxOf(req);
+      await deps.logoutManager.logoutWithToken(ctx, token(req), queryValue(req.query.token));
       respondLoggedOut(req, res, deps);
     },
     selfServiceBrowserErrors(deps),
   );
 
   router.delete(ROUTE_LOGOUT_API, jsonBody({ limit: deps.config.serve.public.request_body_limit }), async (req, res) => {
+    const ctx = ctxOf(req);
     const sessionToken = (req.body as { session_token?: unknown } | undefined)?.session_token;
     if (typeof sessionToken !== 'string' || sessionToken === '') {
       throw badRequest('The request body must be JSON with a non-empty string "session_token".');
     }
-    await deps.logoutManager.logoutApi(sessionToken);
+    await deps.logoutManager.logoutApi(ctx, sessionToken);
     res.status(204).end();
   });
 

@@ -1,6 +1,6 @@
 import express, { type Request, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
-import { OryError, jsonOrFormBody } from '../../../../libs/http';
+import { OryError, jsonOrFormBody, ctxOf } from '../../../../libs/http';
 import { type ErrorStoreProvider, flowUiUrl, toWire } from '../../../../libs/selfservice/flow';
 import { ROUTE_RECOVERY_FLOWS, ROUTE_RECOVERY_INIT_API, ROUTE_RECOVERY_INIT_BROWSER, ROUTE_RECOVERY_SUBMIT, type RecoveryService } from '../../../../libs/selfservice/flows';
 import type { ClockProvider } from '../../../../libs/x';
@@ -20,16 +20,20 @@ export function createRecoveryRouter(deps: RecoveryRouterDeps): Router {
   const requester = (req: Request) => toRequester(req, deps.config, deps.secrets);
 
   router.get(ROUTE_RECOVERY_INIT_BROWSER, async (req, res) => {
-    respondInit(req, res, await deps.recoveryService.init('browser', requester(req)), deps);
+    const ctx = ctxOf(req);
+    respondInit(req, res, await deps.recoveryService.init(ctx, 'browser', requester(req)), deps);
   });
   router.get(ROUTE_RECOVERY_INIT_API, async (req, res) => {
-    respondInit(req, res, await deps.recoveryService.init('api', requester(req)), deps);
+    const ctx = ctxOf(req);
+    respondInit(req, res, await deps.recoveryService.init(ctx, 'api', requester(req)), deps);
   });
   router.get(ROUTE_RECOVERY_FLOWS, async (req, res) => {
-    res.json(toWire(await deps.recoveryService.get(String(req.query.id ?? ''), requester(req))));
+    const ctx = ctxOf(req);
+    res.json(toWire(await deps.recoveryService.get(ctx, String(req.query.id ?? ''), requester(req))));
   });
   const submit = async (req: Request, res: express.Response): Promise<void> => {
-    const result = await deps.recoveryService.submit(req.query.flow as string | undefined, submittedBody(req), requester(req));
+    const ctx = ctxOf(req);
+    const result = await deps.recoveryService.submit(ctx, req.query.flow as string | undefined, submittedBody(req), requester(req));
     if (result.kind === 'expired') return respondExpired(req, res, result.flow, result.error, deps);
     if (result.kind === 'retried') return respondReplacement(req, res, result.flow, deps);
     if (result.kind === 'invalid') return respondInvalid(req, res, result.flow, deps);

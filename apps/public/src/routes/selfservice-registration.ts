@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
 import type { ClockProvider } from '../../../../libs/x';
-import { jsonOrFormBody } from '../../../../libs/http';
+import { jsonOrFormBody, ctxOf } from '../../../../libs/http';
 import { type ErrorStoreProvider, toWire } from '../../../../libs/selfservice/flow';
 import {
   ROUTE_REGISTRATION_FLOWS,
@@ -22,16 +22,20 @@ export function createRegistrationRouter(deps: RegistrationRouterDeps): Router {
   const requester = (req: Request) => toRequester(req, deps.config, deps.secrets);
 
   router.get(ROUTE_REGISTRATION_INIT_BROWSER, async (req, res) => {
-    respondInit(req, res, await deps.registrationService.init('browser', requester(req)), deps);
+    const ctx = ctxOf(req);
+    respondInit(req, res, await deps.registrationService.init(ctx, 'browser', requester(req)), deps);
   });
   router.get(ROUTE_REGISTRATION_INIT_API, async (req, res) => {
-    respondInit(req, res, await deps.registrationService.init('api', requester(req)), deps);
+    const ctx = ctxOf(req);
+    respondInit(req, res, await deps.registrationService.init(ctx, 'api', requester(req)), deps);
   });
   router.get(ROUTE_REGISTRATION_FLOWS, async (req, res) => {
-    res.json(toWire(await deps.registrationService.get(String(req.query.id ?? ''), requester(req))));
+    const ctx = ctxOf(req);
+    res.json(toWire(await deps.registrationService.get(ctx, String(req.query.id ?? ''), requester(req))));
   });
   const submit = async (req: Request, res: express.Response): Promise<void> => {
-    const result = await deps.registrationService.submit(req.query.flow as string | undefined, submittedBody(req), requester(req));
+    const ctx = ctxOf(req);
+    const result = await deps.registrationService.submit(ctx, req.query.flow as string | undefined, submittedBody(req), requester(req));
     if (result.kind === 'invalid') return respondInvalid(req, res, result.flow, deps);
     if (result.kind === 'expired') return respondExpired(req, res, result.flow, result.error, deps);
     if (result.kind === 'other_browser') return respondReplacement(req, res, result.flow, deps, result.error);

@@ -1,6 +1,6 @@
 import express, { type Request, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
-import { jsonOrFormBody } from '../../../../libs/http';
+import { jsonOrFormBody, ctxOf } from '../../../../libs/http';
 import { toWire as identityToWire } from '../../../../libs/identity';
 import { type ErrorStoreProvider, flowUiUrl, toWire } from '../../../../libs/selfservice/flow';
 import {
@@ -24,20 +24,24 @@ export function createSettingsRouter(deps: SettingsRouterDeps): Router {
   const identityWire = (identity: Parameters<typeof identityToWire>[0]) => ({ identity: identityToWire(identity, 'public', deps.config) });
 
   router.get(ROUTE_SETTINGS_INIT_BROWSER, async (req, res) => {
-    const { flow } = await deps.settingsService.init('browser', requester(req));
+    const ctx = ctxOf(req);
+    const { flow } = await deps.settingsService.init(ctx, 'browser', requester(req));
     respondInit(req, res, flow, deps);
   });
   router.get(ROUTE_SETTINGS_INIT_API, async (req, res) => {
-    const { flow, identity } = await deps.settingsService.init('api', requester(req));
+    const ctx = ctxOf(req);
+    const { flow, identity } = await deps.settingsService.init(ctx, 'api', requester(req));
     res.json(toWire(flow, identityWire(identity)));
   });
   router.get(ROUTE_SETTINGS_FLOWS, async (req, res) => {
-    const { flow, identity } = await deps.settingsService.get(String(req.query.id ?? ''), requester(req));
+    const ctx = ctxOf(req);
+    const { flow, identity } = await deps.settingsService.get(ctx, String(req.query.id ?? ''), requester(req));
     res.json(toWire(flow, identityWire(identity)));
   });
   const submit = async (req: Request, res: express.Response): Promise<void> => {
+    const ctx = ctxOf(req);
     const who = requester(req);
-    const result = await deps.settingsService.submit(req.query.flow as string | undefined, submittedBody(req), who);
+    const result = await deps.settingsService.submit(ctx, req.query.flow as string | undefined, submittedBody(req), who);
     if (result.kind === 'expired') return respondExpired(req, res, result.flow, result.error, deps);
     if (result.kind === 'invalid') return respondInvalid(req, res, result.flow, deps, identityWire(result.identity));
     if (result.flow.type === 'browser' && who.sessionToken) {

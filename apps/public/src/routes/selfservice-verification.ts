@@ -1,6 +1,6 @@
 import express, { type Request, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
-import { jsonOrFormBody } from '../../../../libs/http';
+import { jsonOrFormBody, ctxOf } from '../../../../libs/http';
 import { type ErrorStoreProvider, toWire } from '../../../../libs/selfservice/flow';
 import {
   ROUTE_VERIFICATION_FLOWS,
@@ -25,16 +25,20 @@ export function createVerificationRouter(deps: VerificationRouterDeps): Router {
   const requester = (req: Request) => toRequester(req, deps.config, deps.secrets);
 
   router.get(ROUTE_VERIFICATION_INIT_BROWSER, async (req, res) => {
-    respondInit(req, res, await deps.verificationService.init('browser', requester(req)), deps);
+    const ctx = ctxOf(req);
+    respondInit(req, res, await deps.verificationService.init(ctx, 'browser', requester(req)), deps);
   });
   router.get(ROUTE_VERIFICATION_INIT_API, async (req, res) => {
-    respondInit(req, res, await deps.verificationService.init('api', requester(req)), deps);
+    const ctx = ctxOf(req);
+    respondInit(req, res, await deps.verificationService.init(ctx, 'api', requester(req)), deps);
   });
   router.get(ROUTE_VERIFICATION_FLOWS, async (req, res) => {
-    res.json(toWire(await deps.verificationService.get(String(req.query.id ?? ''), requester(req))));
+    const ctx = ctxOf(req);
+    res.json(toWire(await deps.verificationService.get(ctx, String(req.query.id ?? ''), requester(req))));
   });
   const submit = async (req: Request, res: express.Response): Promise<void> => {
-    const result = await deps.verificationService.submit(req.query.flow as string | undefined, submittedBody(req), requester(req));
+    const ctx = ctxOf(req);
+    const result = await deps.verificationService.submit(ctx, req.query.flow as string | undefined, submittedBody(req), requester(req));
     if (result.kind === 'expired') return respondExpired(req, res, result.flow, result.error, deps);
     if (result.kind === 'retried') return respondReplacement(req, res, result.flow, deps);
     if (result.kind === 'invalid') return respondInvalid(req, res, result.flow, deps);

@@ -1,6 +1,6 @@
 import express, { type Request, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
-import { parsePageRequest, setPageHeaders } from '../../../../libs/http';
+import { parsePageRequest, setPageHeaders, ctxOf } from '../../../../libs/http';
 import {
   type MySessionsManagerProvider,
   ROUTE_MY_SESSION,
@@ -26,12 +26,13 @@ export function createSessionsRouter(deps: SessionsRouterDeps): Router {
   const token = (req: Request): string | undefined => extractSessionToken(req, deps.config, deps.secrets);
 
   router.all(ROUTE_WHOAMI, async (req, res) => {
+    const ctx = ctxOf(req);
     const sessionToken = token(req);
     // Kratos lets proxies cache the "no credentials at all" answer for a minute.
     if (sessionToken === undefined) res.setHeader('Ory-Session-Cache-For', '60');
-    const { session, identity, cacheForSeconds } = await deps.sessionManager.whoami(sessionToken);
+    const { session, identity, cacheForSeconds } = await deps.sessionManager.whoami(ctx, sessionToken);
     const tokenizeAs = typeof req.query.tokenize_as === 'string' ? req.query.tokenize_as : undefined;
-    const body = await deps.sessionTokenizer.withTokenized(toWire(session, identity, deps.config), session, tokenizeAs);
+    const body = await deps.sessionTokenizer.withTokenized(ctx, toWire(session, identity, deps.config), session, tokenizeAs);
     refreshSessionCookie(req, res, session, deps);
     res.setHeader('X-Kratos-Authenticated-Identity-Id', identity.id);
     res.setHeader('Ory-Session-Cache-For', String(cacheForSeconds));
@@ -39,19 +40,22 @@ export function createSessionsRouter(deps: SessionsRouterDeps): Router {
   });
 
   router.get(ROUTE_MY_SESSIONS, async (req, res) => {
+    const ctx = ctxOf(req);
     const page = parsePageRequest(req.query as Record<string, unknown>);
-    const result = await deps.mySessionsManager.list(token(req), page.page, page.perPage);
+    const result = await deps.mySessionsManager.list(ctx, token(req), page.page, page.perPage);
     // Kratos quirk (§1e): the links point at the admin URL even on this public list.
     setPageHeaders(res, `${deps.config.serve.admin.base_url}sessions`, result.total, page);
     res.json(result.items.map((i) => toWire(i.session, i.identity, deps.config)));
   });
 
   router.delete(ROUTE_MY_SESSIONS, async (req, res) => {
-    res.json({ count: await deps.mySessionsManager.revokeOthers(token(req)) });
+    const ctx = ctxOf(req);
+    res.json({ count: await deps.mySessionsManager.revokeOthers(ctx, token(req)) });
   });
 
   router.delete(ROUTE_MY_SESSION, async (req, res) => {
-    await deps.mySessionsManager.revoke(token(req), req.params.id as string);
+    const ctx = ctxOf(req);
+    await deps.mySessionsManager.revoke(ctx, token(req), req.params.id as string);
     res.status(204).end();
   });
 

@@ -1,6 +1,9 @@
 import { newId } from '../../../x';
 import { DuplicateClientError, type ClientStore } from '../client-store';
 import type { ClientMetadata, OAuth2Client } from '../oauth2-client';
+import { testCtx } from '../../../x/testing';
+
+const ctx = testCtx();
 
 const metadata = (overrides: Partial<ClientMetadata> = {}): ClientMetadata => ({
   client_name: 'app',
@@ -45,54 +48,54 @@ export function describeClientStoreContract(label: string, makeStore: () => Prom
     describe('create / get', () => {
       it('round-trips every field', async () => {
         const client = clientFixture(new Date('2026-01-01T00:00:00.123Z'), { jwks: { keys: [{ kty: 'EC', kid: 'k', alg: 'ES256', use: 'sig', crv: 'P-256', x: 'x', y: 'y' }] } });
-        await store.create(client);
-        expect(await store.get(client.id)).toEqual(client);
-        expect(await store.get(newId())).toBeUndefined();
+        await store.create(ctx, client);
+        expect(await store.get(ctx, client.id)).toEqual(client);
+        expect(await store.get(ctx, newId())).toBeUndefined();
       });
 
       it('keeps skip_logout_consent true, false or unset through get, list and update', async () => {
         const owner = `owner-${newId()}`;
         const t = Date.parse('2026-04-01T00:00:00.000Z');
         const [yes, no, unset] = [{ skip_logout_consent: true }, { skip_logout_consent: false }, {}].map((o, i) => clientFixture(new Date(t + i * 1000), { owner, ...o }));
-        for (const c of [yes, no, unset]) await store.create(c);
-        expect((await store.get(yes.id))?.metadata.skip_logout_consent).toBe(true);
-        expect((await store.get(no.id))?.metadata.skip_logout_consent).toBe(false);
-        expect(await store.get(unset.id)).toEqual(unset);
-        expect((await store.get(unset.id))?.metadata).not.toHaveProperty('skip_logout_consent');
-        const listed = (await store.list({ offset: 0, limit: 10, owner })).clients;
+        for (const c of [yes, no, unset]) await store.create(ctx, c);
+        expect((await store.get(ctx, yes.id))?.metadata.skip_logout_consent).toBe(true);
+        expect((await store.get(ctx, no.id))?.metadata.skip_logout_consent).toBe(false);
+        expect(await store.get(ctx, unset.id)).toEqual(unset);
+        expect((await store.get(ctx, unset.id))?.metadata).not.toHaveProperty('skip_logout_consent');
+        const listed = (await store.list(ctx, { offset: 0, limit: 10, owner })).clients;
         expect(listed).toEqual([yes, no, unset]);
         const { skip_logout_consent: _removed, ...cleared } = yes.metadata;
-        expect(await store.update({ ...yes, metadata: cleared })).toBe(true);
-        expect((await store.get(yes.id))?.metadata).not.toHaveProperty('skip_logout_consent');
-        expect(await store.update({ ...unset, metadata: { ...unset.metadata, skip_logout_consent: true } })).toBe(true);
-        expect((await store.get(unset.id))?.metadata.skip_logout_consent).toBe(true);
+        expect(await store.update(ctx, { ...yes, metadata: cleared })).toBe(true);
+        expect((await store.get(ctx, yes.id))?.metadata).not.toHaveProperty('skip_logout_consent');
+        expect(await store.update(ctx, { ...unset, metadata: { ...unset.metadata, skip_logout_consent: true } })).toBe(true);
+        expect((await store.get(ctx, unset.id))?.metadata.skip_logout_consent).toBe(true);
       });
 
       it('rejects a duplicate id', async () => {
         const client = clientFixture(new Date());
-        await store.create(client);
-        await expect(store.create(client)).rejects.toBeInstanceOf(DuplicateClientError);
+        await store.create(ctx, client);
+        await expect(store.create(ctx, client)).rejects.toBeInstanceOf(DuplicateClientError);
       });
     });
 
     describe('update', () => {
       it('replaces the client but keeps created_at; false for an unknown id', async () => {
         const client = clientFixture(new Date('2026-01-01T00:00:00.000Z'));
-        await store.create(client);
+        await store.create(ctx, client);
         const updated = { ...client, metadata: metadata({ client_name: 'renamed' }), secretHash: undefined, createdAt: new Date('2030-01-01T00:00:00.000Z'), updatedAt: new Date('2026-02-01T00:00:00.000Z') };
-        expect(await store.update(updated)).toBe(true);
-        expect(await store.get(client.id)).toEqual({ ...updated, createdAt: client.createdAt });
-        expect(await store.update({ ...updated, id: newId() })).toBe(false);
+        expect(await store.update(ctx, updated)).toBe(true);
+        expect(await store.get(ctx, client.id)).toEqual({ ...updated, createdAt: client.createdAt });
+        expect(await store.update(ctx, { ...updated, id: newId() })).toBe(false);
       });
     });
 
     describe('delete', () => {
       it('deletes once', async () => {
         const client = clientFixture(new Date());
-        await store.create(client);
-        expect(await store.delete(client.id)).toBe(true);
-        expect(await store.delete(client.id)).toBe(false);
-        expect(await store.get(client.id)).toBeUndefined();
+        await store.create(ctx, client);
+        expect(await store.delete(ctx, client.id)).toBe(true);
+        expect(await store.delete(ctx, client.id)).toBe(false);
+        expect(await store.get(ctx, client.id)).toBeUndefined();
       });
     });
 
@@ -101,16 +104,16 @@ export function describeClientStoreContract(label: string, makeStore: () => Prom
         const owner = `owner-${newId()}`;
         const t = Date.parse('2026-03-01T00:00:00.000Z');
         const made = [0, 1, 2].map((i) => clientFixture(new Date(t + i * 1000), { owner, client_name: i === 1 ? 'special' : 'plain' }));
-        for (const c of [made[2], made[0], made[1]]) await store.create(c);
-        const all = await store.list({ offset: 0, limit: 10, owner });
+        for (const c of [made[2], made[0], made[1]]) await store.create(ctx, c);
+        const all = await store.list(ctx, { offset: 0, limit: 10, owner });
         expect(all.total).toBe(3);
         expect(all.clients.map((c) => c.id)).toEqual(made.map((c) => c.id));
-        const second = await store.list({ offset: 1, limit: 1, owner });
+        const second = await store.list(ctx, { offset: 1, limit: 1, owner });
         expect(second.clients.map((c) => c.id)).toEqual([made[1].id]);
-        const named = await store.list({ offset: 0, limit: 10, owner, clientName: 'special' });
+        const named = await store.list(ctx, { offset: 0, limit: 10, owner, clientName: 'special' });
         expect(named.clients.map((c) => c.id)).toEqual([made[1].id]);
         expect(named.total).toBe(1);
-        expect((await store.list({ offset: 0, limit: 10, owner: `${owner}-x` })).clients).toEqual([]);
+        expect((await store.list(ctx, { offset: 0, limit: 10, owner: `${owner}-x` })).clients).toEqual([]);
       });
     });
   });

@@ -1,6 +1,9 @@
 import { FixedClock, newId } from '../../../x';
 import { OidcAdapter } from '../oidc-adapter';
 import type { OidcPayloadStore } from '../oidc-payload-store';
+import { testCtx } from '../../../x/testing';
+
+const ctx = testCtx();
 
 /**
  * The adapter contract oidc-provider relies on (findings §6), run through {@link OidcAdapter} on a
@@ -15,7 +18,7 @@ export function describeOidcAdapterContract(label: string, makeStore: () => Prom
         store,
         clock,
         refreshGraceSeconds: graceSeconds,
-        findClient: async (id) => (id === 'known' ? { client_id: 'known' } : undefined),
+        findClient: async (_ctx, id) => (id === 'known' ? { client_id: 'known' } : undefined),
         replayError: () => new Error('replayed'),
       });
     beforeAll(async () => {
@@ -38,11 +41,11 @@ export function describeOidcAdapterContract(label: string, makeStore: () => Prom
       it('tells which model holds a live id (findModel)', async () => {
         const id = newId();
         await adapter('ClientCredentials').upsert(id, { jti: id }, 60);
-        expect(await store.findModel(['AccessToken', 'RefreshToken', 'ClientCredentials'], id, clock.now())).toBe('ClientCredentials');
-        expect(await store.findModel(['AccessToken', 'RefreshToken'], id, clock.now())).toBeUndefined();
-        expect(await store.findModel([], id, clock.now())).toBeUndefined();
+        expect(await store.findModel(ctx, ['AccessToken', 'RefreshToken', 'ClientCredentials'], id, clock.now())).toBe('ClientCredentials');
+        expect(await store.findModel(ctx, ['AccessToken', 'RefreshToken'], id, clock.now())).toBeUndefined();
+        expect(await store.findModel(ctx, [], id, clock.now())).toBeUndefined();
         clock.advance(61_000);
-        expect(await store.findModel(['ClientCredentials'], id, clock.now())).toBeUndefined();
+        expect(await store.findModel(ctx, ['ClientCredentials'], id, clock.now())).toBeUndefined();
       });
 
       it('keeps payloads without expiry', async () => {
@@ -129,10 +132,10 @@ export function describeOidcAdapterContract(label: string, makeStore: () => Prom
         await adapter('Session').upsert(s1, { jti: s1, uid: newId(), accountId: account }, 600);
         await adapter('Session').upsert(s2, { jti: s2, uid: newId(), accountId: account }, 600);
         await adapter('AccessToken').upsert(at, { jti: at, clientId: client, accountId: account }, 600);
-        expect((await store.listByAccount('Session', account, clock.now())).map((r) => r.id).sort()).toEqual([s1, s2].sort());
-        expect(await store.deleteByClient(['AccessToken', 'ClientCredentials'], client)).toBe(1);
-        expect(await store.deleteByAccount(['Session'], account)).toBe(2);
-        expect(await store.listByAccount('Session', account, clock.now())).toEqual([]);
+        expect((await store.listByAccount(ctx, 'Session', account, clock.now())).map((r) => r.id).sort()).toEqual([s1, s2].sort());
+        expect(await store.deleteByClient(ctx, ['AccessToken', 'ClientCredentials'], client)).toBe(1);
+        expect(await store.deleteByAccount(ctx, ['Session'], account)).toBe(2);
+        expect(await store.listByAccount(ctx, 'Session', account, clock.now())).toEqual([]);
       });
 
       it('sweeps expired rows in batches', async () => {
@@ -140,9 +143,9 @@ export function describeOidcAdapterContract(label: string, makeStore: () => Prom
         for (const id of ids) await adapter('Interaction').upsert(id, { jti: id }, 1);
         clock.advance(2000);
         let swept = 0;
-        for (let i = 0; i < 10; i++) swept += await store.deleteExpired(clock.now(), 1000);
+        for (let i = 0; i < 10; i++) swept += await store.deleteExpired(ctx, clock.now(), 1000);
         expect(swept).toBeGreaterThanOrEqual(3);
-        expect(await store.deleteExpired(clock.now(), 1000)).toBe(0);
+        expect(await store.deleteExpired(ctx, clock.now(), 1000)).toBe(0);
       });
     });
 

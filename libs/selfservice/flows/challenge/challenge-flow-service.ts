@@ -1,6 +1,6 @@
 import type { ConfigProvider } from '../../../config';
 import { OryError, badRequest, notFound } from '../../../http/errors';
-import { type ClockProvider, type Transaction, type TransactionRunnerProvider, isUuid } from '../../../x';
+import { type ClockProvider, type TransactionRunnerProvider, isUuid, type Ctx } from '../../../x';
 import {
   type AddressChallengeStrategiesProvider,
   type AddressChallengeStrategy,
@@ -73,7 +73,7 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
   /** `code` or `link`, from `selfservice.flows.<purpose>.use`. */
   protected abstract methodId(): 'code' | 'link';
   /** What happens once a secret is redeemed (inside the transaction). */
-  protected abstract onPassed(flow: F, redeemed: RedeemedChallenge, requester: FlowRequester, tx: Transaction): Promise<P>;
+  protected abstract onPassed(ctx: Ctx, flow: F, redeemed: RedeemedChallenge, requester: FlowRequester): Promise<P>;
 
   /** The method of an existing flow: the one it was started with (admin links use `link` even when `use` is `code`). */
   protected flowMethod(flow?: F): 'code' | 'link' {
@@ -87,12 +87,12 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
   }
 
   /** A new flow in `choose_method`. */
-  async init(type: FlowType, requester: FlowRequester): Promise<F> {
+  async init(ctx: Ctx, type: FlowType, requester: FlowRequester): Promise<F> {
     this.assertEnabled();
     const c = this.base.config;
     const returnTo = validateReturnTo(requester.query.return_to, c);
     const flow = this.newFlow(type, requester, returnTo, c.selfservice.flows[this.purpose].lifespan);
-    await this.base.flowStore.create(flow);
+    await this.base.flowStore.create(ctx, flow);
     return flow;
   }
 
@@ -104,8 +104,8 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
   }
 
   /** @throws OryError 404, 403 CSRF (browser), 410 expired */
-  async get(id: string, requester: FlowRequester): Promise<F> {
-    const flow = await this.load(id);
+  async get(ctx: Ctx, id: string, requester: FlowRequester): Promise<F> {
+    const flow = await this.load(ctx, id);
     assertFlowCookie(flow, requester, Boolean(flow.internalContext.admin_created));
     if (isExpired(flow, this.base.clock)) {
       throw new OryError(410).withReason(`The ${this.purpose} flow has expired. Redirect the user to the ${this.purpose} flow init endpoint to initialize a new flow.`);
@@ -119,34 +119,34 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
    * browser that sent it cannot fetch that flow (a mail app's fresh browser), the result is `retried`: a
    * new flow in that browser with the same message (Kratos `retry…FlowWithMessage`), not the original.
    */
-  async submit(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
-    const result = await this.submitToFlow(id, rawBody, requester);
+  async submit(ctx: Ctx, id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
+    const result = await this.submitToFlow(ctx, id, rawBody, requester);
     if (result.kind !== 'invalid' && result.kind !== 'updated') return result;
     const body = typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {};
     const carriesSecret = [body.code, body.token].some((v) => typeof v === 'string' && v !== '');
     if (!carriesSecret || canFetchFlow(result.flow, requester, Boolean(result.flow.internalContext.admin_created))) return result;
-    return { kind: 'retried', flow: await this.retryInThisBrowser(result.flow, requester) };
+    return { kind: 'retried', flow: await this.retryInThisBrowser(ctx, result.flow, requester) };
   }
 
   /** A new flow for the requesting browser (its CSRF token), carrying the messages `failed` ended with. */
-  private async retryInThisBrowser(failed: F, requester: FlowRequester): Promise<F> {
+  private async retryInThisBrowser(ctx: Ctx, failed: F, requester: FlowRequester): Promise<F> {
     const created = this.newFlow('browser', requester, failed.returnTo, this.base.config.selfservice.flows[this.purpose].lifespan);
     const reason = failed.ui.messages.length > 0 ? failed.ui.messages : [this.texts.wrongSecret(this.flowMethod(failed))];
     const flow = { ...created, ui: { ...created.ui, messages: reason } } as F;
-    await this.base.flowStore.create(flow);
+    await this.base.flowStore.create(ctx, flow);
     return flow;
   }
 
-  private async submitToFlow(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
+  private async submitToFlow(ctx: Ctx, id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
     this.assertEnabled();
     if (!id) throw badRequest('The flow query parameter is missing or malformed.');
-    const flow = await this.load(id);
+    const flow = await this.load(ctx, id);
     const now = this.base.clock.now();
     if (isExpired(flow, this.base.clock)) {
       const replacement = this.newFlow(flow.type, requester, flow.returnTo, this.base.config.selfservice.flows[this.purpose].lifespan);
       const minutes = (now.getTime() - flow.expiresAt.getTime()) / 60000;
       const withMessage = { ...replacement, ui: { ...replacement.ui, messages: [this.texts.expired(minutes, flow.expiresAt)] } } as F;
-      await this.base.flowStore.create(withMessage);
+      await this.base.flowStore.create(ctx, withMessage);
       return { kind: 'expired', flow: withMessage, error: flowExpiredError(this.purpose, flow.expiresAt, now, replacement.id) };
     }
     const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
@@ -156,29 +156,29 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
     try {
       // The flow is re-read locked, so the state and wrong-try checks, the redemption and the counter
       // update are one step: parallel submissions queue, and a flow checks at most MAX_FAILED_ATTEMPTS secrets.
-      return await this.base.transactions.withTransaction(async (tx) => {
-        const current = await this.lock(flow.id, tx);
+      return await this.base.transactions.withTransaction(ctx, async (ctx) => {
+        const current = await this.lock(ctx, flow.id);
         assertApiRequest(current, requester);
         const method = typeof body.method === 'string' ? body.method : secret !== undefined ? this.flowMethod(current) : undefined;
         if (method !== this.flowMethod(current)) throw new FlowValidationError([this.texts.noStrategy()]);
         // A used link is just an unknown token to Kratos (4060004/4070001); a code on a passed flow is a retry.
         if (current.state === 'passed_challenge') throw new FlowValidationError([secret !== undefined && method === 'link' ? this.texts.wrongSecret('link') : this.texts.alreadyPassed()]);
         if (Number(current.internalContext.failed_attempts ?? 0) >= MAX_FAILED_ATTEMPTS) throw new FlowValidationError([this.texts.failed()]);
-        if (secret !== undefined) return await this.redeem(current, secret, requester, tx);
+        if (secret !== undefined) return await this.redeem(ctx, current, secret, requester);
         const email = typeof body.email === 'string' ? body.email.trim() : '';
         if (!email) throw new FlowValidationError([], { email: [{ id: 4000002, text: 'Property email is missing.', type: 'error', context: { property: 'email' } }] });
         // Kratos validates the body against `format: email`; the message goes on the email node.
         if (!isEmailAddress(email)) throw new FlowValidationError([], { email: [messages.validationGeneric(`${JSON.stringify(email)} is not valid "email"`)] });
-        return await this.send(current, email, tx);
+        return await this.send(ctx, current, email);
       });
     } catch (error) {
       // The failed attempt wrote nothing; its messages go onto the flow as stored now (never a stale copy).
-      const updated = await saveFlowError(this.base, flow, error, flattenBody(body), (current) => ({ ...current, active: this.flowMethod(current) }));
+      const updated = await saveFlowError(ctx, this.base, flow, error, flattenBody(body), (current) => ({ ...current, active: this.flowMethod(current) }));
       return { kind: 'invalid', flow: updated };
     }
   }
 
-  private async send(flow: F, email: string, tx: Transaction): Promise<ChallengeSubmitResult<F, P>> {
+  private async send(ctx: Ctx, flow: F, email: string): Promise<ChallengeSubmitResult<F, P>> {
     const strategy = this.strategy(flow);
     const sent = markCodeSent(flow, this.base.clock.now());
     const updated = {
@@ -186,38 +186,38 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
       active: strategy.id,
       ui: { ...sent.ui, nodes: [sent.ui.nodes[0], ...strategy.nodes(sent, 'sent_email', email)], messages: [this.texts.sent(strategy.id)] },
     } as F;
-    await strategy.send(this.purpose, updated, email, tx);
-    await this.base.flowStore.update(updated, tx);
+    await strategy.send(ctx, this.purpose, updated, email);
+    await this.base.flowStore.update(ctx, updated);
     return { kind: 'updated', flow: withFreshCsrf(updated) };
   }
 
   /** Redeems `secret` on `flow`, which the caller read locked in `tx`; a wrong secret is counted in `tx`. */
-  private async redeem(flow: F, secret: string, requester: FlowRequester, tx: Transaction): Promise<ChallengeSubmitResult<F, P>> {
+  private async redeem(ctx: Ctx, flow: F, secret: string, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
     const strategy = this.strategy(flow);
-    const redeemed = flow.state === 'sent_email' ? await strategy.redeem(this.purpose, flow, secret, tx) : undefined;
+    const redeemed = flow.state === 'sent_email' ? await strategy.redeem(ctx, this.purpose, flow, secret) : undefined;
     if (!redeemed) {
       const failed = Number(flow.internalContext.failed_attempts ?? 0) + 1;
       const message = failed >= MAX_FAILED_ATTEMPTS ? this.texts.failed() : this.texts.wrongSecret(strategy.id);
       const updated = { ...flow, internalContext: { ...flow.internalContext, failed_attempts: failed }, ui: { ...flow.ui, messages: [message] }, updatedAt: this.base.clock.now() } as F;
-      await this.base.flowStore.update(updated, tx);
+      await this.base.flowStore.update(ctx, updated);
       return { kind: failed >= MAX_FAILED_ATTEMPTS ? ('invalid' as const) : ('updated' as const), flow: withFreshCsrf(updated) };
     }
     const passed = passChallenge(flow, this.base.clock.now());
     const done = { ...passed, ui: { ...passed.ui, nodes: [passed.ui.nodes[0]], messages: this.texts.passed() } } as F;
-    const result = await this.onPassed(done, redeemed, requester, tx);
-    await this.base.flowStore.update(done, tx);
+    const result = await this.onPassed(ctx, done, redeemed, requester);
+    await this.base.flowStore.update(ctx, done);
     return { kind: 'passed' as const, flow: done, passed: result };
   }
 
   /** The flow read with a row lock held until `tx` ends. @throws OryError 404 */
-  private async lock(id: string, tx: Transaction): Promise<F> {
-    const flow = (await this.base.flowStore.getForUpdate(this.purpose, id, tx)) as F | undefined;
+  private async lock(ctx: Ctx, id: string): Promise<F> {
+    const flow = (await this.base.flowStore.getForUpdate(ctx, this.purpose, id)) as F | undefined;
     if (!flow) throw notFound('Unable to locate the resource');
     return flow;
   }
 
-  protected async load(id: string): Promise<F> {
-    const flow = isUuid(id) ? ((await this.base.flowStore.get(this.purpose, id)) as F | undefined) : undefined;
+  protected async load(ctx: Ctx, id: string): Promise<F> {
+    const flow = isUuid(id) ? ((await this.base.flowStore.get(ctx, this.purpose, id)) as F | undefined) : undefined;
     if (!flow) throw notFound('Unable to locate the resource');
     return flow;
   }

@@ -1,6 +1,7 @@
 import type { CredentialsType, Identity } from '../../../identity';
 import type { Aal, ActiveSession, AuthenticationMethodName } from '../../../session';
 import type { LoginFlow, FlowRequester, UiNode } from '../../flow';
+import type { Ctx } from '../../../x';
 
 /** What a login strategy sees besides the flow and body. */
 export interface LoginContext {
@@ -36,8 +37,8 @@ export interface LoginPopulation {
  */
 export interface LoginStrategy {
   readonly id: CredentialsType;
-  populateLogin(flow: LoginFlow, ctx: LoginContext): Promise<UiNode[] | LoginPopulation>;
-  login(flow: LoginFlow, body: Readonly<Record<string, unknown>>, ctx: LoginContext): Promise<LoginOutcome>;
+  populateLogin(flow: LoginFlow, flowContext: LoginContext): Promise<UiNode[] | LoginPopulation>;
+  login(ctx: Ctx, flow: LoginFlow, body: Readonly<Record<string, unknown>>, flowContext: LoginContext): Promise<LoginOutcome>;
 }
 
 export interface LoginStrategiesProvider {

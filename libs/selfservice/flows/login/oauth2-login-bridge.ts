@@ -1,3 +1,5 @@
+import type { Ctx } from '../../../x';
+
 /**
  * The OAuth2 side of an integrated login (Kratos + Hydra in one process): a login flow started with
  * `?login_challenge=` accepts that challenge when it completes. The flow library owns this port; the
@@ -9,9 +11,9 @@ export interface OAuth2LoginBridge {
    * its subject.
    * @throws OryError 404 unknown challenge, 410 handled challenge
    */
-  inspect(challenge: string): Promise<{ readonly skip: boolean; readonly subject: string }>;
+  inspect(ctx: Ctx, challenge: string): Promise<{ readonly skip: boolean; readonly subject: string }>;
   /** Accepts the challenge for the identity; returns where the browser continues. */
-  accept(challenge: string, input: { subject: string; remember: boolean; acr: string; amr: readonly string[] }): Promise<string>;
+  accept(ctx: Ctx, challenge: string, input: { subject: string; remember: boolean; acr: string; amr: readonly string[] }): Promise<string>;
 }
 
 export interface OAuth2LoginBridgeProvider {

@@ -1,8 +1,8 @@
-import { parseDuration } from '../../../x';
+import { parseDuration, type Ctx } from '../../../x';
 import { OryError, badRequest, notFound } from '../../../http/errors';
 import type { Identity, PrivilegedIdentityPoolProvider } from '../../../identity';
 import { type Session, type SessionManagerProvider, type SessionStoreProvider } from '../../../session';
-import { type Transaction, isUuid } from '../../../x';
+import {  isUuid } from '../../../x';
 import { type FlowRequester, type RecoveryFlow, type RedeemedChallenge, type SettingsFlow, markCodeSent, messages } from '../../flow';
 import { type ChallengeFlowDeps, ChallengeFlowService } from '../challenge/challenge-flow-service';
 import type { SettingsService } from '../settings/settings-service';
@@ -49,18 +49,18 @@ export class RecoveryService extends ChallengeFlowService<RecoveryFlow, Recovery
   }
 
   /** @throws OryError 400 `session_already_available` when signed in */
-  override async init(type: 'api' | 'browser', requester: FlowRequester): Promise<RecoveryFlow> {
+  override async init(ctx: Ctx, type: 'api' | 'browser', requester: FlowRequester): Promise<RecoveryFlow> {
     this.assertEnabled();
-    if (await this.deps.sessionManager.resolve(requester.sessionToken)) {
+    if (await this.deps.sessionManager.resolve(ctx, requester.sessionToken)) {
       throw badRequest('A valid session was detected and thus recovery is not possible.')
         .withId('session_already_available')
         .withDetails({ redirect_browser_to: this.deps.config.selfservice.default_browser_return_url });
     }
-    return super.init(type, requester);
+    return super.init(ctx, type, requester);
   }
 
-  protected async onPassed(flow: RecoveryFlow, redeemed: RedeemedChallenge, requester: FlowRequester, tx: Transaction): Promise<RecoveryPassed> {
-    const found = await this.deps.privilegedIdentityPool.getForUpdate(redeemed.identityId, tx);
+  protected async onPassed(ctx: Ctx, flow: RecoveryFlow, redeemed: RedeemedChallenge, requester: FlowRequester): Promise<RecoveryPassed> {
+    const found = await this.deps.privilegedIdentityPool.getForUpdate(ctx, redeemed.identityId);
     if (!found) throw notFound('Unable to locate the resource');
     const now = this.deps.clock.now();
     // Receiving the mail proves the address: its verifiable counterpart becomes verified.
@@ -68,18 +68,18 @@ export class RecoveryService extends ChallengeFlowService<RecoveryFlow, Recovery
       ...found,
       verifiableAddresses: found.verifiableAddresses.map((a) => (a.value === redeemed.address && !a.verified ? { ...a, verified: true, status: 'completed', verifiedAt: now, updatedAt: now } : a)),
     };
-    await this.deps.privilegedIdentityPool.update(identity, tx);
+    await this.deps.privilegedIdentityPool.update(ctx, identity);
     const method = flow.active === 'link' ? 'link_recovery' : 'code_recovery';
-    const { session, token } = await this.deps.sessionManager.issue(identity, method, 'aal1', requester.device, tx);
+    const { session, token } = await this.deps.sessionManager.issue(ctx, identity, method, 'aal1', requester.device);
     if (this.deps.config.selfservice.flows.recovery.after.hooks.some((h) => h.hook === 'revoke_active_sessions')) {
-      await this.deps.sessionStore.revokeAllExcept(identity.id, session.id, tx);
+      await this.deps.sessionStore.revokeAllExcept(ctx, identity.id, session.id);
     }
     const maxAge = this.deps.config.selfservice.flows.settings.privileged_session_max_age;
     const settingsFlow = await this.deps.settingsService.create(flow.type, { ...requester, sessionToken: token }, identity, flow.returnTo, [
       messages.recoverySuccess(maxAge / 60000, new Date(now.getTime() + maxAge)),
     ]);
     const marked = { ...settingsFlow, internalContext: { ...settingsFlow.internalContext, recovery: true } };
-    await this.deps.flowStore.create(marked, tx);
+    await this.deps.flowStore.create(ctx, marked);
     return { identity, session, token, settingsFlow: marked };
   }
 
@@ -89,12 +89,12 @@ export class RecoveryService extends ChallengeFlowService<RecoveryFlow, Recovery
    * (or its id when it has none).
    * @throws OryError 400 bad `expires_in` or (link) unknown identity; 404 (code) unknown identity
    */
-  async createForAdmin(method: 'code' | 'link', identityId: unknown, expiresIn: unknown): Promise<{ flow: RecoveryFlow; secret: string; expiresAt: Date }> {
+  async createForAdmin(ctx: Ctx, method: 'code' | 'link', identityId: unknown, expiresIn: unknown): Promise<{ flow: RecoveryFlow; secret: string; expiresAt: Date }> {
     const c = this.deps.config;
     const lifespan = expiresIn === undefined || expiresIn === '' ? c.selfservice.methods[method].config.lifespan : typeof expiresIn === 'string' ? parseDuration(expiresIn) : undefined;
     if (lifespan === undefined) throw badRequest(`Unable to parse "expires_in" whose format should match "[0-9]+(ns|us|ms|s|m|h)" but did not: ${String(expiresIn)}`);
     if (lifespan <= 0) throw badRequest('Value from "expires_in" parameter must result to a future time.');
-    const identity = typeof identityId === 'string' && isUuid(identityId) ? await this.deps.privilegedIdentityPool.get(identityId) : undefined;
+    const identity = typeof identityId === 'string' && isUuid(identityId) ? await this.deps.privilegedIdentityPool.get(ctx, identityId) : undefined;
     if (!identity) {
       if (method === 'link') throw badRequest('The requested identity id does not exist.');
       throw notFound('could not find identity');
@@ -111,9 +111,9 @@ export class RecoveryService extends ChallengeFlowService<RecoveryFlow, Recovery
       ui: { ...sent.ui, nodes: [sent.ui.nodes[0], ...strategy.nodes(sent, 'sent_email')] },
     };
     const address = identity.recoveryAddresses[0]?.value ?? identity.id;
-    const secret = await this.deps.transactions.withTransaction(async (tx) => {
-      await this.deps.flowStore.create(flow, tx);
-      return strategy.issue('recovery', flow, identity.id, address, flow.expiresAt, tx);
+    const secret = await this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      await this.deps.flowStore.create(ctx, flow);
+      return strategy.issue(ctx, 'recovery', flow, identity.id, address, flow.expiresAt);
     });
     return { flow, secret, expiresAt: flow.expiresAt };
   }

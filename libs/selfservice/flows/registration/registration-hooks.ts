@@ -1,6 +1,6 @@
 import type { Identity } from '../../../identity';
 import type { Aal, AuthenticationMethodName, DeviceInfo, Session } from '../../../session';
-import type { Transaction } from '../../../x';
+import type { Ctx } from '../../../x';
 import type { RegistrationFlow } from '../../flow';
 import type { SentVerification } from '../settings/settings-service';
 
@@ -16,18 +16,20 @@ export interface RegistrationHookResult {
 
 /**
  * A step run after the identity is stored, inside the same transaction (Kratos `PostRegistrationPostPersistHook`).
- * Invariant: it acts only through `tx` (mails are courier rows), since a deadlocked transaction runs again.
+ * Invariant: it acts only through `ctx.tx` (mails are courier rows), since a deadlocked transaction runs again.
  */
 export interface RegistrationPostHook {
   readonly name: string;
-  execute(input: {
-    readonly flow: RegistrationFlow;
-    readonly identity: Identity;
-    readonly method: AuthenticationMethodName;
-    readonly aal: Aal;
-    readonly device: DeviceInfo;
-    readonly tx: Transaction;
-  }): Promise<RegistrationHookResult>;
+  execute(
+    ctx: Ctx,
+    input: {
+      readonly flow: RegistrationFlow;
+      readonly identity: Identity;
+      readonly method: AuthenticationMethodName;
+      readonly aal: Aal;
+      readonly device: DeviceInfo;
+    },
+  ): Promise<RegistrationHookResult>;
 }
 
 export interface RegistrationHooksProvider {

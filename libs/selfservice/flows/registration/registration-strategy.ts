@@ -1,6 +1,7 @@
 import type { CredentialsType, Identity } from '../../../identity';
 import type { Aal, AuthenticationMethodName } from '../../../session';
 import type { FlowRequester, RegistrationFlow, UiNode } from '../../flow';
+import type { Ctx } from '../../../x';
 
 export interface RegistrationContext {
   readonly requester: FlowRequester;
@@ -30,8 +31,8 @@ export interface RegistrationPopulation {
 /** A registration method (architecture B5). */
 export interface RegistrationStrategy {
   readonly id: CredentialsType;
-  populateRegistration(flow: RegistrationFlow, ctx: RegistrationContext): Promise<UiNode[] | RegistrationPopulation>;
-  register(flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, ctx: RegistrationContext): Promise<RegistrationOutcome>;
+  populateRegistration(flow: RegistrationFlow, flowContext: RegistrationContext): Promise<UiNode[] | RegistrationPopulation>;
+  register(ctx: Ctx, flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, flowContext: RegistrationContext): Promise<RegistrationOutcome>;
 }
 
 export interface RegistrationStrategiesProvider {

@@ -9,7 +9,7 @@ import {
   sessionAal2Required,
   sessionInactive,
 } from '../../../session';
-import { type ClockProvider, type Transaction, type TransactionRunnerProvider, isUuid } from '../../../x';
+import { type ClockProvider, type TransactionRunnerProvider, isUuid, type Ctx } from '../../../x';
 import {
   FlowValidationError,
   type FlowRequester,
@@ -45,7 +45,7 @@ export interface SentVerification {
 
 /** Sends verification mails for new addresses (implemented by the verification service). */
 export interface VerificationSenderProvider {
-  readonly verificationService: { sendForIdentity(identity: Identity, tx: Transaction): Promise<readonly SentVerification[]> };
+  readonly verificationService: { sendForIdentity(ctx: Ctx, identity: Identity): Promise<readonly SentVerification[]> };
 }
 
 export type SettingsServiceDeps = ConfigProvider &
@@ -73,12 +73,12 @@ export class SettingsService {
   constructor(private readonly deps: SettingsServiceDeps) {}
 
   /** @throws OryError 401 `session_inactive`, 403 `session_aal2_required`, 400 return_to */
-  async init(type: FlowType, requester: FlowRequester): Promise<{ flow: SettingsFlow; identity: Identity }> {
-    const session = await this.authenticate(requester);
+  async init(ctx: Ctx, type: FlowType, requester: FlowRequester): Promise<{ flow: SettingsFlow; identity: Identity }> {
+    const session = await this.authenticate(ctx, requester);
     const c = this.deps.config;
     const returnTo = validateReturnTo(requester.query.return_to, c);
     const flow = await this.create(type, requester, session.identity, returnTo, []);
-    await this.deps.flowStore.create(flow);
+    await this.deps.flowStore.create(ctx, flow);
     return { flow, identity: session.identity };
   }
 
@@ -91,9 +91,9 @@ export class SettingsService {
   }
 
   /** @throws OryError 401, 403 `security_identity_mismatch`, 403 CSRF, 404, 410 */
-  async get(id: string, requester: FlowRequester): Promise<{ flow: SettingsFlow; identity: Identity }> {
-    const session = await this.authenticate(requester);
-    const flow = await this.load(id);
+  async get(ctx: Ctx, id: string, requester: FlowRequester): Promise<{ flow: SettingsFlow; identity: Identity }> {
+    const session = await this.authenticate(ctx, requester);
+    const flow = await this.load(ctx, id);
     if (flow.identityId !== session.identity.id) {
       throw forbidden('Access privileges are missing, invalid, or not sufficient to access this endpoint.').withId('security_identity_mismatch');
     }
@@ -103,44 +103,44 @@ export class SettingsService {
   }
 
   /** @throws OryError 400 missing flow / identity mismatch, 401, 403 CSRF / refresh required, 404 */
-  async submit(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<SettingsSubmitResult> {
+  async submit(ctx: Ctx, id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<SettingsSubmitResult> {
     if (!id) throw badRequest('The flow query parameter is missing or malformed.');
-    const session = await this.authenticate(requester);
-    const flow = await this.load(id);
+    const session = await this.authenticate(ctx, requester);
+    const flow = await this.load(ctx, id);
     if (flow.identityId !== session.identity.id) {
       throw badRequest('The request was made for another identity and has been blocked for security reasons.').withId('security_identity_mismatch');
     }
     const now = this.deps.clock.now();
     if (isExpired(flow, this.deps.clock)) {
       const replacement = await this.create(flow.type, requester, session.identity, flow.returnTo, [messages.settingsExpired((now.getTime() - flow.expiresAt.getTime()) / 60000, flow.expiresAt)]);
-      await this.deps.flowStore.create(replacement);
+      await this.deps.flowStore.create(ctx, replacement);
       return { kind: 'expired', flow: replacement, error: flowExpiredError('settings', flow.expiresAt, now, replacement.id) };
     }
     const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
     assertCsrf(flow, requester, body.csrf_token);
-    const ctx: SettingsContext = { requester, session, requirePrivileged: () => this.requirePrivileged(session, flow) };
+    const flowContext: SettingsContext = { requester, session, requirePrivileged: () => this.requirePrivileged(session, flow) };
     // The method a failure belongs to: the one named, else the strategy that was deciding (buttons sent without `method`).
     let active = typeof body.method === 'string' ? body.method : flow.active;
     try {
       assertApiRequest(flow, requester);
       for (const strategy of this.deps.settingsStrategies) {
         if (typeof body.method !== 'string') active = strategy.settingsMethod;
-        const outcome = await strategy.settings(flow, body, ctx);
+        const outcome = await strategy.settings(ctx, flow, body, flowContext);
         if (outcome.kind === 'not_responsible') continue;
         if (outcome.kind === 'flow_updated') {
-          const shown = await saveFlowUpdate(this.deps, flow, withFreshCsrf({ ...outcome.flow, active: strategy.settingsMethod, updatedAt: this.deps.clock.now() }));
+          const shown = await saveFlowUpdate(ctx, this.deps, flow, withFreshCsrf({ ...outcome.flow, active: strategy.settingsMethod, updatedAt: this.deps.clock.now() }));
           return { kind: 'updated', flow: shown, identity: session.identity, session };
         }
         const saved = markSettingsSaved({ ...flow, active: strategy.settingsMethod }, this.deps.clock.now());
         const done = await this.render({ ...saved, ui: { ...saved.ui, messages: [messages.settingsSaved()] } }, outcome.identity);
-        await this.deps.transactions.withTransaction(async (tx) => {
+        await this.deps.transactions.withTransaction(ctx, async (ctx) => {
           // The strategy changed the identity this request loaded; if another request changed it since
           // (a backup code used, an admin patch), saving would undo that change: refuse instead.
-          const stored = await this.deps.privilegedIdentityPool.getForUpdate(session.identity.id, tx);
+          const stored = await this.deps.privilegedIdentityPool.getForUpdate(ctx, session.identity.id);
           if (!stored || !sameIdentity(stored, session.identity)) throw identityChanged();
-          await this.deps.privilegedIdentityPool.update(outcome.identity, tx);
-          await this.deps.verificationService.sendForIdentity(outcome.identity, tx);
-          await this.deps.flowStore.update(done, tx);
+          await this.deps.privilegedIdentityPool.update(ctx, outcome.identity);
+          await this.deps.verificationService.sendForIdentity(ctx, outcome.identity);
+          await this.deps.flowStore.update(ctx, done);
         });
         const returnTo = completedReturnUrl(this.deps.config.selfservice.flows.settings.after, strategy.settingsMethod, done.returnTo, flowUiUrl(this.deps.config, done));
         return { kind: 'completed', flow: done, identity: outcome.identity, session, returnTo };
@@ -149,7 +149,7 @@ export class SettingsService {
       throw new FlowValidationError([messages.noSettingsStrategy()]);
     } catch (error) {
       if (error instanceof OryError && error.id === 'session_refresh_required') throw error;
-      const updated = await saveFlowError(this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active }));
+      const updated = await saveFlowError(ctx, this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active }));
       return { kind: 'invalid', flow: updated, identity: session.identity };
     }
   }
@@ -187,8 +187,8 @@ export class SettingsService {
       .withDetails({ redirect_browser_to: redirect });
   }
 
-  private async authenticate(requester: FlowRequester): Promise<ActiveSession> {
-    const session = await this.deps.sessionManager.resolve(requester.sessionToken);
+  private async authenticate(ctx: Ctx, requester: FlowRequester): Promise<ActiveSession> {
+    const session = await this.deps.sessionManager.resolve(ctx, requester.sessionToken);
     if (!session) throw sessionInactive();
     if (this.deps.config.selfservice.flows.settings.required_aal === 'highest_available' && !aalSatisfies(session.session.aal, highestAvailableAal(session.identity))) {
       throw sessionAal2Required(`${this.deps.config.serve.public.base_url}self-service/login/browser?aal=aal2`);
@@ -196,8 +196,8 @@ export class SettingsService {
     return session;
   }
 
-  private async load(id: string): Promise<SettingsFlow> {
-    const flow = isUuid(id) ? await this.deps.flowStore.get('settings', id) : undefined;
+  private async load(ctx: Ctx, id: string): Promise<SettingsFlow> {
+    const flow = isUuid(id) ? await this.deps.flowStore.get(ctx, 'settings', id) : undefined;
     if (!flow) throw notFound('Unable to locate the resource');
     return flow;
   }

@@ -1,6 +1,7 @@
 import type { Identity } from '../../../identity';
 import type { ActiveSession } from '../../../session';
 import type { FlowRequester, SettingsFlow, UiNode } from '../../flow';
+import type { Ctx } from '../../../x';
 
 export interface SettingsContext {
   readonly requester: FlowRequester;
@@ -42,7 +43,7 @@ export interface SettingsStrategy {
   readonly settingsMethod: string;
   /** The method's nodes for `identity`; return a `SettingsPopulation` to keep server-side state in the flow. */
   populateSettings(flow: SettingsFlow, identity: Identity): Promise<UiNode[] | SettingsPopulation>;
-  settings(flow: SettingsFlow, body: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome>;
+  settings(ctx: Ctx, flow: SettingsFlow, body: Readonly<Record<string, unknown>>, flowContext: SettingsContext): Promise<SettingsOutcome>;
 }
 
 export interface SettingsStrategiesProvider {

@@ -1,6 +1,6 @@
 import { badRequest } from '../../../http/errors';
 import type { Identity, PrivilegedIdentityPoolProvider } from '../../../identity';
-import type { Transaction } from '../../../x';
+import type { Ctx } from '../../../x';
 import type { SentVerification } from '../settings/settings-service';
 import { type FlowRequester, type RedeemedChallenge, type VerificationFlow, canFetchFlow, completedReturnUrl, flowUiUrl, markCodeSent, messages } from '../../flow';
 import { type ChallengeFlowDeps, ChallengeFlowService } from '../challenge/challenge-flow-service';
@@ -50,34 +50,33 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
     return this.deps.config.selfservice.flows.verification.use;
   }
 
-  protected async onPassed(flow: VerificationFlow, redeemed: RedeemedChallenge, requester: FlowRequester, tx: Transaction): Promise<VerificationPassed> {
-    const identity = await this.deps.privilegedIdentityPool.getForUpdate(redeemed.identityId, tx);
+  protected async onPassed(ctx: Ctx, flow: VerificationFlow, redeemed: RedeemedChallenge, requester: FlowRequester): Promise<VerificationPassed> {
+    const identity = await this.deps.privilegedIdentityPool.getForUpdate(ctx, redeemed.identityId);
     if (identity) {
       const now = this.deps.clock.now();
       await this.deps.privilegedIdentityPool.update(
-        {
+        ctx, {
           ...identity,
           verifiableAddresses: identity.verifiableAddresses.map((a) =>
             a.value === redeemed.address && a.via === 'email' ? { ...a, verified: true, status: 'completed', verifiedAt: a.verifiedAt ?? now, updatedAt: now } : a,
           ),
           updatedAt: now,
         },
-        tx,
       );
     }
     const c = this.deps.config;
     const flowUi = flowUiUrl(c, flow);
     const returnTo = completedReturnUrl(c.selfservice.flows.verification.after, undefined, flow.returnTo, flowUi);
     if (returnTo !== flowUi || canFetchFlow(flow, requester, Boolean(flow.internalContext.admin_created))) return { identityId: redeemed.identityId, returnTo };
-    const receipt = await this.receiptFor(flow, requester, tx);
+    const receipt = await this.receiptFor(ctx, flow, requester);
     return { identityId: redeemed.identityId, returnTo: flowUiUrl(c, receipt), receipt };
   }
 
   /** A passed flow for the requesting browser (its CSRF token) that only shows the success messages. */
-  private async receiptFor(passed: VerificationFlow, requester: FlowRequester, tx: Transaction): Promise<VerificationFlow> {
+  private async receiptFor(ctx: Ctx, passed: VerificationFlow, requester: FlowRequester): Promise<VerificationFlow> {
     const created = this.newFlow('browser', requester, passed.returnTo, this.deps.config.selfservice.flows.verification.lifespan);
     const receipt: VerificationFlow = { ...created, state: 'passed_challenge', ui: { ...created.ui, nodes: [created.ui.nodes[0]], messages: this.texts.passed() } };
-    await this.deps.flowStore.create(receipt, tx);
+    await this.deps.flowStore.create(ctx, receipt);
     return receipt;
   }
 
@@ -86,7 +85,7 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
    * registration or a profile change) and marks them `sent`. No-op when verification is disabled.
    * @returns the flows created, one per address, in address order
    */
-  async sendForIdentity(identity: Identity, tx: Transaction): Promise<SentVerification[]> {
+  async sendForIdentity(ctx: Ctx, identity: Identity): Promise<SentVerification[]> {
     if (!this.deps.config.selfservice.flows.verification.enabled) return [];
     const pending = identity.verifiableAddresses.filter((a) => a.status === 'pending' && !a.verified && a.via === 'email');
     if (pending.length === 0) return [];
@@ -99,14 +98,13 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
         internalContext: { admin_created: true },
         ui: { ...created.ui, nodes: [created.ui.nodes[0], ...strategy.nodes(created, 'sent_email', address.value)], messages: [this.texts.sent(strategy.id)] },
       };
-      await this.deps.flowStore.create(flow, tx);
-      await strategy.send('verification', flow, address.value, tx);
+      await this.deps.flowStore.create(ctx, flow);
+      await strategy.send(ctx, 'verification', flow, address.value);
       sent.push({ flowId: flow.id, address: address.value });
     }
     const now = this.deps.clock.now();
     await this.deps.privilegedIdentityPool.update(
-      { ...identity, verifiableAddresses: identity.verifiableAddresses.map((a) => (pending.includes(a) ? { ...a, status: 'sent', updatedAt: now } : a)) },
-      tx,
+      ctx, { ...identity, verifiableAddresses: identity.verifiableAddresses.map((a) => (pending.includes(a) ? { ...a, status: 'sent', updatedAt: now } : a)) },
     );
     return sent;
   }

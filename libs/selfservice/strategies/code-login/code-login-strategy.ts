@@ -14,7 +14,7 @@ import {
   toWire as identityToWire,
 } from '../../../identity';
 import { notFound } from '../../../http/errors';
-import { type ClockProvider, type LoggerProvider, type Transaction, type TransactionRunnerProvider, constantTimeEqual, newId } from '../../../x';
+import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, constantTimeEqual, newId, type Ctx } from '../../../x';
 import {
   type FlowStoreProvider,
   FlowValidationError,
@@ -110,42 +110,42 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
    * The `identifier` input (shared with the password method, which renders it first when enabled) and
    * the "Sign in with code" button; refresh flows pin the identifier to the session identity.
    */
-  async populateLogin(flow: LoginFlow, ctx: LoginContext): Promise<UiNode[]> {
+  async populateLogin(flow: LoginFlow, flowContext: LoginContext): Promise<UiNode[]> {
     if (flow.requestedAal === 'aal2' && !flow.refresh) return [];
     const passwordRendersIdentifier = this.deps.config.selfservice.methods.password.enabled;
     if (flow.refresh) {
-      const address = ctx.session ? this.addressesOf(ctx.session.identity)[0] : undefined;
-      if (!ctx.session || !address) return [];
-      const shared = passwordRendersIdentifier && ctx.session.identity.credentials.password !== undefined;
+      const address = flowContext.session ? this.addressesOf(flowContext.session.identity)[0] : undefined;
+      if (!flowContext.session || !address) return [];
+      const shared = passwordRendersIdentifier && flowContext.session.identity.credentials.password !== undefined;
       return [...(shared ? [] : [inputNode('default', 'identifier', 'hidden', { value: address.value, required: true })]), loginButton()];
     }
     return [...(passwordRendersIdentifier ? [] : [inputNode('default', 'identifier', 'text', { value: '', required: true, label: messages.labelId() })]), loginButton()];
   }
 
   /** `{method: 'code', identifier}` sends a code; `{method: 'code', code}` (also the link's query) signs in. */
-  async login(flow: LoginFlow, body: Readonly<Record<string, unknown>>, ctx: LoginContext): Promise<LoginOutcome> {
+  async login(ctx: Ctx, flow: LoginFlow, body: Readonly<Record<string, unknown>>, flowContext: LoginContext): Promise<LoginOutcome> {
     if (body.method !== this.id) return { kind: 'not_responsible' };
     if (!this.validateLogin(body)) throw new FlowValidationError([messages.validationGeneric(describeAjvError(this.validateLogin))]);
     const code = text(body.code);
-    if (code) return this.redeemLogin(flow, code, ctx);
+    if (code) return this.redeemLogin(ctx, flow, code, flowContext);
     const identifier = text(body.identifier);
     if (!identifier) throw new FlowValidationError([], { identifier: [messages.validationRequired('identifier')] });
-    return this.sendLoginCode(flow, identifier, ctx);
+    return this.sendLoginCode(ctx, flow, identifier, flowContext);
   }
 
-  private async sendLoginCode(flow: LoginFlow, identifier: string, ctx: LoginContext): Promise<LoginOutcome> {
+  private async sendLoginCode(ctx: Ctx, flow: LoginFlow, identifier: string, flowContext: LoginContext): Promise<LoginOutcome> {
     const address = normalizeIdentifier(identifier);
-    const found = await this.findLoginTarget(address);
+    const found = await this.findLoginTarget(ctx, address);
     // Refreshing a session proves the same identity again; anyone else is treated as unknown.
-    const target = found && (!flow.refresh || !ctx.session || ctx.session.identity.id === found.identity.id) ? found : undefined;
+    const target = found && (!flow.refresh || !flowContext.session || flowContext.session.identity.id === found.identity.id) ? found : undefined;
     const now = this.deps.clock.now();
-    return this.deps.transactions.withTransaction(async (tx) => {
-      const current = await this.lockFlow('login', flow.id, tx);
+    return this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      const current = await this.lockFlow(ctx, 'login', flow.id);
       assertAttemptsLeft(current.internalContext[STATE] as LoginCodeState | undefined);
       // A new code replaces the ones sent before on this flow.
-      for (const old of await this.deps.tokenStore.findUnused('login_code', flow.id, tx)) await this.deps.tokenStore.markUsed(old.id, now, tx);
+      for (const old of await this.deps.tokenStore.findUnused(ctx, 'login_code', flow.id)) await this.deps.tokenStore.markUsed(ctx, old.id, now);
       // Unknown addresses get the same answer and no mail (enumeration safety).
-      if (target) await this.sendLoginMail(current, target, address, now, tx);
+      if (target) await this.sendLoginMail(ctx, current, target, address, now);
       const sent: LoginFlow = {
         ...current,
         active: this.id,
@@ -156,17 +156,16 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
           nodes: [...csrfNodes(current.ui.nodes), inputNode('default', 'identifier', 'hidden', { value: identifier, required: true }), codeInput(), loginButton()],
         },
       };
-      await this.deps.flowStore.update(sent, tx);
+      await this.deps.flowStore.update(ctx, sent);
       return { kind: 'flow_updated', flow: sent, stored: true };
     });
   }
 
   /** Stores a new login code for `target` and queues its mail (or SMS) in `tx`. */
-  private async sendLoginMail(flow: LoginFlow, target: { identity: Identity; via: AddressVia }, address: string, now: Date, tx: Transaction): Promise<void> {
+  private async sendLoginMail(ctx: Ctx, flow: LoginFlow, target: { identity: Identity; via: AddressVia }, address: string, now: Date): Promise<void> {
     const code = eightDigits();
     await this.deps.tokenStore.create(
-      { id: newId(), kind: 'login_code', flowId: flow.id, identityId: target.identity.id, address, secretHash: this.hash('login_code', flow.id, code), expiresAt: this.expiry(flow), createdAt: now },
-      tx,
+      ctx, { id: newId(), kind: 'login_code', flowId: flow.id, identityId: target.identity.id, address, secretHash: this.hash('login_code', flow.id, code), expiresAt: this.expiry(flow), createdAt: now },
     );
     const model: TemplateModel & { readonly login_url: string } = {
       to: address,
@@ -174,26 +173,26 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
       login_url: this.link('login', flow.id, code),
       identity: identityToWire(target.identity, 'public', this.deps.config),
     };
-    await this.deliver('login_code_valid', target.via, model, tx);
+    await this.deliver(ctx, 'login_code_valid', target.via, model);
   }
 
   /** Checks the code against the flow's unused login codes; the flow is read locked, a wrong code counted in the same transaction. */
-  private async redeemLogin(flow: LoginFlow, code: string, ctx: LoginContext): Promise<LoginOutcome> {
+  private async redeemLogin(ctx: Ctx, flow: LoginFlow, code: string, flowContext: LoginContext): Promise<LoginOutcome> {
     const now = this.deps.clock.now();
     const candidates = this.hashes('login_code', flow.id, code);
-    return this.deps.transactions.withTransaction(async (tx): Promise<LoginOutcome> => {
-      const current = await this.lockFlow('login', flow.id, tx);
+    return this.deps.transactions.withTransaction(ctx, async (ctx): Promise<LoginOutcome> => {
+      const current = await this.lockFlow(ctx, 'login', flow.id);
       const state = (current.internalContext[STATE] as LoginCodeState | undefined) ?? { attempts: 0 };
       assertAttemptsLeft(state);
-      const tokens = await this.deps.tokenStore.findUnused('login_code', flow.id, tx);
+      const tokens = await this.deps.tokenStore.findUnused(ctx, 'login_code', flow.id);
       const hit = tokens.find((t) => t.expiresAt.getTime() > now.getTime() && candidates.some((h) => constantTimeEqual(t.secretHash, h)));
-      const identity = hit && (await this.deps.tokenStore.markUsed(hit.id, now, tx)) ? await this.deps.identityPool.get(hit.identityId, tx) : undefined;
-      if (identity && !(current.refresh && ctx.session && ctx.session.identity.id !== identity.id)) return { kind: 'authenticated', identity, method: 'code', aal: 'aal1' };
+      const identity = hit && (await this.deps.tokenStore.markUsed(ctx, hit.id, now)) ? await this.deps.identityPool.get(ctx, hit.identityId) : undefined;
+      if (identity && !(current.refresh && flowContext.session && flowContext.session.identity.id !== identity.id)) return { kind: 'authenticated', identity, method: 'code', aal: 'aal1' };
       const attempts = state.attempts + 1;
       // A dead flow keeps no usable code.
-      if (attempts >= MAX_CODE_ATTEMPTS) for (const t of tokens) await this.deps.tokenStore.markUsed(t.id, now, tx);
+      if (attempts >= MAX_CODE_ATTEMPTS) for (const t of tokens) await this.deps.tokenStore.markUsed(ctx, t.id, now);
       const updated = wrongCode(current, STATE, { ...state, attempts }, messages.loginCodeInvalid(), now);
-      await this.deps.flowStore.update(updated, tx);
+      await this.deps.flowStore.update(ctx, updated);
       return { kind: 'flow_updated', flow: updated, stored: true };
     });
   }
@@ -203,10 +202,10 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
    * before the schema marked the trait, or by admin/password registration) by a verifiable address the
    * schema marks as a code identifier.
    */
-  private async findLoginTarget(address: string): Promise<{ identity: Identity; via: AddressVia } | undefined> {
+  private async findLoginTarget(ctx: Ctx, address: string): Promise<{ identity: Identity; via: AddressVia } | undefined> {
     const pool = this.deps.identityPool;
     const identity =
-      (await pool.findByCredentialsIdentifier('code', address)) ?? (await pool.findByAddress('verifiable', 'email', address)) ?? (await pool.findByAddress('verifiable', 'sms', address));
+      (await pool.findByCredentialsIdentifier(ctx, 'code', address)) ?? (await pool.findByAddress(ctx, 'verifiable', 'email', address)) ?? (await pool.findByAddress(ctx, 'verifiable', 'sms', address));
     const match = identity && this.addressesOf(identity).find((a) => a.value === address);
     return identity && match ? { identity, via: match.via } : undefined;
   }
@@ -219,15 +218,15 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
   }
 
   /** `{method: 'code', traits}` validates the traits and sends a code; `{method: 'code', code}` creates the identity. */
-  async register(flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, _ctx: RegistrationContext): Promise<RegistrationOutcome> {
+  async register(ctx: Ctx, flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, _ctx: RegistrationContext): Promise<RegistrationOutcome> {
     if (body.method !== this.id) return { kind: 'not_responsible' };
     if (!this.validateRegistration(body)) throw new FlowValidationError([messages.validationGeneric(describeAjvError(this.validateRegistration))]);
     const code = text(body.code);
-    if (code) return this.redeemRegistration(flow, code);
-    return this.sendRegistrationCode(flow, (body.traits ?? {}) as Record<string, unknown>);
+    if (code) return this.redeemRegistration(ctx, flow, code);
+    return this.sendRegistrationCode(ctx, flow, (body.traits ?? {}) as Record<string, unknown>);
   }
 
-  private async sendRegistrationCode(flow: RegistrationFlow, traits: Record<string, unknown>): Promise<RegistrationOutcome> {
+  private async sendRegistrationCode(ctx: Ctx, flow: RegistrationFlow, traits: Record<string, unknown>): Promise<RegistrationOutcome> {
     const schemaId = this.deps.config.identity.default_schema_id;
     const ext = this.validate(schemaId, traits);
     const address = codeAddresses(this.deps.identitySchemas.find(schemaId)?.schema ?? {}, traits)[0];
@@ -240,11 +239,11 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
       .map((n) => ({ name: nodeName(n) as string, value: (n.attributes as UiInputAttributes).value }))
       .filter((n) => n.value !== undefined)
       .map((n) => inputNode('code', n.name, 'hidden', { value: n.value }));
-    return this.deps.transactions.withTransaction(async (tx) => {
-      const current = await this.lockFlow('registration', flow.id, tx);
+    return this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      const current = await this.lockFlow(ctx, 'registration', flow.id);
       const state = (current.internalContext[STATE] as RegistrationCodeState | undefined) ?? { attempts: 0 };
       assertAttemptsLeft(state);
-      await this.deliver('registration_code_valid', address.via, model, tx);
+      await this.deliver(ctx, 'registration_code_valid', address.via, model);
       const sent: RegistrationFlow = {
         ...current,
         active: this.id,
@@ -252,17 +251,17 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
         internalContext: { ...current.internalContext, [STATE]: { ...state, pending } },
         ui: { ...current.ui, messages: [messages.registrationCodeSent()], nodes: [...csrfNodes(current.ui.nodes), ...hidden, codeInput(), registrationButton()] },
       };
-      await this.deps.flowStore.update(sent, tx);
+      await this.deps.flowStore.update(ctx, sent);
       return { kind: 'flow_updated', flow: sent, stored: true };
     });
   }
 
   /** Checks the code against the pending registration of the flow read locked; a wrong code is counted in the same transaction. */
-  private async redeemRegistration(flow: RegistrationFlow, code: string): Promise<RegistrationOutcome> {
+  private async redeemRegistration(ctx: Ctx, flow: RegistrationFlow, code: string): Promise<RegistrationOutcome> {
     const now = this.deps.clock.now();
     const candidates = this.hashes('registration_code', flow.id, code);
-    const checked = await this.deps.transactions.withTransaction(async (tx) => {
-      const current = await this.lockFlow('registration', flow.id, tx);
+    const checked = await this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      const current = await this.lockFlow(ctx, 'registration', flow.id);
       const state = (current.internalContext[STATE] as RegistrationCodeState | undefined) ?? { attempts: 0 };
       assertAttemptsLeft(state);
       const pending = state.pending;
@@ -270,7 +269,7 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
       const attempts = state.attempts + 1;
       const next: RegistrationCodeState = attempts >= MAX_CODE_ATTEMPTS ? { attempts } : { ...state, attempts };
       const updated = wrongCode(current, STATE, next, messages.registrationCodeInvalid(), now);
-      await this.deps.flowStore.update(updated, tx);
+      await this.deps.flowStore.update(ctx, updated);
       return { updated };
     });
     if (checked.updated) return { kind: 'flow_updated', flow: checked.updated, stored: true };
@@ -306,8 +305,8 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
   // ---- shared ----
 
   /** The flow as stored now, locked until `tx` ends. @throws OryError 404 when it is gone */
-  private async lockFlow<K extends 'login' | 'registration'>(kind: K, id: string, tx: Transaction): Promise<K extends 'login' ? LoginFlow : RegistrationFlow> {
-    const flow = await this.deps.flowStore.getForUpdate(kind, id, tx);
+  private async lockFlow<K extends 'login' | 'registration'>(ctx: Ctx, kind: K, id: string): Promise<K extends 'login' ? LoginFlow : RegistrationFlow> {
+    const flow = await this.deps.flowStore.getForUpdate(ctx, kind, id);
     if (!flow) throw notFound('Unable to locate the resource');
     return flow as K extends 'login' ? LoginFlow : RegistrationFlow;
   }
@@ -342,16 +341,16 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
   }
 
   /** Queues the mail, or the SMS for `sms` addresses (skipped with a warning when SMS is off). */
-  private async deliver(type: TemplateType, via: AddressVia, model: TemplateModel, tx?: Transaction): Promise<void> {
+  private async deliver(ctx: Ctx, type: TemplateType, via: AddressVia, model: TemplateModel): Promise<void> {
     if (via === 'email') {
-      await this.deps.courier.queueEmail(type, model, tx);
+      await this.deps.courier.queueEmail(ctx, type, model);
       return;
     }
     if (!this.deps.config.courier.sms.enabled) {
-      this.deps.logger.warn({ template: type }, 'courier.sms.enabled is false: the one-time code SMS is not sent');
+      ctx.logger.warn({ template: type }, 'courier.sms.enabled is false: the one-time code SMS is not sent');
       return;
     }
-    await this.deps.courier.queueSms(type, model, tx);
+    await this.deps.courier.queueSms(ctx, type, model);
   }
 }
 

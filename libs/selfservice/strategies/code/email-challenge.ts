@@ -3,7 +3,7 @@ import type { ConfigProvider, SecretsProvider } from '../../../config';
 import type { CourierProvider, TemplateType } from '../../../courier';
 import { type IdentityPoolProvider, normalizeIdentifier, toWire as identityToWire } from '../../../identity';
 import { randomAlphanumeric } from '../../../session';
-import { type ClockProvider, type Transaction, constantTimeEqual, newId } from '../../../x';
+import { type ClockProvider, constantTimeEqual, newId, type Ctx } from '../../../x';
 import {
   type AddressChallengeStrategy,
   type ChallengePurpose,
@@ -46,32 +46,32 @@ export abstract class EmailChallenge implements AddressChallengeStrategy {
     return createHmac('sha256', this.deps.secrets.default[0]).update(secret).digest('hex');
   }
 
-  async send(purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, email: string, tx?: Transaction): Promise<void> {
+  async send(ctx: Ctx, purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, email: string): Promise<void> {
     const address = normalizeIdentifier(email);
-    const identity = await this.deps.identityPool.findByAddress(purpose === 'recovery' ? 'recovery' : 'verifiable', 'email', address, tx);
+    const identity = await this.deps.identityPool.findByAddress(ctx, purpose === 'recovery' ? 'recovery' : 'verifiable', 'email', address);
     if (!identity) {
       const type = `${purpose}${this.id === 'code' ? '_code' : ''}_invalid` as TemplateType;
-      await this.deps.courier.queueEmail(type, { to: address }, tx);
+      await this.deps.courier.queueEmail(ctx, type, { to: address });
       return;
     }
     const expiresAt = new Date(Math.min(flow.expiresAt.getTime(), this.deps.clock.now().getTime() + this.lifespanMs));
-    const secret = await this.store(purpose, flow, identity.id, address, expiresAt, tx);
+    const secret = await this.store(ctx, purpose, flow, identity.id, address, expiresAt);
     const mail = this.validMail(purpose, flow, secret);
-    await this.deps.courier.queueEmail(mail.type, { to: address, ...mail.fields, identity: identityToWire(identity, 'public', this.deps.config) }, tx);
+    await this.deps.courier.queueEmail(ctx, mail.type, { to: address, ...mail.fields, identity: identityToWire(identity, 'public', this.deps.config) });
   }
 
-  async issue(purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, identityId: string, address: string, expiresAt: Date, tx?: Transaction): Promise<string> {
-    const secret = await this.store(purpose, flow, identityId, address, expiresAt, tx);
+  async issue(ctx: Ctx, purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, identityId: string, address: string, expiresAt: Date): Promise<string> {
+    const secret = await this.store(ctx, purpose, flow, identityId, address, expiresAt);
     return this.id === 'code' ? secret : this.linkFor(purpose, flow, secret);
   }
 
-  async redeem(purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, secret: string, tx?: Transaction): Promise<RedeemedChallenge | undefined> {
-    const candidates = await this.deps.tokenStore.findUnused(this.kind(purpose), flow.id, tx);
+  async redeem(ctx: Ctx, purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, secret: string): Promise<RedeemedChallenge | undefined> {
+    const candidates = await this.deps.tokenStore.findUnused(ctx, this.kind(purpose), flow.id);
     const now = this.deps.clock.now();
     const hashed = this.hash(secret.trim());
     const hit = candidates.find((t) => constantTimeEqual(t.secretHash, hashed));
     if (!hit || hit.expiresAt.getTime() <= now.getTime()) return undefined;
-    if (!(await this.deps.tokenStore.markUsed(hit.id, now, tx))) return undefined;
+    if (!(await this.deps.tokenStore.markUsed(ctx, hit.id, now))) return undefined;
     return { identityId: hit.identityId, address: hit.address };
   }
 
@@ -84,11 +84,10 @@ export abstract class EmailChallenge implements AddressChallengeStrategy {
     return url.toString();
   }
 
-  private async store(purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, identityId: string, address: string, expiresAt: Date, tx?: Transaction): Promise<string> {
+  private async store(ctx: Ctx, purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, identityId: string, address: string, expiresAt: Date): Promise<string> {
     const secret = this.newSecret();
     await this.deps.tokenStore.create(
-      { id: newId(), kind: this.kind(purpose), flowId: flow.id, identityId, address, secretHash: this.hash(secret), expiresAt, createdAt: this.deps.clock.now() },
-      tx,
+      ctx, { id: newId(), kind: this.kind(purpose), flowId: flow.id, identityId, address, secretHash: this.hash(secret), expiresAt, createdAt: this.deps.clock.now() },
     );
     return secret;
   }

@@ -1,7 +1,7 @@
 import type { ConfigProvider, SecretsProvider } from '../../../config';
 import { unauthorized } from '../../../http/errors';
 import type { Credentials, Identity, PrivilegedIdentityPoolProvider } from '../../../identity';
-import { type ClockProvider, type LoggerProvider, SecretCipher, type TransactionRunnerProvider } from '../../../x';
+import { type ClockProvider, type LoggerProvider, SecretCipher, type TransactionRunnerProvider, type Ctx } from '../../../x';
 import { FlowValidationError, type LoginFlow, type SettingsFlow, type UiNode, type UiText, inputNode, messages, textNode } from '../../flow';
 import type { LoginContext, LoginOutcome, LoginStrategy } from '../../flows/login/login-strategy';
 import type { SettingsContext, SettingsOutcome, SettingsPopulation, SettingsStrategy } from '../../flows/settings/settings-strategy';
@@ -50,8 +50,8 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
     return this.cipherFor.cipher;
   }
 
-  async populateLogin(flow: LoginFlow, ctx: LoginContext): Promise<UiNode[]> {
-    if (flow.requestedAal !== 'aal2' || !ctx.session || !lookupCredential(ctx.session.identity)) return [];
+  async populateLogin(flow: LoginFlow, flowContext: LoginContext): Promise<UiNode[]> {
+    if (flow.requestedAal !== 'aal2' || !flowContext.session || !lookupCredential(flowContext.session.identity)) return [];
     return [
       inputNode('lookup_secret', 'lookup_secret', 'text', { value: '', required: true, label: messages.loginLookupLabel() }),
       inputNode('lookup_secret', 'method', 'submit', { value: 'lookup_secret', label: messages.loginLookupButton() }),
@@ -65,16 +65,16 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
    * @throws FlowValidationError 4000016 (unknown code), 4000012 (used), 4000014 (no codes)
    * @throws OryError 401 `session_aal1_required` without a session
    */
-  async login(flow: LoginFlow, rawBody: Readonly<Record<string, unknown>>, ctx: LoginContext): Promise<LoginOutcome> {
+  async login(ctx: Ctx, flow: LoginFlow, rawBody: Readonly<Record<string, unknown>>, flowContext: LoginContext): Promise<LoginOutcome> {
     if (rawBody.method !== this.id || flow.requestedAal !== 'aal2') return { kind: 'not_responsible' };
     const body = validateLogin(rawBody);
-    if (!ctx.session) throw unauthorized('A second factor can only be added to an active session.').withId('session_aal1_required');
+    if (!flowContext.session) throw unauthorized('A second factor can only be added to an active session.').withId('session_aal1_required');
     const code = String(body.lookup_secret ?? '').trim();
     if (!code) throw new FlowValidationError([], { lookup_secret: [messages.validationRequired('lookup_secret')] });
-    const identityId = ctx.session.identity.id;
+    const identityId = flowContext.session.identity.id;
     const now = this.deps.clock.now();
-    const identity = await this.deps.transactions.withTransaction(async (tx) => {
-      const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identityId, tx);
+    const identity = await this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      const fresh = await this.deps.privilegedIdentityPool.getForUpdate(ctx, identityId);
       const credential = fresh && lookupCredential(fresh);
       if (!fresh || !credential) throw new FlowValidationError([messages.noLookupCodes()]);
       const codes = storedCodes(credential);
@@ -86,7 +86,7 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
         ...fresh,
         credentials: { ...fresh.credentials, lookup_secret: { ...credential, config: { ...credential.config, recovery_codes: used }, updatedAt: now } },
       };
-      await this.deps.privilegedIdentityPool.update(updated, tx);
+      await this.deps.privilegedIdentityPool.update(ctx, updated);
       return updated;
     });
     return { kind: 'authenticated', identity, method: 'lookup_secret', aal: 'aal2' };
@@ -106,12 +106,12 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
    * @throws FlowValidationError 4000014 (reveal/disable without codes), 4000001 (nothing to confirm, no action)
    * @throws OryError 403 `session_refresh_required`
    */
-  async settings(flow: SettingsFlow, rawBody: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome> {
+  async settings(ctx: Ctx, flow: SettingsFlow, rawBody: Readonly<Record<string, unknown>>, flowContext: SettingsContext): Promise<SettingsOutcome> {
     const pressed = LOOKUP_BUTTONS.some((name) => isTrueField(rawBody[name]));
     if (rawBody.method !== this.settingsMethod && !pressed) return { kind: 'not_responsible' };
     const body = validateSettings({ ...rawBody, method: this.settingsMethod });
-    ctx.requirePrivileged();
-    const identity = ctx.session.identity;
+    flowContext.requirePrivileged();
+    const identity = flowContext.session.identity;
     const now = this.deps.clock.now();
     if (body.lookup_secret_confirm === true) {
       const pending = flow.internalContext[this.settingsMethod] as Partial<PendingCodes> | undefined;
@@ -127,7 +127,7 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
         createdAt: previous?.createdAt ?? now,
         updatedAt: now,
       };
-      this.deps.logger.info({ identity_id: identity.id }, 'backup recovery codes confirmed');
+      ctx.logger.info({ identity_id: identity.id }, 'backup recovery codes confirmed');
       return { kind: 'updated', identity: { ...identity, credentials: { ...identity.credentials, lookup_secret: credential }, updatedAt: now } };
     }
     if (body.lookup_secret_regenerate === true) {
@@ -155,7 +155,7 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
     if (body.lookup_secret_disable === true) {
       if (!credential) throw new FlowValidationError([messages.noLookupCodes()]);
       const { lookup_secret: _removed, ...rest } = identity.credentials;
-      this.deps.logger.info({ identity_id: identity.id }, 'backup recovery codes disabled');
+      ctx.logger.info({ identity_id: identity.id }, 'backup recovery codes disabled');
       return { kind: 'updated', identity: { ...identity, credentials: rest, updatedAt: now } };
     }
     throw new FlowValidationError([messages.validationGeneric('Choose one of lookup_secret_reveal, lookup_secret_regenerate, lookup_secret_confirm or lookup_secret_disable.')]);

@@ -7,7 +7,7 @@ import {
   TraitsValidationError,
   newIdentity,
 } from '../../../identity';
-import type { Logger, ClockProvider, LoggerProvider, TransactionRunnerProvider } from '../../../x';
+import type { ClockProvider, LoggerProvider, TransactionRunnerProvider, Ctx } from '../../../x';
 import {
   FlowValidationError,
   type LoginFlow,
@@ -51,14 +51,10 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
 
   constructor(private readonly deps: PasswordStrategyDeps) {}
 
-  private get logger(): Logger {
-    return this.deps.logger;
-  }
-
-  async populateLogin(flow: LoginFlow, ctx: LoginContext): Promise<UiNode[]> {
+  async populateLogin(flow: LoginFlow, flowContext: LoginContext): Promise<UiNode[]> {
     if (flow.requestedAal === 'aal2' && !flow.refresh) return [];
-    if (flow.refresh && ctx.session) {
-      const password = ctx.session.identity.credentials.password;
+    if (flow.refresh && flowContext.session) {
+      const password = flowContext.session.identity.credentials.password;
       if (!password) return [];
       return [inputNode('default', 'identifier', 'hidden', { value: password.identifiers[0] ?? '', required: true }), ...this.passwordNodes(messages.loginButton(), 'current-password')];
     }
@@ -68,7 +64,7 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
     ];
   }
 
-  async login(flow: LoginFlow, body: Readonly<Record<string, unknown>>, ctx: LoginContext): Promise<LoginOutcome> {
+  async login(ctx: Ctx, flow: LoginFlow, body: Readonly<Record<string, unknown>>, flowContext: LoginContext): Promise<LoginOutcome> {
     if (body.method !== this.id) return { kind: 'not_responsible' };
     if (!this.validateLogin(body)) throw new FlowValidationError([messages.validationGeneric(describeAjvError(this.validateLogin))]);
     const identifier = String(body.identifier || body.password_identifier || '').trim();
@@ -76,7 +72,7 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
     if (!identifier) throw new FlowValidationError([], { identifier: [messages.validationRequired('identifier')] });
     if (!password) throw new FlowValidationError([], { password: [messages.validationRequired('password')] });
 
-    const identity = await this.deps.privilegedIdentityPool.findByCredentialsIdentifier('password', identifier);
+    const identity = await this.deps.privilegedIdentityPool.findByCredentialsIdentifier(ctx, 'password', identifier);
     const hash = identity?.credentials.password?.config.hashed_password;
     if (!identity || typeof hash !== 'string') {
       // Same work as a real check, so response time does not reveal whether the account exists.
@@ -84,8 +80,8 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
       throw new FlowValidationError([messages.invalidCredentials()]);
     }
     if (!(await this.deps.passwordHasher.verify(password, hash))) throw new FlowValidationError([messages.invalidCredentials()]);
-    if (flow.refresh && ctx.session && ctx.session.identity.id !== identity.id) throw new FlowValidationError([messages.invalidCredentials()]);
-    await this.upgradeHash(identity, password, hash);
+    if (flow.refresh && flowContext.session && flowContext.session.identity.id !== identity.id) throw new FlowValidationError([messages.invalidCredentials()]);
+    await this.upgradeHash(ctx, identity, password, hash);
     return { kind: 'authenticated', identity, method: 'password', aal: 'aal1' };
   }
 
@@ -99,7 +95,7 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
     return [...traits.slice(0, 1), password[0], ...traits.slice(1), password[1]];
   }
 
-  async register(flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, _ctx: RegistrationContext): Promise<RegistrationOutcome> {
+  async register(ctx: Ctx, flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, _ctx: RegistrationContext): Promise<RegistrationOutcome> {
     if (body.method !== this.id) return { kind: 'not_responsible' };
     if (!this.validateRegistration(body)) throw new FlowValidationError([messages.validationGeneric(describeAjvError(this.validateRegistration))]);
     const schemaId = this.deps.config.identity.default_schema_id;
@@ -132,12 +128,12 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
   }
 
   /** Sets a new password (privileged session required; same policy as registration). */
-  async settings(_flow: SettingsFlow, body: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome> {
+  async settings(ctx: Ctx, _flow: SettingsFlow, body: Readonly<Record<string, unknown>>, flowContext: SettingsContext): Promise<SettingsOutcome> {
     if (body.method !== this.settingsMethod) return { kind: 'not_responsible' };
     const password = typeof body.password === 'string' ? body.password : '';
     if (!password) throw new FlowValidationError([], { password: [messages.validationRequired('password')] });
-    ctx.requirePrivileged();
-    const identity = ctx.session.identity;
+    flowContext.requirePrivileged();
+    const identity = flowContext.session.identity;
     const ext = this.deps.identitySchemas.validateTraits(identity.schemaId, identity.traits);
     const identifiers = ext.identifiers.get('password') ?? [];
     if (identifiers.length === 0) throw new FlowValidationError([messages.identifierMissing()]);
@@ -174,21 +170,20 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
    * Re-hashes an imported or outdated hash with the configured algorithm after a successful login. The
    * new hash goes onto the identity as stored now (read locked), and only if its hash is still `hash`.
    */
-  private async upgradeHash(identity: import('../../../identity').Identity, password: string, hash: string): Promise<void> {
+  private async upgradeHash(ctx: Ctx, identity: import('../../../identity').Identity, password: string, hash: string): Promise<void> {
     try {
       if (!this.deps.passwordHasher.needsRehash(hash)) return;
       const rehashed = await this.deps.passwordHasher.hash(password);
-      await this.deps.transactions.withTransaction(async (tx) => {
-        const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identity.id, tx);
+      await this.deps.transactions.withTransaction(ctx, async (ctx) => {
+        const fresh = await this.deps.privilegedIdentityPool.getForUpdate(ctx, identity.id);
         const credential = fresh?.credentials.password;
         if (!fresh || !credential || credential.config.hashed_password !== hash) return;
         await this.deps.privilegedIdentityPool.update(
-          { ...fresh, credentials: { ...fresh.credentials, password: { ...credential, config: { ...credential.config, hashed_password: rehashed }, updatedAt: this.deps.clock.now() } } },
-          tx,
+          ctx, { ...fresh, credentials: { ...fresh.credentials, password: { ...credential, config: { ...credential.config, hashed_password: rehashed }, updatedAt: this.deps.clock.now() } } },
         );
       });
     } catch (error) {
-      this.logger.warn({ err: error, identity_id: identity.id }, 'could not upgrade the password hash');
+      ctx.logger.warn({ err: error, identity_id: identity.id }, 'could not upgrade the password hash');
     }
   }
 }

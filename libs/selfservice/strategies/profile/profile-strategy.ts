@@ -2,6 +2,7 @@ import type { ConfigProvider } from '../../../config';
 import { type Identity, type IdentityManager, type IdentitySchemasProvider, TraitsValidationError } from '../../../identity';
 import { FlowValidationError, type SettingsFlow, type UiNode, type UiText, inputNode, messages, traitNodes } from '../../flow';
 import type { SettingsContext, SettingsOutcome, SettingsStrategy } from '../../flows/settings/settings-strategy';
+import type { Ctx } from '../../../x';
 
 export type ProfileStrategyDeps = ConfigProvider & IdentitySchemasProvider & { readonly identityManager: IdentityManager };
 
@@ -20,13 +21,13 @@ export class ProfileStrategy implements SettingsStrategy {
     return [...traitNodes(schema, 'profile', identity.traits as Record<string, unknown>), inputNode('profile', 'method', 'submit', { value: 'profile', label: messages.labelSave() })];
   }
 
-  async settings(_flow: SettingsFlow, body: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome> {
+  async settings(ctx: Ctx, _flow: SettingsFlow, body: Readonly<Record<string, unknown>>, flowContext: SettingsContext): Promise<SettingsOutcome> {
     if (body.method !== this.settingsMethod) return { kind: 'not_responsible' };
     const traits = body.traits;
     if (typeof traits !== 'object' || traits === null || Array.isArray(traits)) {
       throw new FlowValidationError([], { traits: [messages.validationRequired('traits')] });
     }
-    const current = ctx.session.identity;
+    const current = flowContext.session.identity;
     let before;
     let after;
     try {
@@ -38,7 +39,7 @@ export class ProfileStrategy implements SettingsStrategy {
     }
     const protectedKey = (x: typeof after): string =>
       JSON.stringify([[...x.identifiers.entries()].sort(), x.verifiable.map((a) => `${a.via}:${a.value}`).sort(), x.recovery.map((a) => `${a.via}:${a.value}`).sort()]);
-    if (protectedKey(before) !== protectedKey(after)) ctx.requirePrivileged();
+    if (protectedKey(before) !== protectedKey(after)) flowContext.requirePrivileged();
     const identity = await this.deps.identityManager.withTraits(current, traits as Record<string, unknown>);
     return { kind: 'updated', identity };
   }

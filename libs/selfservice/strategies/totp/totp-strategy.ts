@@ -1,7 +1,7 @@
 import type { ConfigProvider, SecretsProvider } from '../../../config';
 import { unauthorized } from '../../../http/errors';
 import type { Credentials, Identity, IdentitySchemasProvider, PrivilegedIdentityPoolProvider } from '../../../identity';
-import { type ClockProvider, type LoggerProvider, SecretCipher, type TransactionRunnerProvider } from '../../../x';
+import { type ClockProvider, type LoggerProvider, SecretCipher, type TransactionRunnerProvider, type Ctx } from '../../../x';
 import { FlowValidationError, type LoginFlow, type SettingsFlow, type UiNode, imageNode, inputNode, messages, textNode } from '../../flow';
 import type { LoginContext, LoginOutcome, LoginStrategy } from '../../flows/login/login-strategy';
 import type { SettingsContext, SettingsOutcome, SettingsPopulation, SettingsStrategy } from '../../flows/settings/settings-strategy';
@@ -60,8 +60,8 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
     return this.cipherFor.cipher;
   }
 
-  async populateLogin(flow: LoginFlow, ctx: LoginContext): Promise<UiNode[]> {
-    if (flow.requestedAal !== 'aal2' || !ctx.session || !totpCredential(ctx.session.identity)) return [];
+  async populateLogin(flow: LoginFlow, flowContext: LoginContext): Promise<UiNode[]> {
+    if (flow.requestedAal !== 'aal2' || !flowContext.session || !totpCredential(flowContext.session.identity)) return [];
     return [
       inputNode('totp', 'totp_code', 'text', { value: '', required: true, label: messages.loginTotpLabel() }),
       inputNode('totp', 'method', 'submit', { value: 'totp', label: messages.loginTotpButton() }),
@@ -75,16 +75,16 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
    * @throws FlowValidationError 4000008 (wrong or replayed code), 4000011 (no TOTP key)
    * @throws OryError 401 `session_aal1_required` without a session
    */
-  async login(flow: LoginFlow, rawBody: Readonly<Record<string, unknown>>, ctx: LoginContext): Promise<LoginOutcome> {
+  async login(ctx: Ctx, flow: LoginFlow, rawBody: Readonly<Record<string, unknown>>, flowContext: LoginContext): Promise<LoginOutcome> {
     if (rawBody.method !== this.id || flow.requestedAal !== 'aal2') return { kind: 'not_responsible' };
     const body = validateLogin(rawBody);
-    if (!ctx.session) throw unauthorized('A second factor can only be added to an active session.').withId('session_aal1_required');
+    if (!flowContext.session) throw unauthorized('A second factor can only be added to an active session.').withId('session_aal1_required');
     const code = String(body.totp_code ?? '').trim();
     if (!code) throw new FlowValidationError([], { totp_code: [messages.validationRequired('totp_code')] });
-    const identityId = ctx.session.identity.id;
+    const identityId = flowContext.session.identity.id;
     const now = this.deps.clock.now();
-    const identity = await this.deps.transactions.withTransaction(async (tx) => {
-      const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identityId, tx);
+    const identity = await this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      const fresh = await this.deps.privilegedIdentityPool.getForUpdate(ctx, identityId);
       const credential = fresh && totpCredential(fresh);
       if (!fresh || !credential) throw new FlowValidationError([messages.noTotpDevice()]);
       const config = credential.config as unknown as TotpCredentialConfig;
@@ -95,7 +95,7 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
         ...fresh,
         credentials: { ...fresh.credentials, totp: { ...credential, config: { ...config, last_used_step: check.step }, updatedAt: now } },
       };
-      await this.deps.privilegedIdentityPool.update(updated, tx);
+      await this.deps.privilegedIdentityPool.update(ctx, updated);
       return updated;
     });
     return { kind: 'authenticated', identity, method: 'totp', aal: 'aal2' };
@@ -130,21 +130,21 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
    * @throws FlowValidationError 4000008 on `totp_code`, 4000011 (unlink without a key), 4000001
    * @throws OryError 403 `session_refresh_required`
    */
-  async settings(flow: SettingsFlow, rawBody: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome> {
+  async settings(ctx: Ctx, flow: SettingsFlow, rawBody: Readonly<Record<string, unknown>>, flowContext: SettingsContext): Promise<SettingsOutcome> {
     if (rawBody.method !== this.settingsMethod && !isTrueField(rawBody.totp_unlink)) return { kind: 'not_responsible' };
     const body = validateSettings({ ...rawBody, method: this.settingsMethod });
-    const identity = ctx.session.identity;
+    const identity = flowContext.session.identity;
     const now = this.deps.clock.now();
     if (body.totp_unlink === true) {
-      ctx.requirePrivileged();
+      flowContext.requirePrivileged();
       if (!totpCredential(identity)) throw new FlowValidationError([messages.noTotpDevice()]);
       const { totp: _removed, ...rest } = identity.credentials;
-      this.deps.logger.info({ identity_id: identity.id }, 'TOTP authenticator unlinked');
+      ctx.logger.info({ identity_id: identity.id }, 'TOTP authenticator unlinked');
       return { kind: 'updated', identity: { ...identity, credentials: rest, updatedAt: now } };
     }
     const code = String(body.totp_code ?? '').trim();
     if (!code) throw new FlowValidationError([], { totp_code: [messages.validationRequired('totp_code')] });
-    ctx.requirePrivileged();
+    flowContext.requirePrivileged();
     if (totpCredential(identity)) throw new FlowValidationError([messages.validationGeneric('A TOTP authenticator app is linked already; unlink it before linking another one.')]);
     const url = this.pendingUrl(flow);
     const secret = url && secretOfTotpUrl(url);
@@ -153,7 +153,7 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
     if (!check.valid) throw new FlowValidationError([], { totp_code: [messages.totpCodeInvalid()] });
     const config: TotpCredentialConfig = { totp_url: this.cipher.encrypt(url), last_used_step: check.step };
     const credential: Credentials = { type: 'totp', identifiers: [identity.id], config: { ...config }, version: 0, createdAt: now, updatedAt: now };
-    this.deps.logger.info({ identity_id: identity.id }, 'TOTP authenticator linked');
+    ctx.logger.info({ identity_id: identity.id }, 'TOTP authenticator linked');
     return { kind: 'updated', identity: { ...identity, credentials: { ...identity.credentials, totp: credential }, updatedAt: now } };
   }
 

@@ -11,7 +11,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { type ConfigProvider, type WebAuthnRelyingParty, webAuthnRelyingParty } from '../../../config';
 import { badRequest } from '../../../http/errors';
 import { type Identity, type IdentitySchemasProvider, type PrivilegedIdentityPoolProvider, TraitsValidationError, newIdentity } from '../../../identity';
-import type { ClockProvider, LoggerProvider, Transaction, TransactionRunnerProvider } from '../../../x';
+import type { ClockProvider, LoggerProvider, TransactionRunnerProvider, Ctx } from '../../../x';
 import { type FlowStoreProvider, FlowValidationError, type LoginFlow, type RegistrationFlow, type SettingsFlow, type UiNode, type UiText, inputNode, messages, traitNodes } from '../../flow';
 import type { LoginContext, LoginOutcome, LoginPopulation, LoginStrategy } from '../../flows/login/login-strategy';
 import type { RegistrationContext, RegistrationOutcome, RegistrationPopulation, RegistrationStrategy } from '../../flows/registration/registration-strategy';
@@ -100,9 +100,9 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
    * aal2 flows: the session identity's second-factor keys. aal1 flows with passkeys: a usernameless
    * trigger plus Kratos's identifier step (refresh flows: the session identity's passkeys only).
    */
-  async populateLogin(flow: LoginFlow, ctx: LoginContext): Promise<UiNode[] | LoginPopulation> {
+  async populateLogin(flow: LoginFlow, flowContext: LoginContext): Promise<UiNode[] | LoginPopulation> {
     if (flow.requestedAal === 'aal2') {
-      const identity = ctx.session?.identity;
+      const identity = flowContext.session?.identity;
       const keys = identity ? storedKeys(identity).filter((k) => !k.is_passwordless) : [];
       if (!identity || keys.length === 0) return [];
       const { options, state } = await this.loginCeremony(keys, 'discouraged', identity.id);
@@ -110,10 +110,10 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
       return { nodes: [inputNode('default', 'identifier', 'hidden', { value: identifier }), ...this.loginNodes(options, messages.webauthnUseKey())], internalContext: state };
     }
     if (!this.passwordless) return [];
-    if (flow.refresh && ctx.session) {
-      const keys = storedKeys(ctx.session.identity).filter((k) => k.is_passwordless);
+    if (flow.refresh && flowContext.session) {
+      const keys = storedKeys(flowContext.session.identity).filter((k) => k.is_passwordless);
       if (keys.length === 0) return [];
-      const { options, state } = await this.loginCeremony(keys, 'required', ctx.session.identity.id);
+      const { options, state } = await this.loginCeremony(keys, 'required', flowContext.session.identity.id);
       return { nodes: this.loginNodes(options, messages.webauthnUseKey()), internalContext: state };
     }
     const { options, state } = await this.loginCeremony([], 'required');
@@ -131,7 +131,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
    * flow comes back with a trigger for them.
    * @throws FlowValidationError 4000006 (any failed check), 4000013 (no key), 4000015 (unknown account)
    */
-  async login(flow: LoginFlow, body: Readonly<Record<string, unknown>>, ctx: LoginContext): Promise<LoginOutcome> {
+  async login(ctx: Ctx, flow: LoginFlow, body: Readonly<Record<string, unknown>>, flowContext: LoginContext): Promise<LoginOutcome> {
     if (!isResponsible(body, ['webauthn_login'])) return { kind: 'not_responsible' };
     if (flow.requestedAal !== 'aal2' && !this.passwordless) return { kind: 'not_responsible' };
     check(validators.login, body);
@@ -139,30 +139,30 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
     const state = ceremonyState(flow);
 
     if (flow.requestedAal === 'aal2') {
-      const identity = ctx.session?.identity;
+      const identity = flowContext.session?.identity;
       if (!identity) throw new FlowValidationError([messages.invalidCredentials()]);
       const keys = storedKeys(identity).filter((k) => !k.is_passwordless);
       if (keys.length === 0) throw new FlowValidationError([messages.noWebAuthnDevice()]);
       if (!hasValue(raw)) throw new FlowValidationError([], { webauthn_login: [messages.validationRequired('webauthn_login')] });
       if (!state || state.identity_id !== identity.id) throw new FlowValidationError([messages.invalidCredentials()]);
-      const verified = await this.verifyAssertion(flow, identity, (k) => !k.is_passwordless, parseJson<AuthenticationResponseJSON>(raw), state, false);
+      const verified = await this.verifyAssertion(ctx, flow, identity, (k) => !k.is_passwordless, parseJson<AuthenticationResponseJSON>(raw), state, false);
       return { kind: 'authenticated', identity: verified, method: 'webauthn', aal: 'aal2' };
     }
 
-    if (!hasValue(raw)) return { kind: 'flow_updated', flow: await this.identifierStep(flow, String(body.identifier ?? '')) };
+    if (!hasValue(raw)) return { kind: 'flow_updated', flow: await this.identifierStep(ctx, flow, String(body.identifier ?? '')) };
     if (!state) throw new FlowValidationError([messages.invalidCredentials()]);
     const response = parseJson<AuthenticationResponseJSON>(raw);
-    const identity = await this.passkeyOwner(response, state);
+    const identity = await this.passkeyOwner(ctx, response, state);
     if (!identity) throw new FlowValidationError([messages.invalidCredentials()]);
-    if (flow.refresh && ctx.session && ctx.session.identity.id !== identity.id) throw new FlowValidationError([messages.invalidCredentials()]);
-    const verified = await this.verifyAssertion(flow, identity, (k) => k.is_passwordless, response, state, true);
+    if (flow.refresh && flowContext.session && flowContext.session.identity.id !== identity.id) throw new FlowValidationError([messages.invalidCredentials()]);
+    const verified = await this.verifyAssertion(ctx, flow, identity, (k) => k.is_passwordless, response, state, true);
     return { kind: 'authenticated', identity: verified, method: 'webauthn', aal: 'aal1' };
   }
 
   /** Kratos's passwordless step 1: the flow again, reduced to a trigger for the account's passkeys. */
-  private async identifierStep(flow: LoginFlow, identifier: string): Promise<LoginFlow> {
+  private async identifierStep(ctx: Ctx, flow: LoginFlow, identifier: string): Promise<LoginFlow> {
     if (!identifier.trim()) throw new FlowValidationError([], { identifier: [messages.validationRequired('identifier')] });
-    const identity = await this.deps.privilegedIdentityPool.findByCredentialsIdentifier('webauthn', identifier);
+    const identity = await this.deps.privilegedIdentityPool.findByCredentialsIdentifier(ctx, 'webauthn', identifier);
     const keys = identity ? storedKeys(identity).filter((k) => k.is_passwordless) : [];
     if (!identity || keys.length === 0) throw new FlowValidationError([messages.noWebAuthnUser()]);
     const { options, state } = await this.loginCeremony(keys, 'required', identity.id);
@@ -178,12 +178,12 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
   }
 
   /** The account a passkey assertion is for: the ceremony's bound identity, or the user handle's. */
-  private async passkeyOwner(response: AuthenticationResponseJSON, state: CeremonyState): Promise<Identity | undefined> {
+  private async passkeyOwner(ctx: Ctx, response: AuthenticationResponseJSON, state: CeremonyState): Promise<Identity | undefined> {
     const handle = typeof response.response?.userHandle === 'string' && response.response.userHandle !== '' ? bytesToUuid(fromB64(response.response.userHandle)) : undefined;
     if (state.identity_id && handle && handle !== state.identity_id) return undefined;
     const id = state.identity_id ?? handle;
     if (!id) return undefined;
-    const identity = await this.deps.privilegedIdentityPool.get(id);
+    const identity = await this.deps.privilegedIdentityPool.get(ctx, id);
     const stored = identity?.credentials.webauthn?.config.user_handle;
     if (!identity || (typeof stored === 'string' && stored !== b64(uuidToBytes(identity.id)))) return undefined;
     return identity;
@@ -222,7 +222,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
    * marks the key with `clone_warning` and is refused.
    */
   private async verifyAssertion(
-    flow: LoginFlow,
+    ctx: Ctx, flow: LoginFlow,
     identity: Identity,
     usable: (key: StoredWebAuthnKey) => boolean,
     response: AuthenticationResponseJSON,
@@ -231,11 +231,11 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
   ): Promise<Identity> {
     let cloned: StoredWebAuthnKey | undefined;
     try {
-      return await this.deps.transactions.withTransaction(async (tx) => {
+      return await this.deps.transactions.withTransaction(ctx, async (ctx) => {
         cloned = undefined;
-        const current = await this.deps.flowStore.getForUpdate('login', flow.id, tx);
+        const current = await this.deps.flowStore.getForUpdate(ctx, 'login', flow.id);
         if (!current || ceremonyState(current)?.challenge !== state.challenge) throw new FlowValidationError([messages.invalidCredentials()]);
-        const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identity.id, tx);
+        const fresh = await this.deps.privilegedIdentityPool.getForUpdate(ctx, identity.id);
         const key = fresh && storedKeys(fresh).filter(usable).find((k) => keyUrlId(k) === response.rawId || keyUrlId(k) === response.id);
         if (!fresh || !key) throw new FlowValidationError([messages.invalidCredentials()]);
         let newCounter: number;
@@ -252,32 +252,32 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
           newCounter = result.authenticationInfo.newCounter;
         } catch (error) {
           const reason = (error as Error).message;
-          this.deps.logger.info({ identity_id: identity.id, reason }, 'webauthn assertion refused');
+          ctx.logger.info({ identity_id: identity.id, reason }, 'webauthn assertion refused');
           if (/counter/i.test(reason)) cloned = key;
           throw new FlowValidationError([messages.invalidCredentials()]);
         }
         const { [this.id]: _spent, ...internalContext } = current.internalContext;
-        await this.deps.flowStore.update({ ...current, internalContext }, tx);
-        return this.saveKey(fresh, { ...key, authenticator: { ...key.authenticator, sign_count: newCounter } }, tx);
+        await this.deps.flowStore.update(ctx, { ...current, internalContext });
+        return this.saveKey(ctx, fresh, { ...key, authenticator: { ...key.authenticator, sign_count: newCounter } });
       });
     } catch (error) {
       // The refused attempt rolled back; the clone warning is stored on its own.
       const warned = cloned;
       if (warned) {
-        await this.deps.transactions.withTransaction(async (tx) => {
-          const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identity.id, tx);
+        await this.deps.transactions.withTransaction(ctx, async (ctx) => {
+          const fresh = await this.deps.privilegedIdentityPool.getForUpdate(ctx, identity.id);
           const key = fresh && storedKeys(fresh).find((k) => k.id === warned.id);
-          if (fresh && key) await this.saveKey(fresh, { ...key, authenticator: { ...key.authenticator, clone_warning: true } }, tx);
+          if (fresh && key) await this.saveKey(ctx, fresh, { ...key, authenticator: { ...key.authenticator, clone_warning: true } });
         });
       }
       throw error;
     }
   }
 
-  private async saveKey(identity: Identity, key: StoredWebAuthnKey, tx: Transaction): Promise<Identity> {
+  private async saveKey(ctx: Ctx, identity: Identity, key: StoredWebAuthnKey): Promise<Identity> {
     const keys = storedKeys(identity).map((k) => (k.id === key.id ? key : k));
     const updated = withKeys(identity, keys, identity.credentials.webauthn?.identifiers ?? [], this.deps.clock.now());
-    await this.deps.privilegedIdentityPool.update(updated, tx);
+    await this.deps.privilegedIdentityPool.update(ctx, updated);
     return updated;
   }
 
@@ -299,7 +299,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
    * for passwords; the identity gets the id that was the ceremony's user handle.
    * @throws FlowValidationError trait violations, 4000009 (no webauthn identifier in the schema), 4000001 (attestation refused)
    */
-  async register(flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, _ctx: RegistrationContext): Promise<RegistrationOutcome> {
+  async register(ctx: Ctx, flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, _ctx: RegistrationContext): Promise<RegistrationOutcome> {
     if (!isResponsible(body, ['webauthn_register']) || !this.passwordless) return { kind: 'not_responsible' };
     check(validators.registration, body);
     const state = ceremonyState(flow);
@@ -342,15 +342,15 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
    * sign in with is never removed.
    * @throws FlowValidationError / OryError 400 (message 4000001) for a refused attestation, an unknown key or a lock-out
    */
-  async settings(flow: SettingsFlow, body: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome> {
+  async settings(ctx: Ctx, flow: SettingsFlow, body: Readonly<Record<string, unknown>>, flowContext: SettingsContext): Promise<SettingsOutcome> {
     // Kratos: a key to register or remove makes the body this method's, whatever `method` says.
     if (body.method !== 'webauthn' && !hasValue(body.webauthn_register) && !hasValue(body.webauthn_remove)) return { kind: 'not_responsible' };
     check(validators.settings, { ...body, method: 'webauthn' });
     if (!hasValue(body.webauthn_remove) && !hasValue(body.webauthn_register)) {
       throw new FlowValidationError([], { webauthn_register: [messages.validationRequired('webauthn_register')] });
     }
-    ctx.requirePrivileged();
-    const identity = ctx.session.identity;
+    flowContext.requirePrivileged();
+    const identity = flowContext.session.identity;
     const keys = storedKeys(identity);
     const identifiers = this.deps.identitySchemas.validateTraits(identity.schemaId, identity.traits).identifiers.get('webauthn') ?? [];
     const now = this.deps.clock.now();

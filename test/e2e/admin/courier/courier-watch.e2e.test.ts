@@ -8,6 +8,9 @@ import { loadConfig } from '../../../../libs/config';
 import { createRegistry } from '../../../../libs/registry';
 import { freePort } from '../../../helpers/boot-apps';
 import { startSmtpSink } from '../../../helpers/smtp-sink';
+import { testCtx } from '../../../../libs/x/testing';
+
+const ctx = testCtx();
 
 function cli(env: Record<string, string>) {
   const out: string[] = [];
@@ -35,7 +38,7 @@ describe('tessera courier watch', () => {
     expect(await runCli(['courier', 'watch'], t.io)).toBe(0);
     const producer = await createRegistry(loadConfig({ env: { DSN: dsn, LOG_LEVEL: 'silent' } })).init();
     try {
-      await producer.courier.queueEmail('recovery_code_valid', { to: 'watch@example.com', recovery_code: '31415926' });
+      await producer.courier.queueEmail(ctx, 'recovery_code_valid', { to: 'watch@example.com', recovery_code: '31415926' });
       const [mail] = await sink.waitFor(1);
       expect(mail.envelopeTo).toEqual(['watch@example.com']);
       expect(mail.text).toContain('31415926');

@@ -6,6 +6,9 @@ import type { RunningServer } from '../../../../apps/cli/src/server';
 import { bootApps } from '../../../helpers/boot-apps';
 import { oryClient, oryFailure } from '../../../helpers/ory-client';
 import { type SmtpSink, startSmtpSink } from '../../../helpers/smtp-sink';
+import { testCtx } from '../../../../libs/x/testing';
+
+const ctx = testCtx();
 
 const PASSWORD = 'sup3r-secret-smtp-pw';
 
@@ -55,8 +58,8 @@ describe('courier: retries, abandonment and GET /admin/courier/messages', () => 
 
   it('abandons a message the server refuses after courier.message_retries sends, while another is delivered', async () => {
     const courier = server.registry.courier;
-    const bounceId = await courier.queueEmail('recovery_code_valid', { to: 'bounce@example.org', recovery_code: '99999999' });
-    const goodId = await courier.queueEmail('recovery_code_valid', { to: 'ann@example.org', recovery_code: '12345678' });
+    const bounceId = await courier.queueEmail(ctx, 'recovery_code_valid', { to: 'bounce@example.org', recovery_code: '99999999' });
+    const goodId = await courier.queueEmail(ctx, 'recovery_code_valid', { to: 'ann@example.org', recovery_code: '12345678' });
 
     const abandoned = await eventually(async () => {
       const res = await request(server.adminUrl).get('/admin/courier/messages?status=abandoned');
@@ -120,7 +123,7 @@ describe('courier: retries, abandonment and GET /admin/courier/messages', () => 
     const courier = server.registry.courier;
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      ids.push(await courier.queueEmail('login_code_valid', { to: 'pager@example.org', login_code: String(i) }));
+      ids.push(await courier.queueEmail(ctx, 'login_code_valid', { to: 'pager@example.org', login_code: String(i) }));
       await new Promise((r) => setTimeout(r, 5));
     }
     const base = `${server.registry.config.serve.admin.base_url}courier/messages`;
@@ -143,7 +146,7 @@ describe('courier: message bodies in dev mode', () => {
   afterAll(() => server.close());
 
   it('shows the plain-text body when dev is true (no SMTP configured: the message stays queued)', async () => {
-    const id = await server.registry.courier.queueEmail('verification_code_valid', { to: 'dev@example.org', verification_code: '13572468' });
+    const id = await server.registry.courier.queueEmail(ctx, 'verification_code_valid', { to: 'dev@example.org', verification_code: '13572468' });
     const res = await oryClient(server.adminUrl).adminListCourierMessages(250, 0, 'queued');
     expect(res.data).toEqual([expect.objectContaining({ id, status: 'queued', send_count: 0, body: expect.stringContaining('13572468') })]);
   });

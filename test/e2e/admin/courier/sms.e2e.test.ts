@@ -5,6 +5,9 @@ import type { RunningServer } from '../../../../apps/cli/src/server';
 import { SmsChannel } from '../../../../libs/courier';
 import { makeMessage } from '../../../../libs/courier/testing/courier-message-store.contract';
 import { bootApps } from '../../../helpers/boot-apps';
+import { testCtx } from '../../../../libs/x/testing';
+
+const ctx = testCtx();
 
 interface GatewayCall {
   readonly method: string;
@@ -68,8 +71,8 @@ describe('courier: SMS through an HTTP gateway', () => {
   });
 
   it('retries failed gateway calls with backoff until one succeeds, and abandons a number that keeps failing', async () => {
-    const okId = await server.registry.courier.queueSms('verification_code_valid', { to: '+15550001', verification_code: '"481516"' });
-    const failId = await server.registry.courier.queueSms('login_code_valid', { to: '+15550002', login_code: '2342' });
+    const okId = await server.registry.courier.queueSms(ctx, 'verification_code_valid', { to: '+15550001', verification_code: '"481516"' });
+    const failId = await server.registry.courier.queueSms(ctx, 'login_code_valid', { to: '+15550002', login_code: '2342' });
     const list = await eventually(async () => {
       const res = await request(server.adminUrl).get('/admin/courier/messages');
       const done = (res.body as { status: string }[]).every((m) => m.status === 'sent' || m.status === 'abandoned');

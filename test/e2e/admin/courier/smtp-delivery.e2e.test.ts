@@ -8,6 +8,9 @@ import { SmtpChannel } from '../../../../libs/courier';
 import { makeMessage } from '../../../../libs/courier/testing/courier-message-store.contract';
 import { bootApps } from '../../../helpers/boot-apps';
 import { type SmtpSink, startSmtpSink } from '../../../helpers/smtp-sink';
+import { testCtx } from '../../../../libs/x/testing';
+
+const ctx = testCtx();
 
 describe('courier: email through tessera serve to a real SMTP server', () => {
   let sink: SmtpSink;
@@ -31,7 +34,7 @@ describe('courier: email through tessera serve to a real SMTP server', () => {
 
   it('delivers the recovery code mail with the code in both bodies', async () => {
     const before = sink.mails.length;
-    await server.registry.courier.queueEmail('recovery_code_valid', { to: 'ann@example.com', recovery_code: '76453943' });
+    await server.registry.courier.queueEmail(ctx, 'recovery_code_valid', { to: 'ann@example.com', recovery_code: '76453943' });
     const [mail] = (await sink.waitFor(before + 1)).slice(before);
     expect(mail.envelopeTo).toEqual(['ann@example.com']);
     expect(mail.to).toBe('ann@example.com');
@@ -45,7 +48,7 @@ describe('courier: email through tessera serve to a real SMTP server', () => {
   it('HTML-escapes hostile fields in the HTML body (and keeps the plain text literal)', async () => {
     const before = sink.mails.length;
     const url = 'https://auth.example.com/self-service/verification?flow=f&token="><script>alert(1)</script>';
-    await server.registry.courier.queueEmail('verification_valid', {
+    await server.registry.courier.queueEmail(ctx, 'verification_valid', {
       to: 'eve@example.com',
       verification_url: url,
       identity: { traits: { email: 'eve@example.com', name: '<img src=x onerror=alert(2)>' } },

@@ -3,6 +3,9 @@ import { loadConfig } from '../../../../libs/config';
 import { type Registry, createRegistry } from '../../../../libs/registry';
 import { databaseFactories, type TestDatabase } from '../../../helpers/databases';
 import { type SmtpSink, startSmtpSink } from '../../../helpers/smtp-sink';
+import { testCtx } from '../../../../libs/x/testing';
+
+const ctx = testCtx();
 
 const N = 40;
 
@@ -36,7 +39,7 @@ for (const factory of databaseFactories()) {
     it('delivers N queued messages exactly once between them (dispatchOnce in parallel)', async () => {
       const [a, b] = registries;
       const recipients = Array.from({ length: N }, (_, i) => `user${i}@example.com`);
-      for (const [i, to] of recipients.entries()) await (i % 2 ? a : b).courier.queueEmail('login_code_valid', { to, login_code: String(100000 + i) });
+      for (const [i, to] of recipients.entries()) await (i % 2 ? a : b).courier.queueEmail(ctx, 'login_code_valid', { to, login_code: String(100000 + i) });
 
       let sent = 0;
       for (let round = 0; round < 4 * N && sent < N; round++) {
@@ -49,7 +52,7 @@ for (const factory of databaseFactories()) {
       expect(delivered).toHaveLength(N);
       expect(new Set(delivered)).toEqual(new Set(recipients));
 
-      const list = await a.courierMessageStore.list({ page: 0, perPage: 1000, status: 'sent' });
+      const list = await a.courierMessageStore.list(ctx, { page: 0, perPage: 1000, status: 'sent' });
       expect(list.total).toBe(N);
       expect(list.messages.every((m) => m.sendCount === 1)).toBe(true);
       const senders = new Set(list.messages.map((m) => m.claimedBy));
@@ -60,7 +63,7 @@ for (const factory of databaseFactories()) {
       const [a, b] = registries;
       const before = sink.mails.length;
       const recipients = Array.from({ length: N }, (_, i) => `poll${i}@example.com`);
-      for (const to of recipients) await a.courier.queueEmail('registration_code_valid', { to, registration_code: '424242' });
+      for (const to of recipients) await a.courier.queueEmail(ctx, 'registration_code_valid', { to, registration_code: '424242' });
       a.dispatcher.start();
       b.dispatcher.start();
       await sink.waitFor(before + N, 45_000);
@@ -69,7 +72,7 @@ for (const factory of databaseFactories()) {
       await new Promise((r) => setTimeout(r, 100));
       const delivered = sink.mails.slice(before).flatMap((m) => m.envelopeTo);
       expect(delivered.sort()).toEqual([...recipients].sort());
-      expect((await b.courierMessageStore.list({ page: 0, perPage: 1, status: 'queued' })).total).toBe(0);
+      expect((await b.courierMessageStore.list(ctx, { page: 0, perPage: 1, status: 'queued' })).total).toBe(0);
     });
   });
 }

@@ -1,0 +1,37 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino from 'pino';
+import { type Actor, type Ctx, type Logger, newCtx, newId } from '../x';
+import type { NodeMiddleware } from './node-middleware';
+
+const contexts = new WeakMap<IncomingMessage, Ctx>();
+const silent = pino({ enabled: false });
+
+/**
+ * Builds the request's {@link Ctx} once, after {@link requestId}: the default realm, the `X-Request-Id`
+ * the response carries, and the app's actor when known (`admin` on the admin app). Routers read it with
+ * {@link ctxOf}.
+ */
+export function requestCtx(logger: Logger, actor?: Actor): NodeMiddleware {
+  return (req, res, next) => {
+    contexts.set(req, newCtx(logger, requestIdOf(req, res), { actor }));
+    next();
+  };
+}
+
+/**
+ * The ctx of a request. Outside the edge middlewares (a router mounted alone) it is built on first use
+ * with a silent logger, so a request always has exactly one ctx.
+ */
+export function ctxOf(req: IncomingMessage): Ctx {
+  let ctx = contexts.get(req);
+  if (!ctx) {
+    ctx = newCtx(silent, requestIdOf(req));
+    contexts.set(req, ctx);
+  }
+  return ctx;
+}
+
+function requestIdOf(req: IncomingMessage, res?: ServerResponse): string {
+  const fromResponse = (res ?? (req as { res?: ServerResponse }).res)?.getHeader('X-Request-Id');
+  return typeof fromResponse === 'string' ? fromResponse : newId();
+}
