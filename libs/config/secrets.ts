@@ -31,7 +31,8 @@ export interface ResolveSecretsResult {
  * a strong random secret is generated once and persisted, so no fixed secret ever ships.
  */
 export async function resolveSecrets(
-  ctx: Ctx, config: Config,
+  ctx: Ctx,
+  config: Config,
   store: SecretStore,
   generate: () => string,
 ): Promise<ResolveSecretsResult> {

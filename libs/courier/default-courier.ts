@@ -30,7 +30,8 @@ export class DefaultCourier implements Courier {
   }
 
   private async queue(
-    ctx: Ctx, type: MessageType,
+    ctx: Ctx,
+    type: MessageType,
     templateType: TemplateType,
     recipient: string,
     content: Pick<CourierMessage, 'subject' | 'body' | 'htmlBody'>,

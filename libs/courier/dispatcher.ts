@@ -115,7 +115,8 @@ export class Dispatcher {
       const abandoned = message.sendCount >= retries;
       const { backoff_base: base, backoff_max: max } = this.deps.config.courier.worker;
       await store.markFailed(
-        ctx, message.id,
+        ctx,
+        message.id,
         this.workerId,
         abandoned ? { status: 'abandoned' } : { status: 'queued', nextAttemptAt: new Date(now.getTime() + retryDelay(message.sendCount, base, max)) },
         now,

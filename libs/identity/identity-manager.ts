@@ -200,7 +200,8 @@ export class IdentityManager {
 
   /** Drops items whose identifiers are taken already or repeat an earlier item of the batch. */
   private async withoutDuplicates(
-    ctx: Ctx, prepared: { index: number; identity: Identity }[],
+    ctx: Ctx,
+    prepared: { index: number; identity: Identity }[],
     results: (BatchItemResult | undefined)[],
     items: readonly { patchId?: string }[],
   ): Promise<{ index: number; identity: Identity }[]> {

@@ -248,7 +248,8 @@ export class ChallengeService {
   // --- internals ---
 
   private async findPending(
-    ctx: Ctx, challenge: string | undefined,
+    ctx: Ctx,
+    challenge: string | undefined,
     kind: 'login' | 'consent',
     writing?: 'login' | 'consent',
   ): Promise<{ kind: 'pending'; interaction: PendingInteraction } | { kind: 'handled'; redirectTo: string }> {

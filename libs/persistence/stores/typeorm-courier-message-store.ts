@@ -94,7 +94,8 @@ export class TypeormCourierMessageStore implements CourierMessageStore {
 
   async markFailed(ctx: Ctx, id: string, workerId: string, outcome: FailedOutcome, now: Date): Promise<boolean> {
     return this.settle(
-      ctx, id,
+      ctx,
+      id,
       workerId,
       outcome.status === 'queued'
         ? { status: 'queued', next_attempt_at: outcome.nextAttemptAt, claimed_by: null, claimed_until: null, updated_at: now }

@@ -58,7 +58,8 @@ export class TypeormSessionStore implements SessionStore {
   }
 
   private async page(
-    ctx: Ctx, where: FindOptionsWhere<SessionRow> | FindOptionsWhere<SessionRow>[],
+    ctx: Ctx,
+    where: FindOptionsWhere<SessionRow> | FindOptionsWhere<SessionRow>[],
     query: ListAllSessionsQuery,
   ): Promise<{ sessions: Session[]; total: number }> {
     const [rows, total] = await this.repo(ctx).findAndCount({

@@ -13,7 +13,8 @@ export type SaveFlowErrorDeps = FlowStoreProvider & TransactionRunnerProvider & 
  * @throws the error itself when it is not a form error (nothing is written)
  */
 export async function saveFlowError<F extends AnyFlow>(
-  ctx: Ctx, deps: SaveFlowErrorDeps,
+  ctx: Ctx,
+  deps: SaveFlowErrorDeps,
   loaded: F,
   error: unknown,
   echo: Readonly<Record<string, unknown>>,

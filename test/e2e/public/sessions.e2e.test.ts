@@ -321,7 +321,8 @@ describe('public session API', () => {
       const plain = await bootApps();
       try {
         const identity = (await plain.registry.identityPool.get(
-          ctx, (await oryClient(plain.adminUrl).adminCreateIdentity({ schema_id: 'default', traits: { email: 'plain@example.com' } })).data.id,
+          ctx,
+          (await oryClient(plain.adminUrl).adminCreateIdentity({ schema_id: 'default', traits: { email: 'plain@example.com' } })).data.id,
         )) as Identity;
         const { session, token } = await plain.registry.sessionManager.issue(ctx, identity, 'password', 'aal1', { ipAddress: '', userAgent: '', location: '' });
         const res = await request(plain.publicUrl)

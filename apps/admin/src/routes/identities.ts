@@ -54,7 +54,8 @@ export function createIdentitiesRouter(deps: IdentitiesRouterDeps): Router {
     if (!Array.isArray(items)) throw badRequest('The request body must be {"identities": [...]}.');
     if (items.length > MAX_BATCH) throw badRequest(`At most ${MAX_BATCH} identities can be imported in one request.`);
     const results = await deps.identityManager.createMany(
-      ctx, items.map((item: unknown) => {
+      ctx,
+      items.map((item: unknown) => {
         const wrapped = typeof item === 'object' && item !== null && 'create' in item;
         const patchId = wrapped ? (item as { patch_id?: unknown }).patch_id : undefined;
         return {

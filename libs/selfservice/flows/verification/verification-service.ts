@@ -55,7 +55,8 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
     if (identity) {
       const now = this.deps.clock.now();
       await this.deps.privilegedIdentityPool.update(
-        ctx, {
+        ctx,
+        {
           ...identity,
           verifiableAddresses: identity.verifiableAddresses.map((a) =>
             a.value === redeemed.address && a.via === 'email' ? { ...a, verified: true, status: 'completed', verifiedAt: a.verifiedAt ?? now, updatedAt: now } : a,
@@ -104,7 +105,8 @@ export class VerificationService extends ChallengeFlowService<VerificationFlow, 
     }
     const now = this.deps.clock.now();
     await this.deps.privilegedIdentityPool.update(
-      ctx, { ...identity, verifiableAddresses: identity.verifiableAddresses.map((a) => (pending.includes(a) ? { ...a, status: 'sent', updatedAt: now } : a)) },
+      ctx,
+      { ...identity, verifiableAddresses: identity.verifiableAddresses.map((a) => (pending.includes(a) ? { ...a, status: 'sent', updatedAt: now } : a)) },
     );
     return sent;
   }

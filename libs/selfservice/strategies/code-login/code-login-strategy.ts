@@ -165,7 +165,8 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
   private async sendLoginMail(ctx: Ctx, flow: LoginFlow, target: { identity: Identity; via: AddressVia }, address: string, now: Date): Promise<void> {
     const code = eightDigits();
     await this.deps.tokenStore.create(
-      ctx, { id: newId(), kind: 'login_code', flowId: flow.id, identityId: target.identity.id, address, secretHash: this.hash('login_code', flow.id, code), expiresAt: this.expiry(flow), createdAt: now },
+      ctx,
+      { id: newId(), kind: 'login_code', flowId: flow.id, identityId: target.identity.id, address, secretHash: this.hash('login_code', flow.id, code), expiresAt: this.expiry(flow), createdAt: now },
     );
     const model: TemplateModel & { readonly login_url: string } = {
       to: address,

@@ -87,7 +87,8 @@ export abstract class EmailChallenge implements AddressChallengeStrategy {
   private async store(ctx: Ctx, purpose: ChallengePurpose, flow: RecoveryFlow | VerificationFlow, identityId: string, address: string, expiresAt: Date): Promise<string> {
     const secret = this.newSecret();
     await this.deps.tokenStore.create(
-      ctx, { id: newId(), kind: this.kind(purpose), flowId: flow.id, identityId, address, secretHash: this.hash(secret), expiresAt, createdAt: this.deps.clock.now() },
+      ctx,
+      { id: newId(), kind: this.kind(purpose), flowId: flow.id, identityId, address, secretHash: this.hash(secret), expiresAt, createdAt: this.deps.clock.now() },
     );
     return secret;
   }

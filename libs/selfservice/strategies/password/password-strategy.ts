@@ -179,7 +179,8 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
         const credential = fresh?.credentials.password;
         if (!fresh || !credential || credential.config.hashed_password !== hash) return;
         await this.deps.privilegedIdentityPool.update(
-          ctx, { ...fresh, credentials: { ...fresh.credentials, password: { ...credential, config: { ...credential.config, hashed_password: rehashed }, updatedAt: this.deps.clock.now() } } },
+          ctx,
+          { ...fresh, credentials: { ...fresh.credentials, password: { ...credential, config: { ...credential.config, hashed_password: rehashed }, updatedAt: this.deps.clock.now() } } },
         );
       });
     } catch (error) {

@@ -222,7 +222,8 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
    * marks the key with `clone_warning` and is refused.
    */
   private async verifyAssertion(
-    ctx: Ctx, flow: LoginFlow,
+    ctx: Ctx,
+    flow: LoginFlow,
     identity: Identity,
     usable: (key: StoredWebAuthnKey) => boolean,
     response: AuthenticationResponseJSON,
