@@ -1,5 +1,6 @@
 import type { SchemaObject } from 'ajv';
-import { courierSchema } from './courier.schema';
+import { composeSchemas } from './compose-schemas';
+import { courierProcessSchema, courierRealmSchema } from './courier.schema';
 import { oauth2ConfigSchema } from './oauth2.schema';
 import { webauthnMethodSchema } from './webauthn-config';
 
@@ -114,10 +115,10 @@ const serveApp = (port: number, name: string): SchemaObject => ({
 });
 
 /**
- * The configuration schema (ajv, strict, `useDefaults`, `coerceTypes`). Defaults and one-line
- * descriptions live here only. Keyword `duration` parses `"1h"`-style text into milliseconds in place.
+ * The process part of the configuration schema (`ProcessConfig`): database, listeners, logging,
+ * secrets, the courier transport and worker, hashers. Defaults and one-line descriptions live here only.
  */
-export const configSchema: SchemaObject = {
+export const processConfigSchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -171,6 +172,52 @@ export const configSchema: SchemaObject = {
         system: { ...strings('Hydra system secret: client secret pepper, JWK encryption.'), items: { type: 'string', minLength: 16 } },
       },
     },
+    courier: courierProcessSchema,
+    hashers: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        algorithm: { enum: ['bcrypt', 'argon2'], default: 'bcrypt', description: 'Hash for new passwords.' },
+        max_concurrency: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 256,
+          default: 0,
+          description: 'Hashes computed at once off the event loop; 0 means 2 x CPU cores.',
+        },
+        bcrypt: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: { cost: { type: 'integer', minimum: 4, maximum: 31, default: 12, description: 'bcrypt cost.' } },
+        },
+        argon2: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            memory: { type: 'integer', minimum: 1024, default: 65536, description: 'argon2id memory in KiB.' },
+            iterations: { type: 'integer', minimum: 1, default: 3, description: 'argon2id passes.' },
+            parallelism: { type: 'integer', minimum: 1, default: 1, description: 'argon2id lanes.' },
+            salt_length: { type: 'integer', minimum: 16, default: 16, description: 'Salt bytes.' },
+            key_length: { type: 'integer', minimum: 16, default: 32, description: 'Hash bytes.' },
+          },
+        },
+      },
+    },
+  },
+};
+
+/**
+ * The realm part of the configuration schema (`RealmConfig` without the read-only `RealmHost` facts):
+ * identity, self-service, sessions, cookies, OAuth2, courier templates and sender. The default realm's
+ * values sit in the configuration file under these keys; stored realms will be validated against it alone.
+ */
+export const realmConfigSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
     session: {
       type: 'object',
       additionalProperties: false,
@@ -371,7 +418,7 @@ export const configSchema: SchemaObject = {
         },
       },
     },
-    courier: courierSchema,
+    courier: courierRealmSchema,
     ...oauth2ConfigSchema,
     identity: {
       type: 'object',
@@ -396,38 +443,12 @@ export const configSchema: SchemaObject = {
         },
       },
     },
-    hashers: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        algorithm: { enum: ['bcrypt', 'argon2'], default: 'bcrypt', description: 'Hash for new passwords.' },
-        max_concurrency: {
-          type: 'integer',
-          minimum: 0,
-          maximum: 256,
-          default: 0,
-          description: 'Hashes computed at once off the event loop; 0 means 2 x CPU cores.',
-        },
-        bcrypt: {
-          type: 'object',
-          additionalProperties: false,
-          default: {},
-          properties: { cost: { type: 'integer', minimum: 4, maximum: 31, default: 12, description: 'bcrypt cost.' } },
-        },
-        argon2: {
-          type: 'object',
-          additionalProperties: false,
-          default: {},
-          properties: {
-            memory: { type: 'integer', minimum: 1024, default: 65536, description: 'argon2id memory in KiB.' },
-            iterations: { type: 'integer', minimum: 1, default: 3, description: 'argon2id passes.' },
-            parallelism: { type: 'integer', minimum: 1, default: 1, description: 'argon2id lanes.' },
-            salt_length: { type: 'integer', minimum: 16, default: 16, description: 'Salt bytes.' },
-            key_length: { type: 'integer', minimum: 16, default: 32, description: 'Hash bytes.' },
-          },
-        },
-      },
-    },
   },
 };
+
+/**
+ * The configuration file's schema (ajv, strict, `useDefaults`, `coerceTypes`): the process part and the
+ * realm part composed, so every key and environment variable of before the split still works. Keyword
+ * `duration` parses `"1h"`-style text into milliseconds in place.
+ */
+export const configSchema: SchemaObject = composeSchemas(processConfigSchema, realmConfigSchema);

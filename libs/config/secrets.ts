@@ -1,5 +1,5 @@
 import type { Transaction } from '../x';
-import type { Config } from './config';
+import type { ProcessConfig } from './config';
 
 /** The secret kinds (`secrets.<kind>` in config). Each list is newest first. */
 export type SecretKind = 'default' | 'cookie' | 'cipher' | 'system';
@@ -31,7 +31,7 @@ export interface ResolveSecretsResult {
  * a strong random secret is generated once and persisted, so no fixed secret ever ships.
  */
 export async function resolveSecrets(
-  config: Config,
+  config: Pick<ProcessConfig, 'secrets'>,
   store: SecretStore,
   generate: () => string,
 ): Promise<ResolveSecretsResult> {

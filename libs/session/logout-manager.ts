@@ -1,4 +1,4 @@
-import type { ConfigProvider } from '../config';
+import type { RealmConfigProvider } from '../config';
 import { badRequest, forbidden } from '../http/errors';
 import { ROUTE_LOGOUT } from './routes';
 import type { SessionManagerProvider } from './session-manager';
@@ -9,7 +9,7 @@ export interface LogoutUrl {
   readonly logoutToken: string;
 }
 
-export type LogoutManagerDeps = ConfigProvider & SessionManagerProvider;
+export type LogoutManagerDeps = RealmConfigProvider & SessionManagerProvider;
 
 /**
  * Ends sessions (Kratos self-service logout). Browsers log out through a URL that carries the session's

@@ -1,4 +1,4 @@
-import type { ConfigProvider, SecretsProvider } from '../config';
+import type { RealmConfigProvider, SecretsProvider } from '../config';
 import { notFound } from '../http/errors';
 import type { Identity, IdentityPoolProvider } from '../identity';
 import { type ClockProvider, type Transaction, newId } from '../x';
@@ -28,7 +28,7 @@ export interface WhoamiResult extends ActiveSession {
   readonly cacheForSeconds: number;
 }
 
-export type SessionManagerDeps = ConfigProvider & ClockProvider & SessionStoreProvider & IdentityPoolProvider & SecretsProvider;
+export type SessionManagerDeps = RealmConfigProvider & ClockProvider & SessionStoreProvider & IdentityPoolProvider & SecretsProvider;
 
 /**
  * Issues, resolves, refreshes and revokes sessions. Invariants: a session token exists in plaintext

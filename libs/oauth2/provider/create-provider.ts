@@ -1,5 +1,5 @@
 import type { ClientInstance, KoaContextWithOIDC, Provider, TokenInstance } from 'oidc-provider';
-import { type ConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
+import { type RealmConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
 import type { IdentityPoolProvider } from '../../identity';
 import type { JsonWebKey, JsonWebKeySet } from '../../keys';
 import type { ClockProvider, Logger } from '../../x';
@@ -25,7 +25,7 @@ import { refreshTokenRotation } from './refresh-token-hook';
 import { tokenLifetimes } from './token-lifetimes';
 import { TRUSTED_GRANT_GTYS, type TrustedGrantsDeps, registerTrustedGrants, registeredGrantTypes } from './trusted-grants';
 
-export type ProviderDeps = ConfigProvider &
+export type ProviderDeps = RealmConfigProvider &
   SecretsProvider &
   ClockProvider &
   ClientStoreProvider &

@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { ConfigProvider, ResolvedOAuth2Urls } from '../../config';
+import type { RealmConfigProvider, ResolvedOAuth2Urls } from '../../config';
 import { type ClockProvider, newId } from '../../x';
 import type { ClientStoreProvider } from '../client';
 import type { LogoutRequestStoreProvider } from '../consent';
 import { frontchannelLogoutPage } from './html-pages';
 
-export type LogoutHooksDeps = ConfigProvider & ClockProvider & ClientStoreProvider & LogoutRequestStoreProvider;
+export type LogoutHooksDeps = RealmConfigProvider & ClockProvider & ClientStoreProvider & LogoutRequestStoreProvider;
 
 /** Requests replayed by the logout completion that must render front-channel iframes (set by the replay). */
 export const FRONTCHANNEL_LOGOUTS = new WeakMap<IncomingMessage, readonly string[]>();

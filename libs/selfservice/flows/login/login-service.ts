@@ -1,4 +1,4 @@
-import type { ConfigProvider } from '../../../config';
+import type { RealmConfigProvider } from '../../../config';
 import { OryError, badRequest, notFound, unauthorized } from '../../../http/errors';
 import type { Identity } from '../../../identity';
 import { type ActiveSession, type Aal, type Session, type SessionManagerProvider, aalSatisfies, highestAvailableAal } from '../../../session';
@@ -34,7 +34,7 @@ import type { LoginPopulation, LoginStrategiesProvider } from './login-strategy'
 import { ROUTE_LOGIN_SUBMIT } from './routes';
 
 export type LoginServiceDeps = OAuth2LoginBridgeProvider &
-  ConfigProvider &
+  RealmConfigProvider &
   ClockProvider &
   FlowStoreProvider &
   LoginStrategiesProvider &
