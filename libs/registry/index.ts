@@ -1,1 +1,3 @@
+export * from './platform';
+export * from './realm-registry';
 export * from './registry';

@@ -1,0 +1,36 @@
+import { loadConfig } from '../config';
+import { DEFAULT_REALM, createRegistry } from './registry';
+
+describe('Registry (the facade over the platform and the default realm)', () => {
+  const registry = createRegistry(loadConfig({ env: { DSN: 'memory', LOG_LEVEL: 'silent' } }));
+
+  it('reads every realm member through from the default realm: the same instances, methods bound to it', () => {
+    expect(registry.defaultRealm.name).toBe(DEFAULT_REALM);
+    expect(registry.loginService).toBe(registry.defaultRealm.loginService);
+    expect(registry.identityManager).toBe(registry.defaultRealm.identityManager);
+    expect(registry.keyManager).toBe(registry.defaultRealm.keyManager);
+    expect(registry.addressChallengeStrategy('code')).toBe(registry.defaultRealm.codeStrategy);
+    expect(registry.loginStrategies).toEqual(registry.defaultRealm.loginStrategies);
+  });
+
+  it('shares the process parts between the facade, the platform and the realm', () => {
+    expect(registry.persistence).toBe(registry.platform.persistence);
+    expect(registry.defaultRealm.persistence).toBe(registry.platform.persistence);
+    expect(registry.defaultRealm.passwordHasher).toBe(registry.platform.passwordHasher);
+    expect(registry.defaultRealm.courierMessageStore).toBe(registry.platform.courierMessageStore);
+    expect(registry.dispatcher).toBe(registry.platform.dispatcher);
+  });
+
+  it('gives the realm the realm half of the configuration and the platform the process half', () => {
+    const realm = registry.defaultRealm.config;
+    expect(realm).not.toHaveProperty('dsn');
+    expect(realm).not.toHaveProperty('secrets');
+    expect(realm).not.toHaveProperty('hashers');
+    expect(realm.courier).not.toHaveProperty('worker');
+    expect(realm.selfservice).toBe(registry.config.selfservice);
+    expect(realm.serve.public.base_url).toBe(registry.config.serve.public.base_url);
+    expect(registry.platform.config).not.toHaveProperty('selfservice');
+    expect(registry.platform.config.dsn).toBe('memory');
+    expect(registry.config.dsn).toBe('memory');
+  });
+});
