@@ -34,3 +34,13 @@ describe('Registry (the facade over the platform and the default realm)', () => 
     expect(registry.config.dsn).toBe('memory');
   });
 });
+
+describe('Registry.realms', () => {
+  const registry = createRegistry(loadConfig({ env: { DSN: 'memory', LOG_LEVEL: 'silent' } }));
+
+  it('resolves the default realm to the registry the apps use, and no other name yet', async () => {
+    expect(await registry.realms.get(DEFAULT_REALM)).toBe(registry.defaultRealm);
+    expect(await registry.realms.get('acme')).toBeUndefined();
+    expect(registry.realms.cached()).toEqual([]);
+  });
+});

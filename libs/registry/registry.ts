@@ -6,6 +6,7 @@ import type { Persistence, TypeormCourierMessageStore, TypeormSecretStore } from
 import type { Clock, Logger } from '../x';
 import { type InitOptions, Platform, type PlatformOptions } from './platform';
 import { RealmRegistry } from './realm-registry';
+import { Realms } from './realms';
 
 export type RegistryOptions = PlatformOptions;
 
@@ -31,6 +32,11 @@ export class Registry {
   readonly platform: Platform;
   /** The realm configured by files and environment; apps capture its services at boot. */
   readonly defaultRealm: RealmRegistry;
+  /**
+   * Every realm by name: `default` is pinned to {@link defaultRealm} (the file configuration does not
+   * change while the process runs); no other name resolves until realms are stored in the database.
+   */
+  readonly realms: Realms<RealmRegistry>;
 
   constructor(
     readonly config: Config,
@@ -39,6 +45,12 @@ export class Registry {
     const { process, realm } = splitConfig(config);
     this.platform = new Platform(process, realm.courier, options);
     this.defaultRealm = new RealmRegistry(this.platform, DEFAULT_REALM, realm);
+    this.realms = new Realms<RealmRegistry>({
+      load: () => undefined,
+      build: (name, config) => new RealmRegistry(this.platform, name, config).validate(),
+      clock: this.platform.clock,
+      pinned: { [DEFAULT_REALM]: this.defaultRealm },
+    });
   }
 
   get logger(): Logger {
@@ -97,8 +109,9 @@ export class Registry {
     return this;
   }
 
-  /** Disposes the default realm (its OAuth2 engine), stops the courier dispatcher, then closes the database pool. */
+  /** Disposes every realm (their OAuth2 engines), stops the courier dispatcher, then closes the database pool. */
   async close(): Promise<void> {
+    this.realms.close();
     this.defaultRealm.dispose();
     await this.platform.close();
   }
