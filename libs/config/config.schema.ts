@@ -211,8 +211,10 @@ export const processConfigSchema: SchemaObject = {
 
 /**
  * The realm part of the configuration schema (`RealmConfig` without the read-only `RealmHost` facts):
- * identity, self-service, sessions, cookies, OAuth2, courier templates and sender. The default realm's
- * values sit in the configuration file under these keys; stored realms will be validated against it alone.
+ * identity, self-service, sessions, cookies, OAuth2 (`webfinger` too: each realm publishes its own keys),
+ * courier templates and sender. The default realm's values sit in the configuration file under these keys;
+ * stored realms will be validated against it alone. `dev`, `serve.*.base_url` and `courier.sms.enabled` are
+ * process keys a realm reads (`RealmHost`, README "Realms" → "Configuration split").
  */
 export const realmConfigSchema: SchemaObject = {
   type: 'object',
