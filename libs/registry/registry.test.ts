@@ -1,4 +1,5 @@
 import { loadConfig } from '../config';
+import { RealmRegistry } from './realm-registry';
 import { DEFAULT_REALM, createRegistry } from './registry';
 
 describe('Registry (the facade over the platform and the default realm)', () => {
@@ -42,5 +43,21 @@ describe('Registry.realms', () => {
     expect(await registry.realms.get(DEFAULT_REALM)).toBe(registry.defaultRealm);
     expect(await registry.realms.get('acme')).toBeUndefined();
     expect(registry.realms.cached()).toEqual([]);
+  });
+});
+
+describe('RealmRegistry', () => {
+  const registry = createRegistry(loadConfig({ env: { DSN: 'memory', LOG_LEVEL: 'silent' } }));
+
+  it('builds a realm of its own over the shared platform: its config, its services, its OAuth2 engine', () => {
+    const config = { ...registry.defaultRealm.config, urls: { self: { issuer: 'https://acme.example.com/' } } };
+    const acme = new RealmRegistry(registry.platform, 'acme', config);
+    expect(acme.config.urls.self.issuer).toBe('https://acme.example.com/');
+    expect(acme.oauth2Provider).not.toBe(registry.oauth2Provider);
+    expect(acme.loginService).not.toBe(registry.loginService);
+    expect(acme.keyManager).not.toBe(registry.keyManager);
+    expect(acme.persistence).toBe(registry.persistence);
+    expect(acme.passwordHasher).toBe(registry.passwordHasher);
+    acme.dispose();
   });
 });
