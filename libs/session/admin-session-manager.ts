@@ -71,7 +71,7 @@ export class AdminSessionManager {
    * @throws OryError 400 malformed id, 404 unknown session
    */
   async revoke(id: string): Promise<void> {
-    await this.deps.sessionManager.revoke(await this.session(id));
+    await this.deps.sessionManager.revoke((await this.session(id)).id);
   }
 
   private async session(id: string): Promise<Session> {
