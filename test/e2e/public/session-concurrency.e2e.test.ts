@@ -17,8 +17,21 @@ const LOOKUPS_PER_ROUND = 3;
 interface UiNodeLike {
   attributes: { name?: string; id?: string; text?: { context?: Record<string, unknown> } };
 }
-const byName = (body: { ui: { nodes: UiNodeLike[] } }, name: string): UiNodeLike | undefined => body.ui.nodes.find((n) => n.attributes.name === name || n.attributes.id === name);
+const byName = (body: unknown, name: string): UiNodeLike | undefined => (body as { ui: { nodes: UiNodeLike[] } }).ui.nodes.find((n) => n.attributes.name === name || n.attributes.id === name);
 const count = <T>(list: readonly T[], test: (t: T) => boolean): number => list.filter(test).length;
+
+/**
+ * Sends the first half of `requests`, then `revocation`, then the rest, all without waiting (a request is
+ * sent once awaited), so the revocation lands while submissions that read the session earlier are running.
+ */
+async function amid(requests: request.Test[], revocation: request.Test): Promise<[request.Response, request.Response[]]> {
+  const sent = (r: request.Test): Promise<request.Response> => r.then((res) => res);
+  const half = Math.floor(requests.length / 2);
+  const first = requests.slice(0, half).map(sent);
+  const revoked = sent(revocation);
+  const rest = requests.slice(half).map(sent);
+  return [await revoked, await Promise.all([...first, ...rest])];
+}
 
 /**
  * Parallel writes of ONE session through HTTP like a client, on SQLite and (with TEST_MYSQL_DSN)
@@ -109,14 +122,13 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('parallel w
     const stepUps = Math.min(codes.length, PARALLEL / 2);
     const aal2Flows = await Promise.all(Array.from({ length: stepUps }, () => flowOf(token, 'aal2')));
     const refreshFlows = await Promise.all(Array.from({ length: PARALLEL - stepUps }, () => flowOf(token, 'refresh')));
-    const running = [
-      ...aal2Flows.map((id, i) => submit(id, token, { method: 'lookup_secret', lookup_secret: codes[i] })),
-      ...refreshFlows.map((id) => submit(id, token, { method: 'password', identifier: email, password })),
-    ].map((r) => r.then((res) => res));
-    // Let the submissions start (and read the session) before the logout.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const logout = await request(server.publicUrl).delete('/self-service/logout/api').send({ session_token: token });
-    const answers = await Promise.all(running);
+    const [logout, answers] = await amid(
+      [
+        ...aal2Flows.map((id, i) => submit(id, token, { method: 'lookup_secret', lookup_secret: codes[i] })),
+        ...refreshFlows.map((id) => submit(id, token, { method: 'password', identifier: email, password })),
+      ],
+      request(server.publicUrl).delete('/self-service/logout/api').send({ session_token: token }),
+    );
     expect(logout.status).toBe(204);
     // Each one completed before the logout, or was refused (no session); none failed.
     for (const a of answers) expect([200, 401]).toContain(a.status);
@@ -132,14 +144,14 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('parallel w
     const stepUps = Math.min(codes.length, PARALLEL / 2);
     const aal2Flows = await Promise.all(Array.from({ length: stepUps }, () => flowOf(token, 'aal2')));
     const refreshFlows = await Promise.all(Array.from({ length: PARALLEL - stepUps }, () => flowOf(token, 'refresh')));
-    const running = [
-      ...aal2Flows.map((id, i) => submit(id, token, { method: 'lookup_secret', lookup_secret: codes[i] })),
-      ...refreshFlows.map((id) => submit(id, token, { method: 'password', identifier: email, password })),
-      ...Array.from({ length: 5 }, () => request(server.adminUrl).patch(`/admin/sessions/${sessionId}/extend`)),
-    ].map((r) => r.then((res) => res));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const revoked = await request(server.adminUrl).delete(`/admin/sessions/${sessionId}`);
-    const answers = await Promise.all(running);
+    const [revoked, answers] = await amid(
+      [
+        ...aal2Flows.map((id, i) => submit(id, token, { method: 'lookup_secret', lookup_secret: codes[i] })),
+        ...refreshFlows.map((id) => submit(id, token, { method: 'password', identifier: email, password })),
+        ...Array.from({ length: 5 }, () => request(server.adminUrl).patch(`/admin/sessions/${sessionId}/extend`)),
+      ],
+      request(server.adminUrl).delete(`/admin/sessions/${sessionId}`),
+    );
     expect(revoked.status).toBe(204);
     for (const a of answers) expect([200, 401]).toContain(a.status);
     expect((await whoami(token)).status).toBe(401);
