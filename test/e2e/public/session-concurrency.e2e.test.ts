@@ -158,6 +158,28 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('parallel w
     expect((await adminSession(sessionId)).active).toBe(false);
   });
 
+  it(`sessions deleted by the admin while ${PARALLEL} step-ups and re-authentications of one run stay deleted`, async () => {
+    const email = 'session-race-delete@example.com';
+    const password = 'a fifth long session race passphrase';
+    const { codes } = await withSecondFactors(email, password);
+    const { token, sessionId } = await login(email, password);
+    const identityId = (await adminSession(sessionId)) as unknown as { identity: { id: string } };
+    const stepUps = Math.min(codes.length, PARALLEL / 2);
+    const aal2Flows = await Promise.all(Array.from({ length: stepUps }, () => flowOf(token, 'aal2')));
+    const refreshFlows = await Promise.all(Array.from({ length: PARALLEL - stepUps }, () => flowOf(token, 'refresh')));
+    const [deleted, answers] = await amid(
+      [
+        ...aal2Flows.map((id, i) => submit(id, token, { method: 'lookup_secret', lookup_secret: codes[i] })),
+        ...refreshFlows.map((id) => submit(id, token, { method: 'password', identifier: email, password })),
+      ],
+      request(server.adminUrl).delete(`/admin/identities/${identityId.identity.id}/sessions`),
+    );
+    expect(deleted.status).toBe(204);
+    for (const a of answers) expect([200, 401]).toContain(a.status);
+    expect((await whoami(token)).status).toBe(401);
+    expect((await request(server.adminUrl).get(`/admin/sessions/${sessionId}`)).status).toBe(404);
+  });
+
   it(`an admin extension racing ${PARALLEL / 2} step-ups of one session keeps every method`, async () => {
     const email = 'session-race-extend@example.com';
     const password = 'a fourth long session race passphrase';
