@@ -127,8 +127,13 @@ export const configSchema: SchemaObject = {
       additionalProperties: false,
       default: {},
       properties: {
-        auto_migrate: { type: 'boolean', default: true, description: 'Apply pending migrations when `tessera serve` starts.' },
+        auto_migrate: {
+          type: 'boolean',
+          default: true,
+          description: 'Apply pending migrations when `tessera serve` starts (under a lock: concurrent boots apply them once). When false, `serve` starts anyway and /health/ready answers 503 until `tessera migrate up` has run.',
+        },
         pool_size: { type: 'integer', minimum: 1, maximum: 500, default: 10, description: 'MySQL connection pool size.' },
+        connect_timeout: duration('30s', 'How long boot and `tessera migrate` retry (with backoff) a database that does not answer yet before exiting.'),
       },
     },
     log: {
