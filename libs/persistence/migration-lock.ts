@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, QueryRunner } from 'typeorm';
 
 const LOCK_PREFIX = 'tessera_migrations';
@@ -41,15 +42,22 @@ async function withSqliteLock<T>(runner: QueryRunner, waitMs: number, work: (run
   // foreign_keys is a no-op inside a transaction: switch it off first, as TypeORM does around each migration.
   await runner.beforeMigration();
   try {
-    const deadline = Date.now() + waitMs;
-    // Each attempt waits up to the connection's busy_timeout; another process's migration run may take longer.
-    for (;;) {
-      try {
-        await runner.query('BEGIN IMMEDIATE');
-        break;
-      } catch (error) {
-        if (!isBusy(error) || Date.now() >= deadline) throw error;
+    // Wait without blocking the event loop: no busy handler while polling, the connection's own after.
+    const [{ timeout }] = (await runner.query('PRAGMA busy_timeout')) as { timeout: number }[];
+    await runner.query('PRAGMA busy_timeout = 0');
+    try {
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        try {
+          await runner.query('BEGIN IMMEDIATE');
+          break;
+        } catch (error) {
+          if (!isBusy(error) || Date.now() >= deadline) throw error;
+          await sleep(50);
+        }
       }
+    } finally {
+      await runner.query(`PRAGMA busy_timeout = ${Number(timeout)}`);
     }
     try {
       const result = await work(runner);
