@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { type RequestListener, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../../../libs/config';
+import { edgeMiddlewares, withMiddlewares } from '../../../libs/http';
 import { type Registry, type RegistryOptions, createRegistry } from '../../../libs/registry';
 import { createAdminApp } from '../../admin/src/app';
 import { createPublicApp } from '../../public/src/app';
@@ -43,8 +44,10 @@ export async function startServer(config: Config, options: RegistryOptions = {})
         throw error;
       },
     ));
-  const waiting = createWaitingApp(registry, activate);
-  let handlers: [RequestListener, RequestListener] = [waiting, waiting];
+  let handlers: [RequestListener, RequestListener] = [
+    withMiddlewares(edgeMiddlewares(registry.logger, config.serve.public.cors), createWaitingApp(registry, activate)),
+    withMiddlewares(edgeMiddlewares(registry.logger, config.serve.admin.cors), createWaitingApp(registry, activate)),
+  ];
   const serveApps = (): void => {
     handlers = [createPublicApp(registry), createAdminApp(registry)];
     registry.dispatcher.start();
