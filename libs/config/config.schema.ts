@@ -46,6 +46,18 @@ const flow = (name: string, extra: Record<string, SchemaObject> = {}): SchemaObj
     ...extra,
   },
 });
+/**
+ * The after-hooks Tessera implements, per flow. Any other name (e.g. Kratos's `web_hook`) stops boot
+ * with an error naming it, instead of being accepted and ignored.
+ */
+export const IMPLEMENTED_AFTER_HOOKS = {
+  login: ['revoke_active_sessions', 'require_verified_address'],
+  registration: ['session', 'show_verification_ui'],
+  settings: [],
+  recovery: ['revoke_active_sessions'],
+  verification: [],
+} as const satisfies Record<string, readonly string[]>;
+
 const afterHooks = (hooks: string[], description: string): SchemaObject => ({
   type: 'object',
   additionalProperties: false,
@@ -56,7 +68,8 @@ const afterHooks = (hooks: string[], description: string): SchemaObject => ({
       type: 'array',
       default: hooks.map((hook) => ({ hook })),
       description,
-      items: { type: 'object', additionalProperties: false, required: ['hook'], properties: { hook: { enum: ['session', 'revoke_active_sessions', 'require_verified_address', 'show_verification_ui'] } } },
+      // Names are checked per flow against IMPLEMENTED_AFTER_HOOKS when the configuration loads.
+      items: { type: 'object', additionalProperties: false, required: ['hook'], properties: { hook: { type: 'string', minLength: 1 } } },
     },
   },
 });
@@ -237,31 +250,31 @@ export const configSchema: SchemaObject = {
           properties: {
             login: flow('login', {
               after: {
-                ...afterHooks([], 'Hooks after login.'),
+                ...afterHooks([], 'Hooks after login: `revoke_active_sessions`, `require_verified_address` (password and WebAuthn logins need a verified address).'),
                 properties: {
                   ...afterHooks([], '').properties,
-                  password: afterHooks([], 'Hooks after a password login (replace the flow-wide list).'),
-                  code: afterHooks([], 'Hooks after a one-time code login (replace the flow-wide list).'),
-                  webauthn: afterHooks([], 'Hooks after a WebAuthn login (passkey or security key; replace the flow-wide list).'),
+                  password: afterHooks([], 'Hooks after a password login (replace the flow-wide list): `revoke_active_sessions`, `require_verified_address`.'),
+                  code: afterHooks([], 'Hooks after a one-time code login (replace the flow-wide list): `revoke_active_sessions`, `require_verified_address`.'),
+                  webauthn: afterHooks([], 'Hooks after a WebAuthn login (passkey or security key; replace the flow-wide list): `revoke_active_sessions`, `require_verified_address`.'),
                 },
               },
             }),
             registration: flow('registration', {
               enabled: { type: 'boolean', default: true, description: 'Allow self-service registration.' },
               after: {
-                ...afterHooks([], 'Hooks after registration.'),
+                ...afterHooks([], 'Hooks after registration: `session`, `show_verification_ui`.'),
                 properties: {
                   ...afterHooks([], '').properties,
-                  password: afterHooks(['session'], 'Hooks after a password registration; `session` signs the user in.'),
-                  code: afterHooks(['session'], 'Hooks after a one-time code registration; `session` signs the user in.'),
-                  webauthn: afterHooks(['session'], 'Hooks after a passkey registration; `session` signs the user in.'),
+                  password: afterHooks(['session'], 'Hooks after a password registration; `session` signs the user in, `show_verification_ui` sends browsers to the verification flow.'),
+                  code: afterHooks(['session'], 'Hooks after a one-time code registration; `session` signs the user in, `show_verification_ui` sends browsers to the verification flow.'),
+                  webauthn: afterHooks(['session'], 'Hooks after a passkey registration; `session` signs the user in, `show_verification_ui` sends browsers to the verification flow.'),
                 },
               },
             }),
             settings: flow('settings', {
               privileged_session_max_age: duration('1h', 'How old a login may be to change credentials or protected traits.'),
               required_aal: { enum: ['aal1', 'highest_available'], default: 'highest_available', description: 'AAL the settings flow requires.' },
-              after: afterHooks([], 'Hooks after settings are saved.'),
+              after: afterHooks([], 'Hooks after settings are saved (none implemented: the list must stay empty).'),
             }),
             recovery: flow('recovery', {
               enabled: { type: 'boolean', default: false, description: 'Allow account recovery.' },
@@ -271,7 +284,7 @@ export const configSchema: SchemaObject = {
             verification: flow('verification', {
               enabled: { type: 'boolean', default: false, description: 'Allow address verification (and send verification mails after registration and profile changes).' },
               use: { enum: ['code', 'link'], default: 'code', description: 'Verification method: a code or a link by email.' },
-              after: afterHooks([], 'Where browsers go after verification.'),
+              after: afterHooks([], 'Where browsers go after verification (no hooks implemented: the list must stay empty).'),
             }),
             error: { type: 'object', additionalProperties: false, default: {}, properties: { ui_url: { type: 'string', format: 'uri', default: 'http://127.0.0.1:4455/error', description: 'Where browsers see self-service errors (?id=<error id>).' } } },
             logout: {

@@ -27,6 +27,7 @@ export interface ServeAppConfig {
 /** After-success settings of a flow (or one of its methods). */
 export interface AfterConfig {
   readonly default_browser_return_url?: string;
+  /** Names are checked at load time against `IMPLEMENTED_AFTER_HOOKS` for the flow. */
   readonly hooks: readonly { readonly hook: 'session' | 'revoke_active_sessions' | 'require_verified_address' | 'show_verification_ui' }[];
 }
 

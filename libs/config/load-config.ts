@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import YAML from 'yaml';
 import { parseDuration } from '../x';
 import type { Config } from './config';
-import { configSchema } from './config.schema';
+import { IMPLEMENTED_AFTER_HOOKS, configSchema } from './config.schema';
 
 /** Thrown when configuration cannot be loaded; the message names the key and the rule. */
 export class ConfigError extends Error {
@@ -48,6 +48,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
 /** Rules across keys that the JSON Schema does not express. */
 function assertConsistent(config: Config): void {
+  assertImplementedHooks(config);
   const subjects = config.oidc.subject_identifiers;
   if (subjects.supported_types.includes('pairwise') && !subjects.pairwise.salt) {
     throw new ConfigError('invalid configuration: oidc.subject_identifiers.pairwise.salt: is required when supported_types contains pairwise (at least 8 characters)');
@@ -59,6 +60,25 @@ function assertConsistent(config: Config): void {
       throw new ConfigError(
         `invalid configuration: serve.${app}.cors.allow_credentials: must be false while serve.${app}.cors.allowed_origins contains a bare "*"; list the origins allowed to send credentials`,
       );
+    }
+  }
+}
+
+/**
+ * Every configured after-hook must be one Tessera implements for its flow (IMPLEMENTED_AFTER_HOOKS).
+ * @throws ConfigError naming the key and the hook
+ */
+function assertImplementedHooks(config: Config): void {
+  for (const [flow, implemented] of Object.entries(IMPLEMENTED_AFTER_HOOKS) as [keyof typeof IMPLEMENTED_AFTER_HOOKS, readonly string[]][]) {
+    const after = config.selfservice.flows[flow].after as unknown as Record<string, unknown>;
+    const lists: [string, unknown][] = [['', after]];
+    for (const method of ['password', 'code', 'webauthn']) if (isPlainObject(after[method])) lists.push([`.${method}`, after[method]]);
+    for (const [suffix, block] of lists) {
+      for (const { hook } of (block as { hooks: readonly { hook: string }[] }).hooks) {
+        if (implemented.includes(hook)) continue;
+        const supported = implemented.length ? implemented.join(', ') : 'none';
+        throw new ConfigError(`invalid configuration: selfservice.flows.${flow}.after${suffix}.hooks: hook "${hook}" is not implemented (${flow} supports: ${supported})`);
+      }
     }
   }
 }

@@ -12,3 +12,4 @@ export * from './security-headers';
 export * from './not-found';
 export * from './validate-body';
 export * from './token-pagination';
+export * from './json-depth';

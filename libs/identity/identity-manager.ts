@@ -51,6 +51,9 @@ const validateCredentials = new Ajv({ allErrors: false, strict: true, strictRequ
  * Creates, updates, patches, deletes and imports identities for the admin API. Every write validates
  * traits against the identity's schema first, derives identifiers and addresses from the
  * `ory.sh/kratos` extension, and runs in one transaction: a failure leaves the store unchanged.
+ * Writes of one identity are serialised: update, patch and credential removal re-read it locked
+ * (`getForUpdate`) in their transaction, so parallel PUT/PATCH never lose a change (a PUT, being a full
+ * replace, is last-writer-wins; a patch applies to the result of the one before).
  */
 export class IdentityManager {
   constructor(private readonly deps: IdentityManagerDeps) {}
@@ -65,7 +68,7 @@ export class IdentityManager {
   /** Full replace of traits, state and metadata; credentials in the body are imported. @throws OryError 400, 404, 409 */
   async update(id: string, body: UpdateIdentityBody): Promise<Identity> {
     return this.deps.transactions.withTransaction(async (tx) => {
-      const current = await this.deps.privilegedIdentityPool.get(id, tx);
+      const current = await this.deps.privilegedIdentityPool.getForUpdate(id, tx);
       if (!current) throw notFound('Unable to locate the resource');
       const next = await this.build(body, current);
       await this.write(() => this.deps.privilegedIdentityPool.update(next, tx));
@@ -88,7 +91,7 @@ export class IdentityManager {
       }
     }
     return this.deps.transactions.withTransaction(async (tx) => {
-      const current = await this.deps.privilegedIdentityPool.get(id, tx);
+      const current = await this.deps.privilegedIdentityPool.getForUpdate(id, tx);
       if (!current) throw notFound('Unable to locate the resource');
       const doc = structuredClone(toWire(current, 'admin_list', this.deps.config)) as Record<string, unknown>;
       doc.metadata_admin ??= null;
@@ -142,7 +145,7 @@ export class IdentityManager {
     if (!REMOVABLE_CREDENTIALS_TYPES.includes(type as CredentialsType)) throw notFound('Unable to locate the resource');
     const removable = type as CredentialsType;
     await this.deps.transactions.withTransaction(async (tx) => {
-      const current = await this.deps.privilegedIdentityPool.get(id, tx);
+      const current = await this.deps.privilegedIdentityPool.getForUpdate(id, tx);
       if (!current?.credentials[removable]) throw notFound('Unable to locate the resource');
       const { [removable]: _removed, ...credentials } = current.credentials;
       await this.deps.privilegedIdentityPool.update({ ...current, credentials, updatedAt: this.deps.clock.now() }, tx);
@@ -233,6 +236,7 @@ export class IdentityManager {
 
   /** Builds the identity a body describes (validating everything), on top of `current` for updates. */
   private async build(body: CreateIdentityBody | UpdateIdentityBody, current?: Identity): Promise<Identity> {
+    assertShape(body, current);
     const schemaId = body.schema_id || current?.schemaId || this.deps.config.identity.default_schema_id;
     if (!this.deps.identitySchemas.has(schemaId)) throw badRequest(`Identity schema \`${schemaId}\` does not exist.`);
     let ext: TraitsExtensions;
@@ -345,6 +349,23 @@ function identifiersFor(type: CredentialsType, c: Credentials, ext: TraitsExtens
   if (type === 'password' || type === 'webauthn' || type === 'code') return ext.identifiers.get(type) ?? [];
   if (type === 'totp' || type === 'lookup_secret') return [identityId];
   return c.identifiers;
+}
+
+/**
+ * What the admin bodies (and patched documents) must hold beyond their DTOs: metadata is a JSON object
+ * or null, and the state one of Kratos's. Checked before anything is derived or written. Metadata the
+ * identity already holds passes unchanged (rows written before this check may hold other JSON).
+ * @throws OryError 400
+ */
+function assertShape(body: CreateIdentityBody, current: Identity | undefined): void {
+  const held = { metadata_public: current?.metadataPublic, metadata_admin: current?.metadataAdmin };
+  for (const key of ['metadata_public', 'metadata_admin'] as const) {
+    const value = body[key];
+    if (value === undefined || value === null || value === held[key]) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`${key} must be a JSON object or null.`);
+  }
+  const state: unknown = body.state;
+  if (state !== undefined && state !== null && state !== 'active' && state !== 'inactive') throw badRequest('state must be "active" or "inactive".');
 }
 
 function duplicateError(what = 'identifier'): OryError {

@@ -44,6 +44,12 @@ export interface PrivilegedIdentityPool extends IdentityPool {
    * @throws DuplicateIdentifierError
    */
   createMany(identities: readonly Identity[], tx?: Transaction): Promise<void>;
+  /**
+   * The identity as `get` reads it, locked against concurrent writers until `tx` ends: a second
+   * `getForUpdate` of the same identity in another transaction waits for this one to commit and then
+   * sees its changes. Read-check-write of an identity (one-time codes, admin updates) starts with this.
+   */
+  getForUpdate(id: string, tx: Transaction): Promise<Identity | undefined>;
   /** Replaces every field, credential and address of an existing identity. @throws DuplicateIdentifierError */
   update(identity: Identity, tx?: Transaction): Promise<void>;
   /** Deletes the identity with its credentials, addresses and sessions; false when it did not exist. */

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DataSource, type EntityManager, MigrationExecutor, type QueryRunner } from 'typeorm';
-import type { Transaction, TransactionRunner } from '../x';
+import { type Transaction, type TransactionRunner, TransactionRetriesExhaustedError } from '../x';
 import { createDataSource, type DataSourceOptions } from './data-source';
 import { withMigrationLock } from './migration-lock';
 import { type SqliteConnection, SqliteWriteBatcher, type SqliteWriteStatement } from './sqlite-write-batcher';
@@ -137,10 +137,26 @@ export class Persistence implements TransactionRunner {
 
   /**
    * Runs `work` in one transaction: it all commits or none of it does. On SQLite (one connection)
-   * transactions are queued so two requests never interleave inside one.
+   * transactions are queued so two requests never interleave inside one. On MySQL/MariaDB a transaction
+   * the server aborts as a deadlock victim, after a lock wait timeout or as a serialization failure
+   * ({@link isTransientTransactionError}) is rolled back and `work` runs again, up to
+   * {@link TRANSACTION_ATTEMPTS} times in all, after a short jittered pause; then it throws
+   * `TransactionRetriesExhaustedError` (HTTP 503).
+   * Invariant: `work` is re-runnable — it has no effect outside `tx` (no mail sent, no shared state
+   * mutated; mails are courier rows written in `tx`), and it re-reads what it checks inside `tx`.
    */
   async withTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    if (this.dialect === 'mysql') return this.dataSource.transaction((manager) => work(manager as unknown as Transaction));
+    if (this.dialect === 'mysql') {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.dataSource.transaction((manager) => work(manager as unknown as Transaction));
+        } catch (error) {
+          if (!isTransientTransactionError(error)) throw error;
+          if (attempt >= TRANSACTION_ATTEMPTS) throw new TransactionRetriesExhaustedError(attempt, { cause: error });
+          await sleep(attempt * 10 + Math.random() * 20 * attempt);
+        }
+      }
+    }
     // The callback runs in `insideTransaction`, so a raw write it makes without `tx` joins this transaction at once
     // instead of waiting (forever) in the group-commit queue for this transaction to end.
     const run = (): Promise<T> => this.dataSource.transaction((manager) => this.insideTransaction.run(true, () => work(manager as unknown as Transaction)));
@@ -204,6 +220,22 @@ export class Persistence implements TransactionRunner {
   manager(tx?: Transaction): EntityManager {
     return tx ? (tx as unknown as EntityManager) : this.dataSource.manager;
   }
+}
+
+/** How often {@link Persistence.withTransaction} runs a MySQL transaction that keeps failing transiently. */
+export const TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * True when MySQL/MariaDB aborted a statement or transaction for a reason a retry can cure:
+ * deadlock (1213 `ER_LOCK_DEADLOCK`), lock wait timeout (1205 `ER_LOCK_WAIT_TIMEOUT`), MariaDB's
+ * snapshot-isolation conflict (1020 `ER_CHECKREAD`) or any SQLSTATE 40001 serialization failure.
+ */
+export function isTransientTransactionError(error: unknown): boolean {
+  const e = error as { code?: string; errno?: number; sqlState?: string; driverError?: { code?: string; errno?: number; sqlState?: string } };
+  const errno = e?.driverError?.errno ?? e?.errno;
+  const code = e?.driverError?.code ?? e?.code;
+  const sqlState = e?.driverError?.sqlState ?? e?.sqlState;
+  return errno === 1213 || errno === 1205 || errno === 1020 || code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_CHECKREAD' || sqlState === '40001';
 }
 
 /** True when `error` is a unique-constraint violation on either database. */

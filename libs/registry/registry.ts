@@ -18,7 +18,7 @@ import {
   type SettingsStrategy,
   VerificationService,
 } from '../selfservice/flows';
-import { RevokeActiveSessionsHook, SessionIssuerHook, VerificationSenderHook } from '../selfservice/hooks';
+import { RequireVerifiedAddressHook, RevokeActiveSessionsHook, SessionIssuerHook, ShowVerificationUiHook, VerificationSenderHook } from '../selfservice/hooks';
 import { CodeStrategy } from '../selfservice/strategies/code';
 import { CodeLoginStrategy } from '../selfservice/strategies/code-login';
 import { LinkStrategy } from '../selfservice/strategies/link';
@@ -222,13 +222,17 @@ export class Registry {
   loginPostHooks(method: string): LoginPostHook[] {
     const after = this.config.selfservice.flows.login.after;
     const methodHooks = method === 'password' || method === 'code' || method === 'webauthn' ? after[method].hooks : [];
-    return (methodHooks.length ? methodHooks : after.hooks).flatMap((h) => (h.hook === 'revoke_active_sessions' ? [new RevokeActiveSessionsHook(this)] : []));
+    return (methodHooks.length ? methodHooks : after.hooks).flatMap((h): LoginPostHook[] =>
+      h.hook === 'revoke_active_sessions' ? [new RevokeActiveSessionsHook(this)] : h.hook === 'require_verified_address' ? [new RequireVerifiedAddressHook()] : [],
+    );
   }
 
   registrationPostHooks(method: string): RegistrationPostHook[] {
     const after = this.config.selfservice.flows.registration.after;
     const methodHooks = method === 'password' || method === 'code' || method === 'webauthn' ? after[method].hooks : [];
-    const hooks: RegistrationPostHook[] = (methodHooks.length ? methodHooks : after.hooks).flatMap((h) => (h.hook === 'session' ? [new SessionIssuerHook(this)] : []));
+    const hooks: RegistrationPostHook[] = (methodHooks.length ? methodHooks : after.hooks).flatMap((h): RegistrationPostHook[] =>
+      h.hook === 'session' ? [new SessionIssuerHook(this)] : h.hook === 'show_verification_ui' ? [new ShowVerificationUiHook()] : [],
+    );
     // Kratos sends verification mails after registration whenever verification is enabled.
     return this.config.selfservice.flows.verification.enabled ? [...hooks, new VerificationSenderHook(this)] : hooks;
   }

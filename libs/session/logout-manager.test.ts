@@ -36,8 +36,8 @@ describe('LogoutManager', () => {
       expect((await rejection(f.logoutManager.logoutWithToken(undefined, f.sessionManager.logoutToken(mine.session)))).code).toBe(401);
       const forbidden = await rejection(f.logoutManager.logoutWithToken(mine.token, f.sessionManager.logoutToken(other.session)));
       expect(forbidden.code).toBe(403);
-      expect(await f.sessionManager.resolve(mine.token)).toBeDefined();
-      expect(await f.sessionManager.resolve(other.token)).toBeDefined();
+      expect((await f.sessionManager.resolve(mine.token))?.session.id).toBe(mine.session.id);
+      expect((await f.sessionManager.resolve(other.token))?.session.id).toBe(other.session.id);
     });
   });
 

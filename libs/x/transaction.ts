@@ -15,3 +15,17 @@ export interface TransactionRunner {
 export interface TransactionRunnerProvider {
   readonly transactions: TransactionRunner;
 }
+
+/**
+ * The database kept aborting a transaction (deadlock, lock wait timeout, serialization failure) after
+ * every retry; the request may be sent again. The HTTP layer answers 503, never 500.
+ */
+export class TransactionRetriesExhaustedError extends Error {
+  constructor(
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`the database aborted the transaction ${attempts} times (deadlock or lock wait timeout)`, options);
+    this.name = 'TransactionRetriesExhaustedError';
+  }
+}

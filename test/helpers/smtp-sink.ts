@@ -20,7 +20,7 @@ export interface SmtpSink {
   readonly mails: ReceivedMail[];
   /** `smtp://127.0.0.1:<port>/` plus `query`. */
   uri(query?: string, credentials?: string): string;
-  /** Resolves once `count` mails arrived (or rejects after `timeoutMs`). */
+  /** Resolves once `count` mails arrived (or rejects after `timeoutMs`, default 30 s: the CI box is busy). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
 }
@@ -79,7 +79,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     port,
     mails,
     uri: (query = '', credentials = '') => `smtp://${credentials ? `${credentials}@` : ''}127.0.0.1:${port}/${query}`,
-    waitFor: async (count, timeoutMs = 10_000) => {
+    waitFor: async (count, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;
       while (mails.length < count) {
         if (Date.now() > deadline) throw new Error(`expected ${count} mails, got ${mails.length}`);

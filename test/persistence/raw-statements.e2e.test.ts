@@ -39,13 +39,20 @@ for (const factory of databaseFactories()) {
     it('keeps writes made outside a transaction that is open meanwhile and then rolls back', async () => {
       const subject = id();
       const outside = id();
+      let entered!: () => void;
+      let release!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const held = new Promise<void>((r) => (release = r));
       const failed = p.withTransaction(async (tx) => {
         await p.execute(insert, [id(), subject, true, at(), '{}', at(), at()], tx);
-        await new Promise((r) => setTimeout(r, 30)); // real I/O inside the transaction (e.g. hashing)
+        entered();
+        await held; // real I/O inside the transaction (e.g. hashing)
         throw new Error('abort');
       });
-      await new Promise((r) => setTimeout(r, 5));
-      const write = p.execute(insert, [outside, subject, true, at(), '{}', at(), at()]);
+      await inside;
+      const write = p.execute(insert, [outside, subject, true, at(), '{}', at(), at()]); // issued while the transaction is open
+      await new Promise((r) => setTimeout(r, 30));
+      release();
       await expect(failed).rejects.toThrow('abort');
       await expect(write).resolves.toBe(1);
       expect(await p.read('SELECT id FROM oauth2_login_sessions WHERE subject = ?', [subject])).toEqual([{ id: outside }]);

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Config, Secrets } from '../../../libs/config';
 import { OryError, toOryError } from '../../../libs/http';
 import type { Identity } from '../../../libs/identity';
-import { type AnyFlow, type ErrorStore, toWire as flowToWire } from '../../../libs/selfservice/flow';
+import { type AnyFlow, type ErrorStore, flowUiUrl, toWire as flowToWire } from '../../../libs/selfservice/flow';
 import { type Session, toWire as sessionToWire } from '../../../libs/session';
 import { toWire as identityToWire } from '../../../libs/identity';
 import type { Clock } from '../../../libs/x';
@@ -15,11 +15,13 @@ export interface FlowResponderDeps {
   readonly clock: Clock;
 }
 
-/** The configured UI URL of a flow with `?flow=<id>`. */
-export function flowUiUrl(config: Config, flow: AnyFlow): string {
-  const url = new URL(config.selfservice.flows[flow.kind].ui_url);
-  url.searchParams.set('flow', flow.id);
-  return url.toString();
+/**
+ * Every response that creates a browser flow sets the CSRF cookie the flow was issued with, also when
+ * the browser arrives by a link (recovery, verification, magic links) without any cookie: a new flow
+ * reuses the browser's well-formed cookie or gets a fresh token, so this never breaks other open flows.
+ */
+export function setFlowCsrfCookie(res: Response, flow: AnyFlow, deps: FlowResponderDeps): void {
+  if (flow.type === 'browser' && flow.csrfToken) setCsrfCookie(res, flow.csrfToken, deps.config);
 }
 
 /**
@@ -28,7 +30,7 @@ export function flowUiUrl(config: Config, flow: AnyFlow): string {
  */
 export function respondInit(req: Request, res: Response, flow: AnyFlow, deps: FlowResponderDeps): void {
   if (flow.type === 'browser') {
-    setCsrfCookie(res, flow.csrfToken, deps.config);
+    setFlowCsrfCookie(res, flow, deps);
     if (!prefersJson(req)) {
       res.redirect(303, flowUiUrl(deps.config, flow));
       return;
@@ -60,23 +62,41 @@ export function respondUpdated(req: Request, res: Response, flow: AnyFlow, deps:
 
 /** An expired flow: 410 with `use_flow_id` for JSON clients, a 303 to the replacement for browsers. */
 export function respondExpired(req: Request, res: Response, replacement: AnyFlow, error: OryError, deps: FlowResponderDeps): void {
+  respondReplacement(req, res, replacement, deps, error);
+}
+
+/**
+ * A flow created in place of one this browser cannot use (expired, or started in another browser and
+ * reached by a link): its CSRF cookie is set and browsers get a 303 to its UI, where it shows why.
+ * JSON clients get `error` when given, else the new flow with 400.
+ */
+export function respondReplacement(req: Request, res: Response, replacement: AnyFlow, deps: FlowResponderDeps, error?: OryError): void {
+  setFlowCsrfCookie(res, replacement, deps);
   if (replacement.type === 'browser' && !isJsonRequest(req)) {
     res.redirect(303, flowUiUrl(deps.config, replacement));
     return;
   }
-  throw error;
+  if (error) throw error;
+  res.status(400).json(flowToWire(replacement));
 }
 
 /**
  * A completed login or registration: API clients get the session token (and session), browsers get the
- * session cookie and either JSON or a 303 to `return_to` → the method's → the flow's → the global
- * default return URL.
+ * session cookie and either JSON or a 303 to the return URL the service chose (`returnTo`).
  */
 export function respondCompleted(
   req: Request,
   res: Response,
-  result: { flow: AnyFlow; identity: Identity; session?: Session; token?: string; returnTo?: string; aal2Flow?: AnyFlow; oauth2RedirectTo?: string },
-  afterUrl: string | undefined,
+  result: {
+    flow: AnyFlow;
+    identity: Identity;
+    session?: Session;
+    token?: string;
+    returnTo: string;
+    aal2Flow?: AnyFlow;
+    oauth2RedirectTo?: string;
+    continueWith?: readonly Record<string, unknown>[];
+  },
   deps: FlowResponderDeps,
 ): void {
   const { config } = deps;
@@ -87,16 +107,19 @@ export function respondCompleted(
     ? { continue_with: [{ action: 'complete_second_factor', flow: { id: result.aal2Flow.id, requested_aal: 'aal2', url: flowUiUrl(config, result.aal2Flow) } }] }
     : result.oauth2RedirectTo
       ? { continue_with: [{ action: 'redirect_browser_to', redirect_browser_to: result.oauth2RedirectTo }] }
-      : {};
+      : result.continueWith
+        ? { continue_with: result.continueWith }
+        : {};
   if (result.flow.type === 'api') {
     res.json(
       isLogin
         ? { session_token: result.token, session: sessionJson, ...continueWith }
-        : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson, session_token: result.token } : {}) },
+        : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson, session_token: result.token } : {}), ...continueWith },
     );
     return;
   }
   if (result.session && result.token) setSessionCookie(res, result.token, result.session.expiresAt, config, deps.secrets, deps.clock.now());
+  if (result.aal2Flow) setFlowCsrfCookie(res, result.aal2Flow, deps);
   if (isJsonRequest(req) && result.oauth2RedirectTo) {
     // An SPA must send the browser back to the OAuth2 flow (Kratos: 422 browser_location_change_required).
     throw new OryError(422, 'browser location change required')
@@ -105,14 +128,14 @@ export function respondCompleted(
       .withExtra({ redirect_browser_to: result.oauth2RedirectTo });
   }
   if (isJsonRequest(req)) {
-    res.json(isLogin ? { session: sessionJson, ...continueWith } : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson } : {}) });
+    res.json(isLogin ? { session: sessionJson, ...continueWith } : { identity: identityToWire(result.identity, 'public', config), ...(sessionJson ? { session: sessionJson } : {}), ...continueWith });
     return;
   }
   if (result.aal2Flow) {
     res.redirect(303, flowUiUrl(config, result.aal2Flow));
     return;
   }
-  res.redirect(303, result.returnTo ?? afterUrl ?? config.selfservice.default_browser_return_url);
+  res.redirect(303, result.returnTo);
 }
 
 /**

@@ -27,7 +27,7 @@ export function describeKeyStoreContract(label: string, makeStore: () => Promise
         await store.addKey(key(set, 'dup', new Date()));
         await expect(store.addKey(key(set, 'dup', new Date()))).rejects.toBeInstanceOf(DuplicateKeyIdError);
         await store.addKey(key(`${set}-b`, 'dup', new Date()));
-        expect(await store.getKey(`${set}-b`, 'dup')).toBeDefined();
+        expect((await store.getKey(`${set}-b`, 'dup'))?.kid).toBe('dup');
       });
     });
 

@@ -7,7 +7,7 @@ import { generateClientSecret, hashClientSecret, verifyClientSecret } from './cl
 import { type ClientPage, type ClientStoreProvider, DuplicateClientError, type ListClientsQuery } from './client-store';
 import { parseLifespans, validateClientMetadata } from './client-validator';
 import { clientNotFound, genericError, invalidRequest } from './hydra-errors';
-import { type OAuth2Client, usesClientSecret } from './oauth2-client';
+import { type ClientMetadata, type OAuth2Client, usesClientSecret } from './oauth2-client';
 import { toWire } from './wire';
 
 /**
@@ -32,7 +32,10 @@ export interface ClientWriteResult {
 }
 
 export interface ClientWriteOptions {
-  /** Dynamic client registration rules: no chosen secret, no `metadata`, the token rotates on update. */
+  /**
+   * Dynamic client registration rules: no chosen secret, no admin-only fields (`ADMIN_ONLY_FIELDS`),
+   * an update keeps the stored admin-only values, the token rotates on update.
+   */
   readonly dcr?: boolean;
 }
 
@@ -98,7 +101,9 @@ export class ClientManager {
     const existing = await this.get(id);
     const body = parseBody(input);
     if (options.dcr && body.client_secret) throw genericError(403, 'It is not allowed to choose your own OAuth2 Client secret.');
-    const metadata = validateClientMetadata(body, this.validationContext(options));
+    const validated = validateClientMetadata(body, this.validationContext(options));
+    // A registered client's own update keeps what only an operator may set.
+    const metadata = options.dcr ? keepAdminOnlyFields(validated, existing.metadata) : validated;
     let secret: string | undefined;
     let secretHash: string | undefined;
     if (usesClientSecret(metadata.token_endpoint_auth_method)) {
@@ -190,6 +195,19 @@ export class ClientManager {
     const oidc = this.deps.config.oidc;
     return { defaultScope: oidc.dynamic_client_registration.default_scope, subjectTypes: oidc.subject_identifiers.supported_types, dcr: options.dcr ?? false };
   }
+}
+
+/** `next` with the admin-only values (metadata, skip_consent, skip_logout_consent, access_token_strategy, lifespans) of `stored`. */
+function keepAdminOnlyFields(next: ClientMetadata, stored: ClientMetadata): ClientMetadata {
+  const { access_token_strategy: _dropped, skip_logout_consent: _unset, ...rest } = next;
+  return {
+    ...rest,
+    metadata: stored.metadata,
+    skip_consent: stored.skip_consent,
+    ...(stored.skip_logout_consent !== undefined ? { skip_logout_consent: stored.skip_logout_consent } : {}),
+    ...(stored.access_token_strategy ? { access_token_strategy: stored.access_token_strategy } : {}),
+    lifespans: stored.lifespans,
+  };
 }
 
 /** Keeps the keys the DTO knows (Hydra ignores unknown fields), then validates the shape. */

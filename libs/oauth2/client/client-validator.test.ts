@@ -57,9 +57,21 @@ describe('validateClientMetadata', () => {
     expect(r.description).toMatch(hint);
   });
 
-  it('refuses metadata in dynamic registration only', () => {
+  it('refuses admin-only fields in dynamic registration only', () => {
     expect(validate({ metadata: { a: 1 } }).metadata).toEqual({ a: 1 });
-    expect(rejection({ metadata: { a: 1 } }, true).description).toMatch(/metadata cannot be set/);
+    expect(rejection({ metadata: { a: 1 } }, true).description).toMatch(/"metadata" cannot be set/);
+    expect(validate({ skip_consent: true, refresh_token_grant_access_token_lifespan: '1h' })).toMatchObject({ skip_consent: true, lifespans: { refresh_token_grant_access_token_lifespan: 3_600_000 } });
+    expect(rejection({ skip_consent: true }, true)).toMatchObject({ error: 'invalid_client_metadata', description: expect.stringContaining('"skip_consent" cannot be set') });
+    expect(rejection({ refresh_token_grant_access_token_lifespan: '1h' }, true).description).toContain('"refresh_token_grant_access_token_lifespan" cannot be set');
+    // Values that grant nothing (a client echoing its own registration back) pass.
+    expect(validate({ skip_consent: false, skip_logout_consent: false, access_token_strategy: undefined }, true).skip_consent).toBe(false);
+  });
+
+  it('keeps skip_logout_consent when set (true or false) and leaves it out when not', () => {
+    expect(validate({ skip_logout_consent: true }).skip_logout_consent).toBe(true);
+    expect(validate({ skip_logout_consent: false }).skip_logout_consent).toBe(false);
+    expect(validate({})).not.toHaveProperty('skip_logout_consent');
+    expect(rejection({ skip_logout_consent: true }, true).description).toContain('"skip_logout_consent" cannot be set');
   });
 
   it('normalises CORS origins and parses lifespans', () => {

@@ -25,8 +25,27 @@ export interface ClientValidationContext {
   readonly defaultScope: readonly string[];
   /** `oidc.subject_identifiers.supported_types`. */
   readonly subjectTypes: readonly string[];
-  /** Dynamic client registration forbids `metadata` (and the caller forbids `client_secret`). */
+  /** Dynamic client registration refuses the admin-only fields (and the caller forbids `client_secret`). */
   readonly dcr: boolean;
+}
+
+/**
+ * Fields only the admin API may set (Hydra's `ValidateDynamicRegistration`): registration is anonymous,
+ * so a registered client must not skip consent, choose its token format, carry operator metadata
+ * (e.g. token exchange targets) or stretch its token lifespans.
+ */
+export const ADMIN_ONLY_FIELDS: readonly string[] = ['metadata', 'skip_consent', 'skip_logout_consent', 'access_token_strategy', ...LIFESPAN_FIELDS];
+
+/**
+ * @throws OryError 400 `invalid_client_metadata` naming the first admin-only field the body sets
+ * (`false`, `""` and `null` count as unset: they grant nothing, and a client may echo them back).
+ */
+export function refuseAdminOnlyFields(body: OAuth2ClientBody): void {
+  for (const field of ADMIN_ONLY_FIELDS) {
+    const value = (body as Record<string, unknown>)[field];
+    if (value === undefined || value === null || value === false || value === '') continue;
+    throw invalidClientMetadata(`"${field}" cannot be set for dynamic client registration`);
+  }
 }
 
 /**
@@ -36,6 +55,7 @@ export interface ClientValidationContext {
  * @throws OryError 400 `invalid_client_metadata` or `invalid_redirect_uri` whose hint names the field.
  */
 export function validateClientMetadata(body: OAuth2ClientBody, ctx: ClientValidationContext): ClientMetadata {
+  if (ctx.dcr) refuseAdminOnlyFields(body);
   const redirectUris = body.redirect_uris ?? [];
   for (const uri of redirectUris) {
     const parsed = URL.parse(uri);
@@ -83,7 +103,6 @@ export function validateClientMetadata(body: OAuth2ClientBody, ctx: ClientValida
     // Device-flow ID tokens need a sector too; without a browser grant only a sector_identifier_uri gives one.
     throw invalidClientMetadata('Field sector_identifier_uri must be set when subject_type is pairwise and the device flow is used without a browser grant.');
   }
-  if (ctx.dcr && body.metadata !== undefined && body.metadata !== null) throw invalidClientMetadata('metadata cannot be set for dynamic client registration');
   if (body.metadata !== undefined && body.metadata !== null && (typeof body.metadata !== 'object' || Array.isArray(body.metadata))) {
     throw invalidClientMetadata('Field metadata must be a JSON object.');
   }
@@ -137,6 +156,7 @@ export function validateClientMetadata(body: OAuth2ClientBody, ctx: ClientValida
     post_logout_redirect_uris: postLogout,
     metadata: (body.metadata as Record<string, unknown> | undefined | null) ?? {},
     skip_consent: body.skip_consent ?? false,
+    ...(typeof body.skip_logout_consent === 'boolean' ? { skip_logout_consent: body.skip_logout_consent } : {}),
     ...(body.access_token_strategy ? { access_token_strategy: body.access_token_strategy } : {}),
     ...(body.id_token_signed_response_alg ? { id_token_signed_response_alg: body.id_token_signed_response_alg as 'ES256' | 'RS256' } : {}),
     lifespans: parseLifespans(body),

@@ -60,6 +60,12 @@ export interface ClientMetadata {
   readonly metadata: Record<string, unknown>;
   /** Hydra v2.1+: the consent screen is skipped for this client. */
   readonly skip_consent: boolean;
+  /**
+   * Hydra v2.2+: the logout app may end this client's RP-initiated logouts without asking the user.
+   * Like `skip_consent` it is a hint the logout request carries (`client.skip_logout_consent`), not a
+   * server-side skip. Absent means never set (Hydra's `null`); only the admin API sets it.
+   */
+  readonly skip_logout_consent?: boolean;
   /** Hydra v2.1+: `jwt` issues JWT access tokens to this client; absent means `strategies.access_token`. */
   readonly access_token_strategy?: 'opaque' | 'jwt';
   /** Extension: ID token algorithm (`ES256` default, `RS256` for RPs that need it). */

@@ -52,6 +52,7 @@ export function toWire(client: OAuth2Client, extras: ClientWireExtras = {}): Rec
     ...(m.post_logout_redirect_uris.length ? { post_logout_redirect_uris: [...m.post_logout_redirect_uris] } : {}),
     ...(extras.omitMetadata ? {} : { metadata: m.metadata }),
     skip_consent: m.skip_consent,
+    skip_logout_consent: m.skip_logout_consent ?? null,
     ...(m.access_token_strategy ? { access_token_strategy: m.access_token_strategy } : {}),
     ...(m.id_token_signed_response_alg ? { id_token_signed_response_alg: m.id_token_signed_response_alg } : {}),
     ...(extras.registrationAccessToken ? { registration_access_token: extras.registrationAccessToken } : {}),

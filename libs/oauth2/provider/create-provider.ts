@@ -1,12 +1,13 @@
 import type { ClientInstance, KoaContextWithOIDC, Provider, TokenInstance } from 'oidc-provider';
 import { type ConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
 import type { IdentityPoolProvider } from '../../identity';
-import type { JsonWebKey } from '../../keys';
+import type { JsonWebKey, JsonWebKeySet } from '../../keys';
 import type { ClockProvider, Logger } from '../../x';
 import { type ClientStoreProvider, type ScopeStrategy, wildcardGrantedScopes } from '../client';
 import { type ConsentSessionStoreProvider, type ForcedSubjectStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
-import { engine } from './engine';
+import { engine, engineInternals } from './engine';
+import { engineErrorMiddleware, persistFreshSessions, renderEngineError } from './engine-errors';
 import { allowScopes, patchEngine } from './engine-patches';
 import { acceptJwtAccessTokens, revokeJwtAccessTokens } from './jwt-access-tokens';
 import { EXTRA_CLIENT_PROPERTIES, RESPONSE_TYPES, audienceAllowed, toProviderMetadata } from './client-metadata';
@@ -14,8 +15,11 @@ import { saveGrant } from './grant-factory';
 import { deviceSuccessPage, userCodeConfirmPage, userCodeInputPage } from './html-pages';
 import { hydraPolicy } from './interaction-checks';
 import { createLogoutSource, frontchannelMiddleware, noSessionLogoutMiddleware } from './logout-hooks';
+import { keepOfflineAccess } from './offline-access';
 import { OidcAdapter } from './oidc-adapter';
+import { REDIRECT_URI_DEFAULTED, markDefaultedRedirectUri, recordDefaultedRedirectUri, requireCarriedRedirectUri } from './redirect-uri-binding';
 import { pairwiseSubjectFor } from './pairwise-subjects';
+import { checkAuthorizationScopes, requireAllowedClientCredentialsScopes } from './requested-scopes';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 import { refreshTokenRotation } from './refresh-token-hook';
 import { tokenLifetimes } from './token-lifetimes';
@@ -41,6 +45,8 @@ export interface ProviderKeys {
   readonly accessTokenAlg: string;
   /** Every key of `hydra.jwt.access-token` (public parts suffice): JWT access tokens verify against them at `/userinfo`. */
   readonly accessTokenKeys?: readonly JsonWebKey[];
+  /** What `/.well-known/jwks.json` publishes (the broadcast sets); absent: the engine's own keys. */
+  readonly publishedJwks?: () => Promise<JsonWebKeySet>;
 }
 
 /**
@@ -80,6 +86,9 @@ export const PROVIDER_ROUTES = {
 
 const SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
+/** The signed userinfo algorithm a client may register (client-validator: `none` or `RS256`). */
+const USERINFO_SIGNED_RESPONSE_ALGS = ['RS256'];
+
 /**
  * The only `new Provider` (architecture B10): oidc-provider configured with Hydra's paths and
  * semantics. Invariants: every model is persisted through the adapter; clients come from the client
@@ -116,9 +125,12 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     cookies: {
       keys: [...deps.secrets.cookie],
       names: { session: 'ory_hydra_session', interaction: 'ory_hydra_interaction', resume: 'ory_hydra_resume' },
-      long: { httpOnly: true, sameSite: 'lax' },
+      // `none` only to pass the engine's check for `enableHttpPostMethods`; pinned back to `lax` below.
+      long: { httpOnly: true, sameSite: 'none' },
       short: { httpOnly: true, sameSite: 'lax' },
     },
+    // OIDC Core 3.1.2.1 / RP-Initiated Logout §2: POST /oauth2/auth and /oauth2/sessions/logout with a form body.
+    enableHttpPostMethods: true,
     claims: { acr: null, amr: null, auth_time: null, sid: null, openid: ['sub'] },
     scopes: [...DEFAULT_SCOPES],
     subjectTypes: [...config.oidc.subject_identifiers.supported_types],
@@ -130,6 +142,13 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     responseTypes: RESPONSE_TYPES,
     routes: PROVIDER_ROUTES,
     extraParams: {
+      // Not an extra parameter: the engine's hook after its scope check (see requested-scopes.ts, keepOfflineAccess).
+      scope: async (ctx: KoaContextWithOIDC, _value: unknown, client: ClientInstance) => {
+        await checkAuthorizationScopes(provider, ctx, client, config.strategies.scope);
+        await keepOfflineAccess(ctx, client);
+      },
+      // Not an extra parameter either: records a defaulted redirect_uri (see redirect-uri-binding.ts).
+      [REDIRECT_URI_DEFAULTED]: async (ctx: KoaContextWithOIDC) => markDefaultedRedirectUri(ctx),
       audience: async (_ctx: KoaContextWithOIDC, value: unknown, client: ClientInstance) => {
         for (const aud of String(value ?? '').split(' ').filter(Boolean)) {
           if (!audienceAllowed((client.audience as string[]) ?? [], aud)) throw new errors.InvalidRequest(`Requested audience '${aud}' has not been whitelisted by the OAuth 2.0 Client.`);
@@ -165,7 +184,11 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
       client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline') || code.scopes.has('offline_access')),
     // Always rotates; calls Hydra's `oauth2.refresh_token_hook` when set (refresh-token-hook.ts).
     rotateRefreshToken: refreshTokenRotation(deps, consents),
-    expiresWithSession: async () => false,
+    // Tokens survive logout (Hydra). Called as a code is issued: remembers a defaulted redirect_uri.
+    expiresWithSession: async (ctx: KoaContextWithOIDC | undefined, token: TokenInstance) => {
+      await recordDefaultedRedirectUri(ctx, token, deps.oidcPayloadStore, deps.clock, config.ttl.auth_code);
+      return false;
+    },
     extraTokenClaims: async (ctx: KoaContextWithOIDC | undefined, token: TokenInstance) => {
       // JWT-bearer and token exchange set `extra` (aud, act) themselves (trusted-grants.ts).
       if (TRUSTED_GRANT_GTYS.has(String(token.gty))) return token.extra;
@@ -208,12 +231,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
       required: (_ctx: KoaContextWithOIDC, client: ClientInstance) => config.oauth2.pkce.enforced || (config.oauth2.pkce.enforced_for_public_clients && client.clientAuthMethod === 'none'),
     },
     ttl: tokenLifetimes(config),
-    renderError: async (ctx: KoaContextWithOIDC, out: { error?: string; error_description?: string }) => {
-      const target = new URL(urls.error);
-      target.searchParams.set('error', out.error ?? 'server_error');
-      if (out.error_description) target.searchParams.set('error_description', out.error_description);
-      ctx.redirect(target.href);
-    },
+    renderError: renderEngineError(urls.error),
     clientBasedCORS: (_ctx: KoaContextWithOIDC, origin: string, client: ClientInstance) => ((client.allowed_cors_origins as string[] | undefined) ?? []).includes(origin),
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256', 'RS256'],
@@ -273,21 +291,38 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
 
   const provider = new EngineProvider(urls.issuer, configuration);
   provider.proxy = true;
+  // First, so it wraps every other middleware: no engine error is left as Koa's plain text.
+  provider.use(engineErrorMiddleware(deps.logger));
+  keepLaxSessionCookies(provider);
+  requireCarriedRedirectUri(provider, deps.oidcPayloadStore, deps.clock);
   patchEngine(provider, deps);
+  persistFreshSessions(provider);
   cacheClients(provider, deps.clientStore);
   allowWildcardScopes(provider, config.strategies.scope, deps.logger);
   const accessTokenKeys = keys.accessTokenKeys ?? keys.jwks.filter((k) => k.kid === keys.accessTokenKid);
   acceptJwtAccessTokens(provider, deps, accessTokenKeys, urls.issuer);
   provider.use(revokeJwtAccessTokens(deps, accessTokenKeys, urls.issuer));
   registerTrustedGrants(provider, deps, configuration.features.resourceIndicators);
+  requireAllowedClientCredentialsScopes(provider, config.strategies.scope);
   provider.use(frontchannelMiddleware());
   provider.use(noSessionLogoutMiddleware(urls));
   provider.use(async (ctx, next) => {
     await next();
     const route = ctx.oidc?.route;
     if (route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
-      Object.assign(ctx.body as Record<string, unknown>, { scopes_supported: [...DEFAULT_SCOPES], frontchannel_logout_supported: true, frontchannel_logout_session_supported: true });
+      const body = ctx.body as Record<string, unknown>;
+      Object.assign(body, {
+        scopes_supported: [...DEFAULT_SCOPES],
+        frontchannel_logout_supported: true,
+        frontchannel_logout_session_supported: true,
+        // Hydra's fields (required by @ory/client's OidcConfiguration): the algorithms a client may choose.
+        id_token_signed_response_alg: body.id_token_signing_alg_values_supported,
+        userinfo_signed_response_alg: [...USERINFO_SIGNED_RESPONSE_ALGS],
+        ...(config.oidc.dynamic_client_registration.enabled ? { registration_endpoint: new URL(PROVIDER_ROUTES.registration.slice(1), urls.public).href } : {}),
+      });
     }
+    // `webfinger.jwks.broadcast_keys`: every listed set, not only the keys the engine signs with.
+    if (route === 'jwks' && ctx.status === 200 && keys.publishedJwks) ctx.body = await keys.publishedJwks();
     // A login just answered: remember Hydra's login session for `skip` and `sid`.
     const result = ctx.oidc?.result as { login?: LoginResult; consent?: unknown } | undefined;
     const session = ctx.oidc?.session;
@@ -311,6 +346,19 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   return provider;
 }
 
+/**
+ * The engine serves POST at the authorization and end-session endpoints only when its session cookie is
+ * `SameSite=None`, because a cross-site form POST carries no `Lax` cookie. Tessera keeps `Lax` (as its
+ * other cookies; Hydra defaults to `None`, which browsers drop over plain http without `Secure`): a
+ * cross-site POST is then handled like a request from a browser without a session (login asked again;
+ * a logout finds no session). Same-site POSTs keep the session.
+ */
+function keepLaxSessionCookies(provider: Provider): void {
+  const cookies = (engineInternals(provider)?.configuration as unknown as { cookies?: { long?: { sameSite?: string } } } | undefined)?.cookies;
+  if (!cookies?.long) throw new Error('oidc-provider internals changed: no configuration.cookies.long');
+  cookies.long.sameSite = 'lax';
+}
+
 /** At most this many distinct scopes learnt from wildcards per engine (bounded memory; see `allowWildcardScopes`). */
 const MAX_WILDCARD_SCOPES = 10_000;
 
@@ -319,7 +367,8 @@ const MAX_WILDCARD_SCOPES = 10_000;
  * `foo.*` scope is loaded for a request asking for `foo.bar`, the request gets a copy of the client
  * whose `scope` also lists `foo.bar` (and the engine learns the scope). Clients without wildcards,
  * and every client under the `exact` strategy, are returned as loaded. Scopes learnt this way stay
- * known to the engine, at most `MAX_WILDCARD_SCOPES` of them (their names come from requests).
+ * known to the engine, at most `MAX_WILDCARD_SCOPES` of them (their names come from requests); past
+ * that, requests for new ones are refused with `invalid_scope` (requested-scopes.ts), never dropped.
  */
 function allowWildcardScopes(provider: Provider, strategy: ScopeStrategy, logger: Logger): void {
   if (strategy !== 'wildcard') return;
@@ -338,7 +387,7 @@ function allowWildcardScopes(provider: Provider, strategy: ScopeStrategy, logger
     const extra = (typeof requested === 'string' ? wildcardGrantedScopes(scope, requested.split(' '), strategy) : []).filter((s) => {
       if (learnt.has(s)) return true;
       if (learnt.size >= MAX_WILDCARD_SCOPES) {
-        if (!warned) logger.warn({ limit: MAX_WILDCARD_SCOPES }, 'too many scopes derived from wildcards; further ones are not granted until restart');
+        if (!warned) logger.warn({ limit: MAX_WILDCARD_SCOPES }, 'too many scopes derived from wildcards; requests for further ones are refused (invalid_scope) until restart');
         warned = true;
         return false;
       }

@@ -94,7 +94,13 @@ export class OAuth2Provider {
     const accessTokenKey = accessTokenKeys.find(isPrivateJwk) ?? accessTokenKeys[0];
     const privateKeys = [...idTokenKeys, ...accessTokenKeys].filter(isPrivateJwk);
     const built = (async () => {
-      const provider = createProvider(this.deps, { jwks: privateKeys, accessTokenKid: accessTokenKey.kid, accessTokenAlg: accessTokenKey.alg, accessTokenKeys });
+      const provider = createProvider(this.deps, {
+        jwks: privateKeys,
+        accessTokenKid: accessTokenKey.kid,
+        accessTokenAlg: accessTokenKey.alg,
+        accessTokenKeys,
+        publishedJwks: () => this.deps.keyManager.publicJwks(),
+      });
       if (!this.sweeper) {
         this.sweeper = setInterval(() => {
           this.sweep().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'sweeping expired OAuth2 rows failed'));

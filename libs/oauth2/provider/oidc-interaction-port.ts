@@ -5,6 +5,7 @@ import { saveGrant } from './grant-factory';
 import type { OAuth2ProviderProvider } from './oauth2-provider';
 import { revokeGrant } from './grant-token-models';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
+import { REDIRECT_URI_DEFAULTED } from './redirect-uri-binding';
 
 export type OidcInteractionPortDeps = ConfigProvider & ClockProvider & OAuth2ProviderProvider & OidcPayloadStoreProvider;
 
@@ -21,7 +22,7 @@ export class OidcInteractionPort implements InteractionPort {
     const provider = await this.deps.oauth2Provider.provider();
     const i = await provider.Interaction.find(uid);
     if (!i) return undefined;
-    const params = Object.fromEntries(Object.entries(i.params ?? {}).map(([k, v]) => [k, v === undefined || v === null ? undefined : Array.isArray(v) ? v.join(' ') : String(v)]));
+    const params = Object.fromEntries(Object.entries(i.params ?? {}).filter(([k]) => k !== REDIRECT_URI_DEFAULTED).map(([k, v]) => [k, v === undefined || v === null ? undefined : Array.isArray(v) ? v.join(' ') : String(v)]));
     const login = (i.lastSubmission?.login as LoginResult | undefined) ?? undefined;
     return {
       uid: i.uid,

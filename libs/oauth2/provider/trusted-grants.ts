@@ -1,7 +1,7 @@
 import type { ClientInstance, KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { type ConfigProvider, oauth2Urls } from '../../config';
 import type { ClockProvider } from '../../x';
-import type { ClientStoreProvider } from '../client';
+import { type ClientStoreProvider, scopeAllowed } from '../client';
 import {
   type AssertionVerifierProvider,
   JWT_BEARER_GRANT_TYPE,
@@ -49,6 +49,8 @@ interface TokenSubject {
   readonly act?: Record<string, unknown>;
   /** Expiry, epoch seconds. */
   readonly exp: number;
+  /** The audience of an access token of this server (a trusted issuer's JWT is addressed to the token endpoint instead). */
+  readonly aud?: readonly string[];
 }
 
 /**
@@ -69,6 +71,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
  * registered grants).
  *
  * Invariants of both grants: the client authenticates (public clients are refused: `unauthorized_client`);
+ * token exchange accepts an access token of this server as subject token only when its `aud` names the client;
  * the access token's `sub` is the assertion's / subject token's subject, backed by a fresh engine Grant
  * for (sub, client) so introspection and revocation treat it like any other token; no refresh token is
  * issued; the format (opaque or JWT) follows the client's access token strategy.
@@ -79,6 +82,7 @@ export function registerTrustedGrants(provider: Provider, deps: TrustedGrantsDep
   const grants = provider as unknown as GrantEngine;
   const tokenEndpoint = new URL('oauth2/token', oauth2Urls(deps.config).public).href;
   const nowSec = (): number => Math.floor(deps.clock.now().getTime() / 1000);
+  const strategy = deps.config.strategies.scope;
 
   const requireConfidential = (client: ClientInstance): void => {
     if (client.clientAuthMethod === 'none') throw fail('unauthorized_client', 'Client authentication is required for this grant type; public clients may not use it.');
@@ -118,12 +122,12 @@ export function registerTrustedGrants(provider: Provider, deps: TrustedGrantsDep
       const requested = words(params.scope);
       const outcome = await deps.assertionVerifier.verify({ assertion: str(params.assertion), audience: tokenEndpoint, scope: requested });
       if (outcome.kind === 'rejected') throw fail(outcome.error, outcome.description);
-      // Hydra grants the requested scopes the client may also have, and drops the others.
+      // Hydra grants the requested scopes the client may also request (its scope strategy), and drops the others.
       const clientScopes = words(client.scope);
       const { value, at, scope } = await issue(ctx, {
         accountId: outcome.subject,
         client,
-        scope: requested.filter((s) => clientScopes.includes(s)),
+        scope: requested.filter((s) => scopeAllowed(clientScopes, s, strategy)),
         gty: 'jwt_bearer',
         expiresIn: lifespan(client, 'jwt_bearer_grant_access_token_lifespan'),
         extra: audience.length ? { aud: audience } : {},
@@ -144,7 +148,8 @@ export function registerTrustedGrants(provider: Provider, deps: TrustedGrantsDep
       const info = await deps.tokenIntrospector.introspect(value);
       if (info.active !== true || info.token_use !== 'access_token') throw fail('invalid_request', `The ${name} is not an active access token issued by this server.`);
       const act = info.act && typeof info.act === 'object' ? (info.act as Record<string, unknown>) : undefined;
-      return { sub: String(info.sub), scope: words(info.scope), ...(act ? { act } : {}), exp: Number(info.exp) };
+      const aud = Array.isArray(info.aud) ? info.aud.map(String) : [];
+      return { sub: String(info.sub), scope: words(info.scope), ...(act ? { act } : {}), exp: Number(info.exp), aud };
     }
     if (type === TOKEN_TYPE.jwt) {
       const outcome = await deps.assertionVerifier.verify({ assertion: value, audience: tokenEndpoint, scope: [], parameter: name });
@@ -173,14 +178,19 @@ export function registerTrustedGrants(provider: Provider, deps: TrustedGrantsDep
         if (!audienceAllowed(allowed, target)) throw fail('invalid_target', `The OAuth 2.0 Client is not allowed to exchange tokens for the audience '${target}'.`);
       }
       const subject = await resolve('subject_token', str(params.subject_token), str(params.subject_token_type));
+      // RFC 8693 §2.2.2: a subject token meant for someone else is unacceptable (invalid_request); an access
+      // token of this server may be exchanged only by a client named in its audience.
+      if (subject.aud && !subject.aud.includes(client.clientId)) {
+        throw fail('invalid_request', 'The subject_token was not issued for this client: its audience does not include the client.');
+      }
       const actor = params.actor_token !== undefined || params.actor_token_type !== undefined ? await resolve('actor_token', str(params.actor_token), str(params.actor_token_type)) : undefined;
 
       const clientScopes = words(client.scope);
       const explicit = params.scope !== undefined;
-      const requested = explicit ? words(params.scope) : subject.scope.filter((s) => clientScopes.includes(s));
+      const requested = explicit ? words(params.scope) : subject.scope.filter((s) => scopeAllowed(clientScopes, s, strategy));
       for (const s of requested) {
         if (!subject.scope.includes(s)) throw fail('invalid_scope', `The scope "${s}" was not granted to the subject_token.`);
-        if (!clientScopes.includes(s)) throw fail('invalid_scope', `The OAuth 2.0 Client is not allowed to request scope "${s}".`);
+        if (!scopeAllowed(clientScopes, s, strategy)) throw fail('invalid_scope', `The OAuth 2.0 Client is not allowed to request scope "${s}".`);
       }
       // Delegation: the actor becomes the current actor, earlier actors of the subject token nest inside (RFC 8693 §4.1).
       const act = actor ? { sub: actor.sub, ...(subject.act ? { act: subject.act } : {}) } : subject.act;

@@ -33,6 +33,8 @@ export interface OAuth2ClientRow {
   secret_hash: string | null;
   registration_token_hash: string | null;
   metadata: Record<string, unknown>;
+  /** Hydra's nullable `skip_logout_consent` (NULL: never set); kept out of `metadata`. */
+  skip_logout_consent: boolean | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -47,6 +49,7 @@ export const OAuth2ClientSchema = new EntitySchema<OAuth2ClientRow>({
     secret_hash: { type: 'varchar', length: 128, nullable: true },
     registration_token_hash: { type: 'varchar', length: 128, nullable: true },
     metadata: { type: 'simple-json' },
+    skip_logout_consent: { type: 'boolean', nullable: true },
     created_at: ts,
     updated_at: ts,
   },

@@ -1,14 +1,15 @@
 import { type ClientMetadata, type ClientPage, type ClientStore, DuplicateClientError, type ListClientsQuery, type OAuth2Client } from '../../oauth2/client';
 import type { Transaction } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
-import { rawDate, rawJson } from '../raw-values';
+import { rawBool, rawDate, rawJson } from '../raw-values';
 import { type OAuth2ClientRow, OAuth2ClientSchema } from '../schemas/oauth2.schema';
 
-const COLUMNS = 'id, client_name, owner, secret_hash, registration_token_hash, metadata, created_at, updated_at';
+const COLUMNS = 'id, client_name, owner, secret_hash, registration_token_hash, metadata, skip_logout_consent, created_at, updated_at';
 
 /**
  * `ClientStore` on `oauth2_clients`: the metadata is one JSON document; `client_name` and `owner` are
- * copied into columns for the list filters. `get` is on every token request, so it is one raw query.
+ * copied into columns for the list filters. `skip_logout_consent` lives only in its own nullable column
+ * (as in Hydra), never in the JSON. `get` is on every token request, so it is one raw query.
  */
 export class TypeormClientStore implements ClientStore {
   private writes = 0;
@@ -67,13 +68,15 @@ export class TypeormClientStore implements ClientStore {
 }
 
 function toRow(c: OAuth2Client): OAuth2ClientRow {
+  const { skip_logout_consent: skipLogoutConsent, ...metadata } = c.metadata;
   return {
     id: c.id,
     client_name: c.metadata.client_name,
     owner: c.metadata.owner,
     secret_hash: c.secretHash ?? null,
     registration_token_hash: c.registrationAccessTokenHash ?? null,
-    metadata: c.metadata as unknown as Record<string, unknown>,
+    metadata: metadata as unknown as Record<string, unknown>,
+    skip_logout_consent: skipLogoutConsent ?? null,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
   };
@@ -82,7 +85,7 @@ function toRow(c: OAuth2Client): OAuth2ClientRow {
 function fromRow(r: OAuth2ClientRow): OAuth2Client {
   return {
     id: r.id,
-    metadata: r.metadata as unknown as ClientMetadata,
+    metadata: { ...(r.metadata as unknown as ClientMetadata), ...(typeof r.skip_logout_consent === 'boolean' ? { skip_logout_consent: r.skip_logout_consent } : {}) },
     ...(r.secret_hash ? { secretHash: r.secret_hash } : {}),
     ...(r.registration_token_hash ? { registrationAccessTokenHash: r.registration_token_hash } : {}),
     createdAt: r.created_at,
@@ -94,6 +97,7 @@ function fromRaw(r: Record<string, unknown>): OAuth2Client {
   return fromRow({
     ...(r as unknown as OAuth2ClientRow),
     metadata: rawJson(r.metadata),
+    skip_logout_consent: r.skip_logout_consent === null || r.skip_logout_consent === undefined ? null : rawBool(r.skip_logout_consent),
     created_at: rawDate(r.created_at),
     updated_at: rawDate(r.updated_at),
   });

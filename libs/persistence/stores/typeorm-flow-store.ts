@@ -31,6 +31,13 @@ export class TypeormFlowStore implements FlowStore {
     const row = await this.persistence.manager(tx).getRepository(FlowSchema).findOneBy({ id, kind });
     return row ? (fromStored(row.data) as Extract<AnyFlow, { kind: K }>) : undefined;
   }
+
+  /** MySQL: `SELECT … FOR UPDATE` (the latest committed row, locked). SQLite: `tx` already excludes every other transaction. */
+  async getForUpdate<K extends FlowKind>(kind: K, id: string, tx: Transaction): Promise<Extract<AnyFlow, { kind: K }> | undefined> {
+    const lock = this.persistence.dialect === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {};
+    const row = await this.persistence.manager(tx).getRepository(FlowSchema).findOne({ where: { id, kind }, ...lock });
+    return row ? (fromStored(row.data) as Extract<AnyFlow, { kind: K }>) : undefined;
+  }
 }
 
 /** `ErrorStore` on `selfservice_errors`. */

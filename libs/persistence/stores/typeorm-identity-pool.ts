@@ -45,7 +45,20 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
 
   /** Read on every authenticated request: five raw, indexed queries (no query builder). */
   async get(id: string, tx?: Transaction): Promise<Identity | undefined> {
-    const read = (sql: string): Promise<Record<string, unknown>[]> => this.persistence.read(sql, [id], tx);
+    return this.read(id, tx, false);
+  }
+
+  /**
+   * On MySQL every query is a locking read (`FOR UPDATE`): it waits for other holders, returns the
+   * latest committed rows whatever the transaction's snapshot, and keeps the identity row locked until
+   * `tx` ends. On SQLite `tx` already excludes every other transaction.
+   */
+  async getForUpdate(id: string, tx: Transaction): Promise<Identity | undefined> {
+    return this.read(id, tx, this.persistence.dialect === 'mysql');
+  }
+
+  private async read(id: string, tx: Transaction | undefined, lock: boolean): Promise<Identity | undefined> {
+    const read = (sql: string): Promise<Record<string, unknown>[]> => this.persistence.read(lock ? `${sql} FOR UPDATE` : sql, [id], tx);
     const [row] = (await read(
       'SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, created_at, updated_at FROM identities WHERE id = ?',
     )) as Record<string, unknown>[];

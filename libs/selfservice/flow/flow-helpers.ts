@@ -57,7 +57,7 @@ export function assertCsrf(flow: AnyFlow, requester: FlowRequester, bodyToken: u
   if (!requester.csrfCookie) throw csrfViolation('The HTTP Cookie Header was set but did not include the anti-CSRF cookie. Are you running Ory Kratos on the same domain?');
   if (!sent && options.oneTimeSecret) {
     if (!sameCsrfToken(requester.csrfCookie, flow.csrfToken)) {
-      throw csrfViolation('The anti-CSRF cookie does not belong to this flow. Open the link in the browser the flow was started in.');
+      throw linkFromOtherBrowserError();
     }
     return;
   }
@@ -84,10 +84,35 @@ export function carriesOneTimeCode(body: Readonly<Record<string, unknown>>): boo
  * @throws OryError 403 `security_csrf_violation`
  */
 export function assertFlowCookie(flow: AnyFlow, requester: FlowRequester, exempt = false): void {
-  if (flow.type !== 'browser' || exempt) return;
-  if (!requester.csrfCookie || !sameCsrfToken(requester.csrfCookie, flow.csrfToken)) {
+  if (!canFetchFlow(flow, requester, exempt)) {
     throw csrfViolation('The anti-CSRF cookie is missing or does not match the flow; initialize the flow again in this browser.');
   }
+}
+
+/**
+ * True when this requester may fetch the flow (see {@link assertFlowCookie}): an API flow, an `exempt`
+ * one, or a browser flow whose CSRF cookie this browser sends. A browser that may not must never be
+ * sent to the flow's UI (it would meet a 403): it gets a flow of its own instead.
+ */
+export function canFetchFlow(flow: AnyFlow, requester: FlowRequester, exempt = false): boolean {
+  if (flow.type !== 'browser' || exempt) return true;
+  return requester.csrfCookie !== undefined && requester.csrfCookie !== '' && sameCsrfToken(requester.csrfCookie, flow.csrfToken);
+}
+
+/** The 403 `security_csrf_violation` a one-time code link gets in a browser that did not start its flow. */
+export function linkFromOtherBrowserError(): OryError {
+  return csrfViolation('The anti-CSRF cookie does not belong to this flow. Open the link in the browser the flow was started in.');
+}
+
+/**
+ * True when a browser opened a link carrying a one-time code (see {@link carriesOneTimeCode}) for a
+ * flow started in another browser: no CSRF token is sent and the browser's cookie is not the flow's.
+ * Such a request is refused on purpose (the flow is bound to its browser) — onto a new flow in this
+ * browser that says why, never onto the original flow it cannot fetch.
+ */
+export function isLinkFromOtherBrowser(flow: AnyFlow, requester: FlowRequester, body: Readonly<Record<string, unknown>>): boolean {
+  const sent = (typeof body.csrf_token === 'string' && body.csrf_token !== '') || Boolean(requester.csrfHeader);
+  return flow.type === 'browser' && carriesOneTimeCode(body) && !sent && !canFetchFlow(flow, requester);
 }
 
 /**

@@ -7,6 +7,12 @@ export interface FlowStore {
   update(flow: AnyFlow, tx?: Transaction): Promise<void>;
   /** The flow of `kind` with `id`, or `undefined` (also for a flow of another kind). */
   get<K extends FlowKind>(kind: K, id: string, tx?: Transaction): Promise<Extract<AnyFlow, { kind: K }> | undefined>;
+  /**
+   * Like `get`, but the flow is locked against concurrent writers until `tx` ends: another
+   * `getForUpdate` of it waits for `tx` to commit and then sees its writes. Counters and one-time state
+   * kept in a flow (wrong-try counts) are read-checked-written only after this.
+   */
+  getForUpdate<K extends FlowKind>(kind: K, id: string, tx: Transaction): Promise<Extract<AnyFlow, { kind: K }> | undefined>;
 }
 
 export interface FlowStoreProvider {

@@ -12,3 +12,6 @@ export * from './ui/trait-nodes';
 export * from './transitions';
 export * from './token-store';
 export * from './address-challenge';
+export * from './save-flow-error';
+export * from './save-flow-update';
+export * from './email-address';

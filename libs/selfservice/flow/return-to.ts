@@ -1,4 +1,5 @@
-import type { Config } from '../../config';
+import type { AfterConfig, Config } from '../../config';
+import type { AnyFlow } from './flow';
 import { badRequest } from '../../http/errors';
 
 /**
@@ -29,4 +30,24 @@ export function validateReturnTo(
       .withDebug(`Allowed domains are: ${allowed.join(', ')}`);
   }
   return target.toString();
+}
+
+/**
+ * Where a browser goes once a flow completes (Kratos): the flow's validated `return_to`, else the
+ * completing method's `after.<method>.default_browser_return_url`, else the flow's
+ * `after.default_browser_return_url`, else `fallback` (the global default, or a flow's own UI).
+ */
+export function completedReturnUrl(after: AfterConfig, method: string | undefined, returnTo: string | undefined, fallback: string): string {
+  // Per-method blocks (`after.password`, `after.code`, …) exist only for some flows and methods.
+  const byMethod = method === undefined || method === 'hooks' ? undefined : (after as unknown as Readonly<Record<string, unknown>>)[method];
+  const methodUrl =
+    typeof byMethod === 'object' && byMethod !== null && !Array.isArray(byMethod) ? (byMethod as { default_browser_return_url?: unknown }).default_browser_return_url : undefined;
+  return returnTo ?? (typeof methodUrl === 'string' ? methodUrl : undefined) ?? after.default_browser_return_url ?? fallback;
+}
+
+/** The configured UI URL of a flow with `?flow=<id>` (where browsers are sent to render it). */
+export function flowUiUrl(config: Pick<Config, 'selfservice'>, flow: Pick<AnyFlow, 'kind' | 'id'>): string {
+  const url = new URL(config.selfservice.flows[flow.kind].ui_url);
+  url.searchParams.set('flow', flow.id);
+  return url.toString();
 }

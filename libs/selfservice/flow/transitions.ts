@@ -1,18 +1,5 @@
 import { badRequest } from '../../http/errors';
-import type { ChallengeState, RecoveryFlow, SettingsFlow, SettingsState, VerificationFlow } from './flow';
-
-/** Allowed edges of the recovery and verification state machines (tests iterate these). */
-export const CHALLENGE_TRANSITIONS: Readonly<Record<ChallengeState, readonly ChallengeState[]>> = {
-  choose_method: ['sent_email'],
-  sent_email: ['sent_email', 'passed_challenge'],
-  passed_challenge: [],
-};
-
-/** Allowed edges of the settings state machine. */
-export const SETTINGS_TRANSITIONS: Readonly<Record<SettingsState, readonly SettingsState[]>> = {
-  show_form: ['success'],
-  success: ['success'],
-};
+import type { RecoveryFlow, SettingsFlow, VerificationFlow } from './flow';
 
 /** @throws OryError 400 `self_service_flow_state_invalid` naming both states. */
 export function assertState<S extends string>(flow: { state: S }, ...allowed: S[]): void {

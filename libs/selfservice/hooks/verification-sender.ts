@@ -7,7 +7,6 @@ export class VerificationSenderHook implements RegistrationPostHook {
   constructor(private readonly deps: VerificationSenderProvider) {}
 
   async execute(input: Parameters<RegistrationPostHook['execute']>[0]): Promise<RegistrationHookResult> {
-    await this.deps.verificationService.sendForIdentity(input.identity, input.tx);
-    return {};
+    return { verificationFlows: await this.deps.verificationService.sendForIdentity(input.identity, input.tx) };
   }
 }

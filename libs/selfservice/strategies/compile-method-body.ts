@@ -21,3 +21,8 @@ export function compileMethodBody(schema: object): (body: Readonly<Record<string
     return copy;
   };
 }
+
+/** A boolean form field as browsers and JSON clients send it: `true` or the text `"true"`. */
+export function isTrueField(value: unknown): boolean {
+  return value === true || value === 'true';
+}

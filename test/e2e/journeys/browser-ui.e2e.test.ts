@@ -32,7 +32,7 @@ describe('journey: sign up and sign in through a server-rendered UI in Chromium'
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-  }, 60_000);
+  }, 120_000); // Chromium on a busy CI box: twice the e2e default
 
   afterAll(async () => {
     await browser?.close();
@@ -68,5 +68,5 @@ describe('journey: sign up and sign in through a server-rendered UI in Chromium'
     await login.waitForSelector('#session');
     expect(JSON.parse((await login.textContent('#session')) ?? '{}').identity.traits.email).toBe(email);
     await fresh.close();
-  }, 60_000);
+  }, 120_000); // Chromium on a busy CI box: twice the e2e default
 });

@@ -43,7 +43,7 @@ describe('journey: a passkey registered and used in Chromium through the example
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-  }, 60_000);
+  }, 120_000); // Chromium on a busy CI box: twice the e2e default
 
   afterAll(async () => {
     await browser?.close();
@@ -93,5 +93,5 @@ describe('journey: a passkey registered and used in Chromium through the example
     expect(session.authentication_methods).toEqual([expect.objectContaining({ method: 'webauthn', aal: 'aal1' })]);
     expect(dialogs).toEqual([]);
     await context.close();
-  }, 60_000);
+  }, 120_000); // Chromium on a busy CI box: twice the e2e default
 });

@@ -48,9 +48,9 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(success.body).toContain('signed in');
 
     const tokens = (await (await poll()).json()) as Record<string, string>;
-    expect(tokens.access_token).toBeDefined();
-    expect(tokens.refresh_token).toBeDefined();
-    expect(tokens.id_token).toBeDefined();
+    expect(tokens.access_token).toEqual(expect.any(String));
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    expect(tokens.id_token).toEqual(expect.any(String));
     expect((await admin.adminIntrospectOAuth2Token(tokens.access_token)).data).toMatchObject({ active: true, sub: 'tv-user', client_id: clientId });
   });
 });

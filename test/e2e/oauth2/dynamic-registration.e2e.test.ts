@@ -20,7 +20,7 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     expect(created.status).toBe(201);
     const id = created.data.client_id!;
     const token = created.data.registration_access_token!;
-    expect(created.data.client_secret).toBeDefined();
+    expect(created.data.client_secret).toEqual(expect.any(String));
     expect(created.data.registration_client_uri).toBe(`${server.registry.config.serve.public.base_url}oauth2/register/${id}`);
 
     // The client works at the token endpoint right away.
@@ -35,11 +35,11 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     const updated = await withToken(token).dynamicClientRegistrationUpdateOAuth2Client(id, { client_name: 'dcr-2', grant_types: ['client_credentials'], scope: 'api' });
     expect(updated.data.client_name).toBe('dcr-2');
     const rotated = updated.data.registration_access_token!;
-    expect(rotated).toBeDefined();
+    expect(rotated).toEqual(expect.any(String));
     expect(rotated).not.toBe(token);
     expect((await oryFailure(withToken(token).dynamicClientRegistrationGetOAuth2Client(id))).status).toBe(401);
     // The secret is kept by an update.
-    expect((await oidc.clientCredentialsGrant(config, { scope: 'api' })).access_token).toBeDefined();
+    expect((await oidc.clientCredentialsGrant(config, { scope: 'api' })).access_token).toEqual(expect.any(String));
 
     expect((await withToken(rotated).dynamicClientRegistrationDeleteOAuth2Client(id)).status).toBe(204);
     expect((await oryFailure(oryClient(server.adminUrl).adminGetOAuth2Client(id))).status).toBe(404);

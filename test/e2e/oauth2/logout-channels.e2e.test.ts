@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { V0alpha2Api } from '@ory/client';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type { RunningServer } from '../../../apps/cli/src/server';
 import { Browser, urlParams } from '../../helpers/browser';
 import { bootOAuth2, challengeIn, isExternal } from '../../helpers/oauth2';
@@ -89,7 +89,7 @@ describe('front- and back-channel logout', () => {
     const frame = new URL(src);
     expect(frame.origin + frame.pathname).toBe(`${RP}/frontchannel`);
     expect(frame.searchParams.get('iss')).toBe(server.registry.config.serve.public.base_url);
-    expect(frame.searchParams.get('sid')).toBeTruthy();
+    expect(frame.searchParams.get('sid')).toBe(decodeJwt(idToken).sid);
     expect(done.body).toContain(JSON.stringify(`${RP}/bye?state=st-1`));
   });
 });

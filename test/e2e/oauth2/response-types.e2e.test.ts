@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { V0alpha2Api } from '@ory/client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { RunningServer } from '../../../apps/cli/src/server';
@@ -52,20 +53,32 @@ describe('implicit and hybrid flows, response modes', () => {
     expect(url.origin + url.pathname).toBe(`${RP}/cb`);
     expect(url.search).toBe('');
     const params = urlParams(done.url);
-    for (const p of present) expect(params[p]).toBeDefined();
+    for (const p of present) expect(params[p]).toEqual(expect.any(String));
     for (const p of absent) expect(params[p]).toBeUndefined();
     expect(params.state).toBe('state-abcdefgh');
-    if (params.id_token) {
-      const { payload } = await jwtVerify(params.id_token, keys(), { audience: clientId });
-      expect(payload).toMatchObject({ sub: 'rt-user', nonce: 'nonce-abcdefgh', tier: 'gold' });
-      if (params.code) expect(payload.c_hash).toBeDefined();
-      if (params.access_token) expect(payload.at_hash).toBeDefined();
-    }
+  });
+
+  it.each([
+    ['code id_token', true, false],
+    ['code id_token token', true, true],
+    ['id_token token', false, true],
+    ['id_token', false, false],
+  ])('response_type=%s signs an id_token with the nonce, the session claims and c_hash=%s / at_hash=%s', async (responseType, cHash, atHash) => {
+    const params = urlParams((await run(responseType)).url);
+    const { payload, protectedHeader } = await jwtVerify(params.id_token, keys(), { audience: clientId });
+    expect(payload).toMatchObject({ sub: 'rt-user', nonce: 'nonce-abcdefgh', tier: 'gold' });
+    // OIDC Core 3.3.2.11: the left half of the hash (of the id_token's alg size) of the code / access token.
+    const halfHash = (value: string): string => {
+      const digest = createHash(`sha${protectedHeader.alg.slice(-3)}`).update(value).digest();
+      return digest.subarray(0, digest.length / 2).toString('base64url');
+    };
+    expect(payload.c_hash).toBe(cHash ? halfHash(params.code) : undefined);
+    expect(payload.at_hash).toBe(atHash ? halfHash(params.access_token) : undefined);
   });
 
   it('honours response_mode=query for code and form_post for hybrid', async () => {
     const query = await run('code', { response_mode: 'query' });
-    expect(new URL(query.url).searchParams.get('code')).toBeTruthy();
+    expect(new URL(query.url).searchParams.get('code')).toEqual(expect.any(String));
     const posted = await run('code id_token', { response_mode: 'form_post' });
     expect(posted.status).toBe(200);
     expect(posted.body).toContain(`action="${RP}/cb"`);
@@ -127,7 +140,7 @@ describe('implicit and hybrid flows, response modes', () => {
     const auth = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
     const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: auth };
     const tokens = (await (await fetch(`${server.publicUrl}/oauth2/token`, { method: 'POST', headers: form, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: `${RP}/cb` }).toString() })).json()) as Record<string, string>;
-    expect(tokens.refresh_token).toBeDefined();
+    expect(tokens.refresh_token).toEqual(expect.any(String));
     expect((await admin.adminIntrospectOAuth2Token(tokens.access_token)).data.active).toBe(true);
     const revoked = await fetch(`${server.publicUrl}/oauth2/revoke`, { method: 'POST', headers: form, body: new URLSearchParams({ token: tokens.refresh_token }).toString() });
     expect(revoked.status).toBe(200);

@@ -28,12 +28,16 @@ describe('token exchange (RFC 8693; oauth2.token_exchange.enabled)', () => {
   let admin: V0alpha2Api;
   let tokenEndpoint: string;
   const idp = { issuer: `https://idp-${newId()}.example.com`, kid: 'idp-key-1' } as { issuer: string; kid: string; privateKey: CryptoKey };
-  /** A user's access token: Alice's, issued to the front-end client through the JWT-bearer grant. */
-  let aliceToken: string;
+  /** A user's access token per exchanging client: Alice's, issued to a front-end client through the JWT-bearer grant for that client's audience. */
+  const aliceTokens = new Map<oidc.Configuration, string>();
 
   async function client(overrides: Record<string, unknown> = {}) {
     const { data } = await admin.adminCreateOAuth2Client({ grant_types: [TOKEN_EXCHANGE], scope: 'api:read api:write', metadata: { token_exchange_audiences: [API_B] }, ...overrides });
     const config = await oidc.discovery(new URL(server.registry.config.serve.public.base_url), data.client_id!, undefined, oidc.ClientSecretBasic(data.client_secret!), insecure);
+    // A subject token may be exchanged only by a client in its audience.
+    const frontend = await admin.adminCreateOAuth2Client({ grant_types: [JWT_BEARER], scope: 'api:read api:write', audience: [data.client_id!] });
+    const frontendConfig = await oidc.discovery(new URL(server.registry.config.serve.public.base_url), frontend.data.client_id!, undefined, oidc.ClientSecretBasic(frontend.data.client_secret!), insecure);
+    aliceTokens.set(config, (await oidc.genericGrantRequest(frontendConfig, JWT_BEARER, { assertion: await idpJwt(), scope: 'api:read api:write', audience: data.client_id! })).access_token);
     return { config, data };
   }
 
@@ -45,7 +49,7 @@ describe('token exchange (RFC 8693; oauth2.token_exchange.enabled)', () => {
   }
 
   const exchange = (config: oidc.Configuration, params: Record<string, string>) =>
-    oidc.genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: aliceToken, subject_token_type: ACCESS_TOKEN, audience: `${API_B}/orders`, ...params });
+    oidc.genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: aliceTokens.get(config)!, subject_token_type: ACCESS_TOKEN, audience: `${API_B}/orders`, ...params });
 
   beforeAll(async () => {
     server = await bootApps({ OAUTH2_TOKEN_EXCHANGE_ENABLED: 'true' });
@@ -60,9 +64,6 @@ describe('token exchange (RFC 8693; oauth2.token_exchange.enabled)', () => {
       jwk: { ...(await exportJWK(publicKey)), kid: idp.kid, alg: 'ES256', use: 'sig' } as never,
       expires_at: new Date(Date.now() + 3_600_000).toISOString(),
     });
-    const { data } = await admin.adminCreateOAuth2Client({ grant_types: [JWT_BEARER], scope: 'api:read api:write' });
-    const frontend = await oidc.discovery(new URL(server.registry.config.serve.public.base_url), data.client_id!, undefined, oidc.ClientSecretBasic(data.client_secret!), insecure);
-    aliceToken = (await oidc.genericGrantRequest(frontend, JWT_BEARER, { assertion: await idpJwt(), scope: 'api:read api:write' })).access_token;
   });
   afterAll(() => server.close());
 

@@ -20,15 +20,11 @@ const codeIn = (mail: CapturedMail): string => (/\b(\d{8})\b/.exec(mail.text) as
 const csrfOf = (flow: WireFlow): string => flow.ui.nodes.find((n) => n.attributes.name === 'csrf_token')?.attributes.value as string;
 const cookiesOf = (res: request.Response): string[] => ([] as string[]).concat(res.headers['set-cookie'] ?? []);
 
-/**
- * The magic link of a code mail. The mail carries it once the courier's `login_code_valid` /
- * `registration_code_valid` templates render `{{ .LoginURL }}` / `{{ .RegistrationURL }}` (the strategy
- * hands `login_url` / `registration_url` to the courier); until then it is the same URL built from the
- * mailed code, so the test still drives the link route.
- */
-function magicLink(mail: CapturedMail, publicUrl: string, flow: 'login' | 'registration', flowId: string): string {
-  const inMail = new RegExp(`(http://[^\\s"<>]*/self-service/${flow}\\?[^\\s"<>]*)`).exec(mail.text)?.[1]?.replace(/&amp;/g, '&');
-  return inMail ?? `${publicUrl}/self-service/${flow}?flow=${flowId}&method=code&code=${codeIn(mail)}`;
+/** The magic link a code mail carries (`{{ .LoginURL }}` / `{{ .RegistrationURL }}`); throws when the mail has none. */
+function magicLink(mail: CapturedMail, flow: 'login' | 'registration'): URL {
+  const inMail = new RegExp(`(http://[^\\s"<>]*/self-service/${flow}\\?[^\\s"<>]*)`).exec(mail.text)?.[1];
+  if (!inMail) throw new Error(`no ${flow} link in the mail to ${mail.to.join(', ')}:\n${mail.text}`);
+  return new URL(inMail.replace(/&amp;/g, '&'));
 }
 
 describe('one-time code login and registration (passwordless code method) with real SMTP delivery', () => {
@@ -110,8 +106,10 @@ describe('one-time code login and registration (passwordless code method) with r
     expect(sent.status).toBe(400);
     expect(ids(sent.body)).toEqual([1010014]);
     await deliver();
-    const link = new URL(magicLink(smtp.last(email) as CapturedMail, server.publicUrl, 'login', flow.id));
-    expect(link.searchParams.get('flow')).toBe(flow.id);
+    const mail = smtp.last(email) as CapturedMail;
+    const link = magicLink(mail, 'login');
+    expect(`${link.origin}${link.pathname}`).toBe(`${server.publicUrl}/self-service/login`);
+    expect(Object.fromEntries(link.searchParams)).toEqual({ flow: flow.id, method: 'code', code: codeIn(mail) });
 
     // Another browser (without this flow's CSRF cookie) cannot use the link.
     const stranger = await request(server.publicUrl).get(`${link.pathname}${link.search}`).set('Accept', 'application/json');
@@ -215,7 +213,10 @@ describe('one-time code login and registration (passwordless code method) with r
     const sent = await browser.post(`/self-service/registration?flow=${flow.id}`).set('Accept', 'application/json').send({ method: 'code', traits: { email }, csrf_token: csrfOf(flow) });
     expect(ids(sent.body)).toEqual([1040005]);
     await deliver();
-    const link = new URL(magicLink(smtp.last(email) as CapturedMail, server.publicUrl, 'registration', flow.id));
+    const mail = smtp.last(email) as CapturedMail;
+    const link = magicLink(mail, 'registration');
+    expect(`${link.origin}${link.pathname}`).toBe(`${server.publicUrl}/self-service/registration`);
+    expect(Object.fromEntries(link.searchParams)).toEqual({ flow: flow.id, method: 'code', code: codeIn(mail) });
     const opened = await browser.get(`${link.pathname}${link.search}`).set('Accept', 'text/html');
     expect(opened.status).toBe(303);
     expect(cookiesOf(opened).some((c) => c.startsWith('ory_kratos_session='))).toBe(true);

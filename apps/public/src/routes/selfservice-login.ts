@@ -10,7 +10,7 @@ import {
   ROUTE_LOGIN_INIT_BROWSER,
   ROUTE_LOGIN_SUBMIT,
 } from '../../../../libs/selfservice/flows';
-import { respondCompleted, respondExpired, respondInit, respondInvalid, selfServiceBrowserErrors } from '../flow-responder';
+import { respondCompleted, respondExpired, respondInit, respondInvalid, respondReplacement, selfServiceBrowserErrors } from '../flow-responder';
 import { toRequester } from '../request-context';
 
 export type LoginRouterDeps = ConfigProvider & SecretsProvider & ClockProvider & ErrorStoreProvider & { readonly loginService: LoginService };
@@ -40,8 +40,8 @@ export function createLoginRouter(deps: LoginRouterDeps): Router {
     const result = await deps.loginService.submit(req.query.flow as string | undefined, submittedBody(req), requester(req));
     if (result.kind === 'invalid') return respondInvalid(req, res, result.flow, deps);
     if (result.kind === 'expired') return respondExpired(req, res, result.flow, result.error, deps);
-    const after = deps.config.selfservice.flows.login.after;
-    respondCompleted(req, res, result, after.password.default_browser_return_url ?? after.default_browser_return_url, deps);
+    if (result.kind === 'other_browser') return respondReplacement(req, res, result.flow, deps, result.error);
+    respondCompleted(req, res, result, deps);
   };
   router.post(ROUTE_LOGIN_SUBMIT, ...jsonOrFormBody({ limit: deps.config.serve.public.request_body_limit }), submit);
   router.get(ROUTE_LOGIN_SUBMIT, submit);

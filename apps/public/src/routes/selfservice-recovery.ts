@@ -1,10 +1,10 @@
 import express, { type Request, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
 import { OryError, jsonOrFormBody } from '../../../../libs/http';
-import { type ErrorStoreProvider, toWire } from '../../../../libs/selfservice/flow';
+import { type ErrorStoreProvider, flowUiUrl, toWire } from '../../../../libs/selfservice/flow';
 import { ROUTE_RECOVERY_FLOWS, ROUTE_RECOVERY_INIT_API, ROUTE_RECOVERY_INIT_BROWSER, ROUTE_RECOVERY_SUBMIT, type RecoveryService } from '../../../../libs/selfservice/flows';
 import type { ClockProvider } from '../../../../libs/x';
-import { flowUiUrl, respondExpired, respondInit, respondInvalid, respondUpdated, selfServiceBrowserErrors } from '../flow-responder';
+import { respondExpired, respondInit, respondInvalid, respondReplacement, respondUpdated, selfServiceBrowserErrors, setFlowCsrfCookie } from '../flow-responder';
 import { isJsonRequest, setSessionCookie, toRequester } from '../request-context';
 import { submittedBody } from './selfservice-login';
 
@@ -31,6 +31,7 @@ export function createRecoveryRouter(deps: RecoveryRouterDeps): Router {
   const submit = async (req: Request, res: express.Response): Promise<void> => {
     const result = await deps.recoveryService.submit(req.query.flow as string | undefined, submittedBody(req), requester(req));
     if (result.kind === 'expired') return respondExpired(req, res, result.flow, result.error, deps);
+    if (result.kind === 'retried') return respondReplacement(req, res, result.flow, deps);
     if (result.kind === 'invalid') return respondInvalid(req, res, result.flow, deps);
     if (result.kind === 'updated') return respondUpdated(req, res, result.flow, deps);
     const { session, token, settingsFlow } = result.passed;
@@ -47,6 +48,8 @@ export function createRecoveryRouter(deps: RecoveryRouterDeps): Router {
       return;
     }
     setSessionCookie(res, token, session.expiresAt, deps.config, deps.secrets, deps.clock.now());
+    // A link opened in a fresh browser (a mail app's) has no CSRF cookie yet: the settings flow needs one.
+    setFlowCsrfCookie(res, settingsFlow, deps);
     if (isJsonRequest(req)) {
       throw new OryError(422, 'browser location change required')
         .withId('browser_location_change_required')

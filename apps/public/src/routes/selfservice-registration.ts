@@ -10,7 +10,7 @@ import {
   ROUTE_REGISTRATION_SUBMIT,
   type RegistrationService,
 } from '../../../../libs/selfservice/flows';
-import { respondCompleted, respondExpired, respondInit, respondInvalid, selfServiceBrowserErrors } from '../flow-responder';
+import { respondCompleted, respondExpired, respondInit, respondInvalid, respondReplacement, selfServiceBrowserErrors } from '../flow-responder';
 import { toRequester } from '../request-context';
 import { submittedBody } from './selfservice-login';
 
@@ -34,8 +34,8 @@ export function createRegistrationRouter(deps: RegistrationRouterDeps): Router {
     const result = await deps.registrationService.submit(req.query.flow as string | undefined, submittedBody(req), requester(req));
     if (result.kind === 'invalid') return respondInvalid(req, res, result.flow, deps);
     if (result.kind === 'expired') return respondExpired(req, res, result.flow, result.error, deps);
-    const after = deps.config.selfservice.flows.registration.after;
-    respondCompleted(req, res, result, after.password.default_browser_return_url ?? after.default_browser_return_url, deps);
+    if (result.kind === 'other_browser') return respondReplacement(req, res, result.flow, deps, result.error);
+    respondCompleted(req, res, result, deps);
   };
   router.post(ROUTE_REGISTRATION_SUBMIT, ...jsonOrFormBody({ limit: deps.config.serve.public.request_body_limit }), submit);
   router.get(ROUTE_REGISTRATION_SUBMIT, submit);

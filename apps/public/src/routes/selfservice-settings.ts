@@ -2,7 +2,7 @@ import express, { type Request, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
 import { jsonOrFormBody } from '../../../../libs/http';
 import { toWire as identityToWire } from '../../../../libs/identity';
-import { type ErrorStoreProvider, toWire } from '../../../../libs/selfservice/flow';
+import { type ErrorStoreProvider, flowUiUrl, toWire } from '../../../../libs/selfservice/flow';
 import {
   ROUTE_SETTINGS_FLOWS,
   ROUTE_SETTINGS_INIT_API,
@@ -11,7 +11,7 @@ import {
   type SettingsService,
 } from '../../../../libs/selfservice/flows';
 import type { ClockProvider } from '../../../../libs/x';
-import { flowUiUrl, respondExpired, respondInit, respondInvalid, respondUpdated, selfServiceBrowserErrors } from '../flow-responder';
+import { respondExpired, respondInit, respondInvalid, respondUpdated, selfServiceBrowserErrors } from '../flow-responder';
 import { setSessionCookie, toRequester } from '../request-context';
 import { submittedBody } from './selfservice-login';
 
@@ -43,9 +43,8 @@ export function createSettingsRouter(deps: SettingsRouterDeps): Router {
     if (result.flow.type === 'browser' && who.sessionToken) {
       setSessionCookie(res, who.sessionToken, result.session.session.expiresAt, deps.config, deps.secrets, deps.clock.now());
     }
-    const after = deps.config.selfservice.flows.settings.after.default_browser_return_url;
     // Only-the-flow updates (codes to confirm) go back to the settings UI, which shows them.
-    const htmlRedirect = result.kind === 'updated' ? flowUiUrl(deps.config, result.flow) : (result.flow.returnTo ?? after ?? flowUiUrl(deps.config, result.flow));
+    const htmlRedirect = result.kind === 'updated' ? flowUiUrl(deps.config, result.flow) : result.returnTo;
     respondUpdated(req, res, result.flow, deps, identityWire(result.identity), htmlRedirect);
   };
   router.post(ROUTE_SETTINGS_SUBMIT, ...jsonOrFormBody({ limit: deps.config.serve.public.request_body_limit }), submit);

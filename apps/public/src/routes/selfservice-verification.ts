@@ -10,7 +10,7 @@ import {
   type VerificationService,
 } from '../../../../libs/selfservice/flows';
 import type { ClockProvider } from '../../../../libs/x';
-import { respondExpired, respondInit, respondInvalid, respondUpdated, selfServiceBrowserErrors } from '../flow-responder';
+import { respondExpired, respondInit, respondInvalid, respondReplacement, respondUpdated, selfServiceBrowserErrors, setFlowCsrfCookie } from '../flow-responder';
 import { toRequester } from '../request-context';
 import { submittedBody } from './selfservice-login';
 
@@ -36,8 +36,11 @@ export function createVerificationRouter(deps: VerificationRouterDeps): Router {
   const submit = async (req: Request, res: express.Response): Promise<void> => {
     const result = await deps.verificationService.submit(req.query.flow as string | undefined, submittedBody(req), requester(req));
     if (result.kind === 'expired') return respondExpired(req, res, result.flow, result.error, deps);
+    if (result.kind === 'retried') return respondReplacement(req, res, result.flow, deps);
     if (result.kind === 'invalid') return respondInvalid(req, res, result.flow, deps);
-    const afterLink = req.method === 'GET' && result.kind === 'passed' ? (result.flow.returnTo ?? deps.config.selfservice.flows.verification.after.default_browser_return_url) : undefined;
+    const afterLink = req.method === 'GET' && result.kind === 'passed' ? result.passed.returnTo : undefined;
+    // A link opened in a fresh browser shows its success on a flow of that browser.
+    if (result.kind === 'passed' && result.passed.receipt) setFlowCsrfCookie(res, result.passed.receipt, deps);
     respondUpdated(req, res, result.flow, deps, {}, afterLink);
   };
   router.post(ROUTE_VERIFICATION_SUBMIT, ...jsonOrFormBody({ limit: deps.config.serve.public.request_body_limit }), submit);

@@ -50,6 +50,24 @@ export function describeClientStoreContract(label: string, makeStore: () => Prom
         expect(await store.get(newId())).toBeUndefined();
       });
 
+      it('keeps skip_logout_consent true, false or unset through get, list and update', async () => {
+        const owner = `owner-${newId()}`;
+        const t = Date.parse('2026-04-01T00:00:00.000Z');
+        const [yes, no, unset] = [{ skip_logout_consent: true }, { skip_logout_consent: false }, {}].map((o, i) => clientFixture(new Date(t + i * 1000), { owner, ...o }));
+        for (const c of [yes, no, unset]) await store.create(c);
+        expect((await store.get(yes.id))?.metadata.skip_logout_consent).toBe(true);
+        expect((await store.get(no.id))?.metadata.skip_logout_consent).toBe(false);
+        expect(await store.get(unset.id)).toEqual(unset);
+        expect((await store.get(unset.id))?.metadata).not.toHaveProperty('skip_logout_consent');
+        const listed = (await store.list({ offset: 0, limit: 10, owner })).clients;
+        expect(listed).toEqual([yes, no, unset]);
+        const { skip_logout_consent: _removed, ...cleared } = yes.metadata;
+        expect(await store.update({ ...yes, metadata: cleared })).toBe(true);
+        expect((await store.get(yes.id))?.metadata).not.toHaveProperty('skip_logout_consent');
+        expect(await store.update({ ...unset, metadata: { ...unset.metadata, skip_logout_consent: true } })).toBe(true);
+        expect((await store.get(unset.id))?.metadata.skip_logout_consent).toBe(true);
+      });
+
       it('rejects a duplicate id', async () => {
         const client = clientFixture(new Date());
         await store.create(client);

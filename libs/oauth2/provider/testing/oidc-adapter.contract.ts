@@ -83,12 +83,13 @@ export function describeOidcAdapterContract(label: string, makeStore: () => Prom
         const id = newId();
         const a = adapter('RefreshToken', 10);
         await a.upsert(id, { jti: id }, 600);
+        const consumedAt = Math.floor(clock.now().getTime() / 1000);
         await a.consume(id);
         clock.advance(5000);
-        expect((await a.find(id))?.consumed).toBeUndefined();
+        expect(await a.find(id)).toEqual({ jti: id });
         await expect(a.consume(id)).resolves.toBeUndefined(); // redeemed again within the grace period: no replay
         clock.advance(6000);
-        expect((await a.find(id))?.consumed).toBeDefined();
+        expect((await a.find(id))?.consumed).toBe(consumedAt);
         await expect(a.consume(id)).rejects.toThrow('replayed');
       });
     });
@@ -116,7 +117,7 @@ export function describeOidcAdapterContract(label: string, makeStore: () => Prom
         expect(await adapter('AccessToken').find(at1)).toBeUndefined();
         await adapter('AccessToken').revokeByGrantId(grantId);
         expect(await adapter('AccessToken').find(at2)).toBeUndefined();
-        expect(await adapter('RefreshToken').find(rt)).toBeDefined();
+        expect(await adapter('RefreshToken').find(rt)).toEqual({ jti: rt, grantId });
       });
     });
 

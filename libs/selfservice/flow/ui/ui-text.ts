@@ -87,6 +87,7 @@ export const messages = {
   settingsLookupDisable: (): UiText => info(1050016, 'Disable this method'),
   settingsTotpSecretLabel: (): UiText => info(1050017, 'This is your authenticator app secret. Use it if you can not scan the QR code.'),
   totpCodeInvalid: (): UiText => error(4000008, 'The provided authentication code is invalid, please try again.', {}),
+  addressNotVerified: (): UiText => error(4000010, 'Account not active yet. Did you forget to verify your email address?'),
   noTotpDevice: (): UiText => error(4000011, 'You have no TOTP device set up.', {}),
   lookupAlreadyUsed: (): UiText => error(4000012, 'This backup recovery code has already been used.', {}),
   noLookupCodes: (): UiText => error(4000014, 'You have no backup recovery codes set up.', {}),
@@ -116,4 +117,12 @@ export const messages = {
   /** Kratos v1 answers a code flow past its attempt limit with a generic 400 reason (4000001). */
   codeAttemptsExceeded: (): UiText =>
     error(4000001, 'The request was submitted too often: too many wrong codes were entered and this flow can no longer be used. Please start again to get a new code.'),
+  /** A magic link opened in another browser than the flow's (no Kratos id: a generic 400 reason, 4000001). */
+  linkFromOtherBrowser: (kind: 'login' | 'registration'): UiText =>
+    error(
+      4000001,
+      kind === 'login'
+        ? 'This sign-in link was opened in a different browser than the one the sign-in was started in. Open it in that browser, or sign in again here.'
+        : 'This sign-up link was opened in a different browser than the one the sign-up was started in. Open it in that browser, or sign up again here.',
+    ),
 };

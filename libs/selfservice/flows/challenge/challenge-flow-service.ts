@@ -13,16 +13,19 @@ import {
   type RedeemedChallenge,
   type UiText,
   type VerificationFlow,
-  applyFlowError,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
   baseFlowFields,
+  canFetchFlow,
   flattenBody,
   flowExpiredError,
+  isEmailAddress,
   isExpired,
   markCodeSent,
+  messages,
   passChallenge,
+  saveFlowError,
   unflattenBody,
   validateReturnTo,
   withFreshCsrf,
@@ -38,6 +41,8 @@ export type ChallengeSubmitResult<F, P> =
   | { readonly kind: 'updated'; readonly flow: F }
   | { readonly kind: 'invalid'; readonly flow: F }
   | { readonly kind: 'expired'; readonly flow: F; readonly error: OryError }
+  /** A link that did not pass, opened in a browser that cannot fetch its flow: a new flow in that browser carries the reason. */
+  | { readonly kind: 'retried'; readonly flow: F }
   | { readonly kind: 'passed'; readonly flow: F; readonly passed: P };
 
 /** Texts that differ between recovery and verification. */
@@ -110,9 +115,29 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
 
   /**
    * Body `{method, email}` mails a secret; `{method, code}` / `{method, token}` (or the same in the query of
-   * a GET, for links) redeems it.
+   * a GET, for links) redeems it. A secret that does not pass is counted on its flow as always; when the
+   * browser that sent it cannot fetch that flow (a mail app's fresh browser), the result is `retried`: a
+   * new flow in that browser with the same message (Kratos `retry…FlowWithMessage`), not the original.
    */
   async submit(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
+    const result = await this.submitToFlow(id, rawBody, requester);
+    if (result.kind !== 'invalid' && result.kind !== 'updated') return result;
+    const body = typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {};
+    const carriesSecret = [body.code, body.token].some((v) => typeof v === 'string' && v !== '');
+    if (!carriesSecret || canFetchFlow(result.flow, requester, Boolean(result.flow.internalContext.admin_created))) return result;
+    return { kind: 'retried', flow: await this.retryInThisBrowser(result.flow, requester) };
+  }
+
+  /** A new flow for the requesting browser (its CSRF token), carrying the messages `failed` ended with. */
+  private async retryInThisBrowser(failed: F, requester: FlowRequester): Promise<F> {
+    const created = this.newFlow('browser', requester, failed.returnTo, this.base.config.selfservice.flows[this.purpose].lifespan);
+    const reason = failed.ui.messages.length > 0 ? failed.ui.messages : [this.texts.wrongSecret(this.flowMethod(failed))];
+    const flow = { ...created, ui: { ...created.ui, messages: reason } } as F;
+    await this.base.flowStore.create(flow);
+    return flow;
+  }
+
+  private async submitToFlow(id: string | undefined, rawBody: unknown, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
     this.assertEnabled();
     if (!id) throw badRequest('The flow query parameter is missing or malformed.');
     const flow = await this.load(id);
@@ -129,23 +154,31 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
     // Links are opened by GET without a CSRF token; the secret itself proves the request.
     if (secret === undefined && !flow.internalContext.admin_created) assertCsrf(flow, requester, body.csrf_token);
     try {
-      assertApiRequest(flow, requester);
-      const method = typeof body.method === 'string' ? body.method : secret !== undefined ? this.flowMethod(flow) : undefined;
-      if (method !== this.flowMethod(flow)) throw new FlowValidationError([this.texts.noStrategy()]);
-      if (flow.state === 'passed_challenge') throw new FlowValidationError([this.texts.alreadyPassed()]);
-      if (Number(flow.internalContext.failed_attempts ?? 0) >= MAX_FAILED_ATTEMPTS) throw new FlowValidationError([this.texts.failed()]);
-      if (secret !== undefined) return await this.redeem(flow, secret, requester);
-      const email = typeof body.email === 'string' ? body.email.trim() : '';
-      if (!email) throw new FlowValidationError([], { email: [{ id: 4000002, text: 'Property email is missing.', type: 'error', context: { property: 'email' } }] });
-      return await this.send(flow, email);
+      // The flow is re-read locked, so the state and wrong-try checks, the redemption and the counter
+      // update are one step: parallel submissions queue, and a flow checks at most MAX_FAILED_ATTEMPTS secrets.
+      return await this.base.transactions.withTransaction(async (tx) => {
+        const current = await this.lock(flow.id, tx);
+        assertApiRequest(current, requester);
+        const method = typeof body.method === 'string' ? body.method : secret !== undefined ? this.flowMethod(current) : undefined;
+        if (method !== this.flowMethod(current)) throw new FlowValidationError([this.texts.noStrategy()]);
+        // A used link is just an unknown token to Kratos (4060004/4070001); a code on a passed flow is a retry.
+        if (current.state === 'passed_challenge') throw new FlowValidationError([secret !== undefined && method === 'link' ? this.texts.wrongSecret('link') : this.texts.alreadyPassed()]);
+        if (Number(current.internalContext.failed_attempts ?? 0) >= MAX_FAILED_ATTEMPTS) throw new FlowValidationError([this.texts.failed()]);
+        if (secret !== undefined) return await this.redeem(current, secret, requester, tx);
+        const email = typeof body.email === 'string' ? body.email.trim() : '';
+        if (!email) throw new FlowValidationError([], { email: [{ id: 4000002, text: 'Property email is missing.', type: 'error', context: { property: 'email' } }] });
+        // Kratos validates the body against `format: email`; the message goes on the email node.
+        if (!isEmailAddress(email)) throw new FlowValidationError([], { email: [messages.validationGeneric(`${JSON.stringify(email)} is not valid "email"`)] });
+        return await this.send(current, email, tx);
+      });
     } catch (error) {
-      const updated = applyFlowError({ ...flow, active: this.flowMethod(flow) }, error, flattenBody(body), this.base.clock);
-      await this.base.flowStore.update(updated);
+      // The failed attempt wrote nothing; its messages go onto the flow as stored now (never a stale copy).
+      const updated = await saveFlowError(this.base, flow, error, flattenBody(body), (current) => ({ ...current, active: this.flowMethod(current) }));
       return { kind: 'invalid', flow: updated };
     }
   }
 
-  private async send(flow: F, email: string): Promise<ChallengeSubmitResult<F, P>> {
+  private async send(flow: F, email: string, tx: Transaction): Promise<ChallengeSubmitResult<F, P>> {
     const strategy = this.strategy(flow);
     const sent = markCodeSent(flow, this.base.clock.now());
     const updated = {
@@ -153,30 +186,34 @@ export abstract class ChallengeFlowService<F extends RecoveryFlow | Verification
       active: strategy.id,
       ui: { ...sent.ui, nodes: [sent.ui.nodes[0], ...strategy.nodes(sent, 'sent_email', email)], messages: [this.texts.sent(strategy.id)] },
     } as F;
-    await this.base.transactions.withTransaction(async (tx) => {
-      await strategy.send(this.purpose, updated, email, tx);
-      await this.base.flowStore.update(updated, tx);
-    });
+    await strategy.send(this.purpose, updated, email, tx);
+    await this.base.flowStore.update(updated, tx);
     return { kind: 'updated', flow: withFreshCsrf(updated) };
   }
 
-  private async redeem(flow: F, secret: string, requester: FlowRequester): Promise<ChallengeSubmitResult<F, P>> {
+  /** Redeems `secret` on `flow`, which the caller read locked in `tx`; a wrong secret is counted in `tx`. */
+  private async redeem(flow: F, secret: string, requester: FlowRequester, tx: Transaction): Promise<ChallengeSubmitResult<F, P>> {
     const strategy = this.strategy(flow);
-    return this.base.transactions.withTransaction(async (tx) => {
-      const redeemed = flow.state === 'sent_email' ? await strategy.redeem(this.purpose, flow, secret, tx) : undefined;
-      if (!redeemed) {
-        const failed = Number(flow.internalContext.failed_attempts ?? 0) + 1;
-        const message = failed >= MAX_FAILED_ATTEMPTS ? this.texts.failed() : this.texts.wrongSecret(strategy.id);
-        const updated = { ...flow, internalContext: { ...flow.internalContext, failed_attempts: failed }, ui: { ...flow.ui, messages: [message] }, updatedAt: this.base.clock.now() } as F;
-        await this.base.flowStore.update(updated, tx);
-        return { kind: failed >= MAX_FAILED_ATTEMPTS ? ('invalid' as const) : ('updated' as const), flow: withFreshCsrf(updated) };
-      }
-      const passed = passChallenge(flow, this.base.clock.now());
-      const done = { ...passed, ui: { ...passed.ui, nodes: [passed.ui.nodes[0]], messages: this.texts.passed() } } as F;
-      const result = await this.onPassed(done, redeemed, requester, tx);
-      await this.base.flowStore.update(done, tx);
-      return { kind: 'passed' as const, flow: done, passed: result };
-    });
+    const redeemed = flow.state === 'sent_email' ? await strategy.redeem(this.purpose, flow, secret, tx) : undefined;
+    if (!redeemed) {
+      const failed = Number(flow.internalContext.failed_attempts ?? 0) + 1;
+      const message = failed >= MAX_FAILED_ATTEMPTS ? this.texts.failed() : this.texts.wrongSecret(strategy.id);
+      const updated = { ...flow, internalContext: { ...flow.internalContext, failed_attempts: failed }, ui: { ...flow.ui, messages: [message] }, updatedAt: this.base.clock.now() } as F;
+      await this.base.flowStore.update(updated, tx);
+      return { kind: failed >= MAX_FAILED_ATTEMPTS ? ('invalid' as const) : ('updated' as const), flow: withFreshCsrf(updated) };
+    }
+    const passed = passChallenge(flow, this.base.clock.now());
+    const done = { ...passed, ui: { ...passed.ui, nodes: [passed.ui.nodes[0]], messages: this.texts.passed() } } as F;
+    const result = await this.onPassed(done, redeemed, requester, tx);
+    await this.base.flowStore.update(done, tx);
+    return { kind: 'passed' as const, flow: done, passed: result };
+  }
+
+  /** The flow read with a row lock held until `tx` ends. @throws OryError 404 */
+  private async lock(id: string, tx: Transaction): Promise<F> {
+    const flow = (await this.base.flowStore.getForUpdate(this.purpose, id, tx)) as F | undefined;
+    if (!flow) throw notFound('Unable to locate the resource');
+    return flow;
   }
 
   protected async load(id: string): Promise<F> {

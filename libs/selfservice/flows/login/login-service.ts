@@ -9,16 +9,20 @@ import {
   type FlowStoreProvider,
   type FlowType,
   type LoginFlow,
-  applyFlowError,
+  saveFlowError,
+  saveFlowUpdate,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
   carriesOneTimeCode,
   baseFlowFields,
+  completedReturnUrl,
   flattenBody,
   flowExpiredError,
   flowExpiredOnFetch,
   isExpired,
+  isLinkFromOtherBrowser,
+  linkFromOtherBrowserError,
   messages,
   unflattenBody,
   validateReturnTo,
@@ -46,14 +50,17 @@ export type LoginSubmitResult =
       readonly session: Session;
       readonly identity: Identity;
       readonly token: string;
-      readonly returnTo?: string;
+      /** Where the browser goes: the OAuth2 redirect, else `return_to` → `after.<method>` → `after` → global default. */
+      readonly returnTo: string;
       /** Set when the identity has a second factor the session still lacks: the flow to finish it with. */
       readonly aal2Flow?: LoginFlow;
       /** Set when the flow accepted an OAuth2 login challenge: where the browser continues. */
       readonly oauth2RedirectTo?: string;
     }
   | { readonly kind: 'invalid'; readonly flow: LoginFlow }
-  | { readonly kind: 'expired'; readonly flow: LoginFlow; readonly error: OryError };
+  | { readonly kind: 'expired'; readonly flow: LoginFlow; readonly error: OryError }
+  /** A code link opened in a browser that did not start the flow: refused onto a new flow of this browser (`error` for JSON clients). */
+  | { readonly kind: 'other_browser'; readonly flow: LoginFlow; readonly error: OryError };
 
 /** `session_already_available` (400), carrying where a browser should go instead. */
 export function alreadyLoggedIn(redirectTo: string): OryError {
@@ -141,6 +148,13 @@ export class LoginService {
       return { kind: 'expired', flow: withMessage, error: flowExpiredError('login', flow.expiresAt, now, replacement.id) };
     }
     const body = unflattenBody(isRecord(rawBody) ? rawBody : {});
+    if (isLinkFromOtherBrowser(flow, requester, body)) {
+      // Not the original's login_challenge, refresh or aal: those belong to the browser that started it.
+      const fresh = await this.init('browser', { ...requester, query: flow.returnTo ? { return_to: flow.returnTo } : {} });
+      const refused: LoginFlow = { ...fresh, ui: { ...fresh.ui, messages: [messages.linkFromOtherBrowser('login')] } };
+      await this.deps.flowStore.update(refused);
+      return { kind: 'other_browser', flow: refused, error: linkFromOtherBrowserError() };
+    }
     assertCsrf(flow, requester, body.csrf_token, { oneTimeSecret: carriesOneTimeCode(body) });
     try {
       assertApiRequest(flow, requester);
@@ -153,8 +167,7 @@ export class LoginService {
       if (!session && flow.requestedAal === 'aal2') throw aal1Required();
       return await this.runStrategies(flow, body, requester, session);
     } catch (error) {
-      const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
-      await this.deps.flowStore.update(updated);
+      const updated = await saveFlowError(this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active: typeof body.method === 'string' ? body.method : current.active }));
       return { kind: 'invalid', flow: updated };
     }
   }
@@ -165,8 +178,8 @@ export class LoginService {
       const outcome = await strategy.login(flow, body, ctx);
       if (outcome.kind === 'not_responsible') continue;
       if (outcome.kind === 'flow_updated') {
-        await this.deps.flowStore.update(outcome.flow);
-        return { kind: 'invalid', flow: outcome.flow };
+        // A strategy that counted or spent something stored the flow itself; any other change goes onto the stored flow.
+        return { kind: 'invalid', flow: outcome.stored ? outcome.flow : await saveFlowUpdate(this.deps, flow, outcome.flow) };
       }
       if (outcome.identity.state !== 'active') {
         throw new OryError(401, 'identity is disabled').withReason('This account was disabled.').withDetails({ identity_id: outcome.identity.id });
@@ -185,7 +198,9 @@ export class LoginService {
       });
       const aal2Flow = await this.secondFactorFlow(done, issued, outcome.identity, token, requester);
       const oauth2RedirectTo = !aal2Flow && flow.oauth2LoginChallenge ? await this.acceptChallenge(flow.oauth2LoginChallenge, outcome.identity, issued) : undefined;
-      return { kind: 'completed', flow: done, session: issued, identity: outcome.identity, token, returnTo: oauth2RedirectTo ?? flow.returnTo, aal2Flow, oauth2RedirectTo };
+      const c = this.deps.config.selfservice;
+      const returnTo = oauth2RedirectTo ?? completedReturnUrl(c.flows.login.after, strategy.id, flow.returnTo, c.default_browser_return_url);
+      return { kind: 'completed', flow: done, session: issued, identity: outcome.identity, token, returnTo, aal2Flow, oauth2RedirectTo };
     }
     throw new FlowValidationError([messages.noLoginStrategy()]);
   }

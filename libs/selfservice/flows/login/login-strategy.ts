@@ -13,7 +13,11 @@ export interface LoginContext {
 export type LoginOutcome =
   | { readonly kind: 'not_responsible' }
   | { readonly kind: 'authenticated'; readonly identity: Identity; readonly method: AuthenticationMethodName; readonly aal: Aal }
-  | { readonly kind: 'flow_updated'; readonly flow: LoginFlow };
+  /**
+   * The flow to show again (400). `stored`: the strategy already wrote it in the transaction that checked
+   * it (counters read-checked-written under the flow's row lock); the service must not write it again.
+   */
+  | { readonly kind: 'flow_updated'; readonly flow: LoginFlow; readonly stored?: boolean };
 
 /**
  * What a method adds to a new login flow: its nodes and, optionally, state kept on the server until the

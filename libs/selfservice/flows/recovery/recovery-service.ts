@@ -60,7 +60,7 @@ export class RecoveryService extends ChallengeFlowService<RecoveryFlow, Recovery
   }
 
   protected async onPassed(flow: RecoveryFlow, redeemed: RedeemedChallenge, requester: FlowRequester, tx: Transaction): Promise<RecoveryPassed> {
-    const found = await this.deps.privilegedIdentityPool.get(redeemed.identityId, tx);
+    const found = await this.deps.privilegedIdentityPool.getForUpdate(redeemed.identityId, tx);
     if (!found) throw notFound('Unable to locate the resource');
     const now = this.deps.clock.now();
     // Receiving the mail proves the address: its verifiable counterpart becomes verified.

@@ -9,22 +9,27 @@ import {
   type FlowStoreProvider,
   type FlowType,
   type RegistrationFlow,
-  applyFlowError,
+  saveFlowError,
+  saveFlowUpdate,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
   carriesOneTimeCode,
   baseFlowFields,
+  completedReturnUrl,
   flattenBody,
+  flowUiUrl,
   flowExpiredError,
   flowExpiredOnFetch,
   isExpired,
+  isLinkFromOtherBrowser,
+  linkFromOtherBrowserError,
   messages,
   unflattenBody,
   validateReturnTo,
   withFreshCsrf,
 } from '../../flow';
-import type { RegistrationHooksProvider } from './registration-hooks';
+import type { RegistrationHookResult, RegistrationHooksProvider } from './registration-hooks';
 import type { RegistrationPopulation, RegistrationStrategiesProvider } from './registration-strategy';
 import { ROUTE_REGISTRATION_SUBMIT } from './routes';
 
@@ -44,10 +49,15 @@ export type RegistrationSubmitResult =
       readonly identity: Identity;
       readonly session?: Session;
       readonly token?: string;
-      readonly returnTo?: string;
+      /** Where the browser goes: the verification UI (`show_verification_ui`), else `return_to` → `after.<method>` → `after` → global default. */
+      readonly returnTo: string;
+      /** Kratos `continue_with` items for JSON answers (`show_verification_ui`). */
+      readonly continueWith?: readonly Record<string, unknown>[];
     }
   | { readonly kind: 'invalid'; readonly flow: RegistrationFlow }
-  | { readonly kind: 'expired'; readonly flow: RegistrationFlow; readonly error: OryError };
+  | { readonly kind: 'expired'; readonly flow: RegistrationFlow; readonly error: OryError }
+  /** A code link opened in a browser that did not start the flow: refused onto a new flow of this browser (`error` for JSON clients). */
+  | { readonly kind: 'other_browser'; readonly flow: RegistrationFlow; readonly error: OryError };
 
 /** `session_already_available` for registration (400). */
 function alreadyRegistered(redirectTo: string): OryError {
@@ -114,13 +124,18 @@ export class RegistrationService {
       throw alreadyRegistered(flow.returnTo ?? this.deps.config.selfservice.default_browser_return_url);
     }
     const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
+    if (isLinkFromOtherBrowser(flow, requester, body)) {
+      const fresh = await this.init('browser', { ...requester, query: flow.returnTo ? { return_to: flow.returnTo } : {} });
+      const refused: RegistrationFlow = { ...fresh, ui: { ...fresh.ui, messages: [messages.linkFromOtherBrowser('registration')] } };
+      await this.deps.flowStore.update(refused);
+      return { kind: 'other_browser', flow: refused, error: linkFromOtherBrowserError() };
+    }
     assertCsrf(flow, requester, body.csrf_token, { oneTimeSecret: carriesOneTimeCode(body) });
     try {
       assertApiRequest(flow, requester);
       return await this.runStrategies(flow, body, requester);
     } catch (error) {
-      const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
-      await this.deps.flowStore.update(updated);
+      const updated = await saveFlowError(this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active: typeof body.method === 'string' ? body.method : current.active }));
       return { kind: 'invalid', flow: updated };
     }
   }
@@ -130,8 +145,8 @@ export class RegistrationService {
       const outcome = await strategy.register(flow, body, { requester });
       if (outcome.kind === 'not_responsible') continue;
       if (outcome.kind === 'flow_updated') {
-        await this.deps.flowStore.update(outcome.flow);
-        return { kind: 'invalid', flow: outcome.flow };
+        // A strategy that counted or spent something stored the flow itself; any other change goes onto the stored flow.
+        return { kind: 'invalid', flow: outcome.stored ? outcome.flow : await saveFlowUpdate(this.deps, flow, outcome.flow) };
       }
       // The method's server-side state (a WebAuthn challenge) is spent once the flow completed.
       const { [strategy.id]: _spent, ...internalContext } = flow.internalContext;
@@ -139,7 +154,7 @@ export class RegistrationService {
       try {
         const hooked = await this.deps.transactions.withTransaction(async (tx) => {
           await this.deps.privilegedIdentityPool.create(outcome.identity, tx);
-          let result: { session?: Session; token?: string } = {};
+          let result: RegistrationHookResult = {};
           for (const hook of this.deps.registrationPostHooks(strategy.id)) {
             const r = await hook.execute({ flow: done, identity: outcome.identity, method: outcome.method, aal: outcome.aal, device: requester.device, tx });
             result = { ...result, ...r };
@@ -147,7 +162,15 @@ export class RegistrationService {
           await this.deps.flowStore.update(done, tx);
           return result;
         });
-        return { kind: 'completed', flow: done, identity: outcome.identity, ...hooked, returnTo: flow.returnTo };
+        const { verificationFlows, showVerificationUi, ...signedIn } = hooked;
+        const c = this.deps.config;
+        const returnTo = completedReturnUrl(c.selfservice.flows.registration.after, strategy.id, flow.returnTo, c.selfservice.default_browser_return_url);
+        const shown = showVerificationUi ? verificationFlows?.[0] : undefined;
+        if (!shown) return { kind: 'completed', flow: done, identity: outcome.identity, ...signedIn, returnTo };
+        // `show_verification_ui`: continue with the verification flow of the first new address.
+        const url = flowUiUrl(c, { kind: 'verification', id: shown.flowId });
+        const continueWith = [{ action: 'show_verification_ui', flow: { id: shown.flowId, verifiable_address: shown.address, ...(flow.type === 'browser' ? { url } : {}) } }];
+        return { kind: 'completed', flow: done, identity: outcome.identity, ...signedIn, returnTo: flow.type === 'browser' ? url : returnTo, continueWith };
       } catch (error) {
         if (error instanceof DuplicateIdentifierError) throw new FlowValidationError([messages.duplicateCredentials()]);
         throw error;

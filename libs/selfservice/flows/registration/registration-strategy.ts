@@ -11,7 +11,11 @@ export type RegistrationOutcome =
   | { readonly kind: 'not_responsible' }
   /** A new, validated identity, not yet stored; the service stores it and runs the hooks. */
   | { readonly kind: 'registered'; readonly identity: Identity; readonly method: AuthenticationMethodName; readonly aal: Aal }
-  | { readonly kind: 'flow_updated'; readonly flow: RegistrationFlow };
+  /**
+   * The flow to show again (400). `stored`: the strategy already wrote it in the transaction that checked
+   * it (counters read-checked-written under the flow's row lock); the service must not write it again.
+   */
+  | { readonly kind: 'flow_updated'; readonly flow: RegistrationFlow; readonly stored?: boolean };
 
 /**
  * What a method adds to a new registration flow: its nodes and, optionally, server-side state (a

@@ -1,5 +1,5 @@
 import type { ConfigProvider } from '../../../config';
-import { OryError, badRequest, forbidden, notFound } from '../../../http/errors';
+import { OryError, badRequest, conflict, forbidden, notFound } from '../../../http/errors';
 import type { Identity, PrivilegedIdentityPoolProvider } from '../../../identity';
 import {
   type ActiveSession,
@@ -17,12 +17,15 @@ import {
   type FlowType,
   type SettingsFlow,
   type UiText,
-  applyFlowError,
+  saveFlowError,
+  saveFlowUpdate,
   assertApiRequest,
   assertCsrf,
   assertFlowCookie,
   baseFlowFields,
+  completedReturnUrl,
   flattenBody,
+  flowUiUrl,
   flowExpiredError,
   isExpired,
   markSettingsSaved,
@@ -34,9 +37,15 @@ import {
 import { ROUTE_SETTINGS_SUBMIT } from './routes';
 import type { SettingsContext, SettingsPopulation, SettingsStrategiesProvider } from './settings-strategy';
 
+/** A verification flow mailed for one address. */
+export interface SentVerification {
+  readonly flowId: string;
+  readonly address: string;
+}
+
 /** Sends verification mails for new addresses (implemented by the verification service). */
 export interface VerificationSenderProvider {
-  readonly verificationService: { sendForIdentity(identity: Identity, tx: Transaction): Promise<void> };
+  readonly verificationService: { sendForIdentity(identity: Identity, tx: Transaction): Promise<readonly SentVerification[]> };
 }
 
 export type SettingsServiceDeps = ConfigProvider &
@@ -49,7 +58,8 @@ export type SettingsServiceDeps = ConfigProvider &
   VerificationSenderProvider;
 
 export type SettingsSubmitResult =
-  | { readonly kind: 'completed'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession }
+  /** `returnTo`: where a browser goes — `return_to` → `after.<method>` → `after` → the settings UI. */
+  | { readonly kind: 'completed'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession; readonly returnTo: string }
   /** A method changed only the flow (e.g. recovery codes shown for confirmation); nothing was saved yet. */
   | { readonly kind: 'updated'; readonly flow: SettingsFlow; readonly identity: Identity; readonly session: ActiveSession }
   | { readonly kind: 'invalid'; readonly flow: SettingsFlow; readonly identity: Identity }
@@ -109,30 +119,37 @@ export class SettingsService {
     const body = unflattenBody(typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {});
     assertCsrf(flow, requester, body.csrf_token);
     const ctx: SettingsContext = { requester, session, requirePrivileged: () => this.requirePrivileged(session, flow) };
+    // The method a failure belongs to: the one named, else the strategy that was deciding (buttons sent without `method`).
+    let active = typeof body.method === 'string' ? body.method : flow.active;
     try {
       assertApiRequest(flow, requester);
       for (const strategy of this.deps.settingsStrategies) {
+        if (typeof body.method !== 'string') active = strategy.settingsMethod;
         const outcome = await strategy.settings(flow, body, ctx);
         if (outcome.kind === 'not_responsible') continue;
         if (outcome.kind === 'flow_updated') {
-          const shown = withFreshCsrf({ ...outcome.flow, active: strategy.settingsMethod, updatedAt: this.deps.clock.now() });
-          await this.deps.flowStore.update(shown);
+          const shown = await saveFlowUpdate(this.deps, flow, withFreshCsrf({ ...outcome.flow, active: strategy.settingsMethod, updatedAt: this.deps.clock.now() }));
           return { kind: 'updated', flow: shown, identity: session.identity, session };
         }
         const saved = markSettingsSaved({ ...flow, active: strategy.settingsMethod }, this.deps.clock.now());
         const done = await this.render({ ...saved, ui: { ...saved.ui, messages: [messages.settingsSaved()] } }, outcome.identity);
         await this.deps.transactions.withTransaction(async (tx) => {
+          // The strategy changed the identity this request loaded; if another request changed it since
+          // (a backup code used, an admin patch), saving would undo that change: refuse instead.
+          const stored = await this.deps.privilegedIdentityPool.getForUpdate(session.identity.id, tx);
+          if (!stored || !sameIdentity(stored, session.identity)) throw identityChanged();
           await this.deps.privilegedIdentityPool.update(outcome.identity, tx);
           await this.deps.verificationService.sendForIdentity(outcome.identity, tx);
           await this.deps.flowStore.update(done, tx);
         });
-        return { kind: 'completed', flow: done, identity: outcome.identity, session };
+        const returnTo = completedReturnUrl(this.deps.config.selfservice.flows.settings.after, strategy.settingsMethod, done.returnTo, flowUiUrl(this.deps.config, done));
+        return { kind: 'completed', flow: done, identity: outcome.identity, session, returnTo };
       }
+      active = typeof body.method === 'string' ? body.method : flow.active;
       throw new FlowValidationError([messages.noSettingsStrategy()]);
     } catch (error) {
       if (error instanceof OryError && error.id === 'session_refresh_required') throw error;
-      const updated = applyFlowError({ ...flow, active: typeof body.method === 'string' ? body.method : flow.active }, error, flattenBody(body), this.deps.clock);
-      await this.deps.flowStore.update(updated);
+      const updated = await saveFlowError(this.deps, flow, error, flattenBody(body), (current) => ({ ...current, active }));
       return { kind: 'invalid', flow: updated, identity: session.identity };
     }
   }
@@ -184,4 +201,20 @@ export class SettingsService {
     if (!flow) throw notFound('Unable to locate the resource');
     return flow;
   }
+}
+
+/** 409: the identity changed between loading the session and saving the settings. */
+function identityChanged(): OryError {
+  return conflict('The identity was changed by another request while these settings were saved; nothing was saved. Please submit the settings again.');
+}
+
+/** True when both are the same stored state (key order ignored; dates compared by instant). */
+function sameIdentity(a: Identity, b: Identity): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+  );
 }

@@ -13,8 +13,10 @@ import {
   normalizeIdentifier,
   toWire as identityToWire,
 } from '../../../identity';
+import { notFound } from '../../../http/errors';
 import { type ClockProvider, type LoggerProvider, type Transaction, type TransactionRunnerProvider, constantTimeEqual, newId } from '../../../x';
 import {
+  type FlowStoreProvider,
   FlowValidationError,
   type LoginFlow,
   type RegistrationFlow,
@@ -44,6 +46,7 @@ export type CodeLoginStrategyDeps = ConfigProvider &
   IdentityPoolProvider &
   CourierProvider &
   TokenStoreProvider &
+  FlowStoreProvider &
   TransactionRunnerProvider;
 
 /** Wrong codes a flow accepts; the next submission finds the flow dead. */
@@ -88,6 +91,11 @@ const ajv = new Ajv({ allErrors: false, strict: false });
  * the `TokenStore` (single use by `markUsed`). A registration code has no identity to belong to yet
  * (token rows reference identities), so its HMAC waits with the traits in the flow's internal context,
  * which the registration service drops once the flow completed; the identity it created is unique too.
+ *
+ * Concurrency: every step that reads or writes the method's state (attempt counter, pending registration)
+ * re-reads the flow locked (`FlowStore.getForUpdate`) and stores the result in that transaction
+ * (`flow_updated` with `stored`), so parallel wrong codes are all counted and never more than
+ * {@link MAX_CODE_ATTEMPTS} are checked.
  */
 export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
   readonly id = 'code' as const;
@@ -118,10 +126,8 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
   async login(flow: LoginFlow, body: Readonly<Record<string, unknown>>, ctx: LoginContext): Promise<LoginOutcome> {
     if (body.method !== this.id) return { kind: 'not_responsible' };
     if (!this.validateLogin(body)) throw new FlowValidationError([messages.validationGeneric(describeAjvError(this.validateLogin))]);
-    const state = (flow.internalContext[STATE] as LoginCodeState | undefined) ?? { attempts: 0 };
-    if (state.attempts >= MAX_CODE_ATTEMPTS) throw new FlowValidationError([messages.codeAttemptsExceeded()]);
     const code = text(body.code);
-    if (code) return this.redeemLogin(flow, code, state, ctx);
+    if (code) return this.redeemLogin(flow, code, ctx);
     const identifier = text(body.identifier);
     if (!identifier) throw new FlowValidationError([], { identifier: [messages.validationRequired('identifier')] });
     return this.sendLoginCode(flow, identifier, ctx);
@@ -133,50 +139,63 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
     // Refreshing a session proves the same identity again; anyone else is treated as unknown.
     const target = found && (!flow.refresh || !ctx.session || ctx.session.identity.id === found.identity.id) ? found : undefined;
     const now = this.deps.clock.now();
-    await this.deps.transactions.withTransaction(async (tx) => {
+    return this.deps.transactions.withTransaction(async (tx) => {
+      const current = await this.lockFlow('login', flow.id, tx);
+      assertAttemptsLeft(current.internalContext[STATE] as LoginCodeState | undefined);
       // A new code replaces the ones sent before on this flow.
       for (const old of await this.deps.tokenStore.findUnused('login_code', flow.id, tx)) await this.deps.tokenStore.markUsed(old.id, now, tx);
       // Unknown addresses get the same answer and no mail (enumeration safety).
-      if (!target) return;
-      const code = eightDigits();
-      await this.deps.tokenStore.create(
-        { id: newId(), kind: 'login_code', flowId: flow.id, identityId: target.identity.id, address, secretHash: this.hash('login_code', flow.id, code), expiresAt: this.expiry(flow), createdAt: now },
-        tx,
-      );
-      const model: TemplateModel & { readonly login_url: string } = {
-        to: address,
-        login_code: code,
-        login_url: this.link('login', flow.id, code),
-        identity: identityToWire(target.identity, 'public', this.deps.config),
+      if (target) await this.sendLoginMail(current, target, address, now, tx);
+      const sent: LoginFlow = {
+        ...current,
+        active: this.id,
+        updatedAt: now,
+        ui: {
+          ...current.ui,
+          messages: [messages.loginCodeSent()],
+          nodes: [...csrfNodes(current.ui.nodes), inputNode('default', 'identifier', 'hidden', { value: identifier, required: true }), codeInput(), loginButton()],
+        },
       };
-      await this.deliver('login_code_valid', target.via, model, tx);
+      await this.deps.flowStore.update(sent, tx);
+      return { kind: 'flow_updated', flow: sent, stored: true };
     });
-    const sent: LoginFlow = {
-      ...flow,
-      active: this.id,
-      updatedAt: now,
-      ui: {
-        ...flow.ui,
-        messages: [messages.loginCodeSent()],
-        nodes: [...csrfNodes(flow.ui.nodes), inputNode('default', 'identifier', 'hidden', { value: identifier, required: true }), codeInput(), loginButton()],
-      },
-    };
-    return { kind: 'flow_updated', flow: sent };
   }
 
-  private async redeemLogin(flow: LoginFlow, code: string, state: LoginCodeState, ctx: LoginContext): Promise<LoginOutcome> {
+  /** Stores a new login code for `target` and queues its mail (or SMS) in `tx`. */
+  private async sendLoginMail(flow: LoginFlow, target: { identity: Identity; via: AddressVia }, address: string, now: Date, tx: Transaction): Promise<void> {
+    const code = eightDigits();
+    await this.deps.tokenStore.create(
+      { id: newId(), kind: 'login_code', flowId: flow.id, identityId: target.identity.id, address, secretHash: this.hash('login_code', flow.id, code), expiresAt: this.expiry(flow), createdAt: now },
+      tx,
+    );
+    const model: TemplateModel & { readonly login_url: string } = {
+      to: address,
+      login_code: code,
+      login_url: this.link('login', flow.id, code),
+      identity: identityToWire(target.identity, 'public', this.deps.config),
+    };
+    await this.deliver('login_code_valid', target.via, model, tx);
+  }
+
+  /** Checks the code against the flow's unused login codes; the flow is read locked, a wrong code counted in the same transaction. */
+  private async redeemLogin(flow: LoginFlow, code: string, ctx: LoginContext): Promise<LoginOutcome> {
     const now = this.deps.clock.now();
     const candidates = this.hashes('login_code', flow.id, code);
-    const tokens = await this.deps.tokenStore.findUnused('login_code', flow.id);
-    const hit = tokens.find((t) => t.expiresAt.getTime() > now.getTime() && candidates.some((h) => constantTimeEqual(t.secretHash, h)));
-    const identity = hit && (await this.deps.tokenStore.markUsed(hit.id, now)) ? await this.deps.identityPool.get(hit.identityId) : undefined;
-    if (!identity || (flow.refresh && ctx.session && ctx.session.identity.id !== identity.id)) {
+    return this.deps.transactions.withTransaction(async (tx): Promise<LoginOutcome> => {
+      const current = await this.lockFlow('login', flow.id, tx);
+      const state = (current.internalContext[STATE] as LoginCodeState | undefined) ?? { attempts: 0 };
+      assertAttemptsLeft(state);
+      const tokens = await this.deps.tokenStore.findUnused('login_code', flow.id, tx);
+      const hit = tokens.find((t) => t.expiresAt.getTime() > now.getTime() && candidates.some((h) => constantTimeEqual(t.secretHash, h)));
+      const identity = hit && (await this.deps.tokenStore.markUsed(hit.id, now, tx)) ? await this.deps.identityPool.get(hit.identityId, tx) : undefined;
+      if (identity && !(current.refresh && ctx.session && ctx.session.identity.id !== identity.id)) return { kind: 'authenticated', identity, method: 'code', aal: 'aal1' };
       const attempts = state.attempts + 1;
       // A dead flow keeps no usable code.
-      if (attempts >= MAX_CODE_ATTEMPTS) for (const t of tokens) await this.deps.tokenStore.markUsed(t.id, now);
-      return { kind: 'flow_updated', flow: wrongCode(flow, STATE, { ...state, attempts }, messages.loginCodeInvalid(), now) };
-    }
-    return { kind: 'authenticated', identity, method: 'code', aal: 'aal1' };
+      if (attempts >= MAX_CODE_ATTEMPTS) for (const t of tokens) await this.deps.tokenStore.markUsed(t.id, now, tx);
+      const updated = wrongCode(current, STATE, { ...state, attempts }, messages.loginCodeInvalid(), now);
+      await this.deps.flowStore.update(updated, tx);
+      return { kind: 'flow_updated', flow: updated, stored: true };
+    });
   }
 
   /**
@@ -203,14 +222,12 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
   async register(flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, _ctx: RegistrationContext): Promise<RegistrationOutcome> {
     if (body.method !== this.id) return { kind: 'not_responsible' };
     if (!this.validateRegistration(body)) throw new FlowValidationError([messages.validationGeneric(describeAjvError(this.validateRegistration))]);
-    const state = (flow.internalContext[STATE] as RegistrationCodeState | undefined) ?? { attempts: 0 };
-    if (state.attempts >= MAX_CODE_ATTEMPTS) throw new FlowValidationError([messages.codeAttemptsExceeded()]);
     const code = text(body.code);
-    if (code) return this.redeemRegistration(flow, code, state);
-    return this.sendRegistrationCode(flow, (body.traits ?? {}) as Record<string, unknown>, state);
+    if (code) return this.redeemRegistration(flow, code);
+    return this.sendRegistrationCode(flow, (body.traits ?? {}) as Record<string, unknown>);
   }
 
-  private async sendRegistrationCode(flow: RegistrationFlow, traits: Record<string, unknown>, state: RegistrationCodeState): Promise<RegistrationOutcome> {
+  private async sendRegistrationCode(flow: RegistrationFlow, traits: Record<string, unknown>): Promise<RegistrationOutcome> {
     const schemaId = this.deps.config.identity.default_schema_id;
     const ext = this.validate(schemaId, traits);
     const address = codeAddresses(this.deps.identitySchemas.find(schemaId)?.schema ?? {}, traits)[0];
@@ -219,30 +236,45 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
     const now = this.deps.clock.now();
     const pending: PendingRegistration = { schemaId, traits, address: address.value, via: address.via, hash: this.hash('registration_code', flow.id, code), expiresAt: this.expiry(flow).toISOString() };
     const model: TemplateModel & { readonly registration_url: string } = { to: address.value, registration_code: code, registration_url: this.link('registration', flow.id, code) };
-    await this.deliver('registration_code_valid', address.via, model);
     const hidden = traitNodes(this.deps.identitySchemas.find(schemaId)?.schema ?? {}, 'code', traits)
       .map((n) => ({ name: nodeName(n) as string, value: (n.attributes as UiInputAttributes).value }))
       .filter((n) => n.value !== undefined)
       .map((n) => inputNode('code', n.name, 'hidden', { value: n.value }));
-    const sent: RegistrationFlow = {
-      ...flow,
-      active: this.id,
-      updatedAt: now,
-      internalContext: { ...flow.internalContext, [STATE]: { ...state, pending } },
-      ui: { ...flow.ui, messages: [messages.registrationCodeSent()], nodes: [...csrfNodes(flow.ui.nodes), ...hidden, codeInput(), registrationButton()] },
-    };
-    return { kind: 'flow_updated', flow: sent };
+    return this.deps.transactions.withTransaction(async (tx) => {
+      const current = await this.lockFlow('registration', flow.id, tx);
+      const state = (current.internalContext[STATE] as RegistrationCodeState | undefined) ?? { attempts: 0 };
+      assertAttemptsLeft(state);
+      await this.deliver('registration_code_valid', address.via, model, tx);
+      const sent: RegistrationFlow = {
+        ...current,
+        active: this.id,
+        updatedAt: now,
+        internalContext: { ...current.internalContext, [STATE]: { ...state, pending } },
+        ui: { ...current.ui, messages: [messages.registrationCodeSent()], nodes: [...csrfNodes(current.ui.nodes), ...hidden, codeInput(), registrationButton()] },
+      };
+      await this.deps.flowStore.update(sent, tx);
+      return { kind: 'flow_updated', flow: sent, stored: true };
+    });
   }
 
-  private async redeemRegistration(flow: RegistrationFlow, code: string, state: RegistrationCodeState): Promise<RegistrationOutcome> {
+  /** Checks the code against the pending registration of the flow read locked; a wrong code is counted in the same transaction. */
+  private async redeemRegistration(flow: RegistrationFlow, code: string): Promise<RegistrationOutcome> {
     const now = this.deps.clock.now();
-    const pending = state.pending;
-    const valid = pending !== undefined && Date.parse(pending.expiresAt) > now.getTime() && this.hashes('registration_code', flow.id, code).some((h) => constantTimeEqual(pending.hash, h));
-    if (!valid || !pending) {
+    const candidates = this.hashes('registration_code', flow.id, code);
+    const checked = await this.deps.transactions.withTransaction(async (tx) => {
+      const current = await this.lockFlow('registration', flow.id, tx);
+      const state = (current.internalContext[STATE] as RegistrationCodeState | undefined) ?? { attempts: 0 };
+      assertAttemptsLeft(state);
+      const pending = state.pending;
+      if (pending !== undefined && Date.parse(pending.expiresAt) > now.getTime() && candidates.some((h) => constantTimeEqual(pending.hash, h))) return { pending };
       const attempts = state.attempts + 1;
       const next: RegistrationCodeState = attempts >= MAX_CODE_ATTEMPTS ? { attempts } : { ...state, attempts };
-      return { kind: 'flow_updated', flow: wrongCode(flow, STATE, next, messages.registrationCodeInvalid(), now) };
-    }
+      const updated = wrongCode(current, STATE, next, messages.registrationCodeInvalid(), now);
+      await this.deps.flowStore.update(updated, tx);
+      return { updated };
+    });
+    if (checked.updated) return { kind: 'flow_updated', flow: checked.updated, stored: true };
+    const pending = checked.pending as PendingRegistration;
     const ext = this.validate(pending.schemaId, pending.traits);
     const addresses = codeAddresses(this.deps.identitySchemas.find(pending.schemaId)?.schema ?? {}, pending.traits);
     const identity = newIdentity({
@@ -272,6 +304,13 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
   }
 
   // ---- shared ----
+
+  /** The flow as stored now, locked until `tx` ends. @throws OryError 404 when it is gone */
+  private async lockFlow<K extends 'login' | 'registration'>(kind: K, id: string, tx: Transaction): Promise<K extends 'login' ? LoginFlow : RegistrationFlow> {
+    const flow = await this.deps.flowStore.getForUpdate(kind, id, tx);
+    if (!flow) throw notFound('Unable to locate the resource');
+    return flow as K extends 'login' ? LoginFlow : RegistrationFlow;
+  }
 
   private addressesOf(identity: Identity): CodeAddress[] {
     return codeAddresses(this.deps.identitySchemas.find(identity.schemaId)?.schema ?? {}, identity.traits);
@@ -314,6 +353,11 @@ export class CodeLoginStrategy implements LoginStrategy, RegistrationStrategy {
     }
     await this.deps.courier.queueSms(type, model, tx);
   }
+}
+
+/** @throws FlowValidationError (`codeAttemptsExceeded`) once the flow took {@link MAX_CODE_ATTEMPTS} wrong codes */
+function assertAttemptsLeft(state: { readonly attempts: number } | undefined): void {
+  if ((state?.attempts ?? 0) >= MAX_CODE_ATTEMPTS) throw new FlowValidationError([messages.codeAttemptsExceeded()]);
 }
 
 function hmac(secret: string, kind: TokenKind, flowId: string, code: string): string {

@@ -5,7 +5,7 @@ import { type ClockProvider, type LoggerProvider, SecretCipher, type Transaction
 import { FlowValidationError, type LoginFlow, type SettingsFlow, type UiNode, type UiText, inputNode, messages, textNode } from '../../flow';
 import type { LoginContext, LoginOutcome, LoginStrategy } from '../../flows/login/login-strategy';
 import type { SettingsContext, SettingsOutcome, SettingsPopulation, SettingsStrategy } from '../../flows/settings/settings-strategy';
-import { compileMethodBody } from '../compile-method-body';
+import { compileMethodBody, isTrueField } from '../compile-method-body';
 import { type StoredRecoveryCode, findRecoveryCode, newRecoveryCodes, recoveryCodeDigest } from './recovery-codes';
 import loginSchema from './schemas/login.schema.json';
 import settingsSchema from './schemas/settings.schema.json';
@@ -22,6 +22,9 @@ export const HIDDEN_RECOVERY_CODE = '********';
 interface PendingCodes {
   readonly recovery_codes: readonly StoredRecoveryCode[];
 }
+
+/** The settings buttons; each one names this method on its own (Kratos). */
+const LOOKUP_BUTTONS = ['lookup_secret_reveal', 'lookup_secret_regenerate', 'lookup_secret_confirm', 'lookup_secret_disable'] as const;
 
 const validateLogin = compileMethodBody(loginSchema);
 const validateSettings = compileMethodBody(settingsSchema);
@@ -57,7 +60,8 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
 
   /**
    * Second factor: the code must be one of the session identity's unused codes; it is marked used
-   * (`used_at`) in the same transaction that checks it. Only `aal=aal2` flows.
+   * (`used_at`) in the same transaction that checks it, on the identity read locked (`getForUpdate`): of
+   * parallel submissions of one code exactly one passes. Only `aal=aal2` flows.
    * @throws FlowValidationError 4000016 (unknown code), 4000012 (used), 4000014 (no codes)
    * @throws OryError 401 `session_aal1_required` without a session
    */
@@ -70,7 +74,7 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
     const identityId = ctx.session.identity.id;
     const now = this.deps.clock.now();
     const identity = await this.deps.transactions.withTransaction(async (tx) => {
-      const fresh = await this.deps.privilegedIdentityPool.get(identityId, tx);
+      const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identityId, tx);
       const credential = fresh && lookupCredential(fresh);
       if (!fresh || !credential) throw new FlowValidationError([messages.noLookupCodes()]);
       const codes = storedCodes(credential);
@@ -96,13 +100,16 @@ export class LookupSecretStrategy implements LoginStrategy, SettingsStrategy {
   /**
    * `lookup_secret_regenerate` shows 12 new codes and keeps their digests in the flow;
    * `lookup_secret_confirm` stores them (replacing older codes); `lookup_secret_reveal` lists the
-   * stored codes' state; `lookup_secret_disable` removes them. All need a privileged session.
+   * stored codes' state; `lookup_secret_disable` removes them. All need a privileged session. As in
+   * Kratos, a body with one of these buttons set is this method's even without `method` (Ory's UIs
+   * submit the buttons alone).
    * @throws FlowValidationError 4000014 (reveal/disable without codes), 4000001 (nothing to confirm, no action)
    * @throws OryError 403 `session_refresh_required`
    */
   async settings(flow: SettingsFlow, rawBody: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome> {
-    if (rawBody.method !== this.settingsMethod) return { kind: 'not_responsible' };
-    const body = validateSettings(rawBody);
+    const pressed = LOOKUP_BUTTONS.some((name) => isTrueField(rawBody[name]));
+    if (rawBody.method !== this.settingsMethod && !pressed) return { kind: 'not_responsible' };
+    const body = validateSettings({ ...rawBody, method: this.settingsMethod });
     ctx.requirePrivileged();
     const identity = ctx.session.identity;
     const now = this.deps.clock.now();

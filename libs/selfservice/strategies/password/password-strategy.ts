@@ -7,7 +7,7 @@ import {
   TraitsValidationError,
   newIdentity,
 } from '../../../identity';
-import type { Logger, ClockProvider, LoggerProvider } from '../../../x';
+import type { Logger, ClockProvider, LoggerProvider, TransactionRunnerProvider } from '../../../x';
 import {
   FlowValidationError,
   type LoginFlow,
@@ -32,7 +32,8 @@ export type PasswordStrategyDeps = ConfigProvider &
   LoggerProvider &
   IdentitySchemasProvider &
   PrivilegedIdentityPoolProvider &
-  PasswordHasherProvider;
+  PasswordHasherProvider &
+  TransactionRunnerProvider;
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 
@@ -169,16 +170,22 @@ export class PasswordStrategy implements LoginStrategy, RegistrationStrategy, Se
     return this.dummyHash;
   }
 
-  /** Re-hashes an imported or outdated hash with the configured algorithm after a successful login. */
+  /**
+   * Re-hashes an imported or outdated hash with the configured algorithm after a successful login. The
+   * new hash goes onto the identity as stored now (read locked), and only if its hash is still `hash`.
+   */
   private async upgradeHash(identity: import('../../../identity').Identity, password: string, hash: string): Promise<void> {
     try {
       if (!this.deps.passwordHasher.needsRehash(hash)) return;
       const rehashed = await this.deps.passwordHasher.hash(password);
-      const credential = identity.credentials.password;
-      if (!credential) return;
-      await this.deps.privilegedIdentityPool.update({
-        ...identity,
-        credentials: { ...identity.credentials, password: { ...credential, config: { ...credential.config, hashed_password: rehashed }, updatedAt: this.deps.clock.now() } },
+      await this.deps.transactions.withTransaction(async (tx) => {
+        const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identity.id, tx);
+        const credential = fresh?.credentials.password;
+        if (!fresh || !credential || credential.config.hashed_password !== hash) return;
+        await this.deps.privilegedIdentityPool.update(
+          { ...fresh, credentials: { ...fresh.credentials, password: { ...credential, config: { ...credential.config, hashed_password: rehashed }, updatedAt: this.deps.clock.now() } } },
+          tx,
+        );
       });
     } catch (error) {
       this.logger.warn({ err: error, identity_id: identity.id }, 'could not upgrade the password hash');

@@ -5,7 +5,7 @@ import { type ClockProvider, type LoggerProvider, SecretCipher, type Transaction
 import { FlowValidationError, type LoginFlow, type SettingsFlow, type UiNode, imageNode, inputNode, messages, textNode } from '../../flow';
 import type { LoginContext, LoginOutcome, LoginStrategy } from '../../flows/login/login-strategy';
 import type { SettingsContext, SettingsOutcome, SettingsPopulation, SettingsStrategy } from '../../flows/settings/settings-strategy';
-import { compileMethodBody } from '../compile-method-body';
+import { compileMethodBody, isTrueField } from '../compile-method-body';
 import loginSchema from './schemas/login.schema.json';
 import settingsSchema from './schemas/settings.schema.json';
 import { newTotpSecret, qrCodeDataUrl, secretOfTotpUrl, totpUrl, verifyTotpCode } from './totp-codes';
@@ -70,7 +70,8 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
 
   /**
    * Second factor: checks `totp_code` against the session identity's key (±1 step) and records the
-   * step, in one transaction, so the same code is refused afterwards. Only `aal=aal2` flows.
+   * step, in one transaction on the identity read locked (`getForUpdate`), so the same code is refused
+   * afterwards, also to parallel submissions. Only `aal=aal2` flows.
    * @throws FlowValidationError 4000008 (wrong or replayed code), 4000011 (no TOTP key)
    * @throws OryError 401 `session_aal1_required` without a session
    */
@@ -83,7 +84,7 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
     const identityId = ctx.session.identity.id;
     const now = this.deps.clock.now();
     const identity = await this.deps.transactions.withTransaction(async (tx) => {
-      const fresh = await this.deps.privilegedIdentityPool.get(identityId, tx);
+      const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identityId, tx);
       const credential = fresh && totpCredential(fresh);
       if (!fresh || !credential) throw new FlowValidationError([messages.noTotpDevice()]);
       const config = credential.config as unknown as TotpCredentialConfig;
@@ -124,13 +125,14 @@ export class TotpStrategy implements LoginStrategy, SettingsStrategy {
 
   /**
    * `totp_unlink=true` removes the key; otherwise `totp_code` must match the key shown in this flow,
-   * which is then stored. Both need a privileged session.
+   * which is then stored. Both need a privileged session. As in Kratos, `totp_unlink=true` names this
+   * method on its own (Ory's UIs submit the unlink button without `method`).
    * @throws FlowValidationError 4000008 on `totp_code`, 4000011 (unlink without a key), 4000001
    * @throws OryError 403 `session_refresh_required`
    */
   async settings(flow: SettingsFlow, rawBody: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome> {
-    if (rawBody.method !== this.settingsMethod) return { kind: 'not_responsible' };
-    const body = validateSettings(rawBody);
+    if (rawBody.method !== this.settingsMethod && !isTrueField(rawBody.totp_unlink)) return { kind: 'not_responsible' };
+    const body = validateSettings({ ...rawBody, method: this.settingsMethod });
     const identity = ctx.session.identity;
     const now = this.deps.clock.now();
     if (body.totp_unlink === true) {

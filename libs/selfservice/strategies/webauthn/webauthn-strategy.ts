@@ -11,8 +11,8 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { type ConfigProvider, type WebAuthnRelyingParty, webAuthnRelyingParty } from '../../../config';
 import { badRequest } from '../../../http/errors';
 import { type Identity, type IdentitySchemasProvider, type PrivilegedIdentityPoolProvider, TraitsValidationError, newIdentity } from '../../../identity';
-import type { ClockProvider, LoggerProvider } from '../../../x';
-import { FlowValidationError, type LoginFlow, type RegistrationFlow, type SettingsFlow, type UiNode, type UiText, inputNode, messages, traitNodes } from '../../flow';
+import type { ClockProvider, LoggerProvider, Transaction, TransactionRunnerProvider } from '../../../x';
+import { type FlowStoreProvider, FlowValidationError, type LoginFlow, type RegistrationFlow, type SettingsFlow, type UiNode, type UiText, inputNode, messages, traitNodes } from '../../flow';
 import type { LoginContext, LoginOutcome, LoginPopulation, LoginStrategy } from '../../flows/login/login-strategy';
 import type { RegistrationContext, RegistrationOutcome, RegistrationPopulation, RegistrationStrategy } from '../../flows/registration/registration-strategy';
 import type { SettingsContext, SettingsOutcome, SettingsPopulation, SettingsStrategy } from '../../flows/settings/settings-strategy';
@@ -34,7 +34,13 @@ import {
 } from './webauthn-credentials';
 import { toStdBase64, webAuthnScriptNode, webAuthnTriggerNode } from './webauthn-nodes';
 
-export type WebAuthnStrategyDeps = ConfigProvider & ClockProvider & LoggerProvider & IdentitySchemasProvider & PrivilegedIdentityPoolProvider;
+export type WebAuthnStrategyDeps = ConfigProvider &
+  ClockProvider &
+  LoggerProvider &
+  IdentitySchemasProvider &
+  PrivilegedIdentityPoolProvider &
+  FlowStoreProvider &
+  TransactionRunnerProvider;
 
 /**
  * What a flow keeps between rendering a ceremony and its result (`flow.internalContext.webauthn`,
@@ -139,7 +145,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
       if (keys.length === 0) throw new FlowValidationError([messages.noWebAuthnDevice()]);
       if (!hasValue(raw)) throw new FlowValidationError([], { webauthn_login: [messages.validationRequired('webauthn_login')] });
       if (!state || state.identity_id !== identity.id) throw new FlowValidationError([messages.invalidCredentials()]);
-      const verified = await this.verifyAssertion(identity, keys, parseJson<AuthenticationResponseJSON>(raw), state, false);
+      const verified = await this.verifyAssertion(flow, identity, (k) => !k.is_passwordless, parseJson<AuthenticationResponseJSON>(raw), state, false);
       return { kind: 'authenticated', identity: verified, method: 'webauthn', aal: 'aal2' };
     }
 
@@ -149,7 +155,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
     const identity = await this.passkeyOwner(response, state);
     if (!identity) throw new FlowValidationError([messages.invalidCredentials()]);
     if (flow.refresh && ctx.session && ctx.session.identity.id !== identity.id) throw new FlowValidationError([messages.invalidCredentials()]);
-    const verified = await this.verifyAssertion(identity, storedKeys(identity).filter((k) => k.is_passwordless), response, state, true);
+    const verified = await this.verifyAssertion(flow, identity, (k) => k.is_passwordless, response, state, true);
     return { kind: 'authenticated', identity: verified, method: 'webauthn', aal: 'aal1' };
   }
 
@@ -209,37 +215,69 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
   }
 
   /**
-   * Checks an assertion against one of `keys` and stores the new signature counter. A counter that
-   * did not move forward marks the key with `clone_warning` and is refused.
+   * Checks an assertion against one of the identity's keys (`usable`) and stores the new signature
+   * counter. One transaction holds the flow's and the identity's row locks: the ceremony's challenge must
+   * still be in the stored flow and is spent there, and the counter is compared with the stored one, so
+   * of parallel submissions of one assertion exactly one passes. A counter that did not move forward
+   * marks the key with `clone_warning` and is refused.
    */
-  private async verifyAssertion(identity: Identity, keys: readonly StoredWebAuthnKey[], response: AuthenticationResponseJSON, state: CeremonyState, requireUserVerification: boolean): Promise<Identity> {
-    const key = keys.find((k) => keyUrlId(k) === response.rawId || keyUrlId(k) === response.id);
-    if (!key) throw new FlowValidationError([messages.invalidCredentials()]);
-    let newCounter: number;
+  private async verifyAssertion(
+    flow: LoginFlow,
+    identity: Identity,
+    usable: (key: StoredWebAuthnKey) => boolean,
+    response: AuthenticationResponseJSON,
+    state: CeremonyState,
+    requireUserVerification: boolean,
+  ): Promise<Identity> {
+    let cloned: StoredWebAuthnKey | undefined;
     try {
-      const result = await verifyAuthenticationResponse({
-        response: { ...response, clientExtensionResults: response.clientExtensionResults ?? {} },
-        expectedChallenge: state.challenge,
-        expectedOrigin: [...this.rp.origins],
-        expectedRPID: this.rp.id,
-        requireUserVerification,
-        credential: { id: keyUrlId(key), publicKey: new Uint8Array(fromB64(key.public_key)), counter: key.authenticator.sign_count, ...(key.transports ? { transports: [...key.transports] as never } : {}) },
+      return await this.deps.transactions.withTransaction(async (tx) => {
+        cloned = undefined;
+        const current = await this.deps.flowStore.getForUpdate('login', flow.id, tx);
+        if (!current || ceremonyState(current)?.challenge !== state.challenge) throw new FlowValidationError([messages.invalidCredentials()]);
+        const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identity.id, tx);
+        const key = fresh && storedKeys(fresh).filter(usable).find((k) => keyUrlId(k) === response.rawId || keyUrlId(k) === response.id);
+        if (!fresh || !key) throw new FlowValidationError([messages.invalidCredentials()]);
+        let newCounter: number;
+        try {
+          const result = await verifyAuthenticationResponse({
+            response: { ...response, clientExtensionResults: response.clientExtensionResults ?? {} },
+            expectedChallenge: state.challenge,
+            expectedOrigin: [...this.rp.origins],
+            expectedRPID: this.rp.id,
+            requireUserVerification,
+            credential: { id: keyUrlId(key), publicKey: new Uint8Array(fromB64(key.public_key)), counter: key.authenticator.sign_count, ...(key.transports ? { transports: [...key.transports] as never } : {}) },
+          });
+          if (!result.verified) throw new Error('signature verification failed');
+          newCounter = result.authenticationInfo.newCounter;
+        } catch (error) {
+          const reason = (error as Error).message;
+          this.deps.logger.info({ identity_id: identity.id, reason }, 'webauthn assertion refused');
+          if (/counter/i.test(reason)) cloned = key;
+          throw new FlowValidationError([messages.invalidCredentials()]);
+        }
+        const { [this.id]: _spent, ...internalContext } = current.internalContext;
+        await this.deps.flowStore.update({ ...current, internalContext }, tx);
+        return this.saveKey(fresh, { ...key, authenticator: { ...key.authenticator, sign_count: newCounter } }, tx);
       });
-      if (!result.verified) throw new Error('signature verification failed');
-      newCounter = result.authenticationInfo.newCounter;
     } catch (error) {
-      const reason = (error as Error).message;
-      this.deps.logger.info({ identity_id: identity.id, reason }, 'webauthn assertion refused');
-      if (/counter/i.test(reason)) await this.saveKey(identity, { ...key, authenticator: { ...key.authenticator, clone_warning: true } });
-      throw new FlowValidationError([messages.invalidCredentials()]);
+      // The refused attempt rolled back; the clone warning is stored on its own.
+      const warned = cloned;
+      if (warned) {
+        await this.deps.transactions.withTransaction(async (tx) => {
+          const fresh = await this.deps.privilegedIdentityPool.getForUpdate(identity.id, tx);
+          const key = fresh && storedKeys(fresh).find((k) => k.id === warned.id);
+          if (fresh && key) await this.saveKey(fresh, { ...key, authenticator: { ...key.authenticator, clone_warning: true } }, tx);
+        });
+      }
+      throw error;
     }
-    return this.saveKey(identity, { ...key, authenticator: { ...key.authenticator, sign_count: newCounter } });
   }
 
-  private async saveKey(identity: Identity, key: StoredWebAuthnKey): Promise<Identity> {
+  private async saveKey(identity: Identity, key: StoredWebAuthnKey, tx: Transaction): Promise<Identity> {
     const keys = storedKeys(identity).map((k) => (k.id === key.id ? key : k));
     const updated = withKeys(identity, keys, identity.credentials.webauthn?.identifiers ?? [], this.deps.clock.now());
-    await this.deps.privilegedIdentityPool.update(updated);
+    await this.deps.privilegedIdentityPool.update(updated, tx);
     return updated;
   }
 
@@ -305,8 +343,9 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
    * @throws FlowValidationError / OryError 400 (message 4000001) for a refused attestation, an unknown key or a lock-out
    */
   async settings(flow: SettingsFlow, body: Readonly<Record<string, unknown>>, ctx: SettingsContext): Promise<SettingsOutcome> {
-    if (!isResponsible(body, ['webauthn_register', 'webauthn_remove'])) return { kind: 'not_responsible' };
-    check(validators.settings, body);
+    // Kratos: a key to register or remove makes the body this method's, whatever `method` says.
+    if (body.method !== 'webauthn' && !hasValue(body.webauthn_register) && !hasValue(body.webauthn_remove)) return { kind: 'not_responsible' };
+    check(validators.settings, { ...body, method: 'webauthn' });
     if (!hasValue(body.webauthn_remove) && !hasValue(body.webauthn_register)) {
       throw new FlowValidationError([], { webauthn_register: [messages.validationRequired('webauthn_register')] });
     }

@@ -10,7 +10,7 @@ import { type SmtpSink, startSmtpSink } from '../../../helpers/smtp-sink';
 const PASSWORD = 'sup3r-secret-smtp-pw';
 
 /** Polls `check` until it returns a value (or fails after `timeoutMs`). */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -34,7 +34,7 @@ async function startGateway(plan: (to: string, attempt: number) => number): Prom
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/2010-04-01/Messages.json`, calls };
 }
 
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -63,7 +63,7 @@ for (const factory of databaseFactories()) {
       for (const to of recipients) await a.courier.queueEmail('registration_code_valid', { to, registration_code: '424242' });
       a.dispatcher.start();
       b.dispatcher.start();
-      await sink.waitFor(before + N, 20_000);
+      await sink.waitFor(before + N, 45_000);
       await a.dispatcher.stop();
       await b.dispatcher.stop();
       await new Promise((r) => setTimeout(r, 100));
