@@ -236,6 +236,7 @@ export class IdentityManager {
 
   /** Builds the identity a body describes (validating everything), on top of `current` for updates. */
   private async build(body: CreateIdentityBody | UpdateIdentityBody, current?: Identity): Promise<Identity> {
+    assertShape(body, current);
     const schemaId = body.schema_id || current?.schemaId || this.deps.config.identity.default_schema_id;
     if (!this.deps.identitySchemas.has(schemaId)) throw badRequest(`Identity schema \`${schemaId}\` does not exist.`);
     let ext: TraitsExtensions;
@@ -348,6 +349,23 @@ function identifiersFor(type: CredentialsType, c: Credentials, ext: TraitsExtens
   if (type === 'password' || type === 'webauthn' || type === 'code') return ext.identifiers.get(type) ?? [];
   if (type === 'totp' || type === 'lookup_secret') return [identityId];
   return c.identifiers;
+}
+
+/**
+ * What the admin bodies (and patched documents) must hold beyond their DTOs: metadata is a JSON object
+ * or null, and the state one of Kratos's. Checked before anything is derived or written. Metadata the
+ * identity already holds passes unchanged (rows written before this check may hold other JSON).
+ * @throws OryError 400
+ */
+function assertShape(body: CreateIdentityBody, current: Identity | undefined): void {
+  const held = { metadata_public: current?.metadataPublic, metadata_admin: current?.metadataAdmin };
+  for (const key of ['metadata_public', 'metadata_admin'] as const) {
+    const value = body[key];
+    if (value === undefined || value === null || value === held[key]) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`${key} must be a JSON object or null.`);
+  }
+  const state: unknown = body.state;
+  if (state !== undefined && state !== null && state !== 'active' && state !== 'inactive') throw badRequest('state must be "active" or "inactive".');
 }
 
 function duplicateError(what = 'identifier'): OryError {

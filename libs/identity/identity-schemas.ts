@@ -62,8 +62,15 @@ const EXTENSION_KEY = 'ory.sh/kratos';
 // Ajv keyword names cannot contain '.' or '/', so the extension is renamed in the compiled copy.
 const AJV_KEYWORD = 'x-ory-kratos';
 
+/**
+ * The longest identifier or address (characters) a trait may yield, whatever its schema allows: the
+ * database columns (and their unique indexes, within MySQL's 3072-byte key limit) hold this much on
+ * every dialect. A 320-character email fits.
+ */
+export const MAX_IDENTIFIER_LENGTH = 512;
+
 /** Collected during one synchronous validation run. */
-let collecting: { value: unknown; ext: KratosExtension }[] | undefined;
+let collecting: { value: unknown; ext: KratosExtension; instancePath: string }[] | undefined;
 
 /**
  * The identity trait schemas from config (`identity.schemas`), loaded and compiled once at boot.
@@ -122,13 +129,19 @@ export class IdentitySchemas {
     const schema = this.byId.get(schemaId);
     if (!schema) throw new IdentitySchemaError(`Identity schema "${schemaId}" does not exist.`);
     collecting = [];
-    let found: { value: unknown; ext: KratosExtension }[];
+    let found: { value: unknown; ext: KratosExtension; instancePath: string }[];
     try {
       const ok = schema.validate({ traits });
       found = collecting;
       if (!ok) throw new TraitsValidationError(toViolations(schema.validate.errors ?? [], { traits }));
     } finally {
       collecting = undefined;
+    }
+    const tooLong = found.filter((f) => typeof f.value === 'string' && f.value.length > MAX_IDENTIFIER_LENGTH);
+    if (tooLong.length > 0) {
+      throw new TraitsValidationError(
+        tooLong.map((f) => ({ instancePath: f.instancePath, keyword: 'maxLength', message: `length must be <= ${MAX_IDENTIFIER_LENGTH}, but got ${(f.value as string).length}` })),
+      );
     }
     return extensionsOf(found);
   }
@@ -147,8 +160,8 @@ function compile(source: IdentitySchemaSource): CompiledSchema {
   ajv.addKeyword({
     keyword: AJV_KEYWORD,
     schemaType: 'object',
-    validate: (ext: KratosExtension, value: unknown) => {
-      collecting?.push({ value, ext });
+    validate: (ext: KratosExtension, value: unknown, _parent?: unknown, cxt?: { instancePath: string }) => {
+      collecting?.push({ value, ext, instancePath: cxt?.instancePath ?? '' });
       return true;
     },
   });
@@ -214,7 +227,7 @@ function pointerGet(doc: unknown, pointer: string): unknown {
     .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
 }
 
-function extensionsOf(found: { value: unknown; ext: KratosExtension }[]): TraitsExtensions {
+function extensionsOf(found: readonly { value: unknown; ext: KratosExtension }[]): TraitsExtensions {
   const identifiers = new Map<CredentialsType, string[]>();
   const verifiable: { value: string; via: AddressVia }[] = [];
   const recovery: { value: string; via: AddressVia }[] = [];

@@ -16,6 +16,9 @@ export interface KeysConfigProvider {
 
 export type KeyManagerDeps = KeyStoreProvider & SecretsProvider & ClockProvider & TransactionRunnerProvider & KeysConfigProvider;
 
+/** The longest JSON Web Key Set name (the `set_id` column); longer names are refused before anything is written. */
+export const MAX_KEY_SET_NAME_LENGTH = 255;
+
 /** What `POST /admin/keys/{set}` asks for (`CreateJsonWebKeySetBody` after validation). */
 export interface CreateKeyInput {
   readonly alg: string;
@@ -271,7 +274,9 @@ export class KeyManager {
     }
   }
 
+  /** @throws OryError 400 for a set name longer than the store holds ({@link MAX_KEY_SET_NAME_LENGTH}) */
   private encode(set: string, key: JsonWebKey, createdAt: Date): StoredKey {
+    if (set.length > MAX_KEY_SET_NAME_LENGTH) throw invalidJsonWebKey(`The name of a JSON Web Key Set may be at most ${MAX_KEY_SET_NAME_LENGTH} characters.`);
     return { set, kid: key.kid, alg: key.alg, use: key.use, keyData: this.cipher.encrypt(JSON.stringify(key)), createdAt };
   }
 

@@ -1,4 +1,4 @@
-import { wildcardGrantedScopes, wildcardScopeMatches } from './scope-strategy';
+import { scopeAllowed, wildcardGrantedScopes, wildcardScopeMatches } from './scope-strategy';
 
 describe("Hydra's wildcard scope strategy", () => {
   it.each([
@@ -22,5 +22,14 @@ describe("Hydra's wildcard scope strategy", () => {
     expect(wildcardGrantedScopes('openid offline photos.*', ['openid', 'photos.read', 'photos.write', 'videos.read', 'photos.read'], 'wildcard')).toEqual(['photos.read', 'photos.write']);
     expect(wildcardGrantedScopes('openid photos.*', ['photos.read'], 'exact')).toEqual([]);
     expect(wildcardGrantedScopes('openid offline', ['photos.read'], 'wildcard')).toEqual([]);
+  });
+
+  it('allows a scope a registered one names or (wildcard strategy only) covers', () => {
+    expect(scopeAllowed(['photos.*', 'videos.read'], 'videos.read', 'exact')).toBe(true);
+    expect(scopeAllowed(['photos.*', 'videos.read'], 'photos.*', 'exact')).toBe(true);
+    expect(scopeAllowed(['photos.*', 'videos.read'], 'photos.read', 'exact')).toBe(false);
+    expect(scopeAllowed(['photos.*', 'videos.read'], 'photos.read', 'wildcard')).toBe(true);
+    expect(scopeAllowed(['photos.*', 'videos.read'], 'photos', 'wildcard')).toBe(false);
+    expect(scopeAllowed([], 'photos', 'wildcard')).toBe(false);
   });
 });

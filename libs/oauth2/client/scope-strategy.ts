@@ -35,3 +35,12 @@ export function wildcardGrantedScopes(clientScope: string, requested: readonly s
   if (patterns.length === 0) return [];
   return [...new Set(requested)].filter((s) => s && !registered.includes(s) && patterns.some((p) => wildcardScopeMatches(p, s)));
 }
+
+/**
+ * Whether a client whose registered scopes are `clientScopes` may request `scope` (fosite's scope
+ * strategy): a literal match, or under `wildcard` a registered pattern that covers it.
+ */
+export function scopeAllowed(clientScopes: readonly string[], scope: string, strategy: ScopeStrategy): boolean {
+  if (clientScopes.includes(scope)) return true;
+  return strategy === 'wildcard' && clientScopes.some((p) => wildcardScopeMatches(p, scope));
+}

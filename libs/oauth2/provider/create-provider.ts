@@ -7,6 +7,7 @@ import { type ClientStoreProvider, type ScopeStrategy, wildcardGrantedScopes } f
 import { type ConsentSessionStoreProvider, type ForcedSubjectStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
 import { engine, engineInternals } from './engine';
+import { engineErrorMiddleware, persistFreshSessions, renderEngineError } from './engine-errors';
 import { allowScopes, patchEngine } from './engine-patches';
 import { acceptJwtAccessTokens, revokeJwtAccessTokens } from './jwt-access-tokens';
 import { EXTRA_CLIENT_PROPERTIES, RESPONSE_TYPES, audienceAllowed, toProviderMetadata } from './client-metadata';
@@ -18,6 +19,7 @@ import { keepOfflineAccess } from './offline-access';
 import { OidcAdapter } from './oidc-adapter';
 import { REDIRECT_URI_DEFAULTED, markDefaultedRedirectUri, recordDefaultedRedirectUri, requireCarriedRedirectUri } from './redirect-uri-binding';
 import { pairwiseSubjectFor } from './pairwise-subjects';
+import { checkAuthorizationScopes, requireAllowedClientCredentialsScopes } from './requested-scopes';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 import { refreshTokenRotation } from './refresh-token-hook';
 import { tokenLifetimes } from './token-lifetimes';
@@ -140,8 +142,11 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     responseTypes: RESPONSE_TYPES,
     routes: PROVIDER_ROUTES,
     extraParams: {
-      // Not an extra parameter: the engine's hook after its scope check (see keepOfflineAccess).
-      scope: async (ctx: KoaContextWithOIDC, _value: unknown, client: ClientInstance) => keepOfflineAccess(ctx, client),
+      // Not an extra parameter: the engine's hook after its scope check (see requested-scopes.ts, keepOfflineAccess).
+      scope: async (ctx: KoaContextWithOIDC, _value: unknown, client: ClientInstance) => {
+        await checkAuthorizationScopes(provider, ctx, client, config.strategies.scope);
+        await keepOfflineAccess(ctx, client);
+      },
       // Not an extra parameter either: records a defaulted redirect_uri (see redirect-uri-binding.ts).
       [REDIRECT_URI_DEFAULTED]: async (ctx: KoaContextWithOIDC) => markDefaultedRedirectUri(ctx),
       audience: async (_ctx: KoaContextWithOIDC, value: unknown, client: ClientInstance) => {
@@ -226,12 +231,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
       required: (_ctx: KoaContextWithOIDC, client: ClientInstance) => config.oauth2.pkce.enforced || (config.oauth2.pkce.enforced_for_public_clients && client.clientAuthMethod === 'none'),
     },
     ttl: tokenLifetimes(config),
-    renderError: async (ctx: KoaContextWithOIDC, out: { error?: string; error_description?: string }) => {
-      const target = new URL(urls.error);
-      target.searchParams.set('error', out.error ?? 'server_error');
-      if (out.error_description) target.searchParams.set('error_description', out.error_description);
-      ctx.redirect(target.href);
-    },
+    renderError: renderEngineError(urls.error),
     clientBasedCORS: (_ctx: KoaContextWithOIDC, origin: string, client: ClientInstance) => ((client.allowed_cors_origins as string[] | undefined) ?? []).includes(origin),
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256', 'RS256'],
@@ -291,15 +291,19 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
 
   const provider = new EngineProvider(urls.issuer, configuration);
   provider.proxy = true;
+  // First, so it wraps every other middleware: no engine error is left as Koa's plain text.
+  provider.use(engineErrorMiddleware(deps.logger));
   keepLaxSessionCookies(provider);
   requireCarriedRedirectUri(provider, deps.oidcPayloadStore, deps.clock);
   patchEngine(provider, deps);
+  persistFreshSessions(provider);
   cacheClients(provider, deps.clientStore);
   allowWildcardScopes(provider, config.strategies.scope, deps.logger);
   const accessTokenKeys = keys.accessTokenKeys ?? keys.jwks.filter((k) => k.kid === keys.accessTokenKid);
   acceptJwtAccessTokens(provider, deps, accessTokenKeys, urls.issuer);
   provider.use(revokeJwtAccessTokens(deps, accessTokenKeys, urls.issuer));
   registerTrustedGrants(provider, deps, configuration.features.resourceIndicators);
+  requireAllowedClientCredentialsScopes(provider, config.strategies.scope);
   provider.use(frontchannelMiddleware());
   provider.use(noSessionLogoutMiddleware(urls));
   provider.use(async (ctx, next) => {
@@ -363,7 +367,8 @@ const MAX_WILDCARD_SCOPES = 10_000;
  * `foo.*` scope is loaded for a request asking for `foo.bar`, the request gets a copy of the client
  * whose `scope` also lists `foo.bar` (and the engine learns the scope). Clients without wildcards,
  * and every client under the `exact` strategy, are returned as loaded. Scopes learnt this way stay
- * known to the engine, at most `MAX_WILDCARD_SCOPES` of them (their names come from requests).
+ * known to the engine, at most `MAX_WILDCARD_SCOPES` of them (their names come from requests); past
+ * that, requests for new ones are refused with `invalid_scope` (requested-scopes.ts), never dropped.
  */
 function allowWildcardScopes(provider: Provider, strategy: ScopeStrategy, logger: Logger): void {
   if (strategy !== 'wildcard') return;
@@ -382,7 +387,7 @@ function allowWildcardScopes(provider: Provider, strategy: ScopeStrategy, logger
     const extra = (typeof requested === 'string' ? wildcardGrantedScopes(scope, requested.split(' '), strategy) : []).filter((s) => {
       if (learnt.has(s)) return true;
       if (learnt.size >= MAX_WILDCARD_SCOPES) {
-        if (!warned) logger.warn({ limit: MAX_WILDCARD_SCOPES }, 'too many scopes derived from wildcards; further ones are not granted until restart');
+        if (!warned) logger.warn({ limit: MAX_WILDCARD_SCOPES }, 'too many scopes derived from wildcards; requests for further ones are refused (invalid_scope) until restart');
         warned = true;
         return false;
       }

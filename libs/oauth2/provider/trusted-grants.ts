@@ -1,7 +1,7 @@
 import type { ClientInstance, KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { type ConfigProvider, oauth2Urls } from '../../config';
 import type { ClockProvider } from '../../x';
-import type { ClientStoreProvider } from '../client';
+import { type ClientStoreProvider, scopeAllowed } from '../client';
 import {
   type AssertionVerifierProvider,
   JWT_BEARER_GRANT_TYPE,
@@ -82,6 +82,7 @@ export function registerTrustedGrants(provider: Provider, deps: TrustedGrantsDep
   const grants = provider as unknown as GrantEngine;
   const tokenEndpoint = new URL('oauth2/token', oauth2Urls(deps.config).public).href;
   const nowSec = (): number => Math.floor(deps.clock.now().getTime() / 1000);
+  const strategy = deps.config.strategies.scope;
 
   const requireConfidential = (client: ClientInstance): void => {
     if (client.clientAuthMethod === 'none') throw fail('unauthorized_client', 'Client authentication is required for this grant type; public clients may not use it.');
@@ -121,12 +122,12 @@ export function registerTrustedGrants(provider: Provider, deps: TrustedGrantsDep
       const requested = words(params.scope);
       const outcome = await deps.assertionVerifier.verify({ assertion: str(params.assertion), audience: tokenEndpoint, scope: requested });
       if (outcome.kind === 'rejected') throw fail(outcome.error, outcome.description);
-      // Hydra grants the requested scopes the client may also have, and drops the others.
+      // Hydra grants the requested scopes the client may also request (its scope strategy), and drops the others.
       const clientScopes = words(client.scope);
       const { value, at, scope } = await issue(ctx, {
         accountId: outcome.subject,
         client,
-        scope: requested.filter((s) => clientScopes.includes(s)),
+        scope: requested.filter((s) => scopeAllowed(clientScopes, s, strategy)),
         gty: 'jwt_bearer',
         expiresIn: lifespan(client, 'jwt_bearer_grant_access_token_lifespan'),
         extra: audience.length ? { aud: audience } : {},
@@ -186,10 +187,10 @@ export function registerTrustedGrants(provider: Provider, deps: TrustedGrantsDep
 
       const clientScopes = words(client.scope);
       const explicit = params.scope !== undefined;
-      const requested = explicit ? words(params.scope) : subject.scope.filter((s) => clientScopes.includes(s));
+      const requested = explicit ? words(params.scope) : subject.scope.filter((s) => scopeAllowed(clientScopes, s, strategy));
       for (const s of requested) {
         if (!subject.scope.includes(s)) throw fail('invalid_scope', `The scope "${s}" was not granted to the subject_token.`);
-        if (!clientScopes.includes(s)) throw fail('invalid_scope', `The OAuth 2.0 Client is not allowed to request scope "${s}".`);
+        if (!scopeAllowed(clientScopes, s, strategy)) throw fail('invalid_scope', `The OAuth 2.0 Client is not allowed to request scope "${s}".`);
       }
       // Delegation: the actor becomes the current actor, earlier actors of the subject token nest inside (RFC 8693 §4.1).
       const act = actor ? { sub: actor.sub, ...(subject.act ? { act: subject.act } : {}) } : subject.act;

@@ -9,6 +9,7 @@ import { PartialOidcPayloadIndexes1700000000008 } from './1700000000008-partial-
 import { CreateOAuth2Trust1700000000010 } from './1700000000010-create-oauth2-trust';
 import { ConsentRememberedIndex1700000000011 } from './1700000000011-consent-remembered-index';
 import { CreateOAuth2ForcedSubjects1700000000012 } from './1700000000012-create-oauth2-forced-subjects';
+import { WidenIdentifierColumns1700000000013 } from './1700000000013-widen-identifier-columns';
 import { AddOAuth2ClientSkipLogoutConsent1700000000014 } from './1700000000014-add-oauth2-client-skip-logout-consent';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
@@ -24,5 +25,6 @@ export const migrations = [
   CreateOAuth2Trust1700000000010,
   ConsentRememberedIndex1700000000011,
   CreateOAuth2ForcedSubjects1700000000012,
+  WidenIdentifierColumns1700000000013,
   AddOAuth2ClientSkipLogoutConsent1700000000014,
 ];

@@ -26,7 +26,7 @@ export const CourierMessageSchema = new EntitySchema<CourierMessageRow>({
     id: { type: 'varchar', length: 36, primary: true },
     type: { type: 'varchar', length: 8 },
     status: { type: 'varchar', length: 16 },
-    recipient: { type: 'varchar', length: 255 },
+    recipient: { type: 'varchar', length: 512 },
     subject: { type: 'text' },
     body: { type: 'text' },
     html_body: { type: 'text', nullable: true },

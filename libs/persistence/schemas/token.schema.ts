@@ -22,7 +22,7 @@ export const TokenSchema = new EntitySchema<TokenRow>({
     kind: { type: 'varchar', length: 32 },
     flow_id: { type: 'varchar', length: 36 },
     identity_id: { type: 'varchar', length: 36 },
-    address: { type: 'varchar', length: 400 },
+    address: { type: 'varchar', length: 512 },
     secret_hash: { type: 'varchar', length: 64 },
     expires_at: ts,
     used_at: { ...ts, nullable: true },
