@@ -15,14 +15,21 @@ const cors: SchemaObject = {
   description: 'Cross-origin resource sharing for this app; off by default.',
   properties: {
     enabled: { type: 'boolean', default: false, description: 'Answer CORS preflights and set CORS headers.' },
-    allowed_origins: { ...strings('Origins allowed; one `*` wildcard per entry (`https://*.example.com`).'), default: ['*'] },
+    allowed_origins: {
+      ...strings('Origins allowed: exact origins, `*` for host labels (`https://*.example.com`), or a bare `*` (any origin, answered as a literal `*`, never with credentials).'),
+      default: ['*'],
+    },
     allowed_methods: { ...strings('Methods allowed.'), default: ['POST', 'GET', 'PUT', 'PATCH', 'DELETE'] },
     allowed_headers: {
       ...strings('Request headers allowed.'),
       default: ['Authorization', 'Content-Type', 'X-Session-Token', 'X-CSRF-Token', 'Cookie'],
     },
     exposed_headers: { ...strings('Response headers exposed.'), default: ['Content-Type', 'Set-Cookie', 'X-Total-Count', 'Link'] },
-    allow_credentials: { type: 'boolean', default: true, description: 'Allow cookies on cross-origin requests.' },
+    allow_credentials: {
+      type: 'boolean',
+      default: false,
+      description: 'Allow cookies on cross-origin requests from listed origins; refused together with a bare `*` in allowed_origins.',
+    },
     max_age: { type: 'integer', minimum: 0, default: 0, description: 'Preflight cache lifetime in seconds.' },
   },
 };
@@ -134,8 +141,13 @@ export const processConfigSchema: SchemaObject = {
       additionalProperties: false,
       default: {},
       properties: {
-        auto_migrate: { type: 'boolean', default: true, description: 'Apply pending migrations when `tessera serve` starts.' },
+        auto_migrate: {
+          type: 'boolean',
+          default: true,
+          description: 'Apply pending migrations when `tessera serve` starts (under a lock: concurrent boots apply them once). When false, `serve` starts anyway and /health/ready answers 503 until `tessera migrate up` has run.',
+        },
         pool_size: { type: 'integer', minimum: 1, maximum: 500, default: 10, description: 'MySQL connection pool size.' },
+        connect_timeout: duration('30s', 'How long boot and `tessera migrate` retry (with backoff) a database that does not answer yet before exiting.'),
       },
     },
     log: {

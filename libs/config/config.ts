@@ -71,7 +71,8 @@ export interface IdentitySchemaSource {
 export interface ProcessConfig {
   readonly dev: boolean;
   readonly dsn: string;
-  readonly database: { readonly auto_migrate: boolean; readonly pool_size: number };
+  /** `connect_timeout` in milliseconds. */
+  readonly database: { readonly auto_migrate: boolean; readonly pool_size: number; readonly connect_timeout: number };
   readonly log: { readonly level: string };
   readonly serve: {
     readonly public: ServeAppConfig;

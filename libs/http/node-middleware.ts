@@ -4,6 +4,7 @@ import { type CorsSettings, corsFor } from './cors';
 import { noCache } from './no-cache';
 import { requestId } from './request-id';
 import { requestLog } from './request-log';
+import { securityHeaders } from './security-headers';
 
 /**
  * A connect-style middleware on Node's own request and response: express mounts it as is, and
@@ -41,8 +42,8 @@ export function withMiddlewares(middlewares: readonly NodeMiddleware[], handler:
 
 /**
  * What every request of either app goes through first, in order: `X-Request-Id`, the access log line,
- * no-cache headers and the app's CORS policy.
+ * no-cache headers, browser hardening (CSP, `X-Frame-Options: DENY`) and the app's CORS policy.
  */
 export function edgeMiddlewares(logger: Logger, cors: CorsSettings): NodeMiddleware[] {
-  return [requestId(), requestLog(logger), noCache(), corsFor(cors)];
+  return [requestId(), requestLog(logger), noCache(), securityHeaders(), corsFor(cors)];
 }

@@ -1,6 +1,6 @@
 import { type CourierSenderConfig, type ProcessConfig, type Secrets, resolveSecrets } from '../config';
 import { type CourierChannel, Dispatcher, createCourierChannels } from '../courier';
-import type { ReadinessCheck } from '../http';
+import { NotReadyError, type ReadinessCheck } from '../http';
 import { PasswordHasher } from '../identity';
 import { Persistence, TypeormCourierMessageStore, TypeormSecretStore } from '../persistence';
 import { type Clock, type Logger, createLogger, randomSecret, systemClock } from '../x';
@@ -13,6 +13,11 @@ export interface PlatformOptions {
 export interface InitOptions {
   /** Apply pending migrations (default: `database.auto_migrate`). */
   readonly migrate?: boolean;
+  /**
+   * Fail when migrations are still pending (default true). `serve` passes false: it starts anyway,
+   * answers 503 on readiness and calls {@link Platform.completeInit} until the schema is current.
+   */
+  readonly requireSchema?: boolean;
 }
 
 /**
@@ -84,21 +89,53 @@ export class Platform {
     return this.once('dispatcher', () => new Dispatcher(this));
   }
 
+  /** `database`: the database answers and no migration is pending (one query per probe). */
   get readinessChecks(): readonly ReadinessCheck[] {
-    return [{ name: 'database', check: () => this.persistence.ping() }];
+    return [{ name: 'database', check: () => this.assertSchemaCurrent() }];
+  }
+
+  /** @throws NotReadyError naming the pending migrations; Error when the database does not answer. */
+  async assertSchemaCurrent(): Promise<void> {
+    const pending = await this.persistence.pendingMigrations();
+    if (pending.length > 0) throw new NotReadyError(`pending migrations: ${pending.join(', ')} (run tessera migrate up)`);
+  }
+
+  /** True once `init` (or `completeInit`) has resolved the secrets: the services may run. */
+  get initialized(): boolean {
+    return this.resolvedSecrets !== undefined;
   }
 
   /**
-   * Connects the database, applies migrations when asked (default `database.auto_migrate`) and
-   * resolves the secrets, generating and persisting any that config leaves out (with a warning).
+   * Connects the database (retrying up to `database.connect_timeout`), applies migrations when asked
+   * (default `database.auto_migrate`, under the migration lock) and resolves the secrets, generating and
+   * persisting any that config leaves out (with a warning). With `requireSchema: false` and migrations
+   * pending it returns without secrets (`initialized` false).
+   * @throws Error when the database is unreachable for `connect_timeout`, or migrations are pending and required.
    */
   async init(options: InitOptions = {}): Promise<void> {
     void this.courierChannels;
-    await this.persistence.connect();
+    const timeoutMs = this.config.database.connect_timeout;
+    const onRetry = (error: Error, delayMs: number): void => this.logger.warn({ error: error.message, retry_in_ms: delayMs }, 'database is not reachable yet: retrying');
+    await this.persistence.connect({ timeoutMs, onRetry }).catch((error: Error) => {
+      throw new Error(`${error.message} (database.connect_timeout)`, { cause: error });
+    });
     if (options.migrate ?? this.config.database.auto_migrate) {
       const applied = await this.persistence.migrateUp();
       if (applied.length > 0) this.logger.info({ migrations: applied }, 'applied database migrations');
     }
+    if (await this.completeInit()) return;
+    const pending = await this.persistence.pendingMigrations();
+    if (options.requireSchema ?? true) throw new Error(`the database schema is not current, pending migrations: ${pending.join(', ')} (run tessera migrate up)`);
+    this.logger.warn({ migrations: pending }, 'database migrations are pending: /health/ready answers 503 until `tessera migrate up` has run');
+  }
+
+  /**
+   * Resolves the secrets once no migration is pending; false (and nothing done) while some are.
+   * Concurrent first boots agree on generated secrets (insert-if-absent, then the stored value wins).
+   */
+  async completeInit(): Promise<boolean> {
+    if (this.resolvedSecrets) return true;
+    if ((await this.persistence.pendingMigrations()).length > 0) return false;
     const { secrets, generated } = await resolveSecrets(this.config, this.secretStore, () => randomSecret(32));
     if (generated.length > 0) {
       this.logger.warn(
@@ -109,6 +146,7 @@ export class Platform {
       );
     }
     this.resolvedSecrets = secrets;
+    return true;
   }
 
   /** Stops the courier dispatcher if it was created (its running pass finishes first), then closes the database pool. */

@@ -99,9 +99,25 @@ export class Registry {
     return this.platform.readinessChecks;
   }
 
+  /** @throws NotReadyError naming the pending migrations; Error when the database does not answer. */
+  assertSchemaCurrent(): Promise<void> {
+    return this.platform.assertSchemaCurrent();
+  }
+
+  /** True once `init` (or `completeInit`) has resolved the secrets: the services may run. */
+  get initialized(): boolean {
+    return this.platform.initialized;
+  }
+
+  /** Resolves the secrets once no migration is pending; false while some are (see {@link Platform.completeInit}). */
+  completeInit(): Promise<boolean> {
+    return this.platform.completeInit();
+  }
+
   /**
    * Checks the default realm's schemas and templates (a bad one stops boot), then connects the
-   * database, migrates when asked (default `database.auto_migrate`) and resolves the secrets.
+   * database (retrying up to `database.connect_timeout`), migrates when asked (default
+   * `database.auto_migrate`) and resolves the secrets; see {@link Platform.init} for `requireSchema`.
    */
   async init(options: InitOptions = {}): Promise<this> {
     this.defaultRealm.validate();

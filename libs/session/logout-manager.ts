@@ -43,7 +43,7 @@ export class LogoutManager {
     if (!this.deps.sessionManager.checkLogoutToken(session, logoutToken)) {
       throw forbidden('Unable to log out because the logout token in the URL query does not match the session cookie.');
     }
-    await this.deps.sessionManager.revoke(session);
+    await this.deps.sessionManager.revoke(session.id);
   }
 
   /**

@@ -25,6 +25,11 @@ export class MemorySessionStore implements SessionStore {
     return row ? structuredClone(row.session) : undefined;
   }
 
+  /** Transactions are ignored: the same as `get`. */
+  async getForUpdate(id: string): Promise<Session | undefined> {
+    return this.get(id);
+  }
+
   async getByTokenHash(tokenHash: string): Promise<Session | undefined> {
     const row = [...this.rows.values()].find((r) => r.session.tokenHash === tokenHash);
     return row ? structuredClone(row.session) : undefined;

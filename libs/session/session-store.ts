@@ -28,6 +28,13 @@ export interface SessionStore {
   create(session: Session, tx?: Transaction): Promise<void>;
   update(session: Session, tx?: Transaction): Promise<void>;
   get(id: string, tx?: Transaction): Promise<Session | undefined>;
+  /**
+   * The session as stored now, read locked for `tx`: until `tx` ends, no other transaction writes the
+   * row, and a `getForUpdate` of it in another transaction waits for this one to commit and then sees its
+   * writes. Every read-modify-write of a session (a step-up, revocation, extension) reads through this, so
+   * a concurrent change (another method, `active=false`) is never overwritten by a stale copy.
+   */
+  getForUpdate(id: string, tx: Transaction): Promise<Session | undefined>;
   getByTokenHash(tokenHash: string, tx?: Transaction): Promise<Session | undefined>;
   /** The identity's sessions, newest first (creation order, then id), with the total. */
   list(query: ListSessionsQuery, tx?: Transaction): Promise<{ sessions: Session[]; total: number }>;

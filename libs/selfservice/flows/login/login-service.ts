@@ -190,7 +190,7 @@ export class LoginService {
       const { session: issued, token } = await this.deps.transactions.withTransaction(async (tx) => {
         const result =
           session && session.identity.id === outcome.identity.id && (flow.refresh || flow.requestedAal === 'aal2')
-            ? { session: await this.deps.sessionManager.addMethod(session.session, outcome.method, outcome.aal, tx), token: requester.sessionToken as string }
+            ? { session: await this.deps.sessionManager.addMethod(session.session.id, outcome.method, outcome.aal, tx), token: requester.sessionToken as string }
             : await this.deps.sessionManager.issue(outcome.identity, outcome.method, outcome.aal, requester.device, tx);
         for (const hook of this.deps.loginPostHooks(strategy.id)) await hook.execute({ flow: done, identity: outcome.identity, session: result.session, tx });
         await this.deps.flowStore.update(done, tx);
