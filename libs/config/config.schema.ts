@@ -1,5 +1,6 @@
 import type { SchemaObject } from 'ajv';
-import { courierSchema } from './courier.schema';
+import { composeSchemas } from './compose-schemas';
+import { courierProcessSchema, courierRealmSchema } from './courier.schema';
 import { oauth2ConfigSchema } from './oauth2.schema';
 import { webauthnMethodSchema } from './webauthn-config';
 
@@ -14,14 +15,21 @@ const cors: SchemaObject = {
   description: 'Cross-origin resource sharing for this app; off by default.',
   properties: {
     enabled: { type: 'boolean', default: false, description: 'Answer CORS preflights and set CORS headers.' },
-    allowed_origins: { ...strings('Origins allowed; one `*` wildcard per entry (`https://*.example.com`).'), default: ['*'] },
+    allowed_origins: {
+      ...strings('Origins allowed: exact origins, `*` for host labels (`https://*.example.com`), or a bare `*` (any origin, answered as a literal `*`, never with credentials).'),
+      default: ['*'],
+    },
     allowed_methods: { ...strings('Methods allowed.'), default: ['POST', 'GET', 'PUT', 'PATCH', 'DELETE'] },
     allowed_headers: {
       ...strings('Request headers allowed.'),
       default: ['Authorization', 'Content-Type', 'X-Session-Token', 'X-CSRF-Token', 'Cookie'],
     },
     exposed_headers: { ...strings('Response headers exposed.'), default: ['Content-Type', 'Set-Cookie', 'X-Total-Count', 'Link'] },
-    allow_credentials: { type: 'boolean', default: true, description: 'Allow cookies on cross-origin requests.' },
+    allow_credentials: {
+      type: 'boolean',
+      default: false,
+      description: 'Allow cookies on cross-origin requests from listed origins; refused together with a bare `*` in allowed_origins.',
+    },
     max_age: { type: 'integer', minimum: 0, default: 0, description: 'Preflight cache lifetime in seconds.' },
   },
 };
@@ -114,10 +122,10 @@ const serveApp = (port: number, name: string): SchemaObject => ({
 });
 
 /**
- * The configuration schema (ajv, strict, `useDefaults`, `coerceTypes`). Defaults and one-line
- * descriptions live here only. Keyword `duration` parses `"1h"`-style text into milliseconds in place.
+ * The process part of the configuration schema (`ProcessConfig`): database, listeners, logging,
+ * secrets, the courier transport and worker, hashers. Defaults and one-line descriptions live here only.
  */
-export const configSchema: SchemaObject = {
+export const processConfigSchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -133,8 +141,13 @@ export const configSchema: SchemaObject = {
       additionalProperties: false,
       default: {},
       properties: {
-        auto_migrate: { type: 'boolean', default: true, description: 'Apply pending migrations when `tessera serve` starts.' },
+        auto_migrate: {
+          type: 'boolean',
+          default: true,
+          description: 'Apply pending migrations when `tessera serve` starts (under a lock: concurrent boots apply them once). When false, `serve` starts anyway and /health/ready answers 503 until `tessera migrate up` has run.',
+        },
         pool_size: { type: 'integer', minimum: 1, maximum: 500, default: 10, description: 'MySQL connection pool size.' },
+        connect_timeout: duration('30s', 'How long boot and `tessera migrate` retry (with backoff) a database that does not answer yet before exiting.'),
       },
     },
     log: {
@@ -171,6 +184,54 @@ export const configSchema: SchemaObject = {
         system: { ...strings('Hydra system secret: client secret pepper, JWK encryption.'), items: { type: 'string', minLength: 16 } },
       },
     },
+    courier: courierProcessSchema,
+    hashers: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        algorithm: { enum: ['bcrypt', 'argon2'], default: 'bcrypt', description: 'Hash for new passwords.' },
+        max_concurrency: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 256,
+          default: 0,
+          description: 'Hashes computed at once off the event loop; 0 means 2 x CPU cores.',
+        },
+        bcrypt: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: { cost: { type: 'integer', minimum: 4, maximum: 31, default: 12, description: 'bcrypt cost.' } },
+        },
+        argon2: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            memory: { type: 'integer', minimum: 1024, default: 65536, description: 'argon2id memory in KiB.' },
+            iterations: { type: 'integer', minimum: 1, default: 3, description: 'argon2id passes.' },
+            parallelism: { type: 'integer', minimum: 1, default: 1, description: 'argon2id lanes.' },
+            salt_length: { type: 'integer', minimum: 16, default: 16, description: 'Salt bytes.' },
+            key_length: { type: 'integer', minimum: 16, default: 32, description: 'Hash bytes.' },
+          },
+        },
+      },
+    },
+  },
+};
+
+/**
+ * The realm part of the configuration schema (`RealmConfig` without the read-only `RealmHost` facts):
+ * identity, self-service, sessions, cookies, OAuth2 (`webfinger` too: each realm publishes its own keys),
+ * courier templates and sender. The default realm's values sit in the configuration file under these keys;
+ * stored realms will be validated against it alone. `dev`, `serve.*.base_url` and `courier.sms.enabled` are
+ * process keys a realm reads (`RealmHost`, README "Realms" → "Configuration split").
+ */
+export const realmConfigSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
     session: {
       type: 'object',
       additionalProperties: false,
@@ -371,7 +432,7 @@ export const configSchema: SchemaObject = {
         },
       },
     },
-    courier: courierSchema,
+    courier: courierRealmSchema,
     ...oauth2ConfigSchema,
     identity: {
       type: 'object',
@@ -396,38 +457,12 @@ export const configSchema: SchemaObject = {
         },
       },
     },
-    hashers: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        algorithm: { enum: ['bcrypt', 'argon2'], default: 'bcrypt', description: 'Hash for new passwords.' },
-        max_concurrency: {
-          type: 'integer',
-          minimum: 0,
-          maximum: 256,
-          default: 0,
-          description: 'Hashes computed at once off the event loop; 0 means 2 x CPU cores.',
-        },
-        bcrypt: {
-          type: 'object',
-          additionalProperties: false,
-          default: {},
-          properties: { cost: { type: 'integer', minimum: 4, maximum: 31, default: 12, description: 'bcrypt cost.' } },
-        },
-        argon2: {
-          type: 'object',
-          additionalProperties: false,
-          default: {},
-          properties: {
-            memory: { type: 'integer', minimum: 1024, default: 65536, description: 'argon2id memory in KiB.' },
-            iterations: { type: 'integer', minimum: 1, default: 3, description: 'argon2id passes.' },
-            parallelism: { type: 'integer', minimum: 1, default: 1, description: 'argon2id lanes.' },
-            salt_length: { type: 'integer', minimum: 16, default: 16, description: 'Salt bytes.' },
-            key_length: { type: 'integer', minimum: 16, default: 32, description: 'Hash bytes.' },
-          },
-        },
-      },
-    },
   },
 };
+
+/**
+ * The configuration file's schema (ajv, strict, `useDefaults`, `coerceTypes`): the process part and the
+ * realm part composed, so every key and environment variable of before the split still works. Keyword
+ * `duration` parses `"1h"`-style text into milliseconds in place.
+ */
+export const configSchema: SchemaObject = composeSchemas(processConfigSchema, realmConfigSchema);

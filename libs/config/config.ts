@@ -1,4 +1,4 @@
-import type { CourierConfig } from './courier-config';
+import type { CourierConfig, CourierProcessConfig, CourierRealmConfig } from './courier-config';
 import type { OAuth2Config } from './oauth2-config';
 import type { WebAuthnMethodConfig } from './webauthn-config';
 
@@ -64,13 +64,15 @@ export interface IdentitySchemaSource {
 }
 
 /**
- * The validated, frozen configuration (architecture B8). The ajv schema in `config.schema.ts` is the
- * single source of defaults and descriptions; this type mirrors it and a unit test keeps them aligned.
+ * Process configuration: what one Tessera process needs whatever realms it serves — database,
+ * listeners, logging, password hashing, the courier transport and worker, secrets. Files and
+ * environment only. `dev` is a process mode; realms see it read-only ({@link RealmHost}).
  */
-export interface Config extends OAuth2Config {
+export interface ProcessConfig {
   readonly dev: boolean;
   readonly dsn: string;
-  readonly database: { readonly auto_migrate: boolean; readonly pool_size: number };
+  /** `connect_timeout` in milliseconds. */
+  readonly database: { readonly auto_migrate: boolean; readonly pool_size: number; readonly connect_timeout: number };
   readonly log: { readonly level: string };
   readonly serve: {
     readonly public: ServeAppConfig;
@@ -83,6 +85,42 @@ export interface Config extends OAuth2Config {
     readonly cipher: readonly string[];
     readonly system: readonly string[];
   };
+  readonly courier: CourierProcessConfig;
+  readonly hashers: {
+    readonly algorithm: 'bcrypt' | 'argon2';
+    readonly max_concurrency: number;
+    readonly bcrypt: { readonly cost: number };
+    readonly argon2: {
+      readonly memory: number;
+      readonly iterations: number;
+      readonly parallelism: number;
+      readonly salt_length: number;
+      readonly key_length: number;
+    };
+  };
+}
+
+/**
+ * What a realm sees of the process that serves it, copied in read-only by `splitConfig` (never set per
+ * realm): the dev mode, and the base URLs the realm is reached at (the default realm: `serve.public.base_url`
+ * and `serve.admin.base_url`; stored realms will derive theirs from these).
+ */
+export interface RealmHost {
+  readonly dev: boolean;
+  readonly serve: {
+    readonly public: Pick<ServeAppConfig, 'base_url'>;
+    readonly admin: Pick<ServeAppConfig, 'base_url'>;
+  };
+}
+
+/**
+ * Realm configuration: everything that may differ between realms — identity schemas, self-service,
+ * sessions, cookies, OAuth2 (`urls`, `ttl`, `strategies`, `oauth2`, `webfinger`, `oidc`), WebAuthn,
+ * courier templates and sender — plus the read-only {@link RealmHost} facts. Services receive this (or a
+ * narrower `Pick`), never the process configuration. The default realm's comes from files and
+ * environment (`splitConfig`), under the same keys as before the split.
+ */
+export interface RealmConfig extends OAuth2Config, RealmHost {
   readonly session: {
     readonly lifespan: number;
     readonly earliest_possible_extend?: number;
@@ -125,26 +163,34 @@ export interface Config extends OAuth2Config {
       readonly webauthn: WebAuthnMethodConfig;
     };
   };
-  readonly courier: CourierConfig;
+  readonly courier: CourierRealmConfig;
   readonly identity: {
     readonly default_schema_id: string;
     readonly schemas: readonly IdentitySchemaSource[];
   };
-  readonly hashers: {
-    readonly algorithm: 'bcrypt' | 'argon2';
-    readonly max_concurrency: number;
-    readonly bcrypt: { readonly cost: number };
-    readonly argon2: {
-      readonly memory: number;
-      readonly iterations: number;
-      readonly parallelism: number;
-      readonly salt_length: number;
-      readonly key_length: number;
-    };
-  };
 }
 
-/** Gives the service the configuration. */
+/**
+ * The validated, frozen configuration file (architecture B8): {@link ProcessConfig} and the default
+ * realm's {@link RealmConfig} under today's keys. The ajv schema in `config.schema.ts` (process part and
+ * realm part, composed) is the single source of defaults and descriptions; this type mirrors it.
+ */
+export interface Config extends ProcessConfig, RealmConfig {
+  readonly serve: ProcessConfig['serve'];
+  readonly courier: CourierConfig;
+}
+
+/** Gives the service the configuration file (apps and the composition root; services take {@link RealmConfigProvider}). */
 export interface ConfigProvider {
   readonly config: Config;
+}
+
+/** Gives a service its realm's configuration. */
+export interface RealmConfigProvider {
+  readonly config: RealmConfig;
+}
+
+/** Gives a process-level part (persistence, hashers, courier worker, secrets) the process configuration. */
+export interface ProcessConfigProvider {
+  readonly config: ProcessConfig;
 }

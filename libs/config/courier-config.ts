@@ -72,3 +72,31 @@ export interface CourierConfig {
     readonly batch_size: number;
   };
 }
+
+/**
+ * The process part of `courier` (the transport and the worker): how messages leave this process. One
+ * dispatcher per process sends every realm's messages with it. `sms.enabled` says the SMS gateway exists.
+ */
+export interface CourierProcessConfig {
+  readonly message_retries: number;
+  readonly smtp: Pick<CourierConfig['smtp'], 'connection_uri' | 'headers' | 'local_name'>;
+  readonly sms: Pick<CourierConfig['sms'], 'enabled' | 'request_config'>;
+  readonly worker: CourierConfig['worker'];
+}
+
+/** Who a realm's messages come from: `courier.smtp.from_address`, `from_name` and `courier.sms.from`. */
+export interface CourierSenderConfig {
+  readonly smtp: Pick<CourierConfig['smtp'], 'from_address' | 'from_name'>;
+  readonly sms: Pick<CourierConfig['sms'], 'from'>;
+}
+
+/**
+ * The realm part of `courier`: templates and sender. `sms.enabled` is the process's transport flag,
+ * copied in read-only by `splitConfig` (a realm can queue an SMS only when the process can send one).
+ */
+export interface CourierRealmConfig {
+  readonly template_override_path?: string;
+  readonly templates: CourierConfig['templates'];
+  readonly smtp: CourierSenderConfig['smtp'];
+  readonly sms: CourierSenderConfig['sms'] & Pick<CourierConfig['sms'], 'enabled'>;
+}

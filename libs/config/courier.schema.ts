@@ -1,4 +1,5 @@
 import type { SchemaObject } from 'ajv';
+import { composeSchemas } from './compose-schemas';
 import { COURIER_TEMPLATE_TYPES } from './courier-config';
 
 const object = (properties: Record<string, SchemaObject>, description?: string): SchemaObject => ({
@@ -40,20 +41,12 @@ const templateOverride: SchemaObject = {
 };
 
 /**
- * The `courier` section of the configuration schema (Kratos §9e; `worker.*` is Tessera's). Templates use
- * `{{ .Field }}` placeholders (Kratos's Go template names) with `{{ if .Field }}…{{ else }}…{{ end }}`.
+ * The process part of `courier` (Kratos §9e; `worker.*` is Tessera's): the SMTP and SMS transport and the
+ * dispatcher. Templates use `{{ .Field }}` placeholders (Kratos's Go template names) with
+ * `{{ if .Field }}…{{ else }}…{{ end }}`.
  */
-export const courierSchema: SchemaObject = object({
+export const courierProcessSchema: SchemaObject = object({
   message_retries: { type: 'integer', minimum: 1, maximum: 100, default: 5, description: 'Failed sends after which a message is abandoned.' },
-  template_override_path: {
-    type: 'string',
-    minLength: 1,
-    description: 'Directory with Kratos-style overrides: <dir>/<flow>/<valid|invalid>/email.subject.gotmpl (or <dir>/<template_type>/...).',
-  },
-  templates: object(
-    Object.fromEntries(COURIER_TEMPLATE_TYPES.map((t) => [t, templateOverride])),
-    'Per-template overrides: courier.templates.<template_type>.email.{subject,body.html,body.plaintext} and .sms.body.',
-  ),
   smtp: object({
     connection_uri: {
       type: 'string',
@@ -61,14 +54,11 @@ export const courierSchema: SchemaObject = object({
       description:
         'smtp://user:pass@host:587/ (STARTTLS when offered; ?requireTLS=true insists, ?disable_starttls=true never) or smtps://…:465/ (implicit TLS); ?skip_ssl_verify=true, ?server_name=. Unset: email stays queued.',
     },
-    from_address: { type: 'string', format: 'email', default: 'no-reply@ory.kratos.sh', description: 'Sender address.' },
-    from_name: { type: 'string', description: 'Sender display name.' },
     headers: stringMap('Extra headers on every email.'),
     local_name: { type: 'string', minLength: 1, default: 'localhost', description: 'Name sent in EHLO/HELO.' },
   }),
   sms: object({
     enabled: { type: 'boolean', default: false, description: 'Send SMS through the HTTP gateway in request_config.' },
-    from: { type: 'string', default: 'Tessera', description: 'Sender shown to recipients (the {{ .From }} field).' },
     request_config: object({
       url: { type: 'string', format: 'uri', description: 'Gateway URL (required when sms.enabled).' },
       method: { type: 'string', pattern: '^[A-Z]+$', default: 'POST', description: 'HTTP method.' },
@@ -109,3 +99,26 @@ export const courierSchema: SchemaObject = object({
     batch_size: { type: 'integer', minimum: 1, maximum: 10000, default: 100, description: 'Messages one dispatch pass sends at most.' },
   }),
 });
+
+/** The realm part of `courier`: template overrides and the sender (`smtp.from_*`, `sms.from`). */
+export const courierRealmSchema: SchemaObject = object({
+  template_override_path: {
+    type: 'string',
+    minLength: 1,
+    description: 'Directory with Kratos-style overrides: <dir>/<flow>/<valid|invalid>/email.subject.gotmpl (or <dir>/<template_type>/...).',
+  },
+  templates: object(
+    Object.fromEntries(COURIER_TEMPLATE_TYPES.map((t) => [t, templateOverride])),
+    'Per-template overrides: courier.templates.<template_type>.email.{subject,body.html,body.plaintext} and .sms.body.',
+  ),
+  smtp: object({
+    from_address: { type: 'string', format: 'email', default: 'no-reply@ory.kratos.sh', description: 'Sender address.' },
+    from_name: { type: 'string', description: 'Sender display name.' },
+  }),
+  sms: object({
+    from: { type: 'string', default: 'Tessera', description: 'Sender shown to recipients (the {{ .From }} field).' },
+  }),
+});
+
+/** The whole `courier` section as the configuration file has it: both parts composed. */
+export const courierSchema: SchemaObject = composeSchemas(courierProcessSchema, courierRealmSchema);

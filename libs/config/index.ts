@@ -7,3 +7,5 @@ export * from './oauth2-config';
 export * from './oauth2.schema';
 export * from './secrets';
 export * from './webauthn-config';
+export * from './compose-schemas';
+export * from './split-config';

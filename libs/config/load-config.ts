@@ -53,6 +53,15 @@ function assertConsistent(config: Config): void {
   if (subjects.supported_types.includes('pairwise') && !subjects.pairwise.salt) {
     throw new ConfigError('invalid configuration: oidc.subject_identifiers.pairwise.salt: is required when supported_types contains pairwise (at least 8 characters)');
   }
+  // A bare `*` with credentials would let any site read a user's session: refused, not silently downgraded.
+  for (const app of ['public', 'admin'] as const) {
+    const cors = config.serve[app].cors;
+    if (cors.allow_credentials && cors.allowed_origins.includes('*')) {
+      throw new ConfigError(
+        `invalid configuration: serve.${app}.cors.allow_credentials: must be false while serve.${app}.cors.allowed_origins contains a bare "*"; list the origins allowed to send credentials`,
+      );
+    }
+  }
 }
 
 /**

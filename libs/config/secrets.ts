@@ -1,5 +1,5 @@
 import type { Ctx } from '../x';
-import type { Config } from './config';
+import type { ProcessConfig } from './config';
 
 /** The secret kinds (`secrets.<kind>` in config). Each list is newest first. */
 export type SecretKind = 'default' | 'cookie' | 'cipher' | 'system';
@@ -32,7 +32,7 @@ export interface ResolveSecretsResult {
  */
 export async function resolveSecrets(
   ctx: Ctx,
-  config: Config,
+  config: Pick<ProcessConfig, 'secrets'>,
   store: SecretStore,
   generate: () => string,
 ): Promise<ResolveSecretsResult> {

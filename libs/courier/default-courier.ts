@@ -1,5 +1,5 @@
-import type { ConfigProvider } from '../config';
-import { type ClockProvider, newId, type Ctx } from '../x';
+import type { RealmConfigProvider } from '../config';
+import { type ClockProvider, type Ctx, newId } from '../x';
 import type { Courier, TemplateModel, TemplateType } from './courier';
 import type { CourierMessageStoreProvider } from './courier-message-store';
 import type { CourierMessage, MessageType } from './message';
@@ -9,7 +9,7 @@ export interface CourierTemplatesProvider {
   readonly courierTemplates: CourierTemplates;
 }
 
-export type DefaultCourierDeps = ConfigProvider & ClockProvider & CourierMessageStoreProvider & CourierTemplatesProvider;
+export type DefaultCourierDeps = RealmConfigProvider & ClockProvider & CourierMessageStoreProvider & CourierTemplatesProvider;
 
 /**
  * The `Courier`: renders a template and stores the result as a `queued` message, due at once. With `tx`

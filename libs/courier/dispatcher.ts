@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
-import type { ConfigProvider } from '../config';
-import { type ClockProvider, type LoggerProvider, randomSecret, systemCtx, type Ctx } from '../x';
+import type { ProcessConfigProvider } from '../config';
+import { type ClockProvider, type Ctx, type LoggerProvider, randomSecret, systemCtx } from '../x';
 import type { CourierChannel, CourierChannelsProvider } from './channels/courier-channel';
 import type { CourierMessageStoreProvider } from './courier-message-store';
 import type { CourierMessage, MessageType } from './message';
 import { retryDelay } from './retry-delay';
 
-export type DispatcherDeps = ConfigProvider & ClockProvider & LoggerProvider & CourierMessageStoreProvider & CourierChannelsProvider;
+export type DispatcherDeps = ProcessConfigProvider & ClockProvider & LoggerProvider & CourierMessageStoreProvider & CourierChannelsProvider;
 
 /** What one pass did. */
 export interface DispatchSummary {

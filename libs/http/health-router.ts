@@ -7,13 +7,19 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
+/** A readiness failure whose message is meant for operators (no secrets), e.g. naming pending migrations. */
+export class NotReadyError extends Error {
+  override readonly name = 'NotReadyError';
+}
+
 export interface HealthRouterDeps {
   readonly readinessChecks: readonly ReadinessCheck[];
 }
 
 /**
  * `GET /health/alive` (the process serves HTTP), `GET /health/ready` (200, or 503 with
- * `{"errors":{<check>: <message>}}` when a dependency fails) and `GET /version`, as on Kratos and Hydra.
+ * `{"errors":{<check>: <message>}}` when a dependency fails: a {@link NotReadyError}'s message, otherwise
+ * `<check> is not ready`) and `GET /version`, as on Kratos and Hydra.
  */
 export function createHealthRouter(deps: HealthRouterDeps): Router {
   const router = express.Router();
@@ -26,8 +32,8 @@ export function createHealthRouter(deps: HealthRouterDeps): Router {
       deps.readinessChecks.map(async (c) => {
         try {
           await c.check();
-        } catch {
-          errors[c.name] = `${c.name} is not ready`;
+        } catch (error) {
+          errors[c.name] = error instanceof NotReadyError ? error.message : `${c.name} is not ready`;
         }
       }),
     );

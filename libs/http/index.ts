@@ -9,6 +9,7 @@ export * from './body-parsers';
 export * from './page-pagination';
 export * from './health-router';
 export * from './cors';
+export * from './security-headers';
 export * from './not-found';
 export * from './validate-body';
 export * from './token-pagination';

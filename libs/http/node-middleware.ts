@@ -5,6 +5,7 @@ import { noCache } from './no-cache';
 import { requestCtx } from './request-ctx';
 import { requestId } from './request-id';
 import { requestLog } from './request-log';
+import { securityHeaders } from './security-headers';
 
 /**
  * A connect-style middleware on Node's own request and response: express mounts it as is, and
@@ -42,8 +43,9 @@ export function withMiddlewares(middlewares: readonly NodeMiddleware[], handler:
 
 /**
  * What every request of either app goes through first, in order: `X-Request-Id`, the request's ctx
- * (with `actor`, when the app knows it), the access log line, no-cache headers and the app's CORS policy.
+ * (with `actor`, when the app knows it), the access log line, no-cache headers, browser hardening (CSP,
+ * `X-Frame-Options: DENY`) and the app's CORS policy.
  */
 export function edgeMiddlewares(logger: Logger, cors: CorsSettings, actor?: Actor): NodeMiddleware[] {
-  return [requestId(), requestCtx(logger, actor), requestLog(logger), noCache(), corsFor(cors)];
+  return [requestId(), requestCtx(logger, actor), requestLog(logger), noCache(), securityHeaders(), corsFor(cors)];
 }

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import { type Operation, applyPatch, JsonPatchError } from 'fast-json-patch';
-import type { ConfigProvider } from '../config';
+import type { RealmConfigProvider } from '../config';
 import { badRequest, conflict, notFound, OryError } from '../http/errors';
 import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, newId, type Ctx } from '../x';
 import type { CreateIdentityBody, JsonPatchOperation, UpdateIdentityBody } from './admin-bodies';
@@ -23,7 +23,7 @@ export interface PasswordHasherProvider {
   readonly passwordHasher: PasswordHasher;
 }
 
-export type IdentityManagerDeps = ConfigProvider &
+export type IdentityManagerDeps = RealmConfigProvider &
   ClockProvider &
   IdentitySchemasProvider &
   PrivilegedIdentityPoolProvider &

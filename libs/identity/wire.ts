@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { RealmConfig } from '../config';
 import { toBase64Url } from '../x';
 import type { Credentials, Identity, RecoveryAddress, VerifiableAddress } from './identity';
 
@@ -12,12 +12,12 @@ export type IdentityView = 'public' | 'admin_list' | 'admin';
 const iso = (d: Date): string => d.toISOString();
 
 /** `{public}/schemas/<base64url(schema id)>`, as Kratos builds `schema_url`. */
-export function schemaUrl(config: Pick<Config, 'serve'>, schemaId: string): string {
+export function schemaUrl(config: Pick<RealmConfig, 'serve'>, schemaId: string): string {
   return `${config.serve.public.base_url}schemas/${toBase64Url(schemaId)}`;
 }
 
 /** The only place an identity becomes wire JSON (snake_case, RFC 3339 timestamps). */
-export function toWire(identity: Identity, view: IdentityView, config: Pick<Config, 'serve'>): Record<string, unknown> {
+export function toWire(identity: Identity, view: IdentityView, config: Pick<RealmConfig, 'serve'>): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: identity.id,
     schema_id: identity.schemaId,

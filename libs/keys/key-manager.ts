@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SignJWT, importJWK } from 'jose';
-import type { Config, SecretsProvider } from '../config';
-import type { ClockProvider, TransactionRunnerProvider, Ctx } from '../x';
+import type { RealmConfig, SecretsProvider } from '../config';
+import type { ClockProvider, Ctx, TransactionRunnerProvider } from '../x';
 import { JWT_ACCESS_TOKEN_SET, type JsonWebKey, type JsonWebKeySet, type SigningAlgorithm, isPrivateJwk, isSigningAlgorithm, toPublicJwk } from './json-web-key';
 import { validateJsonWebKey, validateJsonWebKeySet } from './jwk-validator';
 import { KeyCipher } from './key-cipher';
@@ -11,7 +11,7 @@ import { DuplicateKeyIdError, type KeyStoreProvider, type StoredKey } from './ke
 
 /** The configuration the key manager reads: `oauth2.keys.refresh_interval`, `webfinger.jwks.broadcast_keys`. */
 export interface KeysConfigProvider {
-  readonly config: Pick<Config, 'oauth2' | 'webfinger'>;
+  readonly config: Pick<RealmConfig, 'oauth2' | 'webfinger'>;
 }
 
 export type KeyManagerDeps = KeyStoreProvider & SecretsProvider & ClockProvider & TransactionRunnerProvider & KeysConfigProvider;

@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, EntityManager } from 'typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type DataSource, type EntityManager, MigrationExecutor, type QueryRunner } from 'typeorm';
 import { type Ctx, type Transaction, type TransactionRunner, TransactionRetriesExhaustedError, withTx } from '../x';
 import { createDataSource, type DataSourceOptions } from './data-source';
+import { withMigrationLock } from './migration-lock';
 import { type SqliteConnection, SqliteWriteBatcher, type SqliteWriteStatement } from './sqlite-write-batcher';
 
 /** One migration and whether it has been applied. */
@@ -9,6 +11,16 @@ export interface MigrationStatus {
   readonly name: string;
   readonly applied: boolean;
 }
+
+export interface ConnectOptions {
+  /** Keep retrying (with backoff, 100 ms doubling up to 2 s) until this many ms have passed; 0: one attempt. */
+  readonly timeoutMs?: number;
+  /** Called before each wait, e.g. to log that the database is not reachable yet. */
+  readonly onRetry?: (error: Error, delayMs: number) => void;
+}
+
+/** How long `migrateUp`/`migrateDown` wait for another process's migration run by default. */
+const MIGRATION_LOCK_WAIT_MS = 10 * 60_000;
 
 /**
  * Owns the database connection: connect/close, readiness ping, migrations and transactions.
@@ -30,8 +42,27 @@ export class Persistence implements TransactionRunner {
     return this.dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
   }
 
-  async connect(): Promise<void> {
-    if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+  /**
+   * Connects; with `timeoutMs`, a database that is not reachable yet (starting, still being created) is
+   * retried with backoff until the deadline.
+   * @throws Error naming the last failure once `timeoutMs` has passed.
+   */
+  async connect(options: ConnectOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 0;
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 100; !this.dataSource.isInitialized; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await this.dataSource.initialize();
+      } catch (error) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          if (timeoutMs === 0) throw error;
+          throw new Error(`cannot connect to the database within ${Math.round(timeoutMs / 1000)}s: ${(error as Error).message}`, { cause: error });
+        }
+        options.onRetry?.(error as Error, Math.min(delay, left));
+        await sleep(Math.min(delay, left));
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -48,15 +79,46 @@ export class Persistence implements TransactionRunner {
     await this.dataSource.query('SELECT 1');
   }
 
-  /** Applies pending migrations; returns the names applied. */
-  async migrateUp(): Promise<string[]> {
-    const applied = await this.dataSource.runMigrations({ transaction: 'each' });
+  /**
+   * Applies pending migrations under the migration lock ({@link withMigrationLock}): of processes that boot
+   * at once, one applies them and the others find none pending. Returns the names this call applied.
+   */
+  async migrateUp(lockWaitMs = MIGRATION_LOCK_WAIT_MS): Promise<string[]> {
+    const applied = await withMigrationLock(this.dataSource, lockWaitMs, (runner) => this.executor(runner).executePendingMigrations());
     return applied.map((m) => m.name);
   }
 
-  /** Reverts the most recent migration. */
-  async migrateDown(): Promise<void> {
-    await this.dataSource.undoLastMigration({ transaction: 'each' });
+  /** Reverts the most recent migration, under the migration lock. */
+  async migrateDown(lockWaitMs = MIGRATION_LOCK_WAIT_MS): Promise<void> {
+    await withMigrationLock(this.dataSource, lockWaitMs, (runner) => this.executor(runner).undoLastMigration());
+  }
+
+  /**
+   * The migrations not applied yet, in order (empty once the schema is current): one query, cheap enough
+   * for every readiness probe.
+   * @throws Error when the database does not answer.
+   */
+  async pendingMigrations(): Promise<string[]> {
+    if (!this.dataSource.isInitialized) throw new Error('database is not connected');
+    const table = this.dataSource.options.migrationsTableName ?? 'migrations';
+    let rows: { name: string }[];
+    try {
+      rows = await this.dataSource.query(`SELECT name FROM ${table}`);
+    } catch (error) {
+      const qr = this.dataSource.createQueryRunner();
+      const exists = await qr.hasTable(table).finally(() => qr.release());
+      if (exists) throw error;
+      rows = [];
+    }
+    const done = new Set(rows.map((r) => r.name));
+    return this.dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((name) => !done.has(name));
+  }
+
+  /** On SQLite the lock's transaction holds every migration; on MySQL each runs in its own (DDL commits anyway). */
+  private executor(runner: QueryRunner): MigrationExecutor {
+    const executor = new MigrationExecutor(this.dataSource, runner);
+    executor.transaction = this.dialect === 'mysql' ? 'each' : 'none';
+    return executor;
   }
 
   /** Every known migration with whether it is applied. */
@@ -92,7 +154,7 @@ export class Persistence implements TransactionRunner {
         } catch (error) {
           if (!isTransientTransactionError(error)) throw error;
           if (attempt >= TRANSACTION_ATTEMPTS) throw new TransactionRetriesExhaustedError(attempt, { cause: error });
-          await new Promise((resolve) => setTimeout(resolve, attempt * 10 + Math.random() * 20 * attempt));
+          await sleep(attempt * 10 + Math.random() * 20 * attempt);
         }
       }
     }

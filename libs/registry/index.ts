@@ -1,1 +1,4 @@
+export * from './platform';
+export * from './realm-registry';
 export * from './registry';
+export * from './realms';

@@ -1,462 +1,156 @@
-import type { Config, Secrets } from '../config';
-import { resolveSecrets } from '../config';
-import { type CourierChannel, CourierTemplates, DefaultCourier, Dispatcher, createCourierChannels } from '../courier';
-import { OryError, type ReadinessCheck } from '../http';
-import { IdentityManager, IdentitySchemas, PasswordHasher } from '../identity';
-import { Persistence, TypeormErrorStore, TypeormFlowStore, TypeormIdentityPool, TypeormSecretStore, TypeormSessionStore, TypeormTokenStore } from '../persistence';
-import { AdminSessionManager, LogoutManager, MySessionsManager, SessionManager, SessionTokenizer } from '../session';
-import {
-  LoginService,
-  type LoginPostHook,
-  type OAuth2LoginBridge,
-  RecoveryService,
-  RegistrationService,
-  type RegistrationPostHook,
-  SettingsService,
-  type LoginStrategy,
-  type RegistrationStrategy,
-  type SettingsStrategy,
-  VerificationService,
-} from '../selfservice/flows';
-import { RequireVerifiedAddressHook, RevokeActiveSessionsHook, SessionIssuerHook, ShowVerificationUiHook, VerificationSenderHook } from '../selfservice/hooks';
-import { CodeStrategy } from '../selfservice/strategies/code';
-import { CodeLoginStrategy } from '../selfservice/strategies/code-login';
-import { LinkStrategy } from '../selfservice/strategies/link';
-import { ProfileStrategy } from '../selfservice/strategies/profile';
-import { LookupSecretStrategy } from '../selfservice/strategies/lookup-secret';
-import { TotpStrategy } from '../selfservice/strategies/totp';
-import { WebAuthnStrategy } from '../selfservice/strategies/webauthn';
-import { PasswordStrategy } from '../selfservice/strategies/password';
-import { TypeormCourierMessageStore } from '../persistence';
-import { JwtSigner, KeyManager } from '../keys';
-import { ClientManager } from '../oauth2/client';
-import { ChallengeService, ConsentSessionManager } from '../oauth2/consent';
-import { EngineClientValidator, LogoutCompletion, OAuth2Provider, OidcInteractionPort, TokenIntrospector } from '../oauth2/provider';
-import { AssertionVerifier, TrustGrantManager } from '../oauth2/trust';
-import {
-  TypeormClientStore,
-  TypeormConsentSessionStore,
-  TypeormHandledChallengeStore,
-  TypeormKeyStore,
-  TypeormLoginSessionStore,
-  TypeormForcedSubjectStore,
-  TypeormLogoutRequestStore,
-  TypeormJtiStore,
-  TypeormOidcPayloadStore,
-  TypeormTrustGrantStore,
-} from '../persistence';
-import { type Clock, type Logger, createLogger, randomSecret, systemClock, type Ctx, systemCtx } from '../x';
+import { type Config, type Secrets, splitConfig } from '../config';
+import type { CourierChannel, Dispatcher } from '../courier';
+import type { ReadinessCheck } from '../http';
+import type { PasswordHasher } from '../identity';
+import type { Persistence, TypeormCourierMessageStore, TypeormSecretStore } from '../persistence';
+import type { Clock, Logger } from '../x';
+import { type InitOptions, Platform, type PlatformOptions } from './platform';
+import { RealmRegistry } from './realm-registry';
+import { Realms } from './realms';
 
-export interface RegistryOptions {
-  readonly logger?: Logger;
-  readonly clock?: Clock;
-}
+export type RegistryOptions = PlatformOptions;
 
-export interface InitOptions {
-  /** Apply pending migrations (default: `database.auto_migrate`). */
-  readonly migrate?: boolean;
-}
+/** The realm the configuration file and environment configure. */
+export const DEFAULT_REALM = 'default';
+
+/** The default realm's members, as the facade shows them (its own `config` is the whole file). */
+type DefaultRealmMembers = Omit<RealmRegistry, 'config' | 'name' | 'platform' | 'validate' | 'dispose'>;
+
+// The class below is merged with this interface: every realm member is read from the default realm
+// (installed once by `readThroughDefaultRealm`), so apps and tests keep using one object.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface Registry extends DefaultRealmMembers {}
 
 /**
- * The composition root (architecture B3): a memoised getter per service. It satisfies every
- * `<Service>Deps` structurally, so apps pass the registry itself. Only apps and tests import it.
+ * The composition root apps and tests use (architecture B3): the process's {@link Platform} plus the
+ * default realm's {@link RealmRegistry}, read through. `config` is the whole configuration file;
+ * `splitConfig` hands the platform the process half and the default realm the realm half. Only apps
+ * and tests import it.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Registry {
-  private readonly memo = new Map<string, unknown>();
-  private resolvedSecrets?: Secrets;
+  readonly platform: Platform;
+  /** The realm configured by files and environment; apps capture its services at boot. */
+  readonly defaultRealm: RealmRegistry;
+  /**
+   * Every realm by name: `default` is pinned to {@link defaultRealm} (the file configuration does not
+   * change while the process runs); no other name resolves until realms are stored in the database.
+   */
+  readonly realms: Realms<RealmRegistry>;
 
   constructor(
     readonly config: Config,
-    private readonly options: RegistryOptions = {},
-  ) {}
-
-  private once<T>(key: string, make: () => T): T {
-    if (!this.memo.has(key)) this.memo.set(key, make());
-    return this.memo.get(key) as T;
+    options: RegistryOptions = {},
+  ) {
+    const { process, realm } = splitConfig(config);
+    this.platform = new Platform(process, realm.courier, options);
+    this.defaultRealm = new RealmRegistry(this.platform, DEFAULT_REALM, realm);
+    this.realms = new Realms<RealmRegistry>({
+      load: () => undefined,
+      build: (name, config) => new RealmRegistry(this.platform, name, config).validate(),
+      clock: this.platform.clock,
+      pinned: { [DEFAULT_REALM]: this.defaultRealm },
+    });
   }
 
   get logger(): Logger {
-    return this.once('logger', () => this.options.logger ?? createLogger(this.config.log.level));
+    return this.platform.logger;
   }
 
   get clock(): Clock {
-    return this.options.clock ?? systemClock;
-  }
-
-  get dev(): boolean {
-    return this.config.dev;
+    return this.platform.clock;
   }
 
   get persistence(): Persistence {
-    return this.once('persistence', () => new Persistence({ dsn: this.config.dsn, poolSize: this.config.database.pool_size }));
+    return this.platform.persistence;
   }
 
   get transactions(): Persistence {
-    return this.persistence;
+    return this.platform.persistence;
   }
 
   get secretStore(): TypeormSecretStore {
-    return this.once('secretStore', () => new TypeormSecretStore(this.persistence));
+    return this.platform.secretStore;
   }
 
   /** @throws Error before `init()` has resolved the secrets. */
   get secrets(): Secrets {
-    if (!this.resolvedSecrets) throw new Error('registry.init() must run before secrets are used');
-    return this.resolvedSecrets;
-  }
-
-  /** Loaded and compiled on first use; `init()` touches it so a bad schema stops boot. */
-  get identitySchemas(): IdentitySchemas {
-    return this.once('identitySchemas', () => IdentitySchemas.load(this.config.identity.schemas, this.config.identity.default_schema_id));
+    return this.platform.secrets;
   }
 
   get passwordHasher(): PasswordHasher {
-    return this.once('passwordHasher', () => new PasswordHasher(this.config.hashers));
-  }
-
-  get privilegedIdentityPool(): TypeormIdentityPool {
-    return this.once('identityPool', () => new TypeormIdentityPool(this.persistence));
-  }
-
-  get identityPool(): TypeormIdentityPool {
-    return this.privilegedIdentityPool;
-  }
-
-  get identityManager(): IdentityManager {
-    return this.once('identityManager', () => new IdentityManager(this));
-  }
-
-  get sessionStore(): TypeormSessionStore {
-    return this.once('sessionStore', () => new TypeormSessionStore(this.persistence));
-  }
-
-  get sessionManager(): SessionManager {
-    return this.once('sessionManager', () => new SessionManager(this));
-  }
-
-  get mySessionsManager(): MySessionsManager {
-    return this.once('mySessionsManager', () => new MySessionsManager(this));
-  }
-
-  get adminSessionManager(): AdminSessionManager {
-    return this.once('adminSessionManager', () => new AdminSessionManager(this));
-  }
-
-  get logoutManager(): LogoutManager {
-    return this.once('logoutManager', () => new LogoutManager(this));
-  }
-
-  /** Session-to-JWT for `/sessions/whoami?tokenize_as=` (`session.whoami.tokenizer.templates`). */
-  get sessionTokenizer(): SessionTokenizer {
-    return this.once('sessionTokenizer', () => new SessionTokenizer(this));
-  }
-
-  /** The tokenizer's signing port, backed by the key manager (the session chain cannot import keys). */
-  get sessionJwtSigner(): JwtSigner {
-    return this.jwtSigner;
-  }
-
-  get flowStore(): TypeormFlowStore {
-    return this.once('flowStore', () => new TypeormFlowStore(this.persistence));
-  }
-
-  get errorStore(): TypeormErrorStore {
-    return this.once('errorStore', () => new TypeormErrorStore(this.persistence));
-  }
-
-  get passwordStrategy(): PasswordStrategy {
-    return this.once('passwordStrategy', () => new PasswordStrategy(this));
-  }
-
-  /** Login strategies in Kratos's order; only enabled methods take part. */
-  get loginStrategies(): LoginStrategy[] {
-    const methods = this.config.selfservice.methods;
-    return [
-      ...(methods.password.enabled ? [this.passwordStrategy] : []),
-      ...(this.codeLoginEnabled ? [this.codeLoginStrategy] : []),
-      ...(methods.webauthn.enabled ? [this.webauthnStrategy] : []),
-      ...(methods.totp.enabled ? [this.totpStrategy] : []),
-      ...(methods.lookup_secret.enabled ? [this.lookupSecretStrategy] : []),
-    ];
-  }
-
-  get registrationStrategies(): RegistrationStrategy[] {
-    const methods = this.config.selfservice.methods;
-    return [
-      ...(methods.password.enabled ? [this.passwordStrategy] : []),
-      ...(this.codeLoginEnabled ? [this.codeLoginStrategy] : []),
-      ...(methods.webauthn.enabled ? [this.webauthnStrategy] : []),
-    ];
-  }
-
-  /** Code login and registration need the `code` method and `passwordless_enabled` (Kratos). */
-  private get codeLoginEnabled(): boolean {
-    const code = this.config.selfservice.methods.code;
-    return code.enabled && code.passwordless_enabled;
-  }
-
-  /** One-time code login and registration (`code` method with `passwordless_enabled`). */
-  get codeLoginStrategy(): CodeLoginStrategy {
-    return this.once('codeLoginStrategy', () => new CodeLoginStrategy(this));
-  }
-
-  /** WebAuthn security keys and passkeys (`selfservice.methods.webauthn`). */
-  get webauthnStrategy(): WebAuthnStrategy {
-    return this.once('webauthnStrategy', () => new WebAuthnStrategy(this));
-  }
-
-  get totpStrategy(): TotpStrategy {
-    return this.once('totpStrategy', () => new TotpStrategy(this));
-  }
-
-  get lookupSecretStrategy(): LookupSecretStrategy {
-    return this.once('lookupSecretStrategy', () => new LookupSecretStrategy(this));
-  }
-
-  /** The configured login hooks; a method's list replaces the flow-wide one (Kratos). */
-  loginPostHooks(method: string): LoginPostHook[] {
-    const after = this.config.selfservice.flows.login.after;
-    const methodHooks = method === 'password' || method === 'code' || method === 'webauthn' ? after[method].hooks : [];
-    return (methodHooks.length ? methodHooks : after.hooks).flatMap((h): LoginPostHook[] =>
-      h.hook === 'revoke_active_sessions' ? [new RevokeActiveSessionsHook(this)] : h.hook === 'require_verified_address' ? [new RequireVerifiedAddressHook()] : [],
-    );
-  }
-
-  registrationPostHooks(method: string): RegistrationPostHook[] {
-    const after = this.config.selfservice.flows.registration.after;
-    const methodHooks = method === 'password' || method === 'code' || method === 'webauthn' ? after[method].hooks : [];
-    const hooks: RegistrationPostHook[] = (methodHooks.length ? methodHooks : after.hooks).flatMap((h): RegistrationPostHook[] =>
-      h.hook === 'session' ? [new SessionIssuerHook(this)] : h.hook === 'show_verification_ui' ? [new ShowVerificationUiHook()] : [],
-    );
-    // Kratos sends verification mails after registration whenever verification is enabled.
-    return this.config.selfservice.flows.verification.enabled ? [...hooks, new VerificationSenderHook(this)] : hooks;
-  }
-
-  get loginService(): LoginService {
-    return this.once('loginService', () => new LoginService(this));
-  }
-
-  get registrationService(): RegistrationService {
-    return this.once('registrationService', () => new RegistrationService(this));
-  }
-
-  /** Compiled once; `init()` touches it so a missing or bad template override stops boot. */
-  get courierTemplates(): CourierTemplates {
-    return this.once('courierTemplates', () => CourierTemplates.load(this.config.courier));
+    return this.platform.passwordHasher;
   }
 
   get courierMessageStore(): TypeormCourierMessageStore {
-    return this.once('courierMessageStore', () => new TypeormCourierMessageStore(this.persistence));
+    return this.platform.courierMessageStore;
   }
 
-  get courier(): DefaultCourier {
-    return this.once('courier', () => new DefaultCourier(this));
-  }
-
-  /** SMTP and/or SMS from `courier.*`; `init()` touches them so unusable settings stop boot. */
   get courierChannels(): readonly CourierChannel[] {
-    return this.once('courierChannels', () => createCourierChannels(this.config.courier));
+    return this.platform.courierChannels;
   }
 
   /** The courier dispatcher; `tessera serve` and `tessera courier watch` start it. */
   get dispatcher(): Dispatcher {
-    return this.once('dispatcher', () => new Dispatcher(this));
-  }
-
-  get tokenStore(): TypeormTokenStore {
-    return this.once('tokenStore', () => new TypeormTokenStore(this.persistence));
-  }
-
-  get codeStrategy(): CodeStrategy {
-    return this.once('codeStrategy', () => new CodeStrategy(this));
-  }
-
-  get linkStrategy(): LinkStrategy {
-    return this.once('linkStrategy', () => new LinkStrategy(this));
-  }
-
-  /** The recovery/verification method by id, when enabled (`selfservice.methods.<id>.enabled`). */
-  addressChallengeStrategy(id: 'code' | 'link'): CodeStrategy | LinkStrategy | undefined {
-    if (!this.config.selfservice.methods[id].enabled) return undefined;
-    return id === 'code' ? this.codeStrategy : this.linkStrategy;
-  }
-
-  get profileStrategy(): ProfileStrategy {
-    return this.once('profileStrategy', () => new ProfileStrategy(this));
-  }
-
-  /** Settings methods in Kratos's group order (profile, password, lookup_secret, webauthn, totp); only enabled ones. */
-  get settingsStrategies(): SettingsStrategy[] {
-    return [
-      ...(this.config.selfservice.methods.profile.enabled ? [this.profileStrategy] : []),
-      ...(this.config.selfservice.methods.password.enabled ? [this.passwordStrategy] : []),
-      ...(this.config.selfservice.methods.lookup_secret.enabled ? [this.lookupSecretStrategy] : []),
-      ...(this.config.selfservice.methods.webauthn.enabled ? [this.webauthnStrategy] : []),
-      ...(this.config.selfservice.methods.totp.enabled ? [this.totpStrategy] : []),
-    ];
-  }
-
-  get settingsService(): SettingsService {
-    return this.once('settingsService', () => new SettingsService(this));
-  }
-
-  get verificationService(): VerificationService {
-    return this.once('verificationService', () => new VerificationService(this));
-  }
-
-  get recoveryService(): RecoveryService {
-    return this.once('recoveryService', () => new RecoveryService(this));
-  }
-
-  // --- OAuth2 (Hydra): keys, clients, provider, challenges ---
-
-  get keyStore(): TypeormKeyStore {
-    return this.once('keyStore', () => new TypeormKeyStore(this.persistence));
-  }
-
-  /** JWK sets: encrypted at rest, cached for signers for `oauth2.keys.refresh_interval`. */
-  get keyManager(): KeyManager {
-    return this.once('keyManager', () => new KeyManager(this));
-  }
-
-  /** Signs JWTs with a managed key set or a JWKS URL (the session tokenizer's signer). */
-  get jwtSigner(): JwtSigner {
-    return this.once('jwtSigner', () => new JwtSigner(this));
-  }
-
-  get clientStore(): TypeormClientStore {
-    return this.once('clientStore', () => new TypeormClientStore(this.persistence));
-  }
-
-  get clientManager(): ClientManager {
-    return this.once('clientManager', () => new ClientManager(this));
-  }
-
-  /** The engine's own client rules, checked before a client is stored. */
-  get clientProtocolValidator(): EngineClientValidator {
-    return this.once('clientProtocolValidator', () => new EngineClientValidator(this));
-  }
-
-  get trustGrantStore(): TypeormTrustGrantStore {
-    return this.once('trustGrantStore', () => new TypeormTrustGrantStore(this.persistence));
-  }
-
-  /** Used JWT-bearer assertion ids (replay protection), shared by every process on the database. */
-  get jtiStore(): TypeormJtiStore {
-    return this.once('jtiStore', () => new TypeormJtiStore(this.persistence));
-  }
-
-  /** Trusted JWT-bearer issuers (`/admin/trust/grants/jwt-bearer/issuers`); keys live in the issuer's JWK set. */
-  get trustGrantManager(): TrustGrantManager {
-    return this.once('trustGrantManager', () => new TrustGrantManager(this));
-  }
-
-  /** Checks JWT-bearer assertions (and trusted-issuer JWTs in token exchange) against the trust grants. */
-  get assertionVerifier(): AssertionVerifier {
-    return this.once('assertionVerifier', () => new AssertionVerifier(this));
-  }
-
-  get oidcPayloadStore(): TypeormOidcPayloadStore {
-    return this.once('oidcPayloadStore', () => new TypeormOidcPayloadStore(this.persistence));
-  }
-
-  get loginSessionStore(): TypeormLoginSessionStore {
-    return this.once('loginSessionStore', () => new TypeormLoginSessionStore(this.persistence));
-  }
-
-  get forcedSubjectStore(): TypeormForcedSubjectStore {
-    return this.once('forcedSubjectStore', () => new TypeormForcedSubjectStore(this.persistence));
-  }
-
-  get consentSessionStore(): TypeormConsentSessionStore {
-    return this.once('consentSessionStore', () => new TypeormConsentSessionStore(this.persistence));
-  }
-
-  get handledChallengeStore(): TypeormHandledChallengeStore {
-    return this.once('handledChallengeStore', () => new TypeormHandledChallengeStore(this.persistence));
-  }
-
-  get logoutRequestStore(): TypeormLogoutRequestStore {
-    return this.once('logoutRequestStore', () => new TypeormLogoutRequestStore(this.persistence));
-  }
-
-  /** The OAuth2/OIDC engine (built on first use). */
-  get oauth2Provider(): OAuth2Provider {
-    return this.once('oauth2Provider', () => new OAuth2Provider(this));
-  }
-
-  get interactionPort(): OidcInteractionPort {
-    return this.once('interactionPort', () => new OidcInteractionPort(this));
-  }
-
-  /** Login/consent/logout challenges; `acceptLoginRequest` is the integrated-login entry point. */
-  /** Integrated login: self-service login flows accept OAuth2 login challenges through this bridge. */
-  get oauth2LoginBridge(): OAuth2LoginBridge {
-    return this.once('oauth2LoginBridge', () => ({
-      inspect: async (ctx: Ctx, challenge: string) => {
-        const read = await this.challengeService.getLoginRequest(ctx, challenge);
-        if (read.kind === 'handled') throw new OryError(410).withReason('The login challenge was already handled.').withDetails({ redirect_to: read.redirectTo });
-        return { skip: read.request.skip === true, subject: String(read.request.subject ?? '') };
-      },
-      accept: async (ctx: Ctx, challenge: string, input: { subject: string; remember: boolean; acr: string; amr: readonly string[] }) =>
-        (await this.challengeService.acceptLoginRequest(ctx, challenge, input)).redirect_to,
-    }));
-  }
-
-  get challengeService(): ChallengeService {
-    return this.once('challengeService', () => new ChallengeService(this));
-  }
-
-  get consentSessionManager(): ConsentSessionManager {
-    return this.once('consentSessionManager', () => new ConsentSessionManager(this));
-  }
-
-  get tokenIntrospector(): TokenIntrospector {
-    return this.once('tokenIntrospector', () => new TokenIntrospector(this));
-  }
-
-  get logoutCompletion(): LogoutCompletion {
-    return this.once('logoutCompletion', () => new LogoutCompletion(this));
+    return this.platform.dispatcher;
   }
 
   get readinessChecks(): readonly ReadinessCheck[] {
-    return [{ name: 'database', check: () => this.persistence.ping() }];
+    return this.platform.readinessChecks;
+  }
+
+  /** @throws NotReadyError naming the pending migrations; Error when the database does not answer. */
+  assertSchemaCurrent(): Promise<void> {
+    return this.platform.assertSchemaCurrent();
+  }
+
+  /** True once `init` (or `completeInit`) has resolved the secrets: the services may run. */
+  get initialized(): boolean {
+    return this.platform.initialized;
+  }
+
+  /** Resolves the secrets once no migration is pending; false while some are (see {@link Platform.completeInit}). */
+  completeInit(): Promise<boolean> {
+    return this.platform.completeInit();
   }
 
   /**
-   * Connects the database, applies migrations when asked (default `database.auto_migrate`) and
-   * resolves the secrets, generating and persisting any that config leaves out (with a warning).
+   * Checks the default realm's schemas and templates (a bad one stops boot), then connects the
+   * database (retrying up to `database.connect_timeout`), migrates when asked (default
+   * `database.auto_migrate`) and resolves the secrets; see {@link Platform.init} for `requireSchema`.
    */
   async init(options: InitOptions = {}): Promise<this> {
-    const ctx = systemCtx(this.logger);
-    void this.identitySchemas;
-    void this.courierTemplates;
-    void this.courierChannels;
-    await this.persistence.connect();
-    if (options.migrate ?? this.config.database.auto_migrate) {
-      const applied = await this.persistence.migrateUp();
-      if (applied.length > 0) this.logger.info({ migrations: applied }, 'applied database migrations');
-    }
-    const { secrets, generated } = await resolveSecrets(ctx, this.config, this.secretStore, () => randomSecret(32));
-    if (generated.length > 0) {
-      this.logger.warn(
-        { kinds: generated },
-        'secrets are not configured: using strong random secrets generated on first boot and stored in the database. ' +
-          'Set secrets.default (env SECRETS_DEFAULT), secrets.cookie (SECRETS_COOKIE), secrets.cipher (SECRETS_CIPHER, 32+ characters) ' +
-          'and secrets.system (SECRETS_SYSTEM) to manage and rotate them yourself.',
-      );
-    }
-    this.resolvedSecrets = secrets;
+    this.defaultRealm.validate();
+    await this.platform.init(options);
     return this;
   }
 
-  /** Stops the courier dispatcher if it was created (its running pass finishes first), then closes the database pool. */
+  /** Disposes every realm (their OAuth2 engines), stops the courier dispatcher, then closes the database pool. */
   async close(): Promise<void> {
-    await (this.memo.get('dispatcher') as Dispatcher | undefined)?.stop();
-    (this.memo.get('oauth2Provider') as OAuth2Provider | undefined)?.close();
-    await this.persistence.close();
+    this.realms.close();
+    this.defaultRealm.dispose();
+    await this.platform.close();
   }
 }
+
+/** Defines, on the facade, a read-through getter for every realm member the facade does not define itself. */
+function readThroughDefaultRealm(): void {
+  const names = new Set<string>();
+  for (let proto: object = RealmRegistry.prototype; proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object) {
+    for (const name of Object.getOwnPropertyNames(proto)) names.add(name);
+  }
+  for (const name of names) {
+    if (name === 'constructor' || name in Registry.prototype) continue;
+    Object.defineProperty(Registry.prototype, name, {
+      configurable: true,
+      get(this: Registry) {
+        const value = (this.defaultRealm as unknown as Record<string, unknown>)[name];
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(this.defaultRealm) : value;
+      },
+    });
+  }
+}
+readThroughDefaultRealm();
 
 /** Creates the registry for a loaded config. */
 export function createRegistry(config: Config, options: RegistryOptions = {}): Registry {

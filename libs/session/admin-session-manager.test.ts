@@ -14,7 +14,7 @@ describe('AdminSessionManager', () => {
     const bob = f.identity();
     const a1 = await f.login(alice);
     const a2 = await f.login(alice);
-    await f.sessionManager.revoke(ctx, a2.session);
+    await f.sessionManager.revoke(ctx, a2.session.id);
     const b1 = await f.login(bob);
     return { f, alice, bob, a1, a2, b1 };
   }

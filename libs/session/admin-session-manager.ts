@@ -1,6 +1,6 @@
 import { type OryError, badRequest, notFound } from '../http/errors';
 import type { Identity, IdentityPoolProvider } from '../identity';
-import { type ClockProvider, isUuid, type Ctx } from '../x';
+import { type ClockProvider, type Ctx, type TransactionRunnerProvider, isUuid } from '../x';
 import type { SessionManagerProvider } from './session-manager';
 import type { Session } from './session';
 import type { SessionPage, SessionWithIdentity } from './session-page';
@@ -14,7 +14,7 @@ export interface AdminSessionsQuery {
   readonly active?: boolean;
 }
 
-export type AdminSessionManagerDeps = ClockProvider & SessionStoreProvider & SessionManagerProvider & IdentityPoolProvider;
+export type AdminSessionManagerDeps = ClockProvider & SessionStoreProvider & SessionManagerProvider & IdentityPoolProvider & TransactionRunnerProvider;
 
 /**
  * The operator's view of sessions (Kratos admin API): list them per identity or overall, read, extend,
@@ -35,12 +35,13 @@ export class AdminSessionManager {
   }
 
   /**
-   * Deletes every session of the identity (rows removed, unlike revocation).
+   * Deletes every session of the identity (rows removed, unlike revocation), in a transaction so it is
+   * ordered with a concurrent step-up of one of them (which then finds it gone and is refused).
    * @throws OryError 400 malformed id, 404 unknown identity
    */
   async deleteForIdentity(ctx: Ctx, identityId: string): Promise<void> {
     const identity = await this.identity(ctx, identityId);
-    await this.deps.sessionStore.deleteForIdentity(ctx, identity.id);
+    await this.deps.transactions.withTransaction(ctx, (ctx) => this.deps.sessionStore.deleteForIdentity(ctx, identity.id));
   }
 
   /** All sessions, newest first, each with its identity. */
@@ -71,7 +72,7 @@ export class AdminSessionManager {
    * @throws OryError 400 malformed id, 404 unknown session
    */
   async revoke(ctx: Ctx, id: string): Promise<void> {
-    await this.deps.sessionManager.revoke(ctx, await this.session(ctx, id));
+    await this.deps.sessionManager.revoke(ctx, (await this.session(ctx, id)).id);
   }
 
   private async session(ctx: Ctx, id: string): Promise<Session> {

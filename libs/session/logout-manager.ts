@@ -1,4 +1,4 @@
-import type { ConfigProvider } from '../config';
+import type { RealmConfigProvider } from '../config';
 import { badRequest, forbidden } from '../http/errors';
 import { ROUTE_LOGOUT } from './routes';
 import type { SessionManagerProvider } from './session-manager';
@@ -10,7 +10,7 @@ export interface LogoutUrl {
   readonly logoutToken: string;
 }
 
-export type LogoutManagerDeps = ConfigProvider & SessionManagerProvider;
+export type LogoutManagerDeps = RealmConfigProvider & SessionManagerProvider;
 
 /**
  * Ends sessions (Kratos self-service logout). Browsers log out through a URL that carries the session's
@@ -44,7 +44,7 @@ export class LogoutManager {
     if (!this.deps.sessionManager.checkLogoutToken(session, logoutToken)) {
       throw forbidden('Unable to log out because the logout token in the URL query does not match the session cookie.');
     }
-    await this.deps.sessionManager.revoke(ctx, session);
+    await this.deps.sessionManager.revoke(ctx, session.id);
   }
 
   /**

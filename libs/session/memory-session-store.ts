@@ -26,6 +26,11 @@ export class MemorySessionStore implements SessionStore {
     return row ? structuredClone(row.session) : undefined;
   }
 
+  /** Transactions are ignored: the same as `get`. */
+  async getForUpdate(ctx: Ctx, id: string): Promise<Session | undefined> {
+    return this.get(ctx, id);
+  }
+
   async getByTokenHash(ctx: Ctx, tokenHash: string): Promise<Session | undefined> {
     const row = [...this.rows.values()].find((r) => r.session.tokenHash === tokenHash);
     return row ? structuredClone(row.session) : undefined;

@@ -15,7 +15,7 @@ describe('MySessionsManager', () => {
     f.clock.advance(1000);
     const newest = await f.login(me);
     const revoked = await f.login(me);
-    await f.sessionManager.revoke(ctx, revoked.session);
+    await f.sessionManager.revoke(ctx, revoked.session.id);
     const stranger = await f.login(f.identity());
     return { f, me, current, other, newest, revoked, stranger };
   }

@@ -1,10 +1,10 @@
 import { badRequest, notFound } from '../http/errors';
-import { type ClockProvider, isUuid, type Ctx } from '../x';
+import { type ClockProvider, type Ctx, type TransactionRunnerProvider, isUuid } from '../x';
 import type { SessionManagerProvider } from './session-manager';
 import type { SessionPage } from './session-page';
 import type { SessionStoreProvider } from './session-store';
 
-export type MySessionsManagerDeps = ClockProvider & SessionStoreProvider & SessionManagerProvider;
+export type MySessionsManagerDeps = ClockProvider & SessionStoreProvider & SessionManagerProvider & TransactionRunnerProvider;
 
 /**
  * What a signed-in user may do with their *other* sessions (Kratos `GET/DELETE /sessions`,
@@ -32,13 +32,14 @@ export class MySessionsManager {
   }
 
   /**
-   * Revokes (`active=false`, rows kept) every other active session of the caller.
+   * Revokes (`active=false`, rows kept) every other active session of the caller, in a transaction so
+   * it is ordered with a concurrent step-up of one of them (which then finds it revoked).
    * @returns how many sessions were revoked
    * @throws OryError 401 `session_inactive`
    */
   async revokeOthers(ctx: Ctx, token: string | undefined): Promise<number> {
     const { session, identity } = await this.deps.sessionManager.authenticate(ctx, token);
-    return this.deps.sessionStore.revokeAllExcept(ctx, identity.id, session.id);
+    return this.deps.transactions.withTransaction(ctx, (ctx) => this.deps.sessionStore.revokeAllExcept(ctx, identity.id, session.id));
   }
 
   /**
@@ -52,7 +53,7 @@ export class MySessionsManager {
     if (id.toLowerCase() === session.id) throw badRequest('cannot revoke current session').withDebug('use the logout flow instead');
     const target = await this.deps.sessionStore.get(ctx, id.toLowerCase());
     if (!target || target.identityId !== identity.id) throw notFound('Unable to locate the resource');
-    await this.deps.sessionManager.revoke(ctx, target);
+    await this.deps.sessionManager.revoke(ctx, target.id);
   }
 }
 

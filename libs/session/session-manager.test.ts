@@ -1,3 +1,4 @@
+import { type Transaction, withTx } from '../x';
 import { rejection } from './testing/rejection';
 import { sessionFixtures } from './testing/session-fixtures';
 import { testCtx } from '../x/testing';
@@ -29,7 +30,7 @@ describe('SessionManager', () => {
     it('throws 401 when the session was revoked', async () => {
       const f = sessionFixtures();
       const { session, token } = await f.login(f.identity());
-      await f.sessionManager.revoke(ctx, session);
+      await f.sessionManager.revoke(ctx, session.id);
       expect((await rejection(f.sessionManager.authenticate(ctx, token))).code).toBe(401);
     });
 
@@ -89,9 +90,45 @@ describe('SessionManager', () => {
           credentials: { ...base.credentials, lookup_secret: { type: 'lookup_secret', identifiers: [base.id], config: { recovery_codes: [{ code: 'abcd1234' }] }, version: 0, createdAt: now, updatedAt: now } },
         });
         const { session, token } = await fx.login(identity);
-        if (fx === f) await f.sessionManager.addMethod(ctx, session, 'lookup_secret', 'aal2');
+        if (fx === f) await f.sessionManager.addMethod(withTx(ctx, {} as Transaction), session.id, 'lookup_secret', 'aal2');
         await expect(fx.sessionManager.whoami(ctx, token)).resolves.toMatchObject({ identity: { id: identity.id } });
       }
+    });
+  });
+
+  describe('addMethod', () => {
+    const txCtx = withTx(ctx, {} as Transaction);
+
+    it('adds to the session as stored, not to an earlier copy', async () => {
+      const f = sessionFixtures();
+      const { session } = await f.login(f.identity());
+      await f.sessionManager.addMethod(txCtx, session.id, 'totp', 'aal2');
+      const next = await f.sessionManager.addMethod(txCtx, session.id, 'lookup_secret', 'aal2');
+      expect(next.authenticationMethods.map((m) => m.method)).toEqual(['password', 'totp', 'lookup_secret']);
+      expect((await f.sessionStore.get(ctx, session.id))?.authenticationMethods.map((m) => m.method)).toEqual(['password', 'totp', 'lookup_secret']);
+    });
+
+    it('refuses a revoked, expired or unknown session with 401 and leaves it as it is', async () => {
+      const f = sessionFixtures();
+      const { session } = await f.login(f.identity());
+      expect(await f.sessionManager.revoke(ctx, session.id)).toBe(true);
+      expect(await rejection(f.sessionManager.addMethod(txCtx, session.id, 'totp', 'aal2'))).toMatchObject({ code: 401, id: 'session_inactive' });
+      expect(await f.sessionStore.get(ctx, session.id)).toMatchObject({ active: false, aal: 'aal1' });
+      const other = await f.login(f.identity());
+      f.clock.advance(f.config.session.lifespan + 1);
+      expect((await rejection(f.sessionManager.addMethod(txCtx, other.session.id, 'totp', 'aal2'))).code).toBe(401);
+      expect((await rejection(f.sessionManager.addMethod(txCtx, '6c8f4c2e-0000-4000-8000-000000000000', 'totp', 'aal2'))).code).toBe(401);
+    });
+  });
+
+  describe('revoke', () => {
+    it('is false for an unknown session and true again for a revoked one', async () => {
+      const f = sessionFixtures();
+      const { session } = await f.login(f.identity());
+      expect(await f.sessionManager.revoke(ctx, '6c8f4c2e-0000-4000-8000-000000000000')).toBe(false);
+      expect(await f.sessionManager.revoke(ctx, session.id)).toBe(true);
+      expect(await f.sessionManager.revoke(ctx, session.id)).toBe(true);
+      expect((await f.sessionStore.get(ctx, session.id))?.active).toBe(false);
     });
   });
 

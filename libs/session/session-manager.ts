@@ -1,7 +1,7 @@
-import type { ConfigProvider, SecretsProvider } from '../config';
+import type { RealmConfigProvider, SecretsProvider } from '../config';
 import { notFound } from '../http/errors';
 import type { Identity, IdentityPoolProvider } from '../identity';
-import { type ClockProvider, newId, type Ctx } from '../x';
+import { type ClockProvider, type Ctx, type TransactionRunnerProvider, newId } from '../x';
 import { aalSatisfies, highestAvailableAal } from './available-aal';
 import { ROUTE_LOGIN_AAL2 } from './routes';
 import { type Aal, type AuthenticationMethodName, type Session, computeAal } from './session';
@@ -28,7 +28,7 @@ export interface WhoamiResult extends ActiveSession {
   readonly cacheForSeconds: number;
 }
 
-export type SessionManagerDeps = ConfigProvider & ClockProvider & SessionStoreProvider & IdentityPoolProvider & SecretsProvider;
+export type SessionManagerDeps = RealmConfigProvider & ClockProvider & SessionStoreProvider & IdentityPoolProvider & SecretsProvider & TransactionRunnerProvider;
 
 /**
  * Issues, resolves, refreshes and revokes sessions. Invariants: a session token exists in plaintext
@@ -61,9 +61,14 @@ export class SessionManager {
 
   /**
    * Records another completed step on an existing session (refresh or a second factor): appends the
-   * method, recomputes the AAL, and restarts `authenticated_at` and the lifespan.
+   * method, recomputes the AAL, and restarts `authenticated_at` and the lifespan. The session is re-read
+   * locked in `ctx.tx` (call it inside a transaction; `SessionStore.getForUpdate`), never taken from an earlier copy: steps completed in
+   * parallel on one session all stay recorded, and a session revoked or expired meanwhile stays so.
+   * @throws OryError 401 `session_inactive` when the session is gone, revoked or expired by now
    */
-  async addMethod(ctx: Ctx, session: Session, method: AuthenticationMethodName, aal: Aal): Promise<Session> {
+  async addMethod(ctx: Ctx, sessionId: string, method: AuthenticationMethodName, aal: Aal): Promise<Session> {
+    const session = await this.deps.sessionStore.getForUpdate(ctx, sessionId);
+    if (!session || !this.isValid(session)) throw sessionInactive();
     const now = this.deps.clock.now();
     const methods = [...session.authenticationMethods, { method, aal, completedAt: now }];
     const next: Session = {
@@ -118,33 +123,44 @@ export class SessionManager {
     return session.active && session.expiresAt.getTime() > this.deps.clock.now().getTime();
   }
 
-  /** Marks the session inactive (logout). */
-  async revoke(ctx: Ctx, session: Session): Promise<void> {
-    await this.deps.sessionStore.update(ctx, { ...session, active: false });
+  /**
+   * Marks the session inactive (logout), in its own transaction on the session read locked: a concurrent
+   * step-up or extension either commits first (and is revoked with it) or finds it revoked — a revoked
+   * session is never written back as active. Revoking a revoked session succeeds again.
+   * @returns false when no such session exists
+   */
+  async revoke(ctx: Ctx, id: string): Promise<boolean> {
+    return this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      const session = await this.deps.sessionStore.getForUpdate(ctx, id);
+      if (!session) return false;
+      if (session.active) await this.deps.sessionStore.update(ctx, { ...session, active: false });
+      return true;
+    });
   }
 
   /** Revokes the session a token belongs to; false when no such session exists. */
   async revokeByToken(ctx: Ctx, token: string): Promise<boolean> {
     const session = await this.deps.sessionStore.getByTokenHash(ctx, hashToken(token));
-    if (!session) return false;
-    await this.revoke(ctx, session);
-    return true;
+    return session ? this.revoke(ctx, session.id) : false;
   }
 
   /**
    * Kratos `PATCH /admin/sessions/{id}/extend`: when `expires_at - earliest_possible_extend` has passed,
-   * the session lives another full lifespan from now; otherwise it is returned unchanged.
+   * the session lives another full lifespan from now; otherwise it is returned unchanged. Only
+   * `expires_at` changes, on the session read locked (a concurrent revocation or step-up is kept).
    * @throws OryError 404 for an unknown session
    */
   async extend(ctx: Ctx, id: string): Promise<Session> {
-    const session = await this.deps.sessionStore.get(ctx, id);
-    if (!session) throw notFound('Unable to locate the resource');
-    const now = this.deps.clock.now().getTime();
-    const window = this.deps.config.session.earliest_possible_extend ?? this.deps.config.session.lifespan;
-    if (session.expiresAt.getTime() - window > now) return session;
-    const next = { ...session, expiresAt: new Date(now + this.deps.config.session.lifespan) };
-    await this.deps.sessionStore.update(ctx, next);
-    return next;
+    return this.deps.transactions.withTransaction(ctx, async (ctx) => {
+      const session = await this.deps.sessionStore.getForUpdate(ctx, id);
+      if (!session) throw notFound('Unable to locate the resource');
+      const now = this.deps.clock.now().getTime();
+      const window = this.deps.config.session.earliest_possible_extend ?? this.deps.config.session.lifespan;
+      if (session.expiresAt.getTime() - window > now) return session;
+      const next = { ...session, expiresAt: new Date(now + this.deps.config.session.lifespan) };
+      await this.deps.sessionStore.update(ctx, next);
+      return next;
+    });
   }
 
   /** The logout token to put in the logout URL of this session. */

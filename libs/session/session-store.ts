@@ -28,6 +28,14 @@ export interface SessionStore {
   create(ctx: Ctx, session: Session): Promise<void>;
   update(ctx: Ctx, session: Session): Promise<void>;
   get(ctx: Ctx, id: string): Promise<Session | undefined>;
+  /**
+   * The session as stored now, read locked for `ctx.tx` (call it inside a transaction): until that
+   * transaction ends, no other transaction writes the row, and a `getForUpdate` of it in another
+   * transaction waits for this one to commit and then sees its writes. Every read-modify-write of a
+   * session (a step-up, revocation, extension) reads through this, so a concurrent change (another
+   * method, `active=false`) is never overwritten by a stale copy.
+   */
+  getForUpdate(ctx: Ctx, id: string): Promise<Session | undefined>;
   getByTokenHash(ctx: Ctx, tokenHash: string): Promise<Session | undefined>;
   /** The identity's sessions, newest first (creation order, then id), with the total. */
   list(ctx: Ctx, query: ListSessionsQuery): Promise<{ sessions: Session[]; total: number }>;

@@ -1,4 +1,4 @@
-import type { ConfigProvider, TokenizerTemplateConfig } from '../config';
+import type { RealmConfigProvider, TokenizerTemplateConfig } from '../config';
 import { badRequest } from '../http/errors';
 import { type ClockProvider, type Ctx, newId } from '../x';
 import type { Session } from './session';
@@ -19,7 +19,7 @@ export interface SessionJwtSignerProvider {
   readonly sessionJwtSigner: SessionJwtSigner;
 }
 
-export type SessionTokenizerDeps = ConfigProvider & ClockProvider & SessionJwtSignerProvider;
+export type SessionTokenizerDeps = RealmConfigProvider & ClockProvider & SessionJwtSignerProvider;
 
 /**
  * Kratos's session-to-JWT (`GET /sessions/whoami?tokenize_as=<template>`). A template

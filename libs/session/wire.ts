@@ -1,9 +1,9 @@
-import type { Config } from '../config';
+import type { RealmConfig } from '../config';
 import { type Identity, toWire as identityToWire } from '../identity';
 import type { Session } from './session';
 
 /** The Session JSON of Kratos (§7a): every key present; the identity in its public (or admin) view. */
-export function toWire(session: Session, identity: Identity | undefined, config: Pick<Config, 'serve'>, view: 'public' | 'admin' = 'public'): Record<string, unknown> {
+export function toWire(session: Session, identity: Identity | undefined, config: Pick<RealmConfig, 'serve'>, view: 'public' | 'admin' = 'public'): Record<string, unknown> {
   return {
     id: session.id,
     active: session.active,

@@ -95,7 +95,7 @@ describe('platform: both apps in one process', () => {
 describe('platform: CORS when enabled', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await bootApps({ SERVE_PUBLIC_CORS_ENABLED: 'true', SERVE_PUBLIC_CORS_ALLOWED_ORIGINS: 'https://*.example.com' });
+    server = await bootApps({ SERVE_PUBLIC_CORS_ENABLED: 'true', SERVE_PUBLIC_CORS_ALLOW_CREDENTIALS: 'true', SERVE_PUBLIC_CORS_ALLOWED_ORIGINS: 'https://*.example.com' });
   });
   afterAll(() => server.close());
 

@@ -10,6 +10,8 @@ export interface Landing {
   readonly url: string;
   readonly status?: number;
   readonly body?: string;
+  /** The response headers of the page (absent when stopped before loading). */
+  readonly headers?: Headers;
   readonly hops: readonly Hop[];
 }
 
@@ -38,7 +40,7 @@ export class Browser {
         options = {};
         continue;
       }
-      return { url: current, status: res.status, body: await res.text(), hops };
+      return { url: current, status: res.status, body: await res.text(), headers: res.headers, hops };
     }
     throw new Error(`too many redirects from ${url}`);
   }

@@ -109,7 +109,7 @@ async function migrate(config: Config, sub: string | undefined, io: CliIo): Prom
     return 2;
   }
   const persistence = new Persistence({ dsn: config.dsn, poolSize: 1 });
-  await persistence.connect();
+  await persistence.connect({ timeoutMs: config.database.connect_timeout });
   try {
     if (sub === 'up') {
       const applied = await persistence.migrateUp();

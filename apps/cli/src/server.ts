@@ -2,9 +2,14 @@ import { once } from 'node:events';
 import { type RequestListener, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../../../libs/config';
+import { edgeMiddlewares, withMiddlewares } from '../../../libs/http';
 import { type Registry, type RegistryOptions, createRegistry } from '../../../libs/registry';
 import { createAdminApp } from '../../admin/src/app';
 import { createPublicApp } from '../../public/src/app';
+import { createWaitingApp } from './waiting-app';
+
+/** How often a server waiting for migrations checks the schema on its own (readiness probes check too). */
+const SCHEMA_POLL_MS = 2_000;
 
 /** A running Tessera: both listeners and the registry behind them. */
 export interface RunningServer {
@@ -21,13 +26,37 @@ export interface RunningServer {
 /**
  * Boots one process with two listeners: the public app on `serve.public.port` and the admin app on
  * `serve.admin.port`, sharing one registry. The courier dispatcher runs in-process once both listen.
+ * With migrations pending (`database.auto_migrate: false`) both listen with the waiting app
+ * ({@link createWaitingApp}) and switch to the real apps once someone has run `tessera migrate up`.
  */
 export async function startServer(config: Config, options: RegistryOptions = {}): Promise<RunningServer> {
-  const registry = await createRegistry(config, options).init();
+  const registry = await createRegistry(config, options).init({ requireSchema: false });
+  let activating: Promise<boolean> | undefined;
+  const activate = (): Promise<boolean> =>
+    (activating ??= registry.completeInit().then(
+      (done) => {
+        if (!done) activating = undefined;
+        else serveApps();
+        return done;
+      },
+      (error: unknown) => {
+        activating = undefined;
+        throw error;
+      },
+    ));
+  let handlers: [RequestListener, RequestListener] = [
+    withMiddlewares(edgeMiddlewares(registry.logger, config.serve.public.cors), createWaitingApp(registry, activate)),
+    withMiddlewares(edgeMiddlewares(registry.logger, config.serve.admin.cors, { kind: 'admin' }), createWaitingApp(registry, activate)),
+  ];
+  const serveApps = (): void => {
+    handlers = [createPublicApp(registry), createAdminApp(registry)];
+    registry.dispatcher.start();
+  };
   const servers: Server[] = [];
   try {
-    servers.push(await listen(createPublicApp(registry), config.serve.public.host, config.serve.public.port));
-    servers.push(await listen(createAdminApp(registry), config.serve.admin.host, config.serve.admin.port));
+    if (registry.initialized) serveApps();
+    servers.push(await listen((req, res) => handlers[0](req, res), config.serve.public.host, config.serve.public.port));
+    servers.push(await listen((req, res) => handlers[1](req, res), config.serve.admin.host, config.serve.admin.port));
   } catch (error) {
     servers.forEach((s) => s.close());
     await registry.close();
@@ -35,13 +64,17 @@ export async function startServer(config: Config, options: RegistryOptions = {})
   }
   const [pub, adm] = servers.map((s) => s.address() as AddressInfo);
   registry.logger.info({ public: pub.port, admin: adm.port }, 'tessera is listening');
-  registry.dispatcher.start();
+  const poll = registry.initialized ? undefined : setInterval(() => activate().then((done) => done && clearInterval(poll), () => undefined), SCHEMA_POLL_MS);
+  poll?.unref();
   let closing: Promise<void> | undefined;
   return {
     registry,
     publicUrl: `http://127.0.0.1:${pub.port}`,
     adminUrl: `http://127.0.0.1:${adm.port}`,
-    close: () => (closing ??= Promise.all([drain(servers, config.serve.shutdown_timeout), registry.dispatcher.stop()]).then(() => registry.close())),
+    close: () => {
+      clearInterval(poll);
+      return (closing ??= Promise.all([drain(servers, config.serve.shutdown_timeout), registry.initialized && registry.dispatcher.stop()]).then(() => registry.close()));
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import { SmtpChannel } from './smtp-channel';
  * Messages of a type without a channel stay queued.
  * @throws CourierConfigError naming the key of an unusable setting (called at boot).
  */
-export function createCourierChannels(config: CourierConfig): CourierChannel[] {
+export function createCourierChannels(config: Pick<CourierConfig, 'smtp' | 'sms'>): CourierChannel[] {
   const channels: CourierChannel[] = [];
   if (config.smtp.connection_uri) channels.push(new SmtpChannel(config.smtp));
   if (config.sms.enabled) channels.push(new SmsChannel(config.sms));

@@ -1,5 +1,5 @@
 import { applyPatch, type Operation } from 'fast-json-patch';
-import type { ConfigProvider, SecretsProvider } from '../../config';
+import type { RealmConfigProvider, SecretsProvider } from '../../config';
 import { validateBody } from '../../http';
 import { type ClockProvider, constantTimeEqual, newId, type Ctx } from '../../x';
 import { ClientLifespansBody, OAuth2ClientBody, dtoKeys } from './client-body';
@@ -20,7 +20,7 @@ export interface ClientProtocolValidator {
 }
 
 export type ClientManagerDeps = ClientStoreProvider &
-  ConfigProvider &
+  RealmConfigProvider &
   SecretsProvider &
   ClockProvider & { readonly clientProtocolValidator?: ClientProtocolValidator };
 

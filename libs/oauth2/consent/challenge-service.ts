@@ -1,4 +1,4 @@
-import { type ConfigProvider, oauth2Urls } from '../../config';
+import { type RealmConfigProvider, oauth2Urls } from '../../config';
 import { type OryError, isOryError, validateBody } from '../../http';
 import { type ClockProvider, newId, type Ctx } from '../../x';
 import { type ClientStoreProvider, type OAuth2Client, genericError, invalidRequest } from '../client';
@@ -11,7 +11,7 @@ import { LOGOUT_TRANSITIONS, type LogoutRequest } from './logout-request';
 import { AcceptOAuth2ConsentRequestBody, AcceptOAuth2LoginRequestBody, RejectOAuth2RequestBody } from './request-bodies';
 import { challengeClient, oidcContext, splitParam, toLogoutRequestWire } from './wire';
 
-export type ChallengeServiceDeps = ConfigProvider &
+export type ChallengeServiceDeps = RealmConfigProvider &
   ClockProvider &
   InteractionPortProvider &
   ClientStoreProvider &

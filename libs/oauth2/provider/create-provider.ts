@@ -1,6 +1,6 @@
 import type { ClientInstance, KoaContextWithOIDC, Provider, TokenInstance } from 'oidc-provider';
 import type { IncomingMessage } from 'node:http';
-import { type ConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
+import { type RealmConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
 import type { IdentityPoolProvider } from '../../identity';
 import type { JsonWebKey, JsonWebKeySet } from '../../keys';
 import type { ClockProvider, Logger, Ctx } from '../../x';
@@ -27,7 +27,7 @@ import { refreshTokenRotation } from './refresh-token-hook';
 import { tokenLifetimes } from './token-lifetimes';
 import { TRUSTED_GRANT_GTYS, type TrustedGrantsDeps, registerTrustedGrants, registeredGrantTypes } from './trusted-grants';
 
-export type ProviderDeps = ConfigProvider &
+export type ProviderDeps = RealmConfigProvider &
   SecretsProvider &
   ClockProvider &
   ClientStoreProvider &

@@ -1,5 +1,5 @@
 import type { ClientInstance, Provider } from 'oidc-provider';
-import type { ConfigProvider, SecretsProvider } from '../../config';
+import type { RealmConfigProvider, SecretsProvider } from '../../config';
 import { verifyClientSecret } from '../client';
 import { RESERVED_CLAIMS } from './account-claims';
 import { engineInternals } from './engine';
@@ -21,7 +21,7 @@ export function allowScopes(provider: Provider, scope: string): void {
  * HMAC client secrets, Hydra's session-wide `sid`, consent claims in ID tokens and userinfo, and
  * Hydra's looser redirect URI rules for implicit clients on loopback.
  */
-export function patchEngine(provider: Provider, deps: ConfigProvider & SecretsProvider): void {
+export function patchEngine(provider: Provider, deps: RealmConfigProvider & SecretsProvider): void {
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: ClientInstance, actual: string) {
     return verifyClientSecret(actual, this.clientSecret, deps.secrets.system);
   };

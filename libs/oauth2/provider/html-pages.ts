@@ -9,11 +9,24 @@ const page = (title: string, body: string, head = ''): string =>
 /**
  * Hydra's front-channel logout page: one hidden iframe per client (`frontchannel_logout_uri?iss=&sid=`),
  * then the browser continues to `next` once every frame has loaded, or after 7 seconds at the latest.
+ * No inline style or event handler: its one script carries `nonce` (see {@link frontchannelLogoutCsp}).
  */
-export function frontchannelLogoutPage(iframeUrls: readonly string[], next: string): string {
-  const frames = iframeUrls.map((u) => `<iframe src="${escapeHtml(u)}" style="display:none" onload="done()"></iframe>`).join('');
-  const script = `<script>var left=${iframeUrls.length};var go=function(){window.location.replace(${JSON.stringify(next).replace(/</g, '\\u003c')});};function done(){left-=1;if(left<=0)go();}setTimeout(go,7000);</script>`;
-  return page('Logging out', `${script}${frames}<noscript><a href="${escapeHtml(next)}">Continue</a></noscript>`);
+export function frontchannelLogoutPage(iframeUrls: readonly string[], next: string, nonce: string): string {
+  const frames = iframeUrls.map((u) => `<iframe src="${escapeHtml(u)}" hidden></iframe>`).join('');
+  const script =
+    `<script nonce="${escapeHtml(nonce)}">var fs=document.querySelectorAll('iframe');var left=fs.length;` +
+    `var go=function(){window.location.replace(${JSON.stringify(next).replace(/</g, '\\u003c')});};` +
+    `fs.forEach(function(f){f.addEventListener('load',function(){left-=1;if(left<=0)go();});});setTimeout(go,7000);</script>`;
+  return page('Logging out', `${frames}${script}<noscript><a href="${escapeHtml(next)}">Continue</a></noscript>`);
+}
+
+/**
+ * The front-channel logout page's CSP: it frames exactly the origins of `iframeUrls`, runs only the
+ * script with `nonce`, loads nothing else, and is itself never framed.
+ */
+export function frontchannelLogoutCsp(iframeUrls: readonly string[], nonce: string): string {
+  const origins = [...new Set(iframeUrls.map((u) => new URL(u).origin))];
+  return `default-src 'none'; script-src 'nonce-${nonce}'; frame-src ${origins.join(' ')}; base-uri 'none'; frame-ancestors 'none'`;
 }
 
 /** The device flow's user-code page (RFC 8628); `form` is the engine's form with its CSRF field. */

@@ -1,13 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { ConfigProvider, ResolvedOAuth2Urls } from '../../config';
+import type { RealmConfigProvider, ResolvedOAuth2Urls } from '../../config';
 import { type ClockProvider, newId } from '../../x';
 import type { ClientStoreProvider } from '../client';
 import type { LogoutRequestStoreProvider } from '../consent';
-import { frontchannelLogoutPage } from './html-pages';
 import { engineCtx } from './engine-ctx';
+import { frontchannelLogoutCsp, frontchannelLogoutPage } from './html-pages';
 
-export type LogoutHooksDeps = ConfigProvider & ClockProvider & ClientStoreProvider & LogoutRequestStoreProvider;
+export type LogoutHooksDeps = RealmConfigProvider & ClockProvider & ClientStoreProvider & LogoutRequestStoreProvider;
 
 /** Requests replayed by the logout completion that must render front-channel iframes (set by the replay). */
 export const FRONTCHANNEL_LOGOUTS = new WeakMap<IncomingMessage, readonly string[]>();
@@ -59,9 +60,11 @@ export function frontchannelMiddleware() {
     const iframes = FRONTCHANNEL_LOGOUTS.get(ctx.req);
     if (!iframes?.length || ctx.oidc?.route !== 'end_session_confirm' || ctx.status < 300 || ctx.status >= 400) return;
     const next_ = ctx.response.get('Location');
+    const nonce = randomBytes(16).toString('base64');
     ctx.status = 200;
     ctx.type = 'html';
-    ctx.body = frontchannelLogoutPage(iframes, next_);
+    ctx.set('Content-Security-Policy', frontchannelLogoutCsp(iframes, nonce));
+    ctx.body = frontchannelLogoutPage(iframes, next_, nonce);
   };
 }
 

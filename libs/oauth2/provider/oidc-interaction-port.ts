@@ -1,4 +1,4 @@
-import type { ConfigProvider } from '../../config';
+import type { RealmConfigProvider } from '../../config';
 import type { ClockProvider, Ctx } from '../../x';
 import type { InteractionPort, InteractionResult, LoginResult, PendingInteraction } from '../consent';
 import { saveGrant } from './grant-factory';
@@ -7,7 +7,7 @@ import { revokeGrant } from './grant-token-models';
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 import { REDIRECT_URI_DEFAULTED } from './redirect-uri-binding';
 
-export type OidcInteractionPortDeps = ConfigProvider & ClockProvider & OAuth2ProviderProvider & OidcPayloadStoreProvider;
+export type OidcInteractionPortDeps = RealmConfigProvider & ClockProvider & OAuth2ProviderProvider & OidcPayloadStoreProvider;
 
 /**
  * The challenge service's view of the engine (findings §3–§4): a challenge is an Interaction found by

@@ -1,5 +1,5 @@
 import type { ClientInstance, KoaContextWithOIDC, TokenInstance } from 'oidc-provider';
-import type { ConfigProvider } from '../../config';
+import type { RealmConfigProvider } from '../../config';
 import type { Logger } from '../../x';
 import type { ConsentClaims, ConsentSession, ConsentSessionStoreProvider, ForcedSubjectStoreProvider } from '../consent';
 import type { ConsentLookup } from './account-claims';
@@ -165,7 +165,7 @@ async function readLimited(res: Response, limit: number): Promise<string | undef
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export type RefreshTokenHookDeps = ConfigProvider & ConsentSessionStoreProvider & ForcedSubjectStoreProvider & { readonly logger: Logger };
+export type RefreshTokenHookDeps = RealmConfigProvider & ConsentSessionStoreProvider & ForcedSubjectStoreProvider & { readonly logger: Logger };
 
 type OidcError = Error & { status: number; statusCode: number; expose: boolean };
 

@@ -1,5 +1,5 @@
 import type { TokenInstance } from 'oidc-provider';
-import { type Config, oauth2Urls } from '../../config';
+import { type RealmConfig, oauth2Urls } from '../../config';
 import { type JsonWebKey, JWT_ACCESS_TOKEN_SET, type KeyManagerProvider } from '../../keys';
 import type { ClockProvider, Ctx } from '../../x';
 import type { ClientStoreProvider } from '../client';
@@ -10,7 +10,7 @@ import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 import { pairwiseSubjectFor } from './pairwise-subjects';
 
 export type TokenIntrospectorDeps = OAuth2ProviderProvider & OidcPayloadStoreProvider & ClientStoreProvider & ConsentSessionStoreProvider & ForcedSubjectStoreProvider & KeyManagerProvider & ClockProvider & {
-  readonly config: Config;
+  readonly config: RealmConfig;
 };
 
 const INACTIVE = { active: false } as const;

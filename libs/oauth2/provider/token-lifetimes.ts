@@ -1,4 +1,4 @@
-import type { Config } from '../../config';
+import type { RealmConfig } from '../../config';
 import type { LifespanField } from '../client';
 
 type Lifespans = Partial<Record<LifespanField, number>>;
@@ -12,7 +12,7 @@ const seconds = (ms: number): number => Math.max(1, Math.round(ms / 1000));
  * The engine's `ttl` functions (synchronous, as oidc-provider requires): a client's `*_lifespan`
  * for the grant at hand wins over `ttl.*` (hydra-api.md §7.6). All values are seconds.
  */
-export function tokenLifetimes(config: Config): Record<string, number | ((ctx: Ctx, token: Token, client: Client) => number)> {
+export function tokenLifetimes(config: RealmConfig): Record<string, number | ((ctx: Ctx, token: Token, client: Client) => number)> {
   const ttl = config.ttl;
   const pick = (client: Client, field: LifespanField | undefined, fallbackMs: number): number => {
     const own = field ? client?.tessera_lifespans?.[field] : undefined;

@@ -1,5 +1,5 @@
 import type { ClientInstance, KoaContextWithOIDC, Provider } from 'oidc-provider';
-import { type ConfigProvider, oauth2Urls } from '../../config';
+import { type RealmConfigProvider, oauth2Urls } from '../../config';
 import type { ClockProvider, Ctx } from '../../x';
 import { type ClientStoreProvider, scopeAllowed } from '../client';
 import {
@@ -17,7 +17,7 @@ import { engineCtx } from './engine-ctx';
 /** `gty` of access tokens the two grants below issue; their `extra` (aud, act) is set by the grant. */
 export const TRUSTED_GRANT_GTYS: ReadonlySet<string> = new Set(['jwt_bearer', 'token_exchange']);
 
-export type TrustedGrantsDeps = ConfigProvider & ClockProvider & ClientStoreProvider & AssertionVerifierProvider & TokenIntrospectorProvider;
+export type TrustedGrantsDeps = RealmConfigProvider & ClockProvider & ClientStoreProvider & AssertionVerifierProvider & TokenIntrospectorProvider;
 
 /** The engine's resource-indicator hooks (JWT access tokens are issued for a resource server). */
 export interface ResourceIndicatorHooks {

@@ -1,5 +1,5 @@
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
-import type { Config } from '../../config';
+import type { RealmConfig } from '../../config';
 import { type KeyManagerProvider, toPublicJwk } from '../../keys';
 import type { ClockProvider, Ctx } from '../../x';
 import type { JtiStoreProvider, TrustGrantStoreProvider } from './grant-store';
@@ -10,7 +10,7 @@ export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-beare
 
 /** The configuration the verifier reads: `oauth2.grant.jwt.*`. */
 export interface AssertionConfigProvider {
-  readonly config: { readonly oauth2: Pick<Config['oauth2'], 'grant'> };
+  readonly config: { readonly oauth2: Pick<RealmConfig['oauth2'], 'grant'> };
 }
 
 export type AssertionVerifierDeps = TrustGrantStoreProvider & JtiStoreProvider & KeyManagerProvider & ClockProvider & AssertionConfigProvider;

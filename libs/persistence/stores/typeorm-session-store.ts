@@ -28,6 +28,13 @@ export class TypeormSessionStore implements SessionStore {
     return row ? fromRow(row) : undefined;
   }
 
+  /** MySQL: `SELECT … FOR UPDATE` (the latest committed row, locked). SQLite: `ctx.tx` already excludes every other transaction. */
+  async getForUpdate(ctx: Ctx, id: string): Promise<Session | undefined> {
+    const lock = this.persistence.dialect === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {};
+    const row = await this.repo(ctx).findOne({ where: { id }, ...lock });
+    return row ? fromRow(row) : undefined;
+  }
+
   /** The hot path of every authenticated request: one raw, indexed query (no query builder). */
   async getByTokenHash(ctx: Ctx, tokenHash: string): Promise<Session | undefined> {
     const rows = await this.persistence.read(

@@ -1,4 +1,4 @@
-import type { AfterConfig, Config } from '../../config';
+import type { AfterConfig, RealmConfig } from '../../config';
 import type { AnyFlow } from './flow';
 import { badRequest } from '../../http/errors';
 
@@ -11,7 +11,7 @@ import { badRequest } from '../../http/errors';
  */
 export function validateReturnTo(
   returnTo: string | undefined,
-  config: Pick<Config, 'selfservice' | 'serve'>,
+  config: Pick<RealmConfig, 'selfservice' | 'serve'>,
   defaultUrl: string = config.selfservice.default_browser_return_url,
 ): string | undefined {
   if (returnTo === undefined || returnTo === '') return undefined;
@@ -46,7 +46,7 @@ export function completedReturnUrl(after: AfterConfig, method: string | undefine
 }
 
 /** The configured UI URL of a flow with `?flow=<id>` (where browsers are sent to render it). */
-export function flowUiUrl(config: Pick<Config, 'selfservice'>, flow: Pick<AnyFlow, 'kind' | 'id'>): string {
+export function flowUiUrl(config: Pick<RealmConfig, 'selfservice'>, flow: Pick<AnyFlow, 'kind' | 'id'>): string {
   const url = new URL(config.selfservice.flows[flow.kind].ui_url);
   url.searchParams.set('flow', flow.id);
   return url.toString();

@@ -1,7 +1,7 @@
 import { type Config, type Secrets, loadConfig } from '../../config';
 import type { Identity, IdentityPool } from '../../identity';
 import { makeIdentity } from '../../identity/testing/identity-pool.contract';
-import { FixedClock, newId, type Ctx } from '../../x';
+import { FixedClock, type Ctx, type Transaction, newId, withTx } from '../../x';
 import { AdminSessionManager } from '../admin-session-manager';
 import { LogoutManager } from '../logout-manager';
 import { MemorySessionStore } from '../memory-session-store';
@@ -47,6 +47,7 @@ export function sessionFixtures(overrides: Record<string, unknown> = {}) {
     clock: new FixedClock(),
     sessionStore: new MemorySessionStore(),
     identityPool: new MapIdentityPool(),
+    transactions: { withTransaction: <T>(ctx: Ctx, work: (ctx: Ctx) => Promise<T>): Promise<T> => work(withTx(ctx, {} as Transaction)) },
   };
   const sessionManager = new SessionManager(deps);
   const withManager = { ...deps, sessionManager };

@@ -39,7 +39,7 @@ describe('admin session API', () => {
     const expired = await login(identity, 'expired');
     clock.advance(DAY);
     const revoked = await login(identity, 'revoked');
-    await server.registry.sessionManager.revoke(ctx, revoked.session);
+    await server.registry.sessionManager.revoke(ctx, revoked.session.id);
     clock.advance(1000);
     const active = await login(identity, 'active');
     await new Promise((r) => setTimeout(r, 5)); // rows are ordered by their real insertion time

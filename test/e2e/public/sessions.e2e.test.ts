@@ -166,7 +166,7 @@ describe('public session API', () => {
       clock.advance(1000);
       const newer = await login(me, 'newer');
       const revoked = await login(me, 'revoked');
-      await server.registry.sessionManager.revoke(ctx, revoked.session);
+      await server.registry.sessionManager.revoke(ctx, revoked.session.id);
       const stranger = await login(await newIdentity(), 'stranger');
       return { me, current, older, newer, revoked, stranger };
     }

@@ -1,4 +1,4 @@
-import type { ConfigProvider } from '../../../config';
+import type { RealmConfigProvider } from '../../../config';
 import { OryError, badRequest, notFound } from '../../../http/errors';
 import { type ClockProvider, type TransactionRunnerProvider, isUuid, type Ctx } from '../../../x';
 import {
@@ -34,7 +34,7 @@ import {
 /** Wrong secrets a flow tolerates before it is invalidated. */
 export const MAX_FAILED_ATTEMPTS = 5;
 
-export type ChallengeFlowDeps = ConfigProvider & ClockProvider & FlowStoreProvider & AddressChallengeStrategiesProvider & TransactionRunnerProvider;
+export type ChallengeFlowDeps = RealmConfigProvider & ClockProvider & FlowStoreProvider & AddressChallengeStrategiesProvider & TransactionRunnerProvider;
 
 /** The outcome of a recovery or verification submission. */
 export type ChallengeSubmitResult<F, P> =

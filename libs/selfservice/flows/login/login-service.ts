@@ -1,4 +1,4 @@
-import type { ConfigProvider } from '../../../config';
+import type { RealmConfigProvider } from '../../../config';
 import { OryError, badRequest, notFound, unauthorized } from '../../../http/errors';
 import type { Identity } from '../../../identity';
 import { type ActiveSession, type Aal, type Session, type SessionManagerProvider, aalSatisfies, highestAvailableAal } from '../../../session';
@@ -34,7 +34,7 @@ import type { LoginPopulation, LoginStrategiesProvider } from './login-strategy'
 import { ROUTE_LOGIN_SUBMIT } from './routes';
 
 export type LoginServiceDeps = OAuth2LoginBridgeProvider &
-  ConfigProvider &
+  RealmConfigProvider &
   ClockProvider &
   FlowStoreProvider &
   LoginStrategiesProvider &
@@ -190,7 +190,7 @@ export class LoginService {
       const { session: issued, token } = await this.deps.transactions.withTransaction(ctx, async (ctx) => {
         const result =
           session && session.identity.id === outcome.identity.id && (flow.refresh || flow.requestedAal === 'aal2')
-            ? { session: await this.deps.sessionManager.addMethod(ctx, session.session, outcome.method, outcome.aal), token: requester.sessionToken as string }
+            ? { session: await this.deps.sessionManager.addMethod(ctx, session.session.id, outcome.method, outcome.aal), token: requester.sessionToken as string }
             : await this.deps.sessionManager.issue(ctx, outcome.identity, outcome.method, outcome.aal, requester.device);
         for (const hook of this.deps.loginPostHooks(strategy.id)) await hook.execute(ctx, { flow: done, identity: outcome.identity, session: result.session });
         await this.deps.flowStore.update(ctx, done);

@@ -1,4 +1,4 @@
-import type { ConfigProvider } from '../../../config';
+import type { RealmConfigProvider } from '../../../config';
 import { OryError, badRequest, notFound } from '../../../http/errors';
 import { DuplicateIdentifierError, type Identity, type PrivilegedIdentityPoolProvider } from '../../../identity';
 import type { Session, SessionManagerProvider } from '../../../session';
@@ -33,7 +33,7 @@ import type { RegistrationHookResult, RegistrationHooksProvider } from './regist
 import type { RegistrationPopulation, RegistrationStrategiesProvider } from './registration-strategy';
 import { ROUTE_REGISTRATION_SUBMIT } from './routes';
 
-export type RegistrationServiceDeps = ConfigProvider &
+export type RegistrationServiceDeps = RealmConfigProvider &
   ClockProvider &
   FlowStoreProvider &
   RegistrationStrategiesProvider &

@@ -1,4 +1,4 @@
-import type { ConfigProvider } from '../../../config';
+import type { RealmConfigProvider } from '../../../config';
 import { OryError, badRequest, conflict, forbidden, notFound } from '../../../http/errors';
 import type { Identity, PrivilegedIdentityPoolProvider } from '../../../identity';
 import {
@@ -48,7 +48,7 @@ export interface VerificationSenderProvider {
   readonly verificationService: { sendForIdentity(ctx: Ctx, identity: Identity): Promise<readonly SentVerification[]> };
 }
 
-export type SettingsServiceDeps = ConfigProvider &
+export type SettingsServiceDeps = RealmConfigProvider &
   ClockProvider &
   FlowStoreProvider &
   SettingsStrategiesProvider &

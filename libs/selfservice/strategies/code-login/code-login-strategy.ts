@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import Ajv, { type ValidateFunction } from 'ajv';
-import type { ConfigProvider, SecretsProvider } from '../../../config';
+import type { RealmConfigProvider, SecretsProvider } from '../../../config';
 import type { CourierProvider, TemplateModel, TemplateType } from '../../../courier';
 import {
   type AddressVia,
@@ -38,7 +38,7 @@ import { type CodeAddress, codeAddresses } from './code-addresses';
 import loginSchema from './schemas/login.schema.json';
 import registrationSchema from './schemas/registration.schema.json';
 
-export type CodeLoginStrategyDeps = ConfigProvider &
+export type CodeLoginStrategyDeps = RealmConfigProvider &
   ClockProvider &
   LoggerProvider &
   SecretsProvider &

@@ -1,5 +1,5 @@
 import { createHmac, randomInt } from 'node:crypto';
-import type { ConfigProvider, SecretsProvider } from '../../../config';
+import type { RealmConfigProvider, SecretsProvider } from '../../../config';
 import type { CourierProvider, TemplateType } from '../../../courier';
 import { type IdentityPoolProvider, normalizeIdentifier, toWire as identityToWire } from '../../../identity';
 import { randomAlphanumeric } from '../../../session';
@@ -17,7 +17,7 @@ import {
   messages,
 } from '../../flow';
 
-export type EmailChallengeDeps = ConfigProvider & ClockProvider & SecretsProvider & IdentityPoolProvider & CourierProvider & TokenStoreProvider;
+export type EmailChallengeDeps = RealmConfigProvider & ClockProvider & SecretsProvider & IdentityPoolProvider & CourierProvider & TokenStoreProvider;
 
 /**
  * Shared machinery of the `code` and `link` methods: a one-time secret bound to the flow and the

@@ -1,4 +1,4 @@
-import type { ConfigProvider, SecretsProvider } from '../../../config';
+import type { RealmConfigProvider, SecretsProvider } from '../../../config';
 import { unauthorized } from '../../../http/errors';
 import type { Credentials, Identity, PrivilegedIdentityPoolProvider } from '../../../identity';
 import { type ClockProvider, type LoggerProvider, SecretCipher, type TransactionRunnerProvider, type Ctx } from '../../../x';
@@ -10,7 +10,7 @@ import { type StoredRecoveryCode, findRecoveryCode, newRecoveryCodes, recoveryCo
 import loginSchema from './schemas/login.schema.json';
 import settingsSchema from './schemas/settings.schema.json';
 
-export type LookupSecretStrategyDeps = ConfigProvider & ClockProvider & SecretsProvider & LoggerProvider & PrivilegedIdentityPoolProvider & TransactionRunnerProvider;
+export type LookupSecretStrategyDeps = RealmConfigProvider & ClockProvider & SecretsProvider & LoggerProvider & PrivilegedIdentityPoolProvider & TransactionRunnerProvider;
 
 /** The cipher purpose of recovery-code digests (keys derived from `secrets.cipher`). */
 export const LOOKUP_SECRET_CIPHER_PURPOSE = 'lookup_secret';

@@ -1,5 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
-import type { ConfigProvider } from '../../../config';
+import type { RealmConfigProvider } from '../../../config';
 import {
   type IdentitySchemasProvider,
   type PasswordHasherProvider,
@@ -27,7 +27,7 @@ import registrationSchema from './schemas/registration.schema.json';
 import { passwordPolicyViolation } from './password-policy';
 import { traitViolations } from '../profile/profile-strategy';
 
-export type PasswordStrategyDeps = ConfigProvider &
+export type PasswordStrategyDeps = RealmConfigProvider &
   ClockProvider &
   LoggerProvider &
   IdentitySchemasProvider &

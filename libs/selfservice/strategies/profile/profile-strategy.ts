@@ -1,10 +1,10 @@
-import type { ConfigProvider } from '../../../config';
+import type { RealmConfigProvider } from '../../../config';
 import { type Identity, type IdentityManager, type IdentitySchemasProvider, TraitsValidationError } from '../../../identity';
 import { FlowValidationError, type SettingsFlow, type UiNode, type UiText, inputNode, messages, traitNodes } from '../../flow';
 import type { SettingsContext, SettingsOutcome, SettingsStrategy } from '../../flows/settings/settings-strategy';
 import type { Ctx } from '../../../x';
 
-export type ProfileStrategyDeps = ConfigProvider & IdentitySchemasProvider & { readonly identityManager: IdentityManager };
+export type ProfileStrategyDeps = RealmConfigProvider & IdentitySchemasProvider & { readonly identityManager: IdentityManager };
 
 /**
  * The `profile` settings method: traits are replaced wholesale and validated against the schema.

@@ -1,4 +1,4 @@
-import type { ConfigProvider, SecretsProvider } from '../../../config';
+import type { RealmConfigProvider, SecretsProvider } from '../../../config';
 import { unauthorized } from '../../../http/errors';
 import type { Credentials, Identity, IdentitySchemasProvider, PrivilegedIdentityPoolProvider } from '../../../identity';
 import { type ClockProvider, type LoggerProvider, SecretCipher, type TransactionRunnerProvider, type Ctx } from '../../../x';
@@ -10,7 +10,7 @@ import loginSchema from './schemas/login.schema.json';
 import settingsSchema from './schemas/settings.schema.json';
 import { newTotpSecret, qrCodeDataUrl, secretOfTotpUrl, totpUrl, verifyTotpCode } from './totp-codes';
 
-export type TotpStrategyDeps = ConfigProvider &
+export type TotpStrategyDeps = RealmConfigProvider &
   ClockProvider &
   SecretsProvider &
   LoggerProvider &

@@ -8,7 +8,7 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { type ConfigProvider, type WebAuthnRelyingParty, webAuthnRelyingParty } from '../../../config';
+import { type RealmConfigProvider, type WebAuthnRelyingParty, webAuthnRelyingParty } from '../../../config';
 import { badRequest } from '../../../http/errors';
 import { type Identity, type IdentitySchemasProvider, type PrivilegedIdentityPoolProvider, TraitsValidationError, newIdentity } from '../../../identity';
 import type { ClockProvider, LoggerProvider, TransactionRunnerProvider, Ctx } from '../../../x';
@@ -34,7 +34,7 @@ import {
 } from './webauthn-credentials';
 import { toStdBase64, webAuthnScriptNode, webAuthnTriggerNode } from './webauthn-nodes';
 
-export type WebAuthnStrategyDeps = ConfigProvider &
+export type WebAuthnStrategyDeps = RealmConfigProvider &
   ClockProvider &
   LoggerProvider &
   IdentitySchemasProvider &
