@@ -217,6 +217,15 @@ export class Persistence implements TransactionRunner {
     return now ? this.batcher.runNow(stmt, args) : this.batcher.run(stmt, args);
   }
 
+  /**
+   * The transaction a locking read (`getForUpdate`) runs in.
+   * @throws Error outside a transaction: the lock would end with its own statement and protect nothing.
+   */
+  lockingTx(tx: Transaction | undefined, what: string): Transaction {
+    if (!tx) throw new Error(`${what} must run inside a transaction (withTransaction)`);
+    return tx;
+  }
+
   /** The entity manager for `tx`, or the default one outside a transaction. */
   manager(tx?: Transaction): EntityManager {
     return tx ? (tx as unknown as EntityManager) : this.dataSource.manager;

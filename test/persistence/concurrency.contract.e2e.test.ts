@@ -1,5 +1,5 @@
 import { makeIdentity } from '../../libs/identity/testing/identity-pool.contract';
-import { type Persistence, TRANSACTION_ATTEMPTS, TypeormFlowStore, TypeormIdentityPool, TypeormTokenStore, isTransientTransactionError } from '../../libs/persistence';
+import { type Persistence, TRANSACTION_ATTEMPTS, TypeormFlowStore, TypeormIdentityPool, TypeormSessionStore, TypeormTokenStore, isTransientTransactionError } from '../../libs/persistence';
 import { type RecoveryFlow, baseFlowFields } from '../../libs/selfservice/flow';
 import { FixedClock, TransactionRetriesExhaustedError, newId } from '../../libs/x';
 import { databaseFactories, sharedPersistence } from '../helpers/databases';
@@ -36,6 +36,14 @@ for (const factory of databaseFactories()) {
         kind: 'recovery',
         state: 'sent_email',
       }) as RecoveryFlow;
+
+    it('a locking read outside a transaction is refused (its lock would protect nothing)', async () => {
+      const sessions = new TypeormSessionStore(persistence);
+      await expect(pool.getForUpdate(ctx, newId())).rejects.toThrow('IdentityPool.getForUpdate must run inside a transaction');
+      await expect(flows.getForUpdate(ctx, 'recovery', newId())).rejects.toThrow('FlowStore.getForUpdate must run inside a transaction');
+      await expect(sessions.getForUpdate(ctx, newId())).rejects.toThrow('SessionStore.getForUpdate must run inside a transaction');
+      await expect(persistence.withTransaction(ctx, (inTx) => pool.getForUpdate(inTx, newId()))).resolves.toBeUndefined();
+    });
 
     it(`${PARALLEL} parallel locked read-modify-writes of one identity lose no change`, async () => {
       const identity = makeIdentity(`race-${newId().slice(0, 8)}@example.com`, { metadataAdmin: {} });

@@ -35,7 +35,7 @@ export class TypeormFlowStore implements FlowStore {
   /** MySQL: `SELECT … FOR UPDATE` (the latest committed row, locked). SQLite: `tx` already excludes every other transaction. */
   async getForUpdate<K extends FlowKind>(ctx: Ctx, kind: K, id: string): Promise<Extract<AnyFlow, { kind: K }> | undefined> {
     const lock = this.persistence.dialect === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {};
-    const row = await this.persistence.manager(ctx.tx).getRepository(FlowSchema).findOne({ where: { id, kind }, ...lock });
+    const row = await this.persistence.manager(this.persistence.lockingTx(ctx.tx, 'FlowStore.getForUpdate')).getRepository(FlowSchema).findOne({ where: { id, kind }, ...lock });
     return row ? (fromStored(row.data) as Extract<AnyFlow, { kind: K }>) : undefined;
   }
 }

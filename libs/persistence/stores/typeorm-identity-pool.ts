@@ -54,6 +54,7 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
    * `tx` ends. On SQLite `tx` already excludes every other transaction.
    */
   async getForUpdate(ctx: Ctx, id: string): Promise<Identity | undefined> {
+    this.persistence.lockingTx(ctx.tx, 'IdentityPool.getForUpdate');
     return this.read(ctx, id, this.persistence.dialect === 'mysql');
   }
 

@@ -30,6 +30,7 @@ export class TypeormSessionStore implements SessionStore {
 
   /** MySQL: `SELECT … FOR UPDATE` (the latest committed row, locked). SQLite: `ctx.tx` already excludes every other transaction. */
   async getForUpdate(ctx: Ctx, id: string): Promise<Session | undefined> {
+    this.persistence.lockingTx(ctx.tx, 'SessionStore.getForUpdate');
     const lock = this.persistence.dialect === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {};
     const row = await this.repo(ctx).findOne({ where: { id }, ...lock });
     return row ? fromRow(row) : undefined;
