@@ -1,6 +1,6 @@
 import type { ClaimRequest, CourierMessageStore, FailedOutcome, ListMessagesQuery } from './courier-message-store';
 import type { CourierMessage } from './message';
-import type { Ctx } from '../x';
+import { DEFAULT_REALM, type Ctx } from '../x';
 
 /** True when `m` may be claimed at `now`: queued and due, or processing with an expired lease. */
 export function isClaimable(m: CourierMessage, now: Date): boolean {
@@ -8,23 +8,32 @@ export function isClaimable(m: CourierMessage, now: Date): boolean {
   return m.status === 'processing' && m.claimedUntil !== undefined && m.claimedUntil.getTime() < now.getTime();
 }
 
-/** `CourierMessageStore` over a map, for unit tests; single-threaded, so every claim is atomic. */
+/**
+ * `CourierMessageStore` over a map, for unit tests; single-threaded, so every claim is atomic. As in the
+ * database store, `get` and `list` see `ctx.realm`'s messages only; claims and settling are process-wide.
+ */
 export class MemoryCourierMessageStore implements CourierMessageStore {
   private readonly messages = new Map<string, CourierMessage>();
+  private readonly realms = new Map<string, string>();
+
+  private inRealm(ctx: Ctx, id: string): boolean {
+    return (this.realms.get(id) ?? DEFAULT_REALM) === ctx.realm;
+  }
 
   async create(ctx: Ctx, message: CourierMessage): Promise<void> {
     if (this.messages.has(message.id)) throw new Error(`duplicate courier message ${message.id}`);
     this.messages.set(message.id, { ...message });
+    this.realms.set(message.id, ctx.realm);
   }
 
   async get(ctx: Ctx, id: string): Promise<CourierMessage | undefined> {
-    const m = this.messages.get(id);
+    const m = this.inRealm(ctx, id) ? this.messages.get(id) : undefined;
     return m ? { ...m } : undefined;
   }
 
   async list(ctx: Ctx, query: ListMessagesQuery): Promise<{ messages: CourierMessage[]; total: number }> {
     const all = [...this.messages.values()]
-      .filter((m) => (query.status === undefined || m.status === query.status) && (query.recipient === undefined || m.recipient === query.recipient))
+      .filter((m) => this.inRealm(ctx, m.id) && (query.status === undefined || m.status === query.status) && (query.recipient === undefined || m.recipient === query.recipient))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
     const start = query.page * query.perPage;
     return { messages: all.slice(start, start + query.perPage).map((m) => ({ ...m })), total: all.length };
@@ -71,5 +80,6 @@ export class MemoryCourierMessageStore implements CourierMessageStore {
   /** Removes every message (contract runs). */
   clear(): void {
     this.messages.clear();
+    this.realms.clear();
   }
 }

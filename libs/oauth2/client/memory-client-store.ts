@@ -1,33 +1,36 @@
 import { type ClientPage, type ClientStore, DuplicateClientError, type ListClientsQuery } from './client-store';
 import type { OAuth2Client } from './oauth2-client';
-import type { Ctx } from '../../x';
+import { ByRealm, type Ctx } from '../../x';
 
 /** In-memory `ClientStore` for unit tests. */
 export class MemoryClientStore implements ClientStore {
-  private readonly clients = new Map<string, OAuth2Client>();
+  private readonly clientsByRealm = new ByRealm<Map<string, OAuth2Client>>(() => new Map<string, OAuth2Client>());
+  private clients(ctx: Ctx): Map<string, OAuth2Client> {
+    return this.clientsByRealm.of(ctx);
+  }
 
   async create(ctx: Ctx, client: OAuth2Client): Promise<void> {
-    if (this.clients.has(client.id)) throw new DuplicateClientError(client.id);
-    this.clients.set(client.id, client);
+    if (this.clients(ctx).has(client.id)) throw new DuplicateClientError(client.id);
+    this.clients(ctx).set(client.id, client);
   }
 
   async get(ctx: Ctx, id: string): Promise<OAuth2Client | undefined> {
-    return this.clients.get(id);
+    return this.clients(ctx).get(id);
   }
 
   async update(ctx: Ctx, client: OAuth2Client): Promise<boolean> {
-    const existing = this.clients.get(client.id);
+    const existing = this.clients(ctx).get(client.id);
     if (!existing) return false;
-    this.clients.set(client.id, { ...client, createdAt: existing.createdAt });
+    this.clients(ctx).set(client.id, { ...client, createdAt: existing.createdAt });
     return true;
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {
-    return this.clients.delete(id);
+    return this.clients(ctx).delete(id);
   }
 
   async list(ctx: Ctx, query: ListClientsQuery): Promise<ClientPage> {
-    const matching = [...this.clients.values()]
+    const matching = [...this.clients(ctx).values()]
       .filter((c) => (query.clientName === undefined || c.metadata.client_name === query.clientName) && (query.owner === undefined || c.metadata.owner === query.owner))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
     return { clients: matching.slice(query.offset, query.offset + query.limit), total: matching.length };

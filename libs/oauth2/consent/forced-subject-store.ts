@@ -1,4 +1,4 @@
-import type { Ctx } from '../../x';
+import { ByRealm, type Ctx } from '../../x';
 
 /**
  * Hydra's `force_subject_identifier` mappings: the `sub` a login app chose for a subject at one
@@ -15,13 +15,16 @@ export interface ForcedSubjectStoreProvider {
 
 /** In-memory `ForcedSubjectStore` for unit tests. */
 export class MemoryForcedSubjectStore implements ForcedSubjectStore {
-  private readonly rows = new Map<string, string>();
+  private readonly rowsByRealm = new ByRealm<Map<string, string>>(() => new Map<string, string>());
+  private rows(ctx: Ctx): Map<string, string> {
+    return this.rowsByRealm.of(ctx);
+  }
 
   async put(ctx: Ctx, subject: string, clientId: string, forced: string): Promise<void> {
-    this.rows.set(`${subject}\u0000${clientId}`, forced);
+    this.rows(ctx).set(`${subject}\u0000${clientId}`, forced);
   }
 
   async get(ctx: Ctx, subject: string, clientId: string): Promise<string | undefined> {
-    return this.rows.get(`${subject}\u0000${clientId}`);
+    return this.rows(ctx).get(`${subject}\u0000${clientId}`);
   }
 }

@@ -1,6 +1,8 @@
 import { EntitySchema } from 'typeorm';
 
 export interface CourierMessageRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   type: string;
   status: string;
@@ -23,6 +25,7 @@ export const CourierMessageSchema = new EntitySchema<CourierMessageRow>({
   name: 'CourierMessage',
   tableName: 'courier_messages',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     id: { type: 'varchar', length: 36, primary: true },
     type: { type: 'varchar', length: 8 },
     status: { type: 'varchar', length: 16 },

@@ -1,6 +1,8 @@
 import { EntitySchema } from 'typeorm';
 
 export interface IdentityRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   schema_id: string;
   state: string;
@@ -13,6 +15,8 @@ export interface IdentityRow {
 }
 
 export interface CredentialRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   identity_id: string;
   type: string;
@@ -23,6 +27,8 @@ export interface CredentialRow {
 }
 
 export interface IdentifierRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   identity_id: string;
   credential_id: string;
@@ -32,6 +38,8 @@ export interface IdentifierRow {
 }
 
 export interface VerifiableAddressRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   identity_id: string;
   via: string;
@@ -44,6 +52,8 @@ export interface VerifiableAddressRow {
 }
 
 export interface RecoveryAddressRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   identity_id: string;
   via: string;
@@ -58,6 +68,7 @@ export const IdentitySchema = new EntitySchema<IdentityRow>({
   name: 'Identity',
   tableName: 'identities',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     id: { type: 'varchar', length: 36, primary: true },
     schema_id: { type: 'varchar', length: 255 },
     state: { type: 'varchar', length: 16 },
@@ -74,6 +85,7 @@ export const CredentialSchema = new EntitySchema<CredentialRow>({
   name: 'IdentityCredential',
   tableName: 'identity_credentials',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     id: { type: 'varchar', length: 36, primary: true },
     identity_id: { type: 'varchar', length: 36 },
     type: { type: 'varchar', length: 32 },
@@ -88,6 +100,7 @@ export const IdentifierSchema = new EntitySchema<IdentifierRow>({
   name: 'IdentityCredentialIdentifier',
   tableName: 'identity_credential_identifiers',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     id: { type: 'varchar', length: 36, primary: true },
     identity_id: { type: 'varchar', length: 36 },
     credential_id: { type: 'varchar', length: 36 },
@@ -101,6 +114,7 @@ export const VerifiableAddressSchema = new EntitySchema<VerifiableAddressRow>({
   name: 'IdentityVerifiableAddress',
   tableName: 'identity_verifiable_addresses',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     id: { type: 'varchar', length: 36, primary: true },
     identity_id: { type: 'varchar', length: 36 },
     via: { type: 'varchar', length: 16 },
@@ -117,6 +131,7 @@ export const RecoveryAddressSchema = new EntitySchema<RecoveryAddressRow>({
   name: 'IdentityRecoveryAddress',
   tableName: 'identity_recovery_addresses',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     id: { type: 'varchar', length: 36, primary: true },
     identity_id: { type: 'varchar', length: 36 },
     via: { type: 'varchar', length: 16 },

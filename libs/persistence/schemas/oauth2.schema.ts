@@ -3,6 +3,8 @@ import { EntitySchema } from 'typeorm';
 const ts = { type: 'datetime' as const, precision: 3 };
 
 export interface JwkRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   pk: number;
   set_id: string;
   kid: string;
@@ -16,6 +18,7 @@ export const JwkSchema = new EntitySchema<JwkRow>({
   name: 'OAuth2Jwk',
   tableName: 'oauth2_jwks',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     pk: { type: 'integer', primary: true, generated: 'increment' },
     set_id: { type: 'varchar', length: 255 },
     kid: { type: 'varchar', length: 255 },
@@ -27,6 +30,8 @@ export const JwkSchema = new EntitySchema<JwkRow>({
 });
 
 export interface OAuth2ClientRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   client_name: string;
   owner: string;
@@ -43,6 +48,7 @@ export const OAuth2ClientSchema = new EntitySchema<OAuth2ClientRow>({
   name: 'OAuth2Client',
   tableName: 'oauth2_clients',
   columns: {
+    nid: { type: 'varchar', length: 64, primary: true },
     id: { type: 'varchar', length: 255, primary: true },
     client_name: { type: 'varchar', length: 255 },
     owner: { type: 'varchar', length: 255 },
@@ -56,6 +62,8 @@ export const OAuth2ClientSchema = new EntitySchema<OAuth2ClientRow>({
 });
 
 export interface LoginSessionRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   subject: string;
   remember: boolean;
@@ -71,6 +79,7 @@ export const LoginSessionSchema = new EntitySchema<LoginSessionRow>({
   name: 'OAuth2LoginSession',
   tableName: 'oauth2_login_sessions',
   columns: {
+    nid: { type: 'varchar', length: 64, primary: true },
     id: { type: 'varchar', length: 128, primary: true },
     subject: { type: 'varchar', length: 255 },
     remember: { type: 'boolean' },
@@ -84,6 +93,8 @@ export const LoginSessionSchema = new EntitySchema<LoginSessionRow>({
 });
 
 export interface ConsentSessionRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   grant_id: string;
   challenge: string;
   subject: string;
@@ -101,6 +112,7 @@ export const ConsentSessionSchema = new EntitySchema<ConsentSessionRow>({
   name: 'OAuth2ConsentSession',
   tableName: 'oauth2_consent_sessions',
   columns: {
+    nid: { type: 'varchar', length: 64, primary: true },
     grant_id: { type: 'varchar', length: 128, primary: true },
     challenge: { type: 'varchar', length: 128 },
     subject: { type: 'varchar', length: 255 },
@@ -116,6 +128,8 @@ export const ConsentSessionSchema = new EntitySchema<ConsentSessionRow>({
 });
 
 export interface ChallengeRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   challenge: string;
   kind: string;
   request_url: string;
@@ -127,6 +141,7 @@ export const ChallengeSchema = new EntitySchema<ChallengeRow>({
   name: 'OAuth2Challenge',
   tableName: 'oauth2_challenges',
   columns: {
+    nid: { type: 'varchar', length: 64, primary: true },
     challenge: { type: 'varchar', length: 128, primary: true },
     kind: { type: 'varchar', length: 16 },
     request_url: { type: 'text' },
@@ -136,6 +151,8 @@ export const ChallengeSchema = new EntitySchema<ChallengeRow>({
 });
 
 export interface LogoutRequestRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   challenge: string;
   verifier: string | null;
   state: string;
@@ -152,6 +169,7 @@ export const LogoutRequestSchema = new EntitySchema<LogoutRequestRow>({
   name: 'OAuth2LogoutRequest',
   tableName: 'oauth2_logout_requests',
   columns: {
+    nid: { type: 'varchar', length: 64, primary: true },
     challenge: { type: 'varchar', length: 64, primary: true },
     verifier: { type: 'varchar', length: 64, nullable: true },
     state: { type: 'varchar', length: 16 },

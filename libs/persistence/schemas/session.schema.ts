@@ -1,6 +1,8 @@
 import { EntitySchema } from 'typeorm';
 
 export interface SessionRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   identity_id: string;
   token_hash: string;
@@ -16,6 +18,8 @@ export interface SessionRow {
 }
 
 export interface FlowRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   kind: string;
   type: string;
@@ -26,6 +30,8 @@ export interface FlowRow {
 }
 
 export interface ErrorRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   error: Record<string, unknown>;
   seen_at: Date | null;
@@ -39,6 +45,7 @@ export const SessionSchema = new EntitySchema<SessionRow>({
   name: 'Session',
   tableName: 'sessions',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     id: { type: 'varchar', length: 36, primary: true },
     identity_id: { type: 'varchar', length: 36 },
     token_hash: { type: 'varchar', length: 64 },
@@ -58,6 +65,7 @@ export const FlowSchema = new EntitySchema<FlowRow>({
   name: 'SelfServiceFlow',
   tableName: 'selfservice_flows',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     id: { type: 'varchar', length: 36, primary: true },
     kind: { type: 'varchar', length: 16 },
     type: { type: 'varchar', length: 8 },
@@ -72,6 +80,7 @@ export const ErrorSchema = new EntitySchema<ErrorRow>({
   name: 'SelfServiceError',
   tableName: 'selfservice_errors',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     id: { type: 'varchar', length: 36, primary: true },
     error: { type: 'simple-json' },
     seen_at: { ...ts, nullable: true },

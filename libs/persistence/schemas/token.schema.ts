@@ -1,6 +1,8 @@
 import { EntitySchema } from 'typeorm';
 
 export interface TokenRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   kind: string;
   flow_id: string;
@@ -18,6 +20,7 @@ export const TokenSchema = new EntitySchema<TokenRow>({
   name: 'SelfServiceToken',
   tableName: 'selfservice_tokens',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     id: { type: 'varchar', length: 36, primary: true },
     kind: { type: 'varchar', length: 32 },
     flow_id: { type: 'varchar', length: 36 },

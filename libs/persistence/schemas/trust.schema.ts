@@ -3,6 +3,8 @@ import { EntitySchema } from 'typeorm';
 const ts = { type: 'datetime' as const, precision: 3 };
 
 export interface TrustGrantRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   id: string;
   issuer: string;
   subject: string;
@@ -18,6 +20,7 @@ export const TrustGrantSchema = new EntitySchema<TrustGrantRow>({
   name: 'OAuth2TrustGrant',
   tableName: 'oauth2_trust_grants',
   columns: {
+    nid: { type: 'varchar', length: 64 },
     id: { type: 'varchar', length: 36, primary: true },
     issuer: { type: 'varchar', length: 255 },
     subject: { type: 'varchar', length: 255 },
@@ -31,6 +34,8 @@ export const TrustGrantSchema = new EntitySchema<TrustGrantRow>({
 });
 
 export interface TrustJtiRow {
+  /** The realm (Ory's `nid`). */
+  nid: string;
   signature: string;
   expires_at: Date;
 }
@@ -39,6 +44,7 @@ export const TrustJtiSchema = new EntitySchema<TrustJtiRow>({
   name: 'OAuth2TrustJti',
   tableName: 'oauth2_trust_jtis',
   columns: {
+    nid: { type: 'varchar', length: 64, primary: true },
     signature: { type: 'varchar', length: 64, primary: true },
     expires_at: ts,
   },

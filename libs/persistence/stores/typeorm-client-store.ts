@@ -37,7 +37,7 @@ export class TypeormClientStore implements ClientStore {
   async create(ctx: Ctx, client: OAuth2Client): Promise<void> {
     await this.write(async () => {
       try {
-        await this.repo(ctx).insert(toRow(client) as never);
+        await this.repo(ctx).insert({ ...toRow(client), nid: ctx.realm } as never);
       } catch (error) {
         if (isDuplicateKeyError(error)) throw new DuplicateClientError(client.id);
         throw error;
@@ -46,28 +46,28 @@ export class TypeormClientStore implements ClientStore {
   }
 
   async get(ctx: Ctx, id: string): Promise<OAuth2Client | undefined> {
-    const [row] = await this.persistence.read(`SELECT ${COLUMNS} FROM oauth2_clients WHERE id = ?`, [id], ctx.tx);
+    const [row] = await this.persistence.read(`SELECT ${COLUMNS} FROM oauth2_clients WHERE nid = ? AND id = ?`, [ctx.realm, id], ctx.tx);
     return row ? fromRaw(row) : undefined;
   }
 
   async update(ctx: Ctx, client: OAuth2Client): Promise<boolean> {
     const { id, created_at: _created, ...row } = toRow(client);
-    const result = await this.write(() => this.repo(ctx).update({ id }, row as never));
+    const result = await this.write(() => this.repo(ctx).update({ nid: ctx.realm, id }, row as never));
     return (result.affected ?? 0) > 0;
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {
-    return ((await this.write(() => this.repo(ctx).delete({ id }))).affected ?? 0) > 0;
+    return ((await this.write(() => this.repo(ctx).delete({ nid: ctx.realm, id }))).affected ?? 0) > 0;
   }
 
   async list(ctx: Ctx, query: ListClientsQuery): Promise<ClientPage> {
-    const where = { ...(query.clientName !== undefined ? { client_name: query.clientName } : {}), ...(query.owner !== undefined ? { owner: query.owner } : {}) };
+    const where = { nid: ctx.realm, ...(query.clientName !== undefined ? { client_name: query.clientName } : {}), ...(query.owner !== undefined ? { owner: query.owner } : {}) };
     const [rows, total] = await this.repo(ctx).findAndCount({ where, order: { created_at: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
     return { clients: rows.map(fromRow), total };
   }
 }
 
-function toRow(c: OAuth2Client): OAuth2ClientRow {
+function toRow(c: OAuth2Client): Omit<OAuth2ClientRow, 'nid'> {
   const { skip_logout_consent: skipLogoutConsent, ...metadata } = c.metadata;
   return {
     id: c.id,

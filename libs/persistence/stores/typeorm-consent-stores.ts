@@ -46,7 +46,7 @@ export class TypeormLoginSessionStore implements LoginSessionStore {
   private readonly upsertSql: string;
 
   constructor(private readonly persistence: Persistence) {
-    this.upsertSql = upsertSql(persistence.dialect, 'oauth2_login_sessions', ['id'], LOGIN_SESSION_UPSERT_COLUMNS);
+    this.upsertSql = upsertSql(persistence.dialect, 'oauth2_login_sessions', ['nid', 'id'], LOGIN_SESSION_UPSERT_COLUMNS);
   }
 
   private repo(ctx: Ctx) {
@@ -58,13 +58,13 @@ export class TypeormLoginSessionStore implements LoginSessionStore {
     const data = { ...(s.acr ? { acr: s.acr } : {}), ...(s.amr ? { amr: s.amr } : {}) };
     await this.persistence.execute(
       this.upsertSql,
-      [s.id, s.subject, flag(s.remember), s.rememberFor, time(this.persistence, s.authenticatedAt), JSON.stringify(data), time(this.persistence, s.expiresAt), now, now],
+      [ctx.realm, s.id, s.subject, flag(s.remember), s.rememberFor, time(this.persistence, s.authenticatedAt), JSON.stringify(data), time(this.persistence, s.expiresAt), now, now],
       ctx.tx,
     );
   }
 
   async get(ctx: Ctx, id: string): Promise<LoginSession | undefined> {
-    const [r] = await this.persistence.read('SELECT id, subject, remember, remember_for, authenticated_at, data, expires_at FROM oauth2_login_sessions WHERE id = ?', [id], ctx.tx);
+    const [r] = await this.persistence.read('SELECT id, subject, remember, remember_for, authenticated_at, data, expires_at FROM oauth2_login_sessions WHERE nid = ? AND id = ?', [ctx.realm, id], ctx.tx);
     if (!r) return undefined;
     const data = rawJson<{ acr?: string; amr?: string[] }>(r.data) ?? {};
     return {
@@ -80,23 +80,23 @@ export class TypeormLoginSessionStore implements LoginSessionStore {
   }
 
   async deleteBySubject(ctx: Ctx, subject: string): Promise<string[]> {
-    const rows = await this.repo(ctx).find({ where: { subject }, select: { id: true } });
-    if (rows.length) await this.repo(ctx).delete({ id: In(rows.map((r) => r.id)) });
+    const rows = await this.repo(ctx).find({ where: { nid: ctx.realm, subject }, select: { id: true } });
+    if (rows.length) await this.repo(ctx).delete({ nid: ctx.realm, id: In(rows.map((r) => r.id)) });
     return rows.map((r) => r.id);
   }
 
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
   }
 }
 
 const CONSENT_COLUMNS = 'grant_id, challenge, subject, client_id, login_session_id, remember, remember_for, skip, data, handled_at, expires_at';
-const CONSENT_INSERT = insertSql('oauth2_consent_sessions', CONSENT_COLUMNS.split(', '));
-const CONSENT_BY_GRANT = `SELECT ${CONSENT_COLUMNS} FROM oauth2_consent_sessions WHERE grant_id = ?`;
-const CONSENT_DATA_BY_GRANT = 'SELECT data FROM oauth2_consent_sessions WHERE grant_id = ?';
-const CONSENT_UPDATE_DATA = 'UPDATE oauth2_consent_sessions SET data = ? WHERE grant_id = ?';
-// `find({ where: { remember: true, skip: false }, order: { handled_at: 'DESC' }, take: 20 })`, on the (subject, client_id, handled_at) index.
-const CONSENT_REMEMBERED = `SELECT ${CONSENT_COLUMNS} FROM oauth2_consent_sessions WHERE subject = ? AND client_id = ? AND remember = 1 AND skip = 0 ORDER BY handled_at DESC LIMIT 20`;
+const CONSENT_INSERT = insertSql('oauth2_consent_sessions', ['nid', ...CONSENT_COLUMNS.split(', ')]);
+const CONSENT_BY_GRANT = `SELECT ${CONSENT_COLUMNS} FROM oauth2_consent_sessions WHERE nid = ? AND grant_id = ?`;
+const CONSENT_DATA_BY_GRANT = 'SELECT data FROM oauth2_consent_sessions WHERE nid = ? AND grant_id = ?';
+const CONSENT_UPDATE_DATA = 'UPDATE oauth2_consent_sessions SET data = ? WHERE nid = ? AND grant_id = ?';
+// `find({ where: { remember: true, skip: false }, order: { handled_at: 'DESC' }, take: 20 })`, on the (nid, subject, client_id, remember, skip, handled_at) index.
+const CONSENT_REMEMBERED = `SELECT ${CONSENT_COLUMNS} FROM oauth2_consent_sessions WHERE nid = ? AND subject = ? AND client_id = ? AND remember = 1 AND skip = 0 ORDER BY handled_at DESC LIMIT 20`;
 
 /** `ConsentSessionStore` on `oauth2_consent_sessions`; the per-journey paths are raw. */
 export class TypeormConsentSessionStore implements ConsentSessionStore {
@@ -111,6 +111,7 @@ export class TypeormConsentSessionStore implements ConsentSessionStore {
     await this.persistence.execute(
       CONSENT_INSERT,
       [
+        ctx.realm,
         r.grant_id,
         r.challenge,
         r.subject,
@@ -128,45 +129,45 @@ export class TypeormConsentSessionStore implements ConsentSessionStore {
   }
 
   async getByGrantId(ctx: Ctx, grantId: string): Promise<ConsentSession | undefined> {
-    const [r] = await this.persistence.read(CONSENT_BY_GRANT, [grantId], ctx.tx);
+    const [r] = await this.persistence.read(CONSENT_BY_GRANT, [ctx.realm, grantId], ctx.tx);
     return r ? fromRawConsentRow(r) : undefined;
   }
 
   /** Read-modify-write of `data`: nothing else ever rewrites a consent row, so the last hook reply wins. */
   async updateSession(ctx: Ctx, grantId: string, session: ConsentSession['session']): Promise<boolean> {
-    const [r] = await this.persistence.read(CONSENT_DATA_BY_GRANT, [grantId], ctx.tx);
+    const [r] = await this.persistence.read(CONSENT_DATA_BY_GRANT, [ctx.realm, grantId], ctx.tx);
     if (!r) return false;
     const data = { ...(rawJson<Record<string, unknown>>(r.data) ?? {}), session };
     // Not the affected-row count: MySQL reports 0 for a row rewritten with the same value.
-    await this.persistence.execute(CONSENT_UPDATE_DATA, [JSON.stringify(data), grantId], ctx.tx);
+    await this.persistence.execute(CONSENT_UPDATE_DATA, [JSON.stringify(data), ctx.realm, grantId], ctx.tx);
     return true;
   }
 
   async listRemembered(ctx: Ctx, subject: string, clientId: string): Promise<ConsentSession[]> {
-    const rows = await this.persistence.read(CONSENT_REMEMBERED, [subject, clientId], ctx.tx);
+    const rows = await this.persistence.read(CONSENT_REMEMBERED, [ctx.realm, subject, clientId], ctx.tx);
     return rows.map(fromRawConsentRow);
   }
 
   async listBySubject(ctx: Ctx, subject: string, window: { offset: number; limit: number }): Promise<ConsentSessionPage> {
-    const [rows, total] = await this.repo(ctx).findAndCount({ where: { subject, skip: false }, order: { handled_at: 'DESC', grant_id: 'ASC' }, skip: window.offset, take: window.limit });
+    const [rows, total] = await this.repo(ctx).findAndCount({ where: { nid: ctx.realm, subject, skip: false }, order: { handled_at: 'DESC', grant_id: 'ASC' }, skip: window.offset, take: window.limit });
     return { sessions: rows.map(fromConsentRow), total };
   }
 
   async grantIds(ctx: Ctx, subject: string, clientId?: string): Promise<string[]> {
-    const rows = await this.repo(ctx).find({ where: { subject, ...(clientId ? { client_id: clientId } : {}) }, select: { grant_id: true } });
+    const rows = await this.repo(ctx).find({ where: { nid: ctx.realm, subject, ...(clientId ? { client_id: clientId } : {}) }, select: { grant_id: true } });
     return rows.map((r) => r.grant_id);
   }
 
   async deleteByGrantIds(ctx: Ctx, grantIds: readonly string[]): Promise<void> {
-    for (let i = 0; i < grantIds.length; i += 500) await this.repo(ctx).delete({ grant_id: In(grantIds.slice(i, i + 500)) });
+    for (let i = 0; i < grantIds.length; i += 500) await this.repo(ctx).delete({ nid: ctx.realm, grant_id: In(grantIds.slice(i, i + 500)) });
   }
 
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
   }
 }
 
-function toConsentRow(c: ConsentSession): ConsentSessionRow {
+function toConsentRow(c: ConsentSession): Omit<ConsentSessionRow, 'nid'> {
   return {
     grant_id: c.grantId,
     challenge: c.challenge,
@@ -207,7 +208,7 @@ function fromRawConsentRow(r: Record<string, unknown>): ConsentSession {
   });
 }
 
-function fromConsentRow(r: ConsentSessionRow): ConsentSession {
+function fromConsentRow(r: Omit<ConsentSessionRow, 'nid'>): ConsentSession {
   const d = r.data as {
     granted_scope: string[];
     granted_audience: string[];
@@ -243,7 +244,7 @@ export class TypeormHandledChallengeStore implements HandledChallengeStore {
   private readonly putSql: string;
 
   constructor(private readonly persistence: Persistence) {
-    this.putSql = upsertSql(persistence.dialect, 'oauth2_challenges', ['challenge'], ['kind', 'request_url', 'handled_at', 'expires_at']);
+    this.putSql = upsertSql(persistence.dialect, 'oauth2_challenges', ['nid', 'challenge'], ['kind', 'request_url', 'handled_at', 'expires_at']);
   }
 
   private repo(ctx: Ctx) {
@@ -251,23 +252,23 @@ export class TypeormHandledChallengeStore implements HandledChallengeStore {
   }
 
   async put(ctx: Ctx, c: HandledChallenge): Promise<void> {
-    await this.persistence.execute(this.putSql, [c.challenge, c.kind, c.requestUrl, time(this.persistence, c.handledAt), time(this.persistence, c.expiresAt)], ctx.tx);
+    await this.persistence.execute(this.putSql, [ctx.realm, c.challenge, c.kind, c.requestUrl, time(this.persistence, c.handledAt), time(this.persistence, c.expiresAt)], ctx.tx);
   }
 
   async get(ctx: Ctx, challenge: string): Promise<HandledChallenge | undefined> {
-    const [r] = await this.persistence.read('SELECT challenge, kind, request_url, handled_at, expires_at FROM oauth2_challenges WHERE challenge = ?', [challenge], ctx.tx);
+    const [r] = await this.persistence.read('SELECT challenge, kind, request_url, handled_at, expires_at FROM oauth2_challenges WHERE nid = ? AND challenge = ?', [ctx.realm, challenge], ctx.tx);
     return r
       ? { challenge: String(r.challenge), kind: String(r.kind) as HandledChallenge['kind'], requestUrl: String(r.request_url), handledAt: rawDate(r.handled_at), expiresAt: rawDate(r.expires_at) }
       : undefined;
   }
 
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
   }
 }
 
 const LOGOUT_COLUMNS = 'challenge, verifier, state, subject, sid, client_id, rp_initiated, data, expires_at, created_at';
-const LOGOUT_INSERT = insertSql('oauth2_logout_requests', LOGOUT_COLUMNS.split(', '));
+const LOGOUT_INSERT = insertSql('oauth2_logout_requests', ['nid', ...LOGOUT_COLUMNS.split(', ')]);
 
 /**
  * `LogoutRequestStore` on `oauth2_logout_requests`; state changes are compare-and-set. `update` (once
@@ -285,6 +286,7 @@ export class TypeormLogoutRequestStore implements LogoutRequestStore {
     await this.persistence.execute(
       LOGOUT_INSERT,
       [
+        ctx.realm,
         row.challenge,
         row.verifier,
         row.state,
@@ -301,27 +303,27 @@ export class TypeormLogoutRequestStore implements LogoutRequestStore {
   }
 
   async get(ctx: Ctx, challenge: string): Promise<LogoutRequest | undefined> {
-    const [r] = await this.persistence.read(`SELECT ${LOGOUT_COLUMNS} FROM oauth2_logout_requests WHERE challenge = ?`, [challenge], ctx.tx);
+    const [r] = await this.persistence.read(`SELECT ${LOGOUT_COLUMNS} FROM oauth2_logout_requests WHERE nid = ? AND challenge = ?`, [ctx.realm, challenge], ctx.tx);
     return r ? fromRawLogoutRow(r) : undefined;
   }
 
   async getByVerifier(ctx: Ctx, verifier: string): Promise<LogoutRequest | undefined> {
-    const [r] = await this.persistence.read(`SELECT ${LOGOUT_COLUMNS} FROM oauth2_logout_requests WHERE verifier = ?`, [verifier], ctx.tx);
+    const [r] = await this.persistence.read(`SELECT ${LOGOUT_COLUMNS} FROM oauth2_logout_requests WHERE nid = ? AND verifier = ?`, [ctx.realm, verifier], ctx.tx);
     return r ? fromRawLogoutRow(r) : undefined;
   }
 
   async update(ctx: Ctx, r: LogoutRequest, expectedState: LogoutRequest['state']): Promise<boolean> {
     const { challenge, ...rest } = toLogoutRow(r);
-    const result = await this.repo(ctx).update({ challenge, state: expectedState }, rest as never);
+    const result = await this.repo(ctx).update({ nid: ctx.realm, challenge, state: expectedState }, rest as never);
     return (result.affected ?? 0) > 0;
   }
 
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
   }
 }
 
-function toLogoutRow(r: LogoutRequest): LogoutRequestRow {
+function toLogoutRow(r: LogoutRequest): Omit<LogoutRequestRow, 'nid'> {
   return {
     challenge: r.challenge,
     verifier: r.verifier ?? null,
@@ -353,7 +355,7 @@ function fromRawLogoutRow(r: Record<string, unknown>): LogoutRequest {
   });
 }
 
-function fromLogoutRow(r: LogoutRequestRow): LogoutRequest {
+function fromLogoutRow(r: Omit<LogoutRequestRow, 'nid'>): LogoutRequest {
   const d = r.data as { request_url: string; xsrf: string; frontchannel_urls: string[] };
   return {
     challenge: r.challenge,

@@ -23,6 +23,11 @@ const CANDIDATES_PER_CLAIM = 4;
  * `CourierMessageStore` on `courier_messages`. A claim is an atomic conditional UPDATE that re-checks
  * claimability in its WHERE clause and counts affected rows, so two processes on one MySQL database (or
  * two connections to one SQLite file) never both win the same message.
+ *
+ * Realms: `create`, `get` and `list` are scoped by `ctx.realm`. The delivery side (`claim`, `markSent`,
+ * `markFailed`) is process-wide on purpose: there is one dispatcher per process (the transport is process
+ * config, the message body is already rendered), it claims due messages of every realm, and settles a
+ * claimed message by its random UUID and its own worker id.
  */
 export class TypeormCourierMessageStore implements CourierMessageStore {
   constructor(private readonly persistence: Persistence) {}
@@ -32,16 +37,16 @@ export class TypeormCourierMessageStore implements CourierMessageStore {
   }
 
   async create(ctx: Ctx, message: CourierMessage): Promise<void> {
-    await this.repo(ctx).insert(toRow(message));
+    await this.repo(ctx).insert({ ...toRow(message), nid: ctx.realm });
   }
 
   async get(ctx: Ctx, id: string): Promise<CourierMessage | undefined> {
-    const row = await this.repo(ctx).findOneBy({ id });
+    const row = await this.repo(ctx).findOneBy({ nid: ctx.realm, id });
     return row ? fromRow(row) : undefined;
   }
 
   async list(ctx: Ctx, query: ListMessagesQuery): Promise<{ messages: CourierMessage[]; total: number }> {
-    const where: FindOptionsWhere<CourierMessageRow> = {};
+    const where: FindOptionsWhere<CourierMessageRow> = { nid: ctx.realm };
     if (query.status !== undefined) where.status = query.status;
     if (query.recipient !== undefined) where.recipient = query.recipient;
     const [rows, total] = await this.repo(ctx).findAndCount({
@@ -117,7 +122,7 @@ export class TypeormCourierMessageStore implements CourierMessageStore {
   }
 }
 
-function toRow(m: CourierMessage): CourierMessageRow {
+function toRow(m: CourierMessage): Omit<CourierMessageRow, 'nid'> {
   return {
     id: m.id,
     type: m.type,

@@ -9,15 +9,15 @@ export class TypeormForcedSubjectStore implements ForcedSubjectStore {
   private readonly upsertSql: string;
 
   constructor(private readonly persistence: Persistence) {
-    this.upsertSql = upsertSql(persistence.dialect, 'oauth2_forced_subjects', ['subject', 'client_id'], ['forced_subject', 'updated_at']);
+    this.upsertSql = upsertSql(persistence.dialect, 'oauth2_forced_subjects', ['nid', 'subject', 'client_id'], ['forced_subject', 'updated_at']);
   }
 
   async put(ctx: Ctx, subject: string, clientId: string, forced: string): Promise<void> {
-    await this.persistence.execute(this.upsertSql, [subject, clientId, forced, rawTimeParam(this.persistence.dialect, new Date())], ctx.tx);
+    await this.persistence.execute(this.upsertSql, [ctx.realm, subject, clientId, forced, rawTimeParam(this.persistence.dialect, new Date())], ctx.tx);
   }
 
   async get(ctx: Ctx, subject: string, clientId: string): Promise<string | undefined> {
-    const [row] = await this.persistence.read('SELECT forced_subject FROM oauth2_forced_subjects WHERE subject = ? AND client_id = ?', [subject, clientId], ctx.tx);
+    const [row] = await this.persistence.read('SELECT forced_subject FROM oauth2_forced_subjects WHERE nid = ? AND subject = ? AND client_id = ?', [ctx.realm, subject, clientId], ctx.tx);
     return row ? String(row.forced_subject) : undefined;
   }
 }

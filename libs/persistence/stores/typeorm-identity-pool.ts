@@ -59,16 +59,16 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
   }
 
   private async read(ctx: Ctx, id: string, lock: boolean): Promise<Identity | undefined> {
-    const read = (sql: string): Promise<Record<string, unknown>[]> => this.persistence.read(lock ? `${sql} FOR UPDATE` : sql, [id], ctx.tx);
+    const read = (sql: string): Promise<Record<string, unknown>[]> => this.persistence.read(lock ? `${sql} FOR UPDATE` : sql, [ctx.realm, id], ctx.tx);
     const [row] = (await read(
-      'SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, created_at, updated_at FROM identities WHERE id = ?',
+      'SELECT id, schema_id, state, state_changed_at, traits, metadata_public, metadata_admin, created_at, updated_at FROM identities WHERE nid = ? AND id = ?',
     )) as Record<string, unknown>[];
     if (!row) return undefined;
     const [creds, idents, verifiable, recovery] = (await Promise.all([
-      read('SELECT id, identity_id, type, config, version, created_at, updated_at FROM identity_credentials WHERE identity_id = ?'),
-      read('SELECT id, identity_id, credential_id, type, identifier, created_at FROM identity_credential_identifiers WHERE identity_id = ? ORDER BY created_at, identifier'),
-      read('SELECT id, identity_id, via, value, verified, status, verified_at, created_at, updated_at FROM identity_verifiable_addresses WHERE identity_id = ? ORDER BY created_at, value'),
-      read('SELECT id, identity_id, via, value, created_at, updated_at FROM identity_recovery_addresses WHERE identity_id = ? ORDER BY created_at, value'),
+      read('SELECT id, identity_id, type, config, version, created_at, updated_at FROM identity_credentials WHERE nid = ? AND identity_id = ?'),
+      read('SELECT id, identity_id, credential_id, type, identifier, created_at FROM identity_credential_identifiers WHERE nid = ? AND identity_id = ? ORDER BY created_at, identifier'),
+      read('SELECT id, identity_id, via, value, verified, status, verified_at, created_at, updated_at FROM identity_verifiable_addresses WHERE nid = ? AND identity_id = ? ORDER BY created_at, value'),
+      read('SELECT id, identity_id, via, value, created_at, updated_at FROM identity_recovery_addresses WHERE nid = ? AND identity_id = ? ORDER BY created_at, value'),
     ])) as Record<string, unknown>[][];
     const ts = <T extends object>(r: Record<string, unknown>, extra: Partial<T> = {}): T =>
       ({ ...r, created_at: rawDate(r.created_at), ...('updated_at' in r ? { updated_at: rawDate(r.updated_at) } : {}), ...extra }) as unknown as T;
@@ -86,14 +86,15 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     if (query.credentialsIdentifier !== undefined) {
       const ids = await this.m(ctx)
         .getRepository(IdentifierSchema)
-        .find({ where: { identifier: normalizeIdentifier(query.credentialsIdentifier) }, select: { identity_id: true } });
+        .find({ where: { nid: ctx.realm, identifier: normalizeIdentifier(query.credentialsIdentifier) }, select: { identity_id: true } });
       const unique = [...new Set(ids.map((r) => r.identity_id))];
       const rows = unique.length
-        ? await repo.find({ where: { id: In(unique) }, order: { created_at: 'ASC', id: 'ASC' }, skip: query.page * query.perPage, take: query.perPage })
+        ? await repo.find({ where: { nid: ctx.realm, id: In(unique) }, order: { created_at: 'ASC', id: 'ASC' }, skip: query.page * query.perPage, take: query.perPage })
         : [];
       return { identities: await this.hydrate(ctx, rows), total: unique.length };
     }
     const [rows, total] = await repo.findAndCount({
+      where: { nid: ctx.realm },
       order: { created_at: 'ASC', id: 'ASC' },
       skip: query.page * query.perPage,
       take: query.perPage,
@@ -102,13 +103,13 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
   }
 
   async findByCredentialsIdentifier(ctx: Ctx, type: CredentialsType, identifier: string): Promise<Identity | undefined> {
-    const hit = await this.m(ctx).getRepository(IdentifierSchema).findOneBy({ type, identifier: normalizeIdentifier(identifier) });
+    const hit = await this.m(ctx).getRepository(IdentifierSchema).findOneBy({ nid: ctx.realm, type, identifier: normalizeIdentifier(identifier) });
     return hit ? this.get(ctx, hit.identity_id) : undefined;
   }
 
   async findByAddress(ctx: Ctx, kind: 'recovery' | 'verifiable', via: AddressVia, value: string): Promise<Identity | undefined> {
     const schema = kind === 'recovery' ? RecoveryAddressSchema : VerifiableAddressSchema;
-    const hit = await this.m(ctx).getRepository<{ identity_id: string; via: string; value: string }>(schema).findOneBy({ via, value: normalizeIdentifier(value) });
+    const hit = await this.m(ctx).getRepository<{ nid: string; identity_id: string; via: string; value: string }>(schema).findOneBy({ nid: ctx.realm, via, value: normalizeIdentifier(value) });
     return hit ? this.get(ctx, hit.identity_id) : undefined;
   }
 
@@ -116,7 +117,7 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     if (identifiers.length === 0) return new Set();
     const rows = await this.m(ctx)
       .getRepository(IdentifierSchema)
-      .find({ where: { type, identifier: In(identifiers.map(normalizeIdentifier)) }, select: { identifier: true } });
+      .find({ where: { nid: ctx.realm, type, identifier: In(identifiers.map(normalizeIdentifier)) }, select: { identifier: true } });
     return new Set(rows.map((r) => r.identifier));
   }
 
@@ -126,7 +127,7 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
 
   async createMany(ctx: Ctx, identities: readonly Identity[]): Promise<void> {
     if (!ctx.tx) return this.persistence.withTransaction(ctx, (own) => this.createMany(own, identities));
-    const rows = identities.map(toRows);
+    const rows = identities.map((identity) => toRows(ctx.realm, identity));
     await this.guard(async () => {
       const m = this.m(ctx);
       await insertAll(m, IdentitySchema, rows.map((r) => r.identity));
@@ -139,14 +140,16 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
 
   async update(ctx: Ctx, identity: Identity): Promise<void> {
     if (!ctx.tx) return this.persistence.withTransaction(ctx, (own) => this.update(own, identity));
-    const rows = toRows(identity);
+    const rows = toRows(ctx.realm, identity);
     await this.guard(async () => {
       const m = this.m(ctx);
-      const { id, ...fields } = rows.identity;
-      await m.getRepository(IdentitySchema).update({ id }, fields as never);
+      const { id, nid, ...fields } = rows.identity;
+      // Children are written with this realm: an identity of another realm must not gain rows here.
+      if (!(await m.getRepository(IdentitySchema).existsBy({ nid, id }))) throw new Error(`identity ${id} not found in realm ${nid}`);
+      await m.getRepository(IdentitySchema).update({ nid, id }, fields as never);
       // Children are replaced wholesale; the manager kept ids and timestamps of unchanged entries.
       for (const schema of [IdentifierSchema, CredentialSchema, VerifiableAddressSchema, RecoveryAddressSchema]) {
-        await m.getRepository<{ identity_id: string }>(schema).delete({ identity_id: id });
+        await m.getRepository<{ nid: string; identity_id: string }>(schema).delete({ nid, identity_id: id });
       }
       await insertAll(m, CredentialSchema, rows.credentials);
       await insertAll(m, IdentifierSchema, rows.identifiers);
@@ -157,7 +160,7 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {
     // Foreign keys cascade to credentials, identifiers, addresses (and sessions).
-    const result = await this.m(ctx).getRepository(IdentitySchema).delete({ id });
+    const result = await this.m(ctx).getRepository(IdentitySchema).delete({ nid: ctx.realm, id });
     return (result.affected ?? 0) > 0;
   }
 
@@ -175,7 +178,7 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     if (rows.length === 0) return [];
     const m = this.m(ctx);
     const ids = rows.map((r) => r.id);
-    const where = { identity_id: In(ids) };
+    const where = { nid: ctx.realm, identity_id: In(ids) };
     const [creds, idents, verifiable, recovery] = await Promise.all([
       m.getRepository(CredentialSchema).find({ where }),
       m.getRepository(IdentifierSchema).find({ where, order: { created_at: 'ASC', identifier: 'ASC' } }),
@@ -205,7 +208,7 @@ function describeDuplicate(e: unknown): string {
   return 'identifier';
 }
 
-function toRows(identity: Identity): {
+function toRows(nid: string, identity: Identity): {
   identity: IdentityRow;
   credentials: CredentialRow[];
   identifiers: IdentifierRow[];
@@ -217,6 +220,7 @@ function toRows(identity: Identity): {
   for (const c of Object.values(identity.credentials)) {
     const credentialId = newId();
     credentials.push({
+      nid,
       id: credentialId,
       identity_id: identity.id,
       type: c.type,
@@ -226,11 +230,12 @@ function toRows(identity: Identity): {
       updated_at: c.updatedAt,
     });
     for (const identifier of new Set(c.identifiers)) {
-      identifiers.push({ id: newId(), identity_id: identity.id, credential_id: credentialId, type: c.type, identifier, created_at: c.updatedAt });
+      identifiers.push({ nid, id: newId(), identity_id: identity.id, credential_id: credentialId, type: c.type, identifier, created_at: c.updatedAt });
     }
   }
   return {
     identity: {
+      nid,
       id: identity.id,
       schema_id: identity.schemaId,
       state: identity.state,
@@ -244,6 +249,7 @@ function toRows(identity: Identity): {
     credentials,
     identifiers,
     verifiable: identity.verifiableAddresses.map((a) => ({
+      nid,
       id: a.id,
       identity_id: identity.id,
       via: a.via,
@@ -255,6 +261,7 @@ function toRows(identity: Identity): {
       updated_at: a.updatedAt,
     })),
     recovery: identity.recoveryAddresses.map((a) => ({
+      nid,
       id: a.id,
       identity_id: identity.id,
       via: a.via,

@@ -13,7 +13,7 @@ export class TypeormKeyStore implements KeyStore {
 
   async addKey(ctx: Ctx, key: StoredKey): Promise<void> {
     try {
-      await this.repo(ctx).insert({ set_id: key.set, kid: key.kid, alg: key.alg, key_use: key.use, key_data: key.keyData, created_at: key.createdAt });
+      await this.repo(ctx).insert({ nid: ctx.realm, set_id: key.set, kid: key.kid, alg: key.alg, key_use: key.use, key_data: key.keyData, created_at: key.createdAt });
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new DuplicateKeyIdError(key.set, key.kid);
       throw error;
@@ -21,21 +21,21 @@ export class TypeormKeyStore implements KeyStore {
   }
 
   async listKeys(ctx: Ctx, set: string): Promise<StoredKey[]> {
-    const rows = await this.repo(ctx).find({ where: { set_id: set }, order: { created_at: 'DESC', pk: 'DESC' } });
+    const rows = await this.repo(ctx).find({ where: { nid: ctx.realm, set_id: set }, order: { created_at: 'DESC', pk: 'DESC' } });
     return rows.map(fromRow);
   }
 
   async getKey(ctx: Ctx, set: string, kid: string): Promise<StoredKey | undefined> {
-    const row = await this.repo(ctx).findOneBy({ set_id: set, kid });
+    const row = await this.repo(ctx).findOneBy({ nid: ctx.realm, set_id: set, kid });
     return row ? fromRow(row) : undefined;
   }
 
   async deleteKey(ctx: Ctx, set: string, kid: string): Promise<boolean> {
-    return ((await this.repo(ctx).delete({ set_id: set, kid })).affected ?? 0) > 0;
+    return ((await this.repo(ctx).delete({ nid: ctx.realm, set_id: set, kid })).affected ?? 0) > 0;
   }
 
   async deleteSet(ctx: Ctx, set: string): Promise<number> {
-    return (await this.repo(ctx).delete({ set_id: set })).affected ?? 0;
+    return (await this.repo(ctx).delete({ nid: ctx.realm, set_id: set })).affected ?? 0;
   }
 }
 

@@ -9,7 +9,7 @@ const COLUMNS = 'model, id, payload, grant_id, uid, user_code, account_id, clien
 const LIVE = '(expires_at IS NULL OR expires_at > ?)';
 
 /**
- * `OidcPayloadStore` on `oauth2_oidc_payloads` with raw, indexed statements: this table takes a write
+ * `OidcPayloadStore` on `oauth2_oidc_payloads`, scoped by `ctx.realm` (`nid` leads the key and every index), with raw, indexed statements: this table takes a write
  * for every token, code, interaction and session save, so it skips the query builder.
  */
 export class TypeormOidcPayloadStore implements OidcPayloadStore {
@@ -17,7 +17,7 @@ export class TypeormOidcPayloadStore implements OidcPayloadStore {
 
   constructor(private readonly persistence: Persistence) {
     // `consumed_at` is in neither list: NULL for a new row, kept for an existing one.
-    this.upsertSql = upsertSql(persistence.dialect, TABLE, ['model', 'id'], ['payload', 'grant_id', 'uid', 'user_code', 'account_id', 'client_id', 'expires_at']);
+    this.upsertSql = upsertSql(persistence.dialect, TABLE, ['nid', 'model', 'id'], ['payload', 'grant_id', 'uid', 'user_code', 'account_id', 'client_id', 'expires_at']);
   }
 
   /** SQLite keeps TypeORM's UTC text format; mysql2 takes Date objects. */
@@ -28,65 +28,65 @@ export class TypeormOidcPayloadStore implements OidcPayloadStore {
   async upsert(ctx: Ctx, r: OidcPayloadRecord): Promise<void> {
     await this.persistence.execute(
       this.upsertSql,
-      [r.model, r.id, JSON.stringify(r.payload), r.grantId ?? null, r.uid ?? null, r.userCode ?? null, r.accountId ?? null, r.clientId ?? null, this.time(r.expiresAt)],
+      [ctx.realm, r.model, r.id, JSON.stringify(r.payload), r.grantId ?? null, r.uid ?? null, r.userCode ?? null, r.accountId ?? null, r.clientId ?? null, this.time(r.expiresAt)],
       ctx.tx,
     );
   }
 
   async find(ctx: Ctx, model: string, id: string, now: Date): Promise<OidcPayloadRecord | undefined> {
-    return this.one(ctx, `SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND id = ? AND ${LIVE}`, [model, id, this.time(now)]);
+    return this.one(ctx, `SELECT ${COLUMNS} FROM ${TABLE} WHERE nid = ? AND model = ? AND id = ? AND ${LIVE}`, [ctx.realm, model, id, this.time(now)]);
   }
 
   async findModel(ctx: Ctx, models: readonly string[], id: string, now: Date): Promise<string | undefined> {
     if (models.length === 0) return undefined;
-    const sql = `SELECT model FROM ${TABLE} WHERE model IN (${models.map(() => '?').join(', ')}) AND id = ? AND ${LIVE} LIMIT 1`;
-    const [row] = await this.persistence.read(sql, [...models, id, this.time(now)], ctx.tx);
+    const sql = `SELECT model FROM ${TABLE} WHERE nid = ? AND model IN (${models.map(() => '?').join(', ')}) AND id = ? AND ${LIVE} LIMIT 1`;
+    const [row] = await this.persistence.read(sql, [ctx.realm, ...models, id, this.time(now)], ctx.tx);
     return row ? String(row.model) : undefined;
   }
 
   async findByUid(ctx: Ctx, model: string, uid: string, now: Date): Promise<OidcPayloadRecord | undefined> {
-    return this.one(ctx, `SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND uid = ? AND ${LIVE}`, [model, uid, this.time(now)]);
+    return this.one(ctx, `SELECT ${COLUMNS} FROM ${TABLE} WHERE nid = ? AND model = ? AND uid = ? AND ${LIVE}`, [ctx.realm, model, uid, this.time(now)]);
   }
 
   async findByUserCode(ctx: Ctx, model: string, userCode: string, now: Date): Promise<OidcPayloadRecord | undefined> {
-    return this.one(ctx, `SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND user_code = ? AND ${LIVE}`, [model, userCode, this.time(now)]);
+    return this.one(ctx, `SELECT ${COLUMNS} FROM ${TABLE} WHERE nid = ? AND model = ? AND user_code = ? AND ${LIVE}`, [ctx.realm, model, userCode, this.time(now)]);
   }
 
   async consume(ctx: Ctx, model: string, id: string, at: Date): Promise<boolean> {
     // Compare-and-set, committed at once: of two requests redeeming the same code, exactly one wins.
-    return (await this.persistence.executeNow(`UPDATE ${TABLE} SET consumed_at = ? WHERE model = ? AND id = ? AND consumed_at IS NULL`, [this.time(at), model, id], ctx.tx)) > 0;
+    return (await this.persistence.executeNow(`UPDATE ${TABLE} SET consumed_at = ? WHERE nid = ? AND model = ? AND id = ? AND consumed_at IS NULL`, [this.time(at), ctx.realm, model, id], ctx.tx)) > 0;
   }
 
   async destroy(ctx: Ctx, model: string, id: string): Promise<void> {
-    await this.persistence.execute(`DELETE FROM ${TABLE} WHERE model = ? AND id = ?`, [model, id], ctx.tx);
+    await this.persistence.execute(`DELETE FROM ${TABLE} WHERE nid = ? AND model = ? AND id = ?`, [ctx.realm, model, id], ctx.tx);
   }
 
   async revokeByGrantId(ctx: Ctx, model: string, grantId: string): Promise<void> {
-    await this.persistence.execute(`DELETE FROM ${TABLE} WHERE model = ? AND grant_id = ?`, [model, grantId], ctx.tx);
+    await this.persistence.execute(`DELETE FROM ${TABLE} WHERE nid = ? AND model = ? AND grant_id = ?`, [ctx.realm, model, grantId], ctx.tx);
   }
 
   async listByAccount(ctx: Ctx, model: string, accountId: string, now: Date): Promise<OidcPayloadRecord[]> {
-    const rows = await this.persistence.read(`SELECT ${COLUMNS} FROM ${TABLE} WHERE model = ? AND account_id = ? AND ${LIVE}`, [model, accountId, this.time(now)], ctx.tx);
+    const rows = await this.persistence.read(`SELECT ${COLUMNS} FROM ${TABLE} WHERE nid = ? AND model = ? AND account_id = ? AND ${LIVE}`, [ctx.realm, model, accountId, this.time(now)], ctx.tx);
     return rows.map(fromRaw);
   }
 
   async deleteByClient(ctx: Ctx, models: readonly string[], clientId: string): Promise<number> {
     if (models.length === 0) return 0;
-    return this.persistence.execute(`DELETE FROM ${TABLE} WHERE model IN (${models.map(() => '?').join(', ')}) AND client_id = ?`, [...models, clientId], ctx.tx);
+    return this.persistence.execute(`DELETE FROM ${TABLE} WHERE nid = ? AND model IN (${models.map(() => '?').join(', ')}) AND client_id = ?`, [ctx.realm, ...models, clientId], ctx.tx);
   }
 
   async deleteByAccount(ctx: Ctx, models: readonly string[], accountId: string): Promise<number> {
     if (models.length === 0) return 0;
-    return this.persistence.execute(`DELETE FROM ${TABLE} WHERE model IN (${models.map(() => '?').join(', ')}) AND account_id = ?`, [...models, accountId], ctx.tx);
+    return this.persistence.execute(`DELETE FROM ${TABLE} WHERE nid = ? AND model IN (${models.map(() => '?').join(', ')}) AND account_id = ?`, [ctx.realm, ...models, accountId], ctx.tx);
   }
 
   async deleteExpired(ctx: Ctx, now: Date, limit: number): Promise<number> {
     const n = Math.max(1, Math.floor(limit));
     const sql =
       this.persistence.dialect === 'mysql'
-        ? `DELETE FROM ${TABLE} WHERE expires_at <= ? LIMIT ${n}`
-        : `DELETE FROM ${TABLE} WHERE rowid IN (SELECT rowid FROM ${TABLE} WHERE expires_at <= ? LIMIT ${n})`;
-    return this.persistence.execute(sql, [this.time(now)], ctx.tx);
+        ? `DELETE FROM ${TABLE} WHERE nid = ? AND expires_at <= ? LIMIT ${n}`
+        : `DELETE FROM ${TABLE} WHERE rowid IN (SELECT rowid FROM ${TABLE} WHERE nid = ? AND expires_at <= ? LIMIT ${n})`;
+    return this.persistence.execute(sql, [ctx.realm, this.time(now)], ctx.tx);
   }
 
   private async one(ctx: Ctx, sql: string, params: unknown[]): Promise<OidcPayloadRecord | undefined> {

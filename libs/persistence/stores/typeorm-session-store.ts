@@ -5,7 +5,7 @@ import type { Persistence } from '../persistence';
 import { rawBool, rawDate, rawJson } from '../raw-values';
 import { type SessionRow, SessionSchema } from '../schemas/session.schema';
 
-/** `SessionStore` on the `sessions` table; lookups by token go through the unique `token_hash` index. */
+/** `SessionStore` on the `sessions` table, scoped by `ctx.realm`; lookups by token go through the unique `(nid, token_hash)` index. */
 export class TypeormSessionStore implements SessionStore {
   constructor(private readonly persistence: Persistence) {}
 
@@ -15,16 +15,16 @@ export class TypeormSessionStore implements SessionStore {
 
   async create(ctx: Ctx, session: Session): Promise<void> {
     const now = new Date();
-    await this.repo(ctx).insert({ ...toRow(session), created_at: now, updated_at: now });
+    await this.repo(ctx).insert({ ...toRow(session), nid: ctx.realm, created_at: now, updated_at: now });
   }
 
   async update(ctx: Ctx, session: Session): Promise<void> {
     const { id, ...row } = toRow(session);
-    await this.repo(ctx).update({ id }, { ...row, updated_at: new Date() } as never);
+    await this.repo(ctx).update({ nid: ctx.realm, id }, { ...row, updated_at: new Date() } as never);
   }
 
   async get(ctx: Ctx, id: string): Promise<Session | undefined> {
-    const row = await this.repo(ctx).findOneBy({ id });
+    const row = await this.repo(ctx).findOneBy({ nid: ctx.realm, id });
     return row ? fromRow(row) : undefined;
   }
 
@@ -32,15 +32,15 @@ export class TypeormSessionStore implements SessionStore {
   async getForUpdate(ctx: Ctx, id: string): Promise<Session | undefined> {
     this.persistence.lockingTx(ctx.tx, 'SessionStore.getForUpdate');
     const lock = this.persistence.dialect === 'mysql' ? { lock: { mode: 'pessimistic_write' as const } } : {};
-    const row = await this.repo(ctx).findOne({ where: { id }, ...lock });
+    const row = await this.repo(ctx).findOne({ where: { nid: ctx.realm, id }, ...lock });
     return row ? fromRow(row) : undefined;
   }
 
   /** The hot path of every authenticated request: one raw, indexed query (no query builder). */
   async getByTokenHash(ctx: Ctx, tokenHash: string): Promise<Session | undefined> {
     const rows = await this.persistence.read(
-      'SELECT id, identity_id, token_hash, active, aal, authenticated_at, issued_at, expires_at, authentication_methods, devices, created_at, updated_at FROM sessions WHERE token_hash = ?',
-      [tokenHash],
+      'SELECT id, identity_id, token_hash, active, aal, authenticated_at, issued_at, expires_at, authentication_methods, devices, created_at, updated_at FROM sessions WHERE nid = ? AND token_hash = ?',
+      [ctx.realm, tokenHash],
       ctx.tx,
     );
     const r = rows[0];
@@ -57,12 +57,12 @@ export class TypeormSessionStore implements SessionStore {
   }
 
   async list(ctx: Ctx, query: ListSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
-    const base: FindOptionsWhere<SessionRow> = { identity_id: query.identityId, ...(query.exceptId ? { id: Not(query.exceptId) } : {}) };
+    const base: FindOptionsWhere<SessionRow> = { nid: ctx.realm, identity_id: query.identityId, ...(query.exceptId ? { id: Not(query.exceptId) } : {}) };
     return this.page(ctx, whereActive(base, query), query);
   }
 
   async listAll(ctx: Ctx, query: ListAllSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
-    return this.page(ctx, whereActive({}, query), query);
+    return this.page(ctx, whereActive({ nid: ctx.realm }, query), query);
   }
 
   private async page(
@@ -80,19 +80,19 @@ export class TypeormSessionStore implements SessionStore {
   }
 
   async revokeAllExcept(ctx: Ctx, identityId: string, exceptId: string | undefined): Promise<number> {
-    const where: Record<string, unknown> = { identity_id: identityId, active: true };
+    const where: Record<string, unknown> = { nid: ctx.realm, identity_id: identityId, active: true };
     if (exceptId) where.id = Not(exceptId);
     const result = await this.repo(ctx).update(where, { active: false, updated_at: new Date() } as never);
     return result.affected ?? 0;
   }
 
   async deleteForIdentity(ctx: Ctx, identityId: string): Promise<number> {
-    const result = await this.repo(ctx).delete({ identity_id: identityId });
+    const result = await this.repo(ctx).delete({ nid: ctx.realm, identity_id: identityId });
     return result.affected ?? 0;
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {
-    const result = await this.repo(ctx).delete({ id });
+    const result = await this.repo(ctx).delete({ nid: ctx.realm, id });
     return (result.affected ?? 0) > 0;
   }
 }
@@ -109,7 +109,7 @@ function whereActive(base: FindOptionsWhere<SessionRow>, query: ListAllSessionsQ
   ];
 }
 
-function toRow(s: Session): Omit<SessionRow, 'created_at' | 'updated_at'> {
+function toRow(s: Session): Omit<SessionRow, 'nid' | 'created_at' | 'updated_at'> {
   return {
     id: s.id,
     identity_id: s.identityId,

@@ -10,6 +10,7 @@ export class TypeormTokenStore implements TokenStore {
 
   async create(ctx: Ctx, t: SelfServiceToken): Promise<void> {
     await this.persistence.manager(ctx.tx).getRepository(TokenSchema).insert({
+      nid: ctx.realm,
       id: t.id,
       kind: t.kind,
       flow_id: t.flowId,
@@ -23,7 +24,7 @@ export class TypeormTokenStore implements TokenStore {
   }
 
   async findUnused(ctx: Ctx, kind: TokenKind, flowId: string): Promise<SelfServiceToken[]> {
-    const rows = await this.persistence.manager(ctx.tx).getRepository(TokenSchema).find({ where: { kind, flow_id: flowId, used_at: IsNull() }, order: { created_at: 'DESC' } });
+    const rows = await this.persistence.manager(ctx.tx).getRepository(TokenSchema).find({ where: { nid: ctx.realm, kind, flow_id: flowId, used_at: IsNull() }, order: { created_at: 'DESC' } });
     return rows.map((r) => ({
       id: r.id,
       kind: r.kind as TokenKind,
@@ -37,7 +38,7 @@ export class TypeormTokenStore implements TokenStore {
   }
 
   async markUsed(ctx: Ctx, id: string, at: Date): Promise<boolean> {
-    const result = await this.persistence.manager(ctx.tx).getRepository(TokenSchema).update({ id, used_at: IsNull() }, { used_at: at } as never);
+    const result = await this.persistence.manager(ctx.tx).getRepository(TokenSchema).update({ nid: ctx.realm, id, used_at: IsNull() }, { used_at: at } as never);
     return (result.affected ?? 0) === 1;
   }
 }

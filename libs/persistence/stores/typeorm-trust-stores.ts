@@ -15,7 +15,7 @@ export class TypeormTrustGrantStore implements TrustGrantStore {
 
   async create(ctx: Ctx, grant: TrustGrant): Promise<void> {
     try {
-      await this.repo(ctx).insert(toRow(grant) as never);
+      await this.repo(ctx).insert({ ...toRow(grant), nid: ctx.realm } as never);
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new DuplicateTrustGrantError(grant);
       throw error;
@@ -23,26 +23,26 @@ export class TypeormTrustGrantStore implements TrustGrantStore {
   }
 
   async get(ctx: Ctx, id: string): Promise<TrustGrant | undefined> {
-    const row = await this.repo(ctx).findOneBy({ id });
+    const row = await this.repo(ctx).findOneBy({ nid: ctx.realm, id });
     return row ? fromRow(row) : undefined;
   }
 
   async list(ctx: Ctx, query: ListTrustGrantsQuery): Promise<TrustGrantPage> {
-    const where = query.issuer !== undefined ? { issuer: query.issuer } : {};
+    const where = { nid: ctx.realm, ...(query.issuer !== undefined ? { issuer: query.issuer } : {}) };
     const [rows, total] = await this.repo(ctx).findAndCount({ where, order: { created_at: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
     return { grants: rows.map(fromRow), total };
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {
-    return ((await this.repo(ctx).delete({ id })).affected ?? 0) > 0;
+    return ((await this.repo(ctx).delete({ nid: ctx.realm, id })).affected ?? 0) > 0;
   }
 
   async findForAssertion(ctx: Ctx, issuer: string, subject: string, kid?: string): Promise<TrustGrant[]> {
     const key = kid === undefined ? {} : { key_id: kid };
     const rows = await this.repo(ctx).find({
       where: [
-        { issuer, subject, ...key },
-        { issuer, allow_any_subject: true, ...key },
+        { nid: ctx.realm, issuer, subject, ...key },
+        { nid: ctx.realm, issuer, allow_any_subject: true, ...key },
       ],
       order: { created_at: 'ASC', id: 'ASC' },
     });
@@ -50,7 +50,7 @@ export class TypeormTrustGrantStore implements TrustGrantStore {
   }
 
   async countByKey(ctx: Ctx, issuer: string, kid: string): Promise<number> {
-    return this.repo(ctx).countBy({ issuer, key_id: kid });
+    return this.repo(ctx).countBy({ nid: ctx.realm, issuer, key_id: kid });
   }
 }
 
@@ -58,15 +58,16 @@ export class TypeormTrustGrantStore implements TrustGrantStore {
 export class TypeormJtiStore implements JtiStore {
   constructor(private readonly persistence: Persistence) {}
 
-  private repo() {
+  /** Outside the caller's transaction, as before realms: a used jti stays recorded. */
+  private jtis() {
     return this.persistence.manager().getRepository(TrustJtiSchema);
   }
 
   async markUsed(ctx: Ctx, issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean> {
     const signature = createHash('sha256').update(JSON.stringify([issuer, jti])).digest('hex');
-    await this.repo().delete({ signature, expires_at: LessThanOrEqual(now) });
+    await this.jtis().delete({ nid: ctx.realm, signature, expires_at: LessThanOrEqual(now) });
     try {
-      await this.repo().insert({ signature, expires_at: expiresAt });
+      await this.jtis().insert({ nid: ctx.realm, signature, expires_at: expiresAt });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -75,11 +76,11 @@ export class TypeormJtiStore implements JtiStore {
   }
 
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo().delete({ expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return (await this.jtis().delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
   }
 }
 
-function toRow(g: TrustGrant): TrustGrantRow {
+function toRow(g: TrustGrant): Omit<TrustGrantRow, 'nid'> {
   return {
     id: g.id,
     issuer: g.issuer,
