@@ -302,5 +302,36 @@ for (const factory of databaseFactories()) {
       expect(await forced.get(A, subject, 'c1')).toBe('forced-a');
       expect(await forced.get(B, subject, 'c1')).toBe('forced-b');
     });
+
+    it('the hot paths stay one indexed lookup, with nid leading the index', async () => {
+      /** The index the database uses for `sql` (SQLite: from the query plan; MySQL: EXPLAIN's `key`). */
+      const indexOf = async (sql: string, params: unknown[]): Promise<string> => {
+        if (p.dialect === 'mysql') return String((await p.read(`EXPLAIN ${sql}`, params))[0]?.key);
+        const plan = (await p.read(`EXPLAIN QUERY PLAN ${sql}`, params)).map((r) => String(r.detail)).join('; ');
+        return /USING (?:COVERING )?INDEX (\w+)/.exec(plan)?.[1] ?? plan;
+      };
+      const primary = (table: string): string => (p.dialect === 'mysql' ? 'PRIMARY' : `sqlite_autoindex_${table}_1`);
+      // Real rows: MySQL's EXPLAIN names no key for a unique lookup that matches nothing.
+      const identity = makeIdentity(`plan-${newId()}@example.com`);
+      await new TypeormIdentityPool(p).create(A, identity);
+      const session = makeSession(identity.id);
+      await new TypeormSessionStore(p).create(A, session);
+      const [tokenId, uid] = [newId(), newId()];
+      await new TypeormOidcPayloadStore(p).upsert(A, { model: 'Session', id: tokenId, payload: {}, uid, expiresAt: FUTURE });
+      const client = clientFixture(NOW);
+      await new TypeormClientStore(p).create(A, client);
+
+      expect(await indexOf('SELECT id FROM sessions WHERE nid = ? AND token_hash = ?', ['acme', session.tokenHash])).toBe('uq_sessions_token_hash');
+      expect(
+        await indexOf('SELECT identity_id FROM identity_credential_identifiers WHERE nid = ? AND type = ? AND identifier = ?', ['acme', 'password', identity.traits.email]),
+      ).toBe('uq_identifiers_type_identifier');
+      expect(await indexOf('SELECT payload FROM oauth2_oidc_payloads WHERE nid = ? AND model = ? AND id = ?', ['acme', 'Session', tokenId])).toBe(primary('oauth2_oidc_payloads'));
+      const byUid = 'SELECT payload FROM oauth2_oidc_payloads WHERE nid = ? AND model = ? AND uid = ?';
+      // On a near-empty table MySQL may scan the (nid, model) prefix of the primary key instead: there the index must be a candidate.
+      const uidIndexes =
+        p.dialect === 'sqlite' ? [await indexOf(byUid, ['acme', 'Session', uid])] : String((await p.read(`EXPLAIN ${byUid}`, ['acme', 'Session', uid]))[0]?.possible_keys).split(',');
+      expect(uidIndexes).toContain('idx_oidc_payloads_uid');
+      expect(await indexOf('SELECT metadata FROM oauth2_clients WHERE nid = ? AND id = ?', ['acme', client.id])).toBe(primary('oauth2_clients'));
+    });
   });
 }
