@@ -179,3 +179,39 @@ describe('request context (realms.md: Ctx is the first parameter of every store 
     expect(ctxViolations('s.ts', 'export interface S {\n  list(): Promise<void>;\n}\n')).toEqual(['s.ts: list() does not take ctx: Ctx first']);
   });
 });
+
+/**
+ * Raw statements of a store file that are not scoped by the realm: every string that starts a SELECT, UPDATE
+ * or DELETE must mention `nid`, and every `insertSql`/`upsertSql` call must write it (comments are ignored).
+ */
+function realmViolations(file: string, text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const violations: string[] = [];
+  for (const m of code.matchAll(/(['`])((?:SELECT|UPDATE|DELETE)\b[\s\S]*?)\1/g)) {
+    if (!/\bnid\b/.test(m[2])) violations.push(`${file}: ${m[2].slice(0, 60)} is not scoped by nid`);
+  }
+  for (const m of code.matchAll(/\b(?:insertSql|upsertSql)\(([^;]*?)\);/g)) {
+    if (!/'nid'/.test(m[1])) violations.push(`${file}: ${m[0].slice(0, 60)} does not write nid`);
+  }
+  return violations;
+}
+
+describe('realm data (issue 14: every raw statement of a store is scoped by nid)', () => {
+  const stores = [...walk(join(ROOT, 'libs', 'persistence', 'stores'))].filter((f) => f.endsWith('.ts') && !f.endsWith('secret-store.ts'));
+
+  it('finds the stores', () => {
+    expect(stores.length).toBeGreaterThan(10);
+  });
+
+  it('mentions nid in every raw SELECT, UPDATE, DELETE and generated INSERT (secrets are process-wide)', () => {
+    const violations = stores.flatMap((f) => realmViolations(relative(ROOT, f), readFileSync(f, 'utf8')));
+    expect(violations).toEqual([]);
+  });
+
+  it('catches a violation (self-check of the rule)', () => {
+    expect(realmViolations('s.ts', "read('SELECT id FROM t WHERE nid = ? AND id = ?')\n// SELECT … FOR UPDATE\n")).toEqual([]);
+    expect(realmViolations('s.ts', 'const Q = `DELETE FROM ${T} WHERE id = ?`;')).toHaveLength(1);
+    expect(realmViolations('s.ts', "this.sql = upsertSql(d, 't', ['id'], ['a']);")).toHaveLength(1);
+    expect(realmViolations('s.ts', "this.sql = upsertSql(d, 't', ['nid', 'id'], ['a']);")).toEqual([]);
+  });
+});
