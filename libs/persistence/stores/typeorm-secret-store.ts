@@ -3,7 +3,11 @@ import type { Ctx } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { SecretSchema } from '../schemas/secret.schema';
 
-/** `SecretStore` on the `secrets` table. Concurrent first boots agree: the first insert wins. */
+/**
+ * `SecretStore` on the `secrets` table. Concurrent first boots agree: the first insert wins. The table has no
+ * realm column: secrets are process config (they encrypt keys and sign cookies of every realm), so `ctx.realm`
+ * is ignored here.
+ */
 export class TypeormSecretStore implements SecretStore {
   constructor(private readonly persistence: Persistence) {}
 
