@@ -38,6 +38,11 @@ export abstract class RealmCore {
     return this as unknown as RealmRegistry;
   }
 
+  /** The realm every store call of this realm's background work (engine keys, sweeps) is scoped by. */
+  get realm(): string {
+    return this.name;
+  }
+
   get logger(): Logger {
     return this.platform.logger;
   }

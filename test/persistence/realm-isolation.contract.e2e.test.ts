@@ -271,7 +271,7 @@ for (const factory of databaseFactories()) {
       await logouts.create(A, logout);
       expect(await logouts.get(B, logout.challenge)).toBeUndefined();
       expect(await logouts.getByVerifier(B, verifier)).toBeUndefined();
-      expect(await logouts.update(B, { ...logout, state: 'done' }, 'accepted')).toBe(false);
+      expect(await logouts.update(B, { ...logout, state: 'used' }, 'accepted')).toBe(false);
       expect((await logouts.get(A, logout.challenge))?.state).toBe('accepted');
     });
 

@@ -8,7 +8,16 @@ import { type ProviderDeps, createProvider } from './create-provider';
 import { allowScopes } from './engine-patches';
 import { systemCtx } from '../../x';
 
-export type OAuth2ProviderDeps = ProviderDeps & KeyManagerProvider & HandledChallengeStoreProvider & LoginSessionStoreProvider & ConsentSessionStoreProvider & LogoutRequestStoreProvider & JtiStoreProvider;
+export type OAuth2ProviderDeps = ProviderDeps &
+  KeyManagerProvider &
+  HandledChallengeStoreProvider &
+  LoginSessionStoreProvider &
+  ConsentSessionStoreProvider &
+  LogoutRequestStoreProvider &
+  JtiStoreProvider & {
+    /** The realm this engine serves: its keys are read and its expired rows swept there (default: `default`). */
+    readonly realm?: string;
+  };
 
 /** How often expired OAuth2 rows are swept. */
 const SWEEP_EVERY_MS = 5 * 60_000;
@@ -65,7 +74,7 @@ export class OAuth2Provider {
 
   /** Deletes expired rows now (also runs every five minutes once the engine is built). */
   async sweep(): Promise<void> {
-    const ctx = systemCtx(this.deps.logger);
+    const ctx = systemCtx(this.deps.logger, this.deps.realm);
     const now = this.deps.clock.now();
     while ((await this.deps.oidcPayloadStore.deleteExpired(ctx, now, 1000)) >= 1000);
     await this.deps.loginSessionStore.deleteExpired(ctx, now);
@@ -89,8 +98,8 @@ export class OAuth2Provider {
    * database, so swapping engines loses no flow.
    */
   private async build(): Promise<{ provider: Provider; handler: (req: IncomingMessage, res: ServerResponse) => void }> {
-    // The engine is process-level: built once, with a system ctx, never with the ctx of the request that triggered it.
-    const ctx = systemCtx(this.deps.logger);
+    // The engine is the realm's: built once, with a system ctx of its realm, never with the ctx of the request that triggered it.
+    const ctx = systemCtx(this.deps.logger, this.deps.realm);
     const idTokenKeys = await this.deps.keyManager.signingKeys(ctx, OPENID_ID_TOKEN_SET, ['ES256', 'RS256']);
     const accessTokenKeys = await this.deps.keyManager.signingKeys(ctx, JWT_ACCESS_TOKEN_SET, ['ES256']);
     if (this.built && this.builtFor?.idTokenKeys === idTokenKeys && this.builtFor.accessTokenKeys === accessTokenKeys) return this.built;
