@@ -185,6 +185,14 @@ export const processConfigSchema: SchemaObject = {
       },
     },
     courier: courierProcessSchema,
+    realms: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        refresh_interval: duration('5s', 'How long a process serves a stored realm from its cache before asking the database for its revision again: a realm created, changed or deleted (tessera realms, /admin/realms) reaches every process within this interval.'),
+      },
+    },
     hashers: {
       type: 'object',
       additionalProperties: false,

@@ -1,10 +1,11 @@
-import { type Config, type Secrets, splitConfig } from '../config';
+import { type Config, type RealmHostFacts, type Secrets, splitConfig } from '../config';
 import type { CourierChannel, Dispatcher } from '../courier';
 import type { ReadinessCheck } from '../http';
 import type { PasswordHasher } from '../identity';
 import type { Persistence, TypeormCourierMessageStore, TypeormSecretStore } from '../persistence';
-import type { Clock, Logger } from '../x';
+import { type Clock, type Logger, joinUrl, systemCtx } from '../x';
 import { type InitOptions, Platform, type PlatformOptions } from './platform';
+import { RealmConfigService } from './realm-config-service';
 import { RealmRegistry } from './realm-registry';
 import { Realms } from './realms';
 
@@ -34,9 +35,13 @@ export class Registry {
   readonly defaultRealm: RealmRegistry;
   /**
    * Every realm by name: `default` is pinned to {@link defaultRealm} (the file configuration does not
-   * change while the process runs); no other name resolves until realms are stored in the database.
+   * change while the process runs); any other name is a realm stored in the database, built on first
+   * use and rebuilt when its revision changes (checked every `realms.refresh_interval`). `get` resolves
+   * `undefined` for a name that is not stored (or stored no longer).
    */
   readonly realms: Realms<RealmRegistry>;
+  /** Creates, lists, changes and deletes stored realms (the CLI and `/admin/realms`). */
+  readonly realmConfigService: RealmConfigService;
 
   constructor(
     readonly config: Config,
@@ -45,10 +50,17 @@ export class Registry {
     const { process, realm } = splitConfig(config);
     this.platform = new Platform(process, realm.courier, options);
     this.defaultRealm = new RealmRegistry(this.platform, DEFAULT_REALM, realm);
+    this.realmConfigService = new RealmConfigService({
+      realmStore: this.platform.realmStore,
+      hostOf: (name) => storedRealmHost(realm, name),
+      check: (name, config) => new RealmRegistry(this.platform, name, config).validate().dispose(),
+      onChange: (name) => this.realms.invalidate(name),
+    });
     this.realms = new Realms<RealmRegistry>({
-      load: () => undefined,
+      load: (name) => this.realmConfigService.source(systemCtx(this.platform.logger, name), name),
       build: (name, config) => new RealmRegistry(this.platform, name, config).validate(),
       clock: this.platform.clock,
+      refreshInterval: process.realms.refresh_interval,
       pinned: { [DEFAULT_REALM]: this.defaultRealm },
     });
   }
@@ -131,6 +143,19 @@ export class Registry {
     this.defaultRealm.dispose();
     await this.platform.close();
   }
+}
+
+/**
+ * What a stored realm reads of the process: the dev mode, SMS enabled, and base URLs under
+ * `realms/<name>/` of the process's (the path prefix realms are addressed by; issue 14 item 5).
+ */
+function storedRealmHost(defaultRealm: RealmHostFacts, name: string): RealmHostFacts {
+  const under = (base: string): string => joinUrl(base, `realms/${name}/`);
+  return {
+    dev: defaultRealm.dev,
+    serve: { public: { base_url: under(defaultRealm.serve.public.base_url) }, admin: { base_url: under(defaultRealm.serve.admin.base_url) } },
+    courier: { sms: { enabled: defaultRealm.courier.sms.enabled } },
+  };
 }
 
 /** Defines, on the facade, a read-through getter for every realm member the facade does not define itself. */

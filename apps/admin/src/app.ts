@@ -22,8 +22,9 @@ import { type OAuth2TokensRouterDeps, createOAuth2TokensRouter, introspectionEnd
 import { type KeysRouterDeps, createKeysRouter } from './routes/keys';
 import { type TrustRouterDeps, createTrustRouter } from './routes/trust';
 import { createLegacyRedirectRouter } from './routes/legacy-redirects';
+import { type RealmsRouterDeps, createRealmsRouter } from './routes/realms';
 
-export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps;
+export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps & RealmsRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
@@ -55,6 +56,7 @@ export function createAdminApp(deps: AdminAppDeps): RequestListener {
   app.use(createOAuth2SessionsRouter(deps));
   app.use(createKeysRouter(deps));
   app.use(createTrustRouter(deps));
+  app.use(createRealmsRouter(deps));
   app.use(createLegacyRedirectRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));

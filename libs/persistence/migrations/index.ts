@@ -11,6 +11,7 @@ import { ConsentRememberedIndex1700000000011 } from './1700000000011-consent-rem
 import { CreateOAuth2ForcedSubjects1700000000012 } from './1700000000012-create-oauth2-forced-subjects';
 import { WidenIdentifierColumns1700000000013 } from './1700000000013-widen-identifier-columns';
 import { AddOAuth2ClientSkipLogoutConsent1700000000014 } from './1700000000014-add-oauth2-client-skip-logout-consent';
+import { CreateRealms1700000000016 } from './1700000000016-create-realms';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   CreateOAuth2ForcedSubjects1700000000012,
   WidenIdentifierColumns1700000000013,
   AddOAuth2ClientSkipLogoutConsent1700000000014,
+  CreateRealms1700000000016,
 ];
