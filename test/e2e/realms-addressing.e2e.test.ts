@@ -96,6 +96,19 @@ describe('realm addressing by path prefix (/realms/{realm}/…)', () => {
     expect((await agent.get('/realms/default/sessions/whoami')).status).toBe(401);
   });
 
+  it("starts an authorization at acme's engine: acme's login fallback, engine cookies named for acme", async () => {
+    const admin = oryClient(`${server.adminUrl}/realms/acme`);
+    const { data: client } = await admin.adminCreateOAuth2Client({ grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid', redirect_uris: ['http://rp.test/cb'] });
+    const res = await request(server.publicUrl)
+      .get('/realms/acme/oauth2/auth')
+      .query({ client_id: client.client_id!, response_type: 'code', scope: 'openid', redirect_uri: 'http://rp.test/cb', state: 'state-123456' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(new RegExp(`^${base}realms/acme/oauth2/fallbacks/login\\?login_challenge=`));
+    const names = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split('=')[0]);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.every((n) => n.endsWith('_acme') || n.endsWith('_acme.sig'))).toBe(true);
+  });
+
   it('answers an unknown realm with 404 in each surface’s shape', async () => {
     const kratos = await request(server.publicUrl).get('/realms/nope/sessions/whoami');
     expect(kratos.status).toBe(404);
