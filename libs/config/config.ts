@@ -19,6 +19,8 @@ export interface ServeAppConfig {
   readonly port: number;
   /** The URL clients reach this app at (behind a proxy: the proxy's URL). */
   readonly base_url: string;
+  /** When set, a `Host` of `{realm}{realm_host_suffix}` addresses that realm (besides `/realms/{realm}/…`). */
+  readonly realm_host_suffix?: string;
   readonly request_body_limit: string;
   readonly cors: CorsConfig;
 }

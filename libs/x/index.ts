@@ -9,3 +9,4 @@ export * from './version';
 export * from './transaction';
 export * from './ctx';
 export * from './secret-cipher';
+export * from './request-realm';
