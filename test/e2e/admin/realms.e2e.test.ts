@@ -47,6 +47,28 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('stored rea
 
   const admin = () => request(server.adminUrl);
 
+  describe('addressing a stored realm', () => {
+    it('serves a realm created through the admin API at /realms/{name} on both ports, and 404 once it is deleted', async () => {
+      const name = fresh();
+      expect((await admin().post('/admin/realms').send({ name })).status).toBe(201);
+
+      const discovery = await request(server.publicUrl).get(`/realms/${name}/.well-known/openid-configuration`);
+      expect(discovery.status).toBe(200);
+      expect(discovery.body.issuer).toBe(`${server.publicUrl}/realms/${name}`);
+      expect(discovery.body.token_endpoint).toBe(`${server.publicUrl}/realms/${name}/oauth2/token`);
+
+      const flow = await request(server.publicUrl).get(`/realms/${name}/self-service/registration/api`);
+      expect(flow.status).toBe(200);
+      expect(flow.body.ui.action).toBe(`${server.publicUrl}/realms/${name}/self-service/registration?flow=${flow.body.id}`);
+      expect((await admin().get(`/realms/${name}/admin/identities`)).status).toBe(200);
+
+      expect((await admin().delete(`/admin/realms/${name}`)).status).toBe(204);
+      const gone = await request(server.publicUrl).get(`/realms/${name}/self-service/registration/api`);
+      expect(gone.status).toBe(404);
+      expect(gone.body.error.code).toBe(404);
+    });
+  });
+
   describe('the admin endpoint', () => {
     it('creates (201), reads, lists, replaces (new revision) and deletes (204) a realm', async () => {
       const name = fresh();
