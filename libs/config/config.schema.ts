@@ -111,6 +111,11 @@ const serveApp = (port: number, name: string): SchemaObject => ({
     host: { type: 'string', default: '0.0.0.0', description: `Interface the ${name} app listens on.` },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: port, description: `Port of the ${name} app.` },
     base_url: url(`URL clients reach the ${name} app at; default http://127.0.0.1:<port>/.`),
+    realm_host_suffix: {
+      type: 'string',
+      pattern: '^\\.?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$',
+      description: `When set (e.g. .auth.example.com), a Host of {realm}<suffix> reaches that realm on the ${name} app without the /realms/{realm} prefix.`,
+    },
     request_body_limit: {
       type: 'string',
       pattern: '^\\d+(b|kb|mb)$',
@@ -185,6 +190,14 @@ export const processConfigSchema: SchemaObject = {
       },
     },
     courier: courierProcessSchema,
+    realms: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        refresh_interval: duration('5s', 'How long a process serves a stored realm from its cache before asking the database for its revision again: a realm created, changed or deleted (tessera realms, /admin/realms) reaches every process within this interval.'),
+      },
+    },
     hashers: {
       type: 'object',
       additionalProperties: false,

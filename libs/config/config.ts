@@ -19,6 +19,8 @@ export interface ServeAppConfig {
   readonly port: number;
   /** The URL clients reach this app at (behind a proxy: the proxy's URL). */
   readonly base_url: string;
+  /** When set, a `Host` of `{realm}{realm_host_suffix}` addresses that realm (besides `/realms/{realm}/…`). */
+  readonly realm_host_suffix?: string;
   readonly request_body_limit: string;
   readonly cors: CorsConfig;
 }
@@ -74,6 +76,8 @@ export interface ProcessConfig {
   /** `connect_timeout` in milliseconds. */
   readonly database: { readonly auto_migrate: boolean; readonly pool_size: number; readonly connect_timeout: number };
   readonly log: { readonly level: string };
+  /** Stored realms: `refresh_interval` in milliseconds (see `Realms`). */
+  readonly realms: { readonly refresh_interval: number };
   readonly serve: {
     readonly public: ServeAppConfig;
     readonly admin: ServeAppConfig;

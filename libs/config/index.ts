@@ -9,3 +9,5 @@ export * from './secrets';
 export * from './webauthn-config';
 export * from './compose-schemas';
 export * from './split-config';
+export * from './realm-config';
+export * from './memory-realm-store';

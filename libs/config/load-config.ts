@@ -39,7 +39,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   for (const file of files) merged = deepMerge(merged, readYamlFile(file));
   merged = deepMerge(merged, envOverrides(configSchema, options.env ?? process.env));
   if (options.overrides) merged = deepMerge(merged, options.overrides);
-  const validate = compileConfigSchema();
+  const validate = compileSchema(configSchema);
   if (!validate(merged)) throw new ConfigError(formatErrors(validate.errors ?? []));
   assertConsistent(merged as unknown as Config);
   fillDerived(merged as unknown as MutableConfig);
@@ -48,11 +48,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
 /** Rules across keys that the JSON Schema does not express. */
 function assertConsistent(config: Config): void {
-  assertImplementedHooks(config);
-  const subjects = config.oidc.subject_identifiers;
-  if (subjects.supported_types.includes('pairwise') && !subjects.pairwise.salt) {
-    throw new ConfigError('invalid configuration: oidc.subject_identifiers.pairwise.salt: is required when supported_types contains pairwise (at least 8 characters)');
-  }
+  assertRealmConsistent(config);
   // A bare `*` with credentials would let any site read a user's session: refused, not silently downgraded.
   for (const app of ['public', 'admin'] as const) {
     const cors = config.serve[app].cors;
@@ -65,10 +61,23 @@ function assertConsistent(config: Config): void {
 }
 
 /**
+ * Rules across realm keys that the JSON Schema does not express (after-hooks, the pairwise salt);
+ * stored realms are held to them too.
+ * @throws ConfigError naming the key
+ */
+export function assertRealmConsistent(config: Pick<Config, 'selfservice' | 'oidc'>): void {
+  assertImplementedHooks(config);
+  const subjects = config.oidc.subject_identifiers;
+  if (subjects.supported_types.includes('pairwise') && !subjects.pairwise.salt) {
+    throw new ConfigError('invalid configuration: oidc.subject_identifiers.pairwise.salt: is required when supported_types contains pairwise (at least 8 characters)');
+  }
+}
+
+/**
  * Every configured after-hook must be one Tessera implements for its flow (IMPLEMENTED_AFTER_HOOKS).
  * @throws ConfigError naming the key and the hook
  */
-function assertImplementedHooks(config: Config): void {
+function assertImplementedHooks(config: Pick<Config, 'selfservice'>): void {
   for (const [flow, implemented] of Object.entries(IMPLEMENTED_AFTER_HOOKS) as [keyof typeof IMPLEMENTED_AFTER_HOOKS, readonly string[]][]) {
     const after = config.selfservice.flows[flow].after as unknown as Record<string, unknown>;
     const lists: [string, unknown][] = [['', after]];
@@ -81,6 +90,11 @@ function assertImplementedHooks(config: Config): void {
       }
     }
   }
+}
+
+/** The folder of `config/default.yaml`: relative `file://` defaults are resolved against it. */
+export function defaultConfigDir(): string {
+  return dirname(defaultFile());
 }
 
 function defaultFile(): string {
@@ -97,7 +111,8 @@ function defaultFile(): string {
   throw new ConfigError('config/default.yaml: file not found next to the installation');
 }
 
-function readYamlFile(file: string): Record<string, unknown> {
+/** Reads one YAML mapping; relative `file://` URLs in it become absolute (relative to the file). */
+export function readYamlFile(file: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -115,7 +130,7 @@ function readYamlFile(file: string): Record<string, unknown> {
 }
 
 /** Rewrites relative `file://` strings into absolute ones, relative to `baseDir`. */
-function resolveFileUrls(value: unknown, baseDir: string): unknown {
+export function resolveFileUrls(value: unknown, baseDir: string): unknown {
   if (typeof value === 'string' && value.startsWith('file://')) {
     const path = value.slice('file://'.length);
     return isAbsolute(path) ? value : `file://${resolve(baseDir, path)}`;
@@ -173,9 +188,11 @@ function parseListEnv(name: string, raw: string): unknown {
   return trimmed === '' ? [] : trimmed.split(',').map((s) => s.trim());
 }
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
-function compileConfigSchema(): ReturnType<Ajv['compile']> {
-  if (compiled) return compiled;
+const compiled = new Map<SchemaObject, ReturnType<Ajv['compile']>>();
+/** The validator of `schema` (the whole file's or the realm part), with defaults, coercion and `duration`. */
+export function compileSchema(schema: SchemaObject): ReturnType<Ajv['compile']> {
+  const cached = compiled.get(schema);
+  if (cached) return cached;
   const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true, strict: true });
   addFormats(ajv);
   ajv.addKeyword({
@@ -201,12 +218,13 @@ function compileConfigSchema(): ReturnType<Ajv['compile']> {
       return true;
     },
   });
-  compiled = ajv.compile(configSchema);
-  return compiled;
+  const validate = ajv.compile(schema);
+  compiled.set(schema, validate);
+  return validate;
 }
 
 /** `serve.public.port: must be integer; dsn: must NOT have fewer than 1 characters` */
-function formatErrors(errors: ErrorObject[]): string {
+export function formatErrors(errors: ErrorObject[]): string {
   const lines = errors.map((e) => {
     const key = e.instancePath.replace(/^\//, '').split('/').join('.') || '(root)';
     const extra =

@@ -14,3 +14,5 @@ export * from './not-found';
 export * from './validate-body';
 export * from './token-pagination';
 export * from './json-depth';
+export * from './realm-resolver';
+export * from './realm-dispatch';

@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Actor, Logger } from '../x';
 import { type CorsSettings, corsFor } from './cors';
 import { noCache } from './no-cache';
+import { realmResolver } from './realm-resolver';
 import { requestCtx } from './request-ctx';
 import { requestId } from './request-id';
 import { requestLog } from './request-log';
@@ -42,10 +43,11 @@ export function withMiddlewares(middlewares: readonly NodeMiddleware[], handler:
 }
 
 /**
- * What every request of either app goes through first, in order: `X-Request-Id`, the request's ctx
+ * What every request of either app goes through first, in order: `X-Request-Id`, the realm resolver
+ * (`/realms/{realm}` prefix or `{realm}{realmHostSuffix}` host; see `realmResolver`), the request's ctx
  * (with `actor`, when the app knows it), the access log line, no-cache headers, browser hardening (CSP,
  * `X-Frame-Options: DENY`) and the app's CORS policy.
  */
-export function edgeMiddlewares(logger: Logger, cors: CorsSettings, actor?: Actor): NodeMiddleware[] {
-  return [requestId(), requestCtx(logger, actor), requestLog(logger), noCache(), securityHeaders(), corsFor(cors)];
+export function edgeMiddlewares(logger: Logger, cors: CorsSettings, actor?: Actor, realmHostSuffix?: string): NodeMiddleware[] {
+  return [requestId(), realmResolver(realmHostSuffix), requestCtx(logger, actor), requestLog(logger), noCache(), securityHeaders(), corsFor(cors)];
 }

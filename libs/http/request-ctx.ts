@@ -1,19 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino from 'pino';
-import { type Actor, type Ctx, type Logger, newCtx, newId } from '../x';
+import { type Actor, type Ctx, type Logger, newCtx, newId, requestRealmOf } from '../x';
 import type { NodeMiddleware } from './node-middleware';
 
 const contexts = new WeakMap<IncomingMessage, Ctx>();
 const silent = pino({ enabled: false });
 
 /**
- * Builds the request's {@link Ctx} once, after {@link requestId}: the default realm, the `X-Request-Id`
+ * Builds the request's {@link Ctx} once, after {@link requestId} and the realm resolver: the request's realm, the `X-Request-Id`
  * the response carries, and the app's actor when known (`admin` on the admin app). Routers read it with
  * {@link ctxOf}.
  */
 export function requestCtx(logger: Logger, actor?: Actor): NodeMiddleware {
   return (req, res, next) => {
-    contexts.set(req, newCtx(logger, requestIdOf(req, res), { actor }));
+    contexts.set(req, newCtx(logger, requestIdOf(req, res), { actor, realm: requestRealmOf(req).name }));
     next();
   };
 }
@@ -25,7 +25,7 @@ export function requestCtx(logger: Logger, actor?: Actor): NodeMiddleware {
 export function ctxOf(req: IncomingMessage): Ctx {
   let ctx = contexts.get(req);
   if (!ctx) {
-    ctx = newCtx(silent, requestIdOf(req));
+    ctx = newCtx(silent, requestIdOf(req), { realm: requestRealmOf(req).name });
     contexts.set(req, ctx);
   }
   return ctx;

@@ -12,3 +12,4 @@ export * from './stores/typeorm-oidc-payload-store';
 export * from './stores/typeorm-consent-stores';
 export * from './stores/typeorm-forced-subject-store';
 export * from './stores/typeorm-trust-stores';
+export * from './stores/typeorm-realm-store';

@@ -2,7 +2,7 @@ import { type CourierSenderConfig, type ProcessConfig, type Secrets, resolveSecr
 import { type CourierChannel, Dispatcher, createCourierChannels } from '../courier';
 import { NotReadyError, type ReadinessCheck } from '../http';
 import { PasswordHasher } from '../identity';
-import { Persistence, TypeormCourierMessageStore, TypeormSecretStore } from '../persistence';
+import { Persistence, TypeormCourierMessageStore, TypeormRealmStore, TypeormSecretStore } from '../persistence';
 import { type Clock, type Logger, createLogger, randomSecret, systemClock, systemCtx } from '../x';
 
 export interface PlatformOptions {
@@ -57,6 +57,11 @@ export class Platform {
 
   get secretStore(): TypeormSecretStore {
     return this.once('secretStore', () => new TypeormSecretStore(this.persistence));
+  }
+
+  /** The stored realms' configurations (every realm but the file-configured `default`). */
+  get realmStore(): TypeormRealmStore {
+    return this.once('realmStore', () => new TypeormRealmStore(this.persistence));
   }
 
   /** @throws Error before `init()` has resolved the secrets. */

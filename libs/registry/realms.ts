@@ -85,6 +85,14 @@ export class Realms<R extends DisposableRealm = RealmRegistry> {
     return [...this.entries.keys()];
   }
 
+  /**
+   * Drops (disposing) the cached copy of `name`, so the next `get` loads it again: this process sees its
+   * own change or deletion at once; other processes see it within `refreshInterval`.
+   */
+  invalidate(name: string): void {
+    this.evict(name);
+  }
+
   /** Disposes and forgets every cached realm (not the pinned ones, which their owner disposes). */
   close(): void {
     for (const name of [...this.entries.keys()]) this.evict(name);

@@ -38,8 +38,10 @@ describe('Registry (the facade over the platform and the default realm)', () => 
 
 describe('Registry.realms', () => {
   const registry = createRegistry(loadConfig({ env: { DSN: 'memory', LOG_LEVEL: 'silent' } }));
+  beforeAll(() => registry.init());
+  afterAll(() => registry.close());
 
-  it('resolves the default realm to the registry the apps use, and no other name yet', async () => {
+  it('resolves the default realm to the registry the apps use, and a name no realm is stored under to undefined', async () => {
     expect(await registry.realms.get(DEFAULT_REALM)).toBe(registry.defaultRealm);
     expect(await registry.realms.get('acme')).toBeUndefined();
     expect(registry.realms.cached()).toEqual([]);

@@ -1,14 +1,25 @@
-import { type Config, type Secrets, splitConfig } from '../config';
+import { type Config, type RealmHostFacts, type Secrets, splitConfig } from '../config';
 import type { CourierChannel, Dispatcher } from '../courier';
 import type { ReadinessCheck } from '../http';
 import type { PasswordHasher } from '../identity';
 import type { Persistence, TypeormCourierMessageStore, TypeormSecretStore } from '../persistence';
-import type { Clock, Logger } from '../x';
+import { type Clock, type Logger, joinUrl, systemCtx } from '../x';
 import { type InitOptions, Platform, type PlatformOptions } from './platform';
+import { RealmConfigService } from './realm-config-service';
 import { RealmRegistry } from './realm-registry';
-import { Realms } from './realms';
+import { realmFileConfig, addressRealm } from './realm-address';
+import { Realms, type RealmsOptions } from './realms';
 
-export type RegistryOptions = PlatformOptions;
+export interface RegistryOptions extends PlatformOptions {
+  /**
+   * Where realms other than `default` come from (the seam stored realms plug into). Until they are
+   * stored, none resolves; tests pass a `load` that returns a `RealmConfig` for a name.
+   */
+  readonly loadRealm?: RealmsOptions<RealmRegistry>['load'];
+}
+
+/** What a realm name may look like in a URL or host label; anything else is not a realm (404). */
+const REALM_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,62})$/;
 
 /** The realm the configuration file and environment configure. */
 export const DEFAULT_REALM = 'default';
@@ -34,9 +45,13 @@ export class Registry {
   readonly defaultRealm: RealmRegistry;
   /**
    * Every realm by name: `default` is pinned to {@link defaultRealm} (the file configuration does not
-   * change while the process runs); no other name resolves until realms are stored in the database.
+   * change while the process runs); any other name is a realm stored in the database, built on first
+   * use and rebuilt when its revision changes (checked every `realms.refresh_interval`). `get` resolves
+   * `undefined` for a name that is not stored (or stored no longer).
    */
   readonly realms: Realms<RealmRegistry>;
+  /** Creates, lists, changes and deletes stored realms (the CLI and `/admin/realms`). */
+  readonly realmConfigService: RealmConfigService;
 
   constructor(
     readonly config: Config,
@@ -45,13 +60,41 @@ export class Registry {
     const { process, realm } = splitConfig(config);
     this.platform = new Platform(process, realm.courier, options);
     this.defaultRealm = new RealmRegistry(this.platform, DEFAULT_REALM, realm);
+    this.realmConfigService = new RealmConfigService({
+      realmStore: this.platform.realmStore,
+      hostOf: (name) => storedRealmHost(realm, name),
+      check: (name, config) => new RealmRegistry(this.platform, name, config).validate().dispose(),
+      onChange: (name) => this.realms.invalidate(name),
+    });
     this.realms = new Realms<RealmRegistry>({
-      load: () => undefined,
-      build: (name, config) => new RealmRegistry(this.platform, name, config).validate(),
+      load: options.loadRealm ?? ((name) => this.realmConfigService.source(systemCtx(this.platform.logger, name), name)),
+      build: (name, config) => new RealmRegistry(this.platform, name, addressRealm(process, name, config)).validate(),
       clock: this.platform.clock,
+      refreshInterval: process.realms.refresh_interval,
       pinned: { [DEFAULT_REALM]: this.defaultRealm },
     });
   }
+
+  /**
+   * The apps' view of the realm `name` (what `realmOf(req)` hands routers): this registry for the
+   * default realm; for another, an object like it whose realm members are that realm's services and whose
+   * `config` is the file configuration with that realm's keys and base URLs. `undefined` for an unknown
+   * realm or a name that cannot be one. The view lives as long as the realm's registry.
+   */
+  async forRealm(name: string): Promise<Registry | undefined> {
+    if (name === DEFAULT_REALM) return this;
+    if (!REALM_NAME.test(name)) return undefined;
+    const realm = await this.realms.get(name);
+    if (!realm) return undefined;
+    let view = this.views.get(realm);
+    if (!view) {
+      view = realmView(this, realm);
+      this.views.set(realm, view);
+    }
+    return view;
+  }
+
+  private readonly views = new WeakMap<RealmRegistry, Registry>();
 
   get logger(): Logger {
     return this.platform.logger;
@@ -133,6 +176,19 @@ export class Registry {
   }
 }
 
+/**
+ * What a stored realm reads of the process: the dev mode, SMS enabled, and base URLs under
+ * `realms/<name>/` of the process's (the path prefix realms are addressed by; issue 14 item 5).
+ */
+function storedRealmHost(defaultRealm: RealmHostFacts, name: string): RealmHostFacts {
+  const under = (base: string): string => joinUrl(base, `realms/${name}/`);
+  return {
+    dev: defaultRealm.dev,
+    serve: { public: { base_url: under(defaultRealm.serve.public.base_url) }, admin: { base_url: under(defaultRealm.serve.admin.base_url) } },
+    courier: { sms: { enabled: defaultRealm.courier.sms.enabled } },
+  };
+}
+
 /** Defines, on the facade, a read-through getter for every realm member the facade does not define itself. */
 function readThroughDefaultRealm(): void {
   const names = new Set<string>();
@@ -151,6 +207,22 @@ function readThroughDefaultRealm(): void {
   }
 }
 readThroughDefaultRealm();
+
+/**
+ * A {@link Registry} whose realm members read through to `realm` instead of the default realm (the
+ * facade's read-through getters ask `this.defaultRealm`, which the view answers with `realm`), and whose
+ * `config` is {@link realmFileConfig}; process members (persistence, secrets, dispatcher…) are the facade's.
+ */
+function realmView(registry: Registry, realm: RealmRegistry): Registry {
+  const config = realmFileConfig(registry.config, realm.config);
+  return new Proxy(registry, {
+    get(target, prop, receiver) {
+      if (prop === 'config') return config;
+      if (prop === 'defaultRealm') return realm;
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+}
 
 /** Creates the registry for a loaded config. */
 export function createRegistry(config: Config, options: RegistryOptions = {}): Registry {

@@ -10,3 +10,4 @@ export * from './transaction';
 export * from './ctx';
 export * from './secret-cipher';
 export * from './by-realm';
+export * from './request-realm';

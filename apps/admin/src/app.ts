@@ -4,8 +4,10 @@ import type { ConfigProvider } from '../../../libs/config';
 import {
   type ErrorSurface,
   type HealthRouterDeps,
+  type RealmLookup,
   type WriteErrorDeps,
   createHealthRouter,
+  dispatchToRealm,
   edgeMiddlewares,
   routeNotFound,
   withMiddlewares,
@@ -22,23 +24,34 @@ import { type OAuth2TokensRouterDeps, createOAuth2TokensRouter, introspectionEnd
 import { type KeysRouterDeps, createKeysRouter } from './routes/keys';
 import { type TrustRouterDeps, createTrustRouter } from './routes/trust';
 import { createLegacyRedirectRouter } from './routes/legacy-redirects';
+import { type RealmsRouterDeps, createRealmsRouter } from './routes/realms';
 
-export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps;
+export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps & RealmsRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
 /** Hydra's admin routes answer `{error, error_description, status_code}`; Kratos's the Ory envelope. */
-export function adminErrorSurface(req: Request): ErrorSurface {
+export function adminErrorSurface(req: Pick<Request, 'path'>): ErrorSurface {
   return OAUTH2_ADMIN_PATHS.test(req.path) ? 'oauth2' : 'ory';
 }
 
 /**
  * The admin app (port 4434): identities, sessions, courier, OAuth2 clients, keys, trust, challenges.
  * It never listens; `tessera serve` does. It has no authentication of its own: keep it off the internet.
- * Request id, access log, no-cache and CORS run in front of express, as on the public app; so does
- * token introspection, the hottest admin call (see `introspectionEndpoint`).
+ * Request id, the realm resolver, access log, no-cache and CORS run in front of express, as on the
+ * public app; then the request goes to its realm's app (`dispatchToRealm`: an unknown realm is a 404),
+ * where token introspection, the hottest admin call, never enters express (see `introspectionEndpoint`).
  */
-export function createAdminApp(deps: AdminAppDeps): RequestListener {
+export function createAdminApp(deps: AdminAppDeps & RealmLookup<AdminAppDeps>): RequestListener {
+  const serve = deps.config.serve.admin;
+  return withMiddlewares(
+    edgeMiddlewares(deps.logger, serve.cors, { kind: 'admin' }, serve.realm_host_suffix),
+    dispatchToRealm(deps, createRealmApp, (path) => adminErrorSurface({ path })),
+  );
+}
+
+/** One realm's admin app, built with that realm's services (`deps` is the realm's view of the registry). */
+function createRealmApp(deps: AdminAppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -55,9 +68,10 @@ export function createAdminApp(deps: AdminAppDeps): RequestListener {
   app.use(createOAuth2SessionsRouter(deps));
   app.use(createKeysRouter(deps));
   app.use(createTrustRouter(deps));
+  app.use(createRealmsRouter(deps));
   app.use(createLegacyRedirectRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
   const introspect = introspectionEndpoint(deps);
-  return withMiddlewares(edgeMiddlewares(deps.logger, deps.config.serve.admin.cors, { kind: 'admin' }), (req, res) => (isIntrospection(req) ? introspect(req, res) : app(req, res)));
+  return (req, res) => (isIntrospection(req) ? introspect(req, res) : app(req, res));
 }

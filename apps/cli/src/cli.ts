@@ -2,6 +2,7 @@ import { type Config, ConfigError, loadConfig } from '../../../libs/config';
 import { Persistence } from '../../../libs/persistence';
 import { VERSION } from '../../../libs/x';
 import { type RunningCourier, startCourierWatch } from './courier-watch';
+import { REALMS_USAGE, runRealmsCommand } from './realms-command';
 import { type RunningServer, startServer } from './server';
 
 /** Where the CLI writes; injectable for tests. */
@@ -23,6 +24,10 @@ Commands:
   migrate down           revert the most recent migration
   migrate status         list migrations and whether each is applied
   courier watch          run the courier dispatcher alone (no listeners)
+  realms create <name> [--config realm.yaml]
+                         store a realm (its realm configuration from the file; dsn etc. from the environment)
+  realms list            print the stored realms, one JSON object per line
+  realms delete <name>   delete a stored realm
   version                print the version`;
 
 interface ParsedArgs {
@@ -68,7 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(`tessera ${VERSION}`);
     return 0;
   }
-  if (cmd !== 'serve' && cmd !== 'migrate' && cmd !== 'courier') {
+  if (cmd !== 'serve' && cmd !== 'migrate' && cmd !== 'courier' && cmd !== 'realms') {
     io.err(USAGE);
     return cmd === undefined || cmd === 'help' ? 0 : 2;
   }
@@ -76,9 +81,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err('Usage: tessera courier watch');
     return 2;
   }
+  if (cmd === 'realms' && sub === undefined) {
+    io.err(REALMS_USAGE);
+    return 2;
+  }
   let config: Config;
   try {
-    config = loadConfig({ files: args.configFiles, env: io.env });
+    // `realms create --config realm.yaml` names the realm's file: the process settings come from the environment.
+    config = loadConfig({ files: cmd === 'realms' ? [] : args.configFiles, env: io.env });
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(`tessera: ${error.message}`);
@@ -96,6 +106,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.onCourierWatch?.(await startCourierWatch(config));
       return 0;
     }
+    if (cmd === 'realms') return await runRealmsCommand(config, args.command.slice(1), args.configFiles, io);
     return await migrate(config, sub, io);
   } catch (error) {
     io.err(`tessera: ${(error as Error).message}`);

@@ -2,9 +2,12 @@ import type { RequestListener } from 'node:http';
 import express from 'express';
 import type { ConfigProvider } from '../../../libs/config';
 import {
+  type ErrorSurface,
   type HealthRouterDeps,
+  type RealmLookup,
   type WriteErrorDeps,
   createHealthRouter,
+  dispatchToRealm,
   edgeMiddlewares,
   routeNotFound,
   withMiddlewares,
@@ -30,13 +33,25 @@ export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps &
   OAuth2RouterDeps &
   DynamicRegistrationRouterDeps;
 
+/** Hydra's protocol paths answer OAuth2 errors; everything else (Kratos) the Ory envelope. */
+export function publicErrorSurface(path: string): ErrorSurface {
+  return /^\/(oauth2|userinfo|\.well-known)(\/|$)/.test(path) ? 'oauth2' : 'ory';
+}
+
 /**
  * The public app (port 4433): health, self-service, sessions and the OAuth2/OIDC endpoints.
- * It never listens; `tessera serve` does. Request id, access log, no-cache and CORS apply to every
- * request; then the engine's protocol paths go straight to oidc-provider (see `isEngineRequest`) and
- * everything else to express, where every route answers errors in the Ory envelope.
+ * It never listens; `tessera serve` does. Request id, the realm resolver, access log, no-cache and CORS
+ * apply to every request; then the request goes to its realm's app (`dispatchToRealm`: an unknown realm
+ * is a 404), where the engine's protocol paths go straight to the realm's oidc-provider (see
+ * `isEngineRequest`) and everything else to express, where every route answers errors in the Ory envelope.
  */
-export function createPublicApp(deps: PublicAppDeps): RequestListener {
+export function createPublicApp(deps: PublicAppDeps & RealmLookup<PublicAppDeps>): RequestListener {
+  const serve = deps.config.serve.public;
+  return withMiddlewares(edgeMiddlewares(deps.logger, serve.cors, undefined, serve.realm_host_suffix), dispatchToRealm(deps, createRealmApp, publicErrorSurface));
+}
+
+/** One realm's public app, built with that realm's services (`deps` is the realm's view of the registry). */
+function createRealmApp(deps: PublicAppDeps): RequestListener {
   const app = express();
   const engine = engineHandler(deps);
   app.disable('x-powered-by');
@@ -59,7 +74,5 @@ export function createPublicApp(deps: PublicAppDeps): RequestListener {
   app.use(createErrorsRouter(deps));
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
-  return withMiddlewares(edgeMiddlewares(deps.logger, deps.config.serve.public.cors), (req, res) =>
-    isEngineRequest(req.url) ? engine(req, res) : app(req, res),
-  );
+  return (req, res) => (isEngineRequest(req.url) ? engine(req, res) : app(req, res));
 }

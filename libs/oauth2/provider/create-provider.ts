@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { type RealmConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
 import type { IdentityPoolProvider } from '../../identity';
 import type { JsonWebKey, JsonWebKeySet } from '../../keys';
-import type { ClockProvider, Logger, Ctx } from '../../x';
+import { type ClockProvider, type Logger, type Ctx, DEFAULT_REALM } from '../../x';
 import { type ClientStoreProvider, type ScopeStrategy, wildcardGrantedScopes } from '../client';
 import { type ConsentSessionStoreProvider, type ForcedSubjectStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
@@ -37,7 +37,11 @@ export type ProviderDeps = RealmConfigProvider &
   LoginSessionStoreProvider &
   ConsentSessionStoreProvider &
   LogoutRequestStoreProvider &
-  TrustedGrantsDeps & { readonly logger: Logger };
+  TrustedGrantsDeps & {
+    readonly logger: Logger;
+    /** The realm the engine serves: its cookie names carry `_{name}` unless it is the default realm. */
+    readonly name?: string;
+  };
 
 /** Signing keys for the engine: private JWKs (ID-token set first) and the JWT access-token key id. */
 export interface ProviderKeys {
@@ -127,7 +131,8 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     jwks: { keys: keys.jwks.map((k) => ({ ...k })) },
     cookies: {
       keys: [...deps.secrets.cookie],
-      names: { session: 'ory_hydra_session', interaction: 'ory_hydra_interaction', resume: 'ory_hydra_resume' },
+      // Per realm, so a browser signed in to one realm's engine is not signed in to another's.
+      names: engineCookieNames(deps.name),
       // `none` only to pass the engine's check for `enableHttpPostMethods`; pinned back to `lax` below.
       long: { httpOnly: true, sameSite: 'none' },
       short: { httpOnly: true, sameSite: 'lax' },
@@ -423,4 +428,10 @@ function cacheClients(provider: Provider, store: ProviderDeps['clientStore']): v
     } else cache.delete(id);
     return client;
   };
+}
+
+/** Hydra's cookie names for the default realm; `{name}_{realm}` for any other. */
+export function engineCookieNames(realm: string = DEFAULT_REALM): { session: string; interaction: string; resume: string } {
+  const suffix = realm === DEFAULT_REALM ? '' : `_${realm}`;
+  return { session: `ory_hydra_session${suffix}`, interaction: `ory_hydra_interaction${suffix}`, resume: `ory_hydra_resume${suffix}` };
 }

@@ -4,6 +4,7 @@ import type { ChallengeServiceProvider } from '../consent';
 import { FRONTCHANNEL_LOGOUTS } from './logout-hooks';
 import type { OAuth2ProviderProvider } from './oauth2-provider';
 import { ctxOf } from '../../http';
+import { requestRealmOf } from '../../x';
 
 export type LogoutCompletionDeps = ChallengeServiceProvider & OAuth2ProviderProvider & { readonly config: Parameters<typeof oauth2Urls>[0] };
 
@@ -35,7 +36,8 @@ export class LogoutCompletion {
     const body = new URLSearchParams({ xsrf: request.xsrf, logout: 'yes' }).toString();
     req.method = 'POST';
     req.url = '/oauth2/sessions/logout/confirm';
-    if ('originalUrl' in req) req.originalUrl = req.url;
+    // The realm's path prefix stays the engine's mount path (see OAuth2Provider.handle).
+    if ('originalUrl' in req) req.originalUrl = `${requestRealmOf(req).prefix}${req.url}`;
     req.headers['content-type'] = 'application/x-www-form-urlencoded';
     req.headers['content-length'] = String(Buffer.byteLength(body));
     delete req.headers['transfer-encoding'];

@@ -6,7 +6,7 @@ import type { ConsentSessionStoreProvider, HandledChallengeStoreProvider, LoginS
 import type { JtiStoreProvider } from '../trust';
 import { type ProviderDeps, createProvider } from './create-provider';
 import { allowScopes } from './engine-patches';
-import { systemCtx } from '../../x';
+import { requestRealmOf, systemCtx } from '../../x';
 
 export type OAuth2ProviderDeps = ProviderDeps &
   KeyManagerProvider &
@@ -43,7 +43,8 @@ export class OAuth2Provider {
   }
 
   /**
-   * The Node handler mounted on the public app. It restores the full URL express stripped and pins
+   * The Node handler mounted on the public app. It restores the full URL express stripped (less the
+   * realm's path prefix, which the engine sees as its mount path) and pins
    * the forwarded host and scheme to `urls.self.public`, so absolute endpoint URLs are right behind
    * any proxy (oidc-provider builds them from the request).
    */
@@ -56,7 +57,8 @@ export class OAuth2Provider {
         : (await this.build()).handler;
     // A request the client already aborted has no body left to read; the engine would log a warning.
     if (req.destroyed) return;
-    if (req.originalUrl) req.url = req.originalUrl;
+    // The realm's `/realms/{realm}` prefix stays in `originalUrl` only: the engine builds its endpoint URLs with it.
+    if (req.originalUrl) req.url = withoutPrefix(req.originalUrl, requestRealmOf(req).prefix);
     req.baseUrl = '';
     req.headers['x-forwarded-host'] = this.publicUrl.host;
     req.headers['x-forwarded-proto'] = this.publicUrl.protocol.slice(0, -1);
@@ -138,4 +140,10 @@ export class OAuth2Provider {
 
 export interface OAuth2ProviderProvider {
   readonly oauth2Provider: OAuth2Provider;
+}
+
+function withoutPrefix(url: string, prefix: string): string {
+  if (!prefix || !url.startsWith(prefix)) return url;
+  const rest = url.slice(prefix.length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
 }

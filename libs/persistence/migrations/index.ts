@@ -12,6 +12,7 @@ import { CreateOAuth2ForcedSubjects1700000000012 } from './1700000000012-create-
 import { WidenIdentifierColumns1700000000013 } from './1700000000013-widen-identifier-columns';
 import { AddOAuth2ClientSkipLogoutConsent1700000000014 } from './1700000000014-add-oauth2-client-skip-logout-consent';
 import { RealmColumn1700000000015 } from './1700000000015-realm-column';
+import { CreateRealms1700000000016 } from './1700000000016-create-realms';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   WidenIdentifierColumns1700000000013,
   AddOAuth2ClientSkipLogoutConsent1700000000014,
   RealmColumn1700000000015,
+  CreateRealms1700000000016,
 ];

@@ -1,0 +1,22 @@
+import type { IncomingMessage } from 'node:http';
+import { DEFAULT_REALM } from './ctx';
+
+/** How a request addressed its realm: the realm's name and the path prefix stripped from its URL (`''` when none). */
+export interface RequestRealm {
+  readonly name: string;
+  /** `/realms/{name}` when the realm was named by the path (never for the default realm), else `''`. */
+  readonly prefix: string;
+}
+
+const realms = new WeakMap<IncomingMessage, RequestRealm>();
+const DEFAULT: RequestRealm = { name: DEFAULT_REALM, prefix: '' };
+
+/** Records how `req` addressed its realm (the realm resolver at the edge does, once per request). */
+export function setRequestRealm(req: IncomingMessage, realm: RequestRealm): void {
+  realms.set(req, realm);
+}
+
+/** The realm `req` addressed; the default realm, without prefix, when no resolver ran. */
+export function requestRealmOf(req: IncomingMessage): RequestRealm {
+  return realms.get(req) ?? DEFAULT;
+}
