@@ -119,7 +119,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
     findClient,
     refreshGraceSeconds: Math.floor(config.oauth2.refresh_token_rotation.grace_period / 1000),
     replayError: () => new errors.InvalidGrant('grant request is invalid'),
-    currentCtx: () => engineCtx((EngineProvider as unknown as { ctx?: { req: IncomingMessage } }).ctx),
+    currentCtx: () => engineCtx((EngineProvider as unknown as { ctx?: { req: IncomingMessage } }).ctx, deps.name),
   };
   const wantsJwt = (client: ClientInstance | undefined): boolean => (client?.access_token_strategy ?? config.strategies.access_token) === 'jwt';
   const grantLifetime = Math.ceil(Math.max(config.ttl.refresh_token, config.ttl.access_token, config.ttl.id_token) / 1000);
