@@ -51,7 +51,10 @@ export interface RealmStore {
   create(ctx: Ctx, name: string, config: Readonly<Record<string, unknown>>): Promise<StoredRealm>;
   /** Replaces the config and increments the revision; `undefined` when there is no such realm. */
   update(ctx: Ctx, name: string, config: Readonly<Record<string, unknown>>): Promise<StoredRealm | undefined>;
-  /** False when there was no such realm. */
+  /**
+   * Deletes the realm and all its data (every row tagged with it), all or nothing; false when there was
+   * no such realm. Never called for `default`.
+   */
   delete(ctx: Ctx, name: string): Promise<boolean>;
 }
 

@@ -74,8 +74,9 @@ export class RealmConfigService {
   }
 
   /**
-   * Deletes the realm's configuration; every process stops serving it within the refresh interval.
-   * Its data rows are not deleted (they are not yet scoped by realm).
+   * Deletes the realm's configuration and all its data (identities, sessions, flows, clients, keys, …)
+   * in one transaction, so a realm created again under the name starts empty; every process stops
+   * serving it within the refresh interval. `default` is refused (400) like every reserved name.
    */
   async delete(ctx: Ctx, name: string): Promise<void> {
     if (!(await this.deps.realmStore.delete(ctx, this.checkName(name)))) throw notFound(`realm "${name}" does not exist`);

@@ -1,13 +1,17 @@
-import { RealmExistsError, type RealmStore, type StoredRealm } from '../../config';
+import { FILE_REALM, RealmExistsError, type RealmStore, type StoredRealm } from '../../config';
 import type { Ctx } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { rawDate, rawJson, rawTimeParam } from '../raw-values';
 
 const COLUMNS = 'name, config, revision, created_at, updated_at';
 
+/** The realm column every realm-scoped table carries (migration 1700000000015). */
+const REALM_COLUMN = 'nid';
+
 /**
  * `RealmStore` on the `realms` table. `update` increments the revision in the database
  * (`revision = revision + 1`, affected-row check), so concurrent updates never lose a step.
+ * `delete` removes the realm row and every row tagged with the realm in one transaction.
  */
 export class TypeormRealmStore implements RealmStore {
   constructor(private readonly persistence: Persistence) {}
@@ -41,8 +45,36 @@ export class TypeormRealmStore implements RealmStore {
     return changed > 0 ? this.get(ctx, name) : undefined;
   }
 
+  /**
+   * Deletes the realm row and, in the same transaction, every row whose `nid` is `name` in every table
+   * that has a `nid` column — read from the database's own catalogue, so a table added later is covered
+   * without a list to keep in step. Nothing is deleted when there is no such realm.
+   * @throws Error for the file-configured realm `default`, whose rows are never deleted here.
+   */
   async delete(ctx: Ctx, name: string): Promise<boolean> {
-    return (await this.persistence.executeNow('DELETE FROM realms WHERE name = ?', [name], ctx.tx)) > 0;
+    if (name === FILE_REALM) throw new Error(`the realm "${FILE_REALM}" cannot be deleted`);
+    const work = async (tx: Ctx): Promise<boolean> => {
+      if ((await this.persistence.executeNow('DELETE FROM realms WHERE name = ?', [name], tx.tx)) === 0) return false;
+      for (const table of await this.realmTables(tx)) {
+        await this.persistence.executeNow(`DELETE FROM ${this.quote(table)} WHERE ${REALM_COLUMN} = ?`, [name], tx.tx);
+      }
+      return true;
+    };
+    return ctx.tx ? work(ctx) : this.persistence.withTransaction(ctx, work);
+  }
+
+  /** Every table of the connected database with a `nid` column. */
+  private async realmTables(ctx: Ctx): Promise<string[]> {
+    const sql =
+      this.persistence.dialect === 'mysql'
+        ? `SELECT TABLE_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME = '${REALM_COLUMN}' ORDER BY TABLE_NAME`
+        : `SELECT m.name AS name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name = '${REALM_COLUMN}' ORDER BY m.name`;
+    return (await this.persistence.read(sql, [], ctx.tx)).map((row) => String(row.name));
+  }
+
+  private quote(table: string): string {
+    if (!/^[A-Za-z0-9_]+$/.test(table)) throw new Error(`unexpected table name ${JSON.stringify(table)}`);
+    return this.persistence.dialect === 'mysql' ? `\`${table}\`` : `"${table}"`;
   }
 
   private async require(ctx: Ctx, name: string): Promise<StoredRealm> {

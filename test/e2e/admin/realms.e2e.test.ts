@@ -69,6 +69,48 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('stored rea
     });
   });
 
+  describe('deleting a realm deletes its data', () => {
+    it('a realm created again under a deleted name starts empty; the default realm keeps its rows; default cannot be deleted', async () => {
+      const name = fresh();
+      const email = `${name}@example.com`;
+      const defaultIdentity = await admin().post('/admin/identities').send({ schema_id: 'default', traits: { email } });
+      expect(defaultIdentity.status).toBe(201);
+      const defaultClient = await admin().post('/admin/clients').send({ client_name: name });
+      expect(defaultClient.status).toBe(201);
+
+      expect((await admin().post('/admin/realms').send({ name })).status).toBe(201);
+      const identity = await admin().post(`/realms/${name}/admin/identities`).send({ schema_id: 'default', traits: { email } });
+      expect(identity.status).toBe(201);
+      const client = await admin().post(`/realms/${name}/admin/clients`).send({ client_name: name });
+      expect(client.status).toBe(201);
+      expect((await admin().get(`/realms/${name}/admin/identities`)).body.map((i: { id: string }) => i.id)).toEqual([identity.body.id]);
+      expect((await admin().get(`/realms/${name}/admin/clients`)).body.map((c: { client_id: string }) => c.client_id)).toEqual([client.body.client_id]);
+
+      expect((await admin().delete(`/admin/realms/${name}`)).status).toBe(204);
+      expect((await admin().post('/admin/realms').send({ name })).status).toBe(201);
+      const identities = await admin().get(`/realms/${name}/admin/identities`);
+      expect(identities.status).toBe(200);
+      expect(identities.body).toEqual([]);
+      const clients = await admin().get(`/realms/${name}/admin/clients`);
+      expect(clients.status).toBe(200);
+      expect(clients.body).toEqual([]);
+      expect((await admin().get(`/realms/${name}/admin/identities/${identity.body.id}`)).status).toBe(404);
+      expect((await admin().get(`/realms/${name}/admin/clients/${client.body.client_id}`)).status).toBe(404);
+      // The same email registers again in the re-created realm: no identifier row was left behind.
+      expect((await admin().post(`/realms/${name}/admin/identities`).send({ schema_id: 'default', traits: { email } })).status).toBe(201);
+
+      // The default realm's rows are untouched.
+      const kept = await admin().get(`/admin/identities/${defaultIdentity.body.id}`);
+      expect(kept.status).toBe(200);
+      expect(kept.body.traits.email).toBe(email);
+      expect((await admin().get(`/admin/clients/${defaultClient.body.client_id}`)).status).toBe(200);
+
+      const refused = await admin().delete('/admin/realms/default');
+      expect(refused.status).toBe(400);
+      expect((await admin().get(`/admin/identities/${defaultIdentity.body.id}`)).status).toBe(200);
+    });
+  });
+
   describe('the admin endpoint', () => {
     it('creates (201), reads, lists, replaces (new revision) and deletes (204) a realm', async () => {
       const name = fresh();
