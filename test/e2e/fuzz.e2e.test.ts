@@ -174,6 +174,7 @@ const PUBLIC_ROUTES = [
   'POST /oauth2/device/auth', 'GET,POST /oauth2/device/verify', 'GET /oauth2/device/verify/{any}',
   'POST /oauth2/register', 'GET,PUT,DELETE /oauth2/register/{client}',
   'GET /oauth2/fallbacks/error', 'GET /oauth2/fallbacks/login', 'GET,POST /oauth2/{any}', 'GET,POST /{any}',
+  'GET,POST /realms/{realm}/self-service/login/api', 'GET,POST /realms/{realm}/oauth2/token', 'GET /realms/{realm}/.well-known/openid-configuration', 'GET,POST /realms/{realm}/{any}',
 ];
 const ADMIN_ROUTES = [
   'GET /health/alive', 'GET /health/ready', 'GET /version', 'GET /admin/schemas', 'GET /admin/schemas/{schema}',
@@ -189,6 +190,7 @@ const ADMIN_ROUTES = [
   'DELETE /admin/oauth2/tokens', 'POST /admin/oauth2/flush', 'GET,POST,PUT,DELETE /admin/keys/{set}', 'GET,PUT,DELETE /admin/keys/{set}/{kid}',
   'GET,POST /admin/trust/grants/jwt-bearer/issuers', 'GET,DELETE /admin/trust/grants/jwt-bearer/issuers/{trust}',
   'GET,POST /clients', 'GET /clients/{client}', 'GET /keys/{set}', 'GET /oauth2/auth/requests/login', 'GET,POST /admin/{any}', 'GET,POST /{any}',
+  'GET,POST /admin/realms', 'GET,PUT,DELETE /admin/realms/{realm}', 'GET,POST /realms/{realm}/admin/identities', 'GET,POST /realms/{realm}/admin/{any}',
 ];
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND'];
@@ -235,6 +237,8 @@ function fillPath(d: Dice, template: string, f: Fixtures): string {
         return d.pick(['default', 'ZGVmYXVsdA', 'nope']);
       case 'type':
         return d.pick(['password', 'totp', 'oidc', 'code', 'webauthn', 'lookup_secret', 'nope']);
+      case 'realm':
+        return d.pick(['default', 'nope', 'realms', 'Upper', 'a'.repeat(70)]);
       default:
         return pathSegment(randomString(d).slice(0, 2000));
     }
@@ -268,7 +272,9 @@ function randomHeaders(d: Dice, f: Fixtures): Record<string, string> {
 /** The expected error surface of a path on an app. */
 type Surface = 'ory' | 'oauth2-admin' | 'oauth2' | 'html';
 
-function surfaceOf(app: 'public' | 'admin', path: string): Surface {
+function surfaceOf(app: 'public' | 'admin', fullPath: string): Surface {
+  // A realm's routes answer in the same shapes as the default realm's (the prefix is stripped at the edge).
+  const path = fullPath.replace(/^\/realms\/[^/?#]*(?=[/?#]|$)/, '') || '/';
   if (app === 'admin') return /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/.test(path) ? 'oauth2-admin' : 'ory';
   if (path === '/oauth2/device/verify' || path.startsWith('/oauth2/device/verify/')) return 'html';
   if (/^\/(oauth2|userinfo)(\/|$)/.test(path) || /^\/\.well-known\/(openid-configuration|oauth-authorization-server|jwks\.json)$/.test(path)) return 'oauth2';
