@@ -7,21 +7,12 @@ import { bootApps } from '../../../helpers/boot-apps';
 import { oryClient, oryFailure } from '../../../helpers/ory-client';
 import { type SmtpSink, startSmtpSink } from '../../../helpers/smtp-sink';
 import { testCtx } from '../../../../libs/x/testing';
+import { eventually } from '../../../helpers/eventually';
 
 const ctx = testCtx();
 
 const PASSWORD = 'sup3r-secret-smtp-pw';
 
-/** Polls `check` until it returns a value (or fails after `timeoutMs`). */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('courier: retries, abandonment and GET /admin/courier/messages', () => {
   let sink: SmtpSink;

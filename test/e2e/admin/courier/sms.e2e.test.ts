@@ -6,6 +6,7 @@ import { SmsChannel } from '../../../../libs/courier';
 import { makeMessage } from '../../../../libs/courier/testing/courier-message-store.contract';
 import { bootApps } from '../../../helpers/boot-apps';
 import { testCtx } from '../../../../libs/x/testing';
+import { eventually } from '../../../helpers/eventually';
 
 const ctx = testCtx();
 
@@ -37,15 +38,6 @@ async function startGateway(plan: (to: string, attempt: number) => number): Prom
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/2010-04-01/Messages.json`, calls };
 }
 
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('courier: SMS through an HTTP gateway', () => {
   let gateway: Awaited<ReturnType<typeof startGateway>>;
