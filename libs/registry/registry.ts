@@ -1,13 +1,13 @@
-import { type Config, type RealmHostFacts, type Secrets, splitConfig } from '../config';
+import { type Config, type ProcessConfig, type RealmHostFacts, type Secrets, splitConfig } from '../config';
 import type { CourierChannel, Dispatcher } from '../courier';
 import type { ReadinessCheck } from '../http';
 import type { PasswordHasher } from '../identity';
 import type { Persistence, TypeormCourierMessageStore, TypeormSecretStore } from '../persistence';
-import { type Clock, type Logger, joinUrl, systemCtx } from '../x';
+import { type Clock, type Logger, systemCtx } from '../x';
 import { type InitOptions, Platform, type PlatformOptions } from './platform';
 import { RealmConfigService } from './realm-config-service';
 import { RealmRegistry } from './realm-registry';
-import { realmFileConfig, addressRealm } from './realm-address';
+import { realmBaseUrl, realmFileConfig, addressRealm } from './realm-address';
 import { Realms, type RealmsOptions } from './realms';
 
 export interface RegistryOptions extends PlatformOptions {
@@ -62,7 +62,7 @@ export class Registry {
     this.defaultRealm = new RealmRegistry(this.platform, DEFAULT_REALM, realm);
     this.realmConfigService = new RealmConfigService({
       realmStore: this.platform.realmStore,
-      hostOf: (name) => storedRealmHost(realm, name),
+      hostOf: (name) => storedRealmHost(process, realm, name),
       check: (name, config) => new RealmRegistry(this.platform, name, config).validate().dispose(),
       onChange: (name) => this.realms.invalidate(name),
     });
@@ -177,14 +177,13 @@ export class Registry {
 }
 
 /**
- * What a stored realm reads of the process: the dev mode, SMS enabled, and base URLs under
- * `realms/<name>/` of the process's (the path prefix realms are addressed by; issue 14 item 5).
+ * What a stored realm reads of the process: the dev mode, SMS enabled, and the base URLs it is served
+ * at ({@link realmBaseUrl}, the same URLs {@link addressRealm} gives it when it is built).
  */
-function storedRealmHost(defaultRealm: RealmHostFacts, name: string): RealmHostFacts {
-  const under = (base: string): string => joinUrl(base, `realms/${name}/`);
+function storedRealmHost(process: ProcessConfig, defaultRealm: RealmHostFacts, name: string): RealmHostFacts {
   return {
     dev: defaultRealm.dev,
-    serve: { public: { base_url: under(defaultRealm.serve.public.base_url) }, admin: { base_url: under(defaultRealm.serve.admin.base_url) } },
+    serve: { public: { base_url: realmBaseUrl(process.serve.public, name) }, admin: { base_url: realmBaseUrl(process.serve.admin, name) } },
     courier: { sms: { enabled: defaultRealm.courier.sms.enabled } },
   };
 }
