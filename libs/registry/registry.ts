@@ -1,9 +1,8 @@
-import { type Config, type ProcessConfig, type RealmHostFacts, type Secrets, splitConfig } from '../config';
+import { type Config, type ProcessConfig, type RealmHostFacts, splitConfig } from '../config';
 import type { CourierChannel, Dispatcher } from '../courier';
 import type { ReadinessCheck } from '../http';
-import type { PasswordHasher } from '../identity';
-import type { Persistence, TypeormCourierMessageStore, TypeormSecretStore } from '../persistence';
-import { type Clock, type Logger, systemCtx } from '../x';
+import type { TypeormSecretStore } from '../persistence';
+import { systemCtx } from '../x';
 import { type InitOptions, Platform, type PlatformOptions } from './platform';
 import { RealmConfigService } from './realm-config-service';
 import { RealmRegistry } from './realm-registry';
@@ -96,37 +95,10 @@ export class Registry {
 
   private readonly views = new WeakMap<RealmRegistry, Registry>();
 
-  get logger(): Logger {
-    return this.platform.logger;
-  }
-
-  get clock(): Clock {
-    return this.platform.clock;
-  }
-
-  get persistence(): Persistence {
-    return this.platform.persistence;
-  }
-
-  get transactions(): Persistence {
-    return this.platform.persistence;
-  }
-
+  // logger, clock, persistence, transactions, secrets, passwordHasher and courierMessageStore are the
+  // platform's, read through the default realm (RealmCore); the process parts no realm exposes follow.
   get secretStore(): TypeormSecretStore {
     return this.platform.secretStore;
-  }
-
-  /** @throws Error before `init()` has resolved the secrets. */
-  get secrets(): Secrets {
-    return this.platform.secrets;
-  }
-
-  get passwordHasher(): PasswordHasher {
-    return this.platform.passwordHasher;
-  }
-
-  get courierMessageStore(): TypeormCourierMessageStore {
-    return this.platform.courierMessageStore;
   }
 
   get courierChannels(): readonly CourierChannel[] {
