@@ -13,6 +13,10 @@ export function validateBody<T extends object>(dto: DtoClass<T>, body: unknown):
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest('The request body must be a JSON object.');
   }
+  // Keys that Object.prototype already has (`constructor`, `__proto__`, `toString`, …) would replace what
+  // class-validator reads from the instance (its constructor names the DTO's rules); no DTO declares one.
+  const inherited = Object.keys(body).find((key) => key in Object.prototype);
+  if (inherited !== undefined) throw badRequest(`property ${inherited} is not allowed`).withDetails({ errors: [`property ${inherited} is not allowed`] });
   const instance = Object.assign(new dto(), body);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) {
