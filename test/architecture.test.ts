@@ -7,10 +7,12 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  */
 const ROOT = resolve(__dirname, '..');
 
-/** Two domain chains, bottom-up: a domain may import domains before it in its own chain. */
+/** The domain chains, bottom-up: a domain may import domains before it in its own chain. */
 const IDENTITY_CHAIN = ['identity', 'session', 'courier', 'selfservice/flow', 'selfservice/flows', 'selfservice/strategies', 'selfservice/hooks'];
 const OAUTH2_CHAIN = ['keys', 'oauth2/client', 'oauth2/trust', 'oauth2/consent', 'oauth2/provider'];
-const CHAINS = [IDENTITY_CHAIN, OAUTH2_CHAIN];
+/** The control plane: projects, their API keys and the admin plane's authentication (issue 15). */
+const PROJECT_CHAIN = ['project'];
+const CHAINS = [IDENTITY_CHAIN, OAUTH2_CHAIN, PROJECT_CHAIN];
 const PLATFORM = ['x', 'config', 'http'];
 
 /** npm packages that only one folder may import. */

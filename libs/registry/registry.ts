@@ -2,12 +2,14 @@ import { type Config, type ProcessConfig, type RealmHostFacts, splitConfig } fro
 import type { CourierChannel, Dispatcher } from '../courier';
 import type { ReadinessCheck } from '../http';
 import type { TypeormSecretStore } from '../persistence';
+import type { AdminAuthenticator, ProjectApiKeyService, ProjectDirectory } from '../project';
 import { systemCtx } from '../x';
 import { type InitOptions, Platform, type PlatformOptions } from './platform';
 import { RealmConfigService } from './realm-config-service';
 import { RealmRegistry } from './realm-registry';
 import { realmBaseUrl, realmFileConfig, addressRealm } from './realm-address';
 import { Realms, type RealmsOptions } from './realms';
+import { ProjectWiring } from './wire-project';
 
 export interface RegistryOptions extends PlatformOptions {
   /**
@@ -51,6 +53,8 @@ export class Registry {
   readonly realms: Realms<RealmRegistry>;
   /** Creates, lists, changes and deletes stored realms (the CLI and `/admin/realms`). */
   readonly realmConfigService: RealmConfigService;
+  /** The control plane: projects, project API keys, the admin plane's authenticator (process-wide). */
+  readonly projects: ProjectWiring;
 
   constructor(
     readonly config: Config,
@@ -59,6 +63,7 @@ export class Registry {
     const { process, realm } = splitConfig(config);
     this.platform = new Platform(process, realm.courier, options);
     this.defaultRealm = new RealmRegistry(this.platform, DEFAULT_REALM, realm);
+    this.projects = new ProjectWiring(this.platform);
     this.realmConfigService = new RealmConfigService({
       realmStore: this.platform.realmStore,
       hostOf: (name) => storedRealmHost(process, realm, name),
@@ -99,6 +104,19 @@ export class Registry {
   // platform's, read through the default realm (RealmCore); the process parts no realm exposes follow.
   get secretStore(): TypeormSecretStore {
     return this.platform.secretStore;
+  }
+
+  get projectDirectory(): ProjectDirectory {
+    return this.projects.projectDirectory;
+  }
+
+  get projectApiKeyService(): ProjectApiKeyService {
+    return this.projects.projectApiKeyService;
+  }
+
+  /** Who a bearer token on the admin port is (operator or project API key); `required` when `admin.api_keys` is set. */
+  get adminAuthenticator(): AdminAuthenticator {
+    return this.projects.adminAuthenticator;
   }
 
   get courierChannels(): readonly CourierChannel[] {
