@@ -191,6 +191,7 @@ const ADMIN_ROUTES = [
   'GET,POST /admin/trust/grants/jwt-bearer/issuers', 'GET,DELETE /admin/trust/grants/jwt-bearer/issuers/{trust}',
   'GET,POST /clients', 'GET /clients/{client}', 'GET /keys/{set}', 'GET /oauth2/auth/requests/login', 'GET,POST /admin/{any}', 'GET,POST /{any}',
   'GET,POST /admin/realms', 'GET,PUT,DELETE /admin/realms/{realm}', 'GET,POST /realms/{realm}/admin/identities', 'GET,POST /realms/{realm}/admin/{any}',
+  'GET,POST /projects/{realm}/tokens', 'DELETE /projects/{realm}/tokens/{any}',
 ];
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND'];

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { Configuration, V0alpha2Api } from '@ory/client';
 import pino from 'pino';
 import request from 'supertest';
-import type { RunningServer } from '../../../apps/cli/src/server';
+import { type RunningServer, isLoopback } from '../../../apps/cli/src/server';
 import { bootApps } from '../../helpers/boot-apps';
 import { databaseFactories, type TestDatabase } from '../../helpers/databases';
 import { oryFailure } from '../../helpers/ory-client';
@@ -182,6 +182,14 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('project AP
     expect((await ory(`${server.adminUrl}/realms/${a}`, key.value).adminListIdentities()).status).toBe(200);
   });
 
+  it("deleting the project's realm deletes its keys: the key stops working and no row is left", async () => {
+    const slug = await project();
+    const value = await newKey(slug, 'gone with the realm');
+    expect((await request(server.adminUrl).delete(`/admin/realms/${slug}`).set('Authorization', `Bearer ${OPERATOR}`)).status).toBe(204);
+    expect((await request(other.adminUrl).get(`/realms/${slug}/admin/identities`).set('Authorization', `Bearer ${value}`)).status).toBe(401);
+    expect(await server.registry.persistence.read('SELECT id FROM project_api_keys WHERE nid = ?', [slug])).toEqual([]);
+  });
+
   it('20 parallel uses while the key is deleted: no use sent after the delete answered succeeds, on either process', async () => {
     const slug = await project();
     const { data: key } = await ory(server.adminUrl, OPERATOR).createProjectApiKey(slug, { name: 'racing' });
@@ -241,5 +249,21 @@ describe('the admin plane without operator keys', () => {
     const { data } = await ory(server.adminUrl).createProjectApiKey(name, { name: 'open' });
     expect(data.owner_id).toBe('admin');
     expect((await ory(`${server.adminUrl}/realms/${name}`, data.value).adminListIdentities()).status).toBe(200);
+  });
+});
+
+describe('isLoopback (when an open admin port is worth a warning)', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['localhost', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['0.0.0.0', false],
+    ['::', false],
+    ['10.0.0.5', false],
+    ['example.com', false],
+  ])('%s → %s', (host, loopback) => {
+    expect(isLoopback(host)).toBe(loopback);
   });
 });
