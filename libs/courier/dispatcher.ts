@@ -1,12 +1,17 @@
 import { hostname } from 'node:os';
-import type { ProcessConfigProvider } from '../config';
-import { type ClockProvider, type Ctx, type LoggerProvider, randomSecret, systemCtx } from '../x';
-import type { CourierChannel, CourierChannelsProvider } from './channels/courier-channel';
+import type { CourierSenderConfig, ProcessConfigProvider } from '../config';
+import { type ClockProvider, type Ctx, DEFAULT_REALM, type LoggerProvider, randomSecret, systemCtx } from '../x';
+import type { CourierChannel, CourierChannelsProvider, CourierSendersProvider } from './channels/courier-channel';
 import type { CourierMessageStoreProvider } from './courier-message-store';
 import type { CourierMessage, MessageType } from './message';
 import { retryDelay } from './retry-delay';
 
-export type DispatcherDeps = ProcessConfigProvider & ClockProvider & LoggerProvider & CourierMessageStoreProvider & CourierChannelsProvider;
+export type DispatcherDeps = ProcessConfigProvider &
+  ClockProvider &
+  LoggerProvider &
+  CourierMessageStoreProvider &
+  CourierChannelsProvider &
+  Partial<CourierSendersProvider>;
 
 /** What one pass did. */
 export interface DispatchSummary {
@@ -22,6 +27,11 @@ type Outcome = keyof DispatchSummary;
  * several processes share the queue without sending anything twice), sends it on its channel and
  * records `sent`, a retry after exponential backoff, or `abandoned` once `courier.message_retries`
  * sends have failed. A failing message never stops the others.
+ *
+ * Realms: it claims every realm's messages and sends each with its realm's sender, asked at send time
+ * (`courierSenderOf`, the realm cache: a sender changed meanwhile applies to queued messages and retries);
+ * a message whose realm no longer exists is abandoned (deleting a realm deletes its messages, so only one
+ * claimed in that instant can meet this), and a realm whose configuration cannot be read is retried.
  *
  * Invariants: passes of one dispatcher never overlap (`dispatchOnce` waits for the running pass);
  * `stop()` resolves only after the running pass has finished, so the database can be closed after it.
@@ -92,9 +102,20 @@ export class Dispatcher {
         types: [...channels.keys()],
       });
       if (!message) break;
-      summary[await this.deliver(ctx, message, channels.get(message.type) as CourierChannel)]++;
+      // Settling is process-wide (by id and worker); the message's realm scopes its log lines.
+      const messageCtx = systemCtx(this.deps.logger, message.realm ?? DEFAULT_REALM);
+      summary[await this.deliver(messageCtx, message, channels.get(message.type) as CourierChannel)]++;
     }
     return summary;
+  }
+
+  /**
+   * The sender of the message's realm; `undefined` (the channel's own) without a sender lookup, `null`
+   * when the realm no longer exists. @throws Error when the realm's configuration cannot be read.
+   */
+  private async senderOf(message: CourierMessage): Promise<CourierSenderConfig | undefined | null> {
+    if (!this.deps.courierSenderOf) return undefined;
+    return (await this.deps.courierSenderOf(message.realm ?? DEFAULT_REALM)) ?? null;
   }
 
   /** Sends one claimed message and records the outcome. Store errors propagate (they end the pass). */
@@ -108,8 +129,10 @@ export class Dispatcher {
       ctx.logger.warn(log, 'courier: message abandoned: every send attempt was interrupted');
       return 'abandoned';
     }
+    let sender: CourierSenderConfig | undefined | null;
     try {
-      await channel.send(message);
+      sender = await this.senderOf(message);
+      if (sender !== null) await channel.send(message, sender);
     } catch (err) {
       const now = this.deps.clock.now();
       const abandoned = message.sendCount >= retries;
@@ -123,6 +146,11 @@ export class Dispatcher {
       );
       ctx.logger.warn({ ...log, err: describe(err) }, abandoned ? `courier: message abandoned after ${retries} failed sends` : 'courier: send failed, will retry');
       return abandoned ? 'abandoned' : 'retried';
+    }
+    if (sender === null) {
+      await store.markFailed(ctx, message.id, this.workerId, { status: 'abandoned' }, this.deps.clock.now());
+      ctx.logger.warn(log, 'courier: message abandoned: its realm no longer exists');
+      return 'abandoned';
     }
     if (!(await store.markSent(ctx, message.id, this.workerId, this.deps.clock.now()))) {
       ctx.logger.warn(log, 'courier: lease expired before the send was recorded; the message may be sent again');

@@ -10,7 +10,8 @@ export function isClaimable(m: CourierMessage, now: Date): boolean {
 
 /**
  * `CourierMessageStore` over a map, for unit tests; single-threaded, so every claim is atomic. As in the
- * database store, `get` and `list` see `ctx.realm`'s messages only; claims and settling are process-wide.
+ * database store, `get` and `list` see `ctx.realm`'s messages only; claims and settling are process-wide, and
+ * every message read reports the realm that created it.
  */
 export class MemoryCourierMessageStore implements CourierMessageStore {
   private readonly messages = new Map<string, CourierMessage>();
@@ -22,7 +23,7 @@ export class MemoryCourierMessageStore implements CourierMessageStore {
 
   async create(ctx: Ctx, message: CourierMessage): Promise<void> {
     if (this.messages.has(message.id)) throw new Error(`duplicate courier message ${message.id}`);
-    this.messages.set(message.id, { ...message });
+    this.messages.set(message.id, { ...message, realm: ctx.realm });
     this.realms.set(message.id, ctx.realm);
   }
 

@@ -1,4 +1,4 @@
-import { newId } from '../../x';
+import { DEFAULT_REALM, newId } from '../../x';
 import type { CourierMessageStore } from '../courier-message-store';
 import type { CourierMessage } from '../message';
 import { testCtx } from '../../x/testing';
@@ -20,9 +20,10 @@ export interface CourierMessageStoreFixture {
 const BASE = Date.UTC(2026, 0, 1, 12, 0, 0, 123);
 const at = (offsetMs: number): Date => new Date(BASE + offsetMs);
 
-/** A queued email due at `BASE`, with overrides. */
+/** A queued email of the default realm (stores report `realm` on reads) due at `BASE`, with overrides. */
 export function makeMessage(overrides: Partial<CourierMessage> = {}): CourierMessage {
   return {
+    realm: DEFAULT_REALM,
     id: newId(),
     type: 'email',
     status: 'queued',

@@ -157,5 +157,6 @@ function fromRow(r: CourierMessageRow): CourierMessage {
     ...(r.claimed_until !== null ? { claimedUntil: r.claimed_until } : {}),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    realm: r.nid,
   };
 }
