@@ -45,7 +45,11 @@ export class Dispatcher {
   private timer?: NodeJS.Timeout;
   private running = false;
 
-  constructor(private readonly deps: DispatcherDeps) {}
+  constructor(
+    private readonly deps: DispatcherDeps,
+    /** `realm`: claim only that realm's messages (a dedicated worker, `tessera courier watch --realm`). */
+    private readonly options: { readonly realm?: string } = {},
+  ) {}
 
   /** Starts polling every `courier.worker.poll_interval` (the first pass runs at once). Idempotent. */
   start(): void {
@@ -100,6 +104,7 @@ export class Dispatcher {
         leaseUntil: new Date(now.getTime() + lease),
         limit: 1,
         types: [...channels.keys()],
+        ...(this.options.realm !== undefined ? { realm: this.options.realm } : {}),
       });
       if (!message) break;
       // Settling is process-wide (by id and worker); the message's realm scopes its log lines.

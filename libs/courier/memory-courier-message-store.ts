@@ -42,7 +42,7 @@ export class MemoryCourierMessageStore implements CourierMessageStore {
 
   async claim(ctx: Ctx, request: ClaimRequest): Promise<CourierMessage[]> {
     const due = [...this.messages.values()]
-      .filter((m) => request.types.includes(m.type) && isClaimable(m, request.now))
+      .filter((m) => request.types.includes(m.type) && isClaimable(m, request.now) && (request.realm === undefined || m.realm === request.realm))
       .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime())
       .slice(0, request.limit);
     return due.map((m) => {

@@ -152,6 +152,18 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
         expect((await claim('w1', 0, { types: ['sms'] })).map((m) => m.id)).toEqual([sms.id]);
       });
 
+      it("claims every realm's messages, each naming its realm, or only the realm a claim names", async () => {
+        const other = testCtx({ realm: 'other-realm' });
+        const mine = makeMessage({ nextAttemptAt: at(0) });
+        const theirs = makeMessage({ nextAttemptAt: at(1) });
+        await store.create(ctx, mine);
+        await store.create(other, theirs);
+        expect((await store.claim(ctx, { workerId: 'w1', now: at(5), leaseUntil: at(60_000), limit: 10, types: ['email'], realm: 'other-realm' })).map((m) => [m.id, m.realm])).toEqual([
+          [theirs.id, 'other-realm'],
+        ]);
+        expect((await claim('w2', 5)).map((m) => [m.id, m.realm])).toEqual([[mine.id, DEFAULT_REALM]]);
+      });
+
       it('hands each message to exactly one of several concurrent workers (also across connections)', async () => {
         const n = 20;
         for (let i = 0; i < n; i++) await store.create(ctx, makeMessage({ createdAt: at(i) }));
