@@ -1,10 +1,13 @@
 import type { Identity, Message, UiNode, UiNodeInputAttributes, V0alpha2Api } from '@ory/client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as oidc from 'openid-client';
 import request from 'supertest';
 import type { RunningServer } from '../../apps/cli/src/server';
 import { bootApps } from '../helpers/boot-apps';
+import { Browser } from '../helpers/browser';
 import { databaseFactories, type TestDatabase } from '../helpers/databases';
 import { eventually } from '../helpers/eventually';
+import { UI, challengeIn, isExternal } from '../helpers/oauth2';
 import { oryClient, oryFailure } from '../helpers/ory-client';
 import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp-capture';
 
@@ -13,8 +16,14 @@ jest.setTimeout(180_000);
 /** Short, so a stored config change reaches the other process within the test; README's default is 5 s. */
 const REFRESH = '200ms';
 
-/** What realms `a` and `b` start with: verification and recovery by code (their mails go through the courier). */
-const REALM_CONFIG = { selfservice: { flows: { verification: { enabled: true }, recovery: { enabled: true } } } };
+/**
+ * What realms `a` and `b` start with: verification and recovery by code (their mails go through the courier),
+ * and OAuth2 login and consent apps that are never loaded (the test accepts the challenges on the admin API).
+ */
+const REALM_CONFIG = {
+  selfservice: { flows: { verification: { enabled: true }, recovery: { enabled: true } } },
+  urls: { login: UI.login, consent: UI.consent },
+};
 
 const totpNodes = (nodes: UiNode[]): string[] => nodes.filter((n) => n.group === 'totp').map((n) => (n.attributes as UiNodeInputAttributes).name ?? '');
 
@@ -126,6 +135,47 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('two realms
     await expect(jwtVerify(tokens.b, jwks('a'))).rejects.toThrow();
   });
 
+  it("a's ID token (openid-client: discovery, authorization code + PKCE at /realms/a) verifies against a's JWKS and not b's", async () => {
+    const base = server.registry.config.serve.public.base_url;
+    const redirectUri = 'http://rp.test/cb';
+    const { body: client } = await admin()
+      .post('/realms/a/admin/clients')
+      .send({ redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid' })
+      .expect(201);
+    const config = await oidc.discovery(new URL(`${base}realms/a`), client.client_id, undefined, oidc.ClientSecretBasic(client.client_secret), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      nonce,
+    });
+    const browser = new Browser();
+    const follow = async (to: string) => (await browser.navigate(to, isExternal(server))).url;
+    const loginUrl = await follow(url.href);
+    /** Accepts the challenge in `uiUrl` on a's admin API; returns where the browser goes next. */
+    const accept = async (kind: 'login' | 'consent', uiUrl: string, body: object): Promise<string> => {
+      const res = await admin().put(`/realms/a/admin/oauth2/auth/requests/${kind}/accept?${kind}_challenge=${encodeURIComponent(challengeIn(uiUrl, kind))}`).send(body);
+      expect(res.status).toBe(200);
+      return res.body.redirect_to as string;
+    };
+    const consentUrl = await follow(await accept('login', loginUrl, { subject: 'subject-of-a' }));
+    const callback = await follow(await accept('consent', consentUrl, { grant_scope: ['openid'] }));
+    expect(callback.startsWith(`${redirectUri}?code=`)).toBe(true);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedNonce: nonce });
+    expect(tokens.claims()).toMatchObject({ iss: `${base}realms/a`, sub: 'subject-of-a' });
+    expect([tokens.claims()!.aud].flat()).toEqual([client.client_id]);
+
+    const jwks = (realm: string) => createRemoteJWKSet(new URL(`${server.publicUrl}/realms/${realm}/.well-known/jwks.json`));
+    await jwtVerify(tokens.id_token!, jwks('a'), { issuer: `${base}realms/a`, audience: client.client_id });
+    await expect(jwtVerify(tokens.id_token!, jwks('b'))).rejects.toThrow();
+    await expect(jwtVerify(tokens.id_token!, jwks('default'))).rejects.toThrow();
+  });
+
   it("admin lists of a (identities, sessions, clients, courier messages) never show b's rows, and b's never a's", async () => {
     const rows: Record<string, { identity: string; session: string; client: string; message: string }> = {};
     for (const realm of ['a', 'b']) {
@@ -200,7 +250,7 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('two realms
       expect(await totpOffered('b', on)).toBe(false);
     }
 
-    const config = { selfservice: { ...REALM_CONFIG.selfservice, methods: { totp: { enabled: true } } } };
+    const config = { ...REALM_CONFIG, selfservice: { ...REALM_CONFIG.selfservice, methods: { totp: { enabled: true } } } };
     await admin().put('/admin/realms/b').send({ config }).expect(200);
     expect(await totpOffered('b', server)).toBe(true); // the process that made the change sees it at once
     await eventually(async () => ((await totpOffered('b', second)) ? true : undefined), 10_000);
