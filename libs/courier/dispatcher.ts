@@ -89,7 +89,7 @@ export class Dispatcher {
     }, delay);
   }
 
-  /** One pass is background work: it runs with a system ctx of the default realm. */
+  /** One pass is background work: it claims with a system ctx (claims are process-wide), and handles each message with a system ctx of its realm. */
   private async pass(): Promise<DispatchSummary> {
     const ctx = systemCtx(this.deps.logger);
     const summary: DispatchSummary = { sent: 0, retried: 0, abandoned: 0 };
