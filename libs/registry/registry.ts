@@ -61,7 +61,9 @@ export class Registry {
     options: RegistryOptions = {},
   ) {
     const { process, realm } = splitConfig(config);
-    this.platform = new Platform(process, realm.courier, options);
+    // The dispatcher (one per process) sends every realm's messages: a stored realm's sender is read from
+    // the realm cache when its message goes out (a deleted realm has none: its message is abandoned).
+    this.platform = new Platform(process, realm.courier, options, async (name) => (await this.realms.get(name))?.config.courier);
     this.defaultRealm = new RealmRegistry(this.platform, DEFAULT_REALM, realm);
     this.projects = new ProjectWiring(this.platform);
     this.realmConfigService = new RealmConfigService({
