@@ -8,6 +8,8 @@ import { RealmConfigService } from './realm-config-service';
 import { RealmRegistry } from './realm-registry';
 import { realmBaseUrl, realmFileConfig, addressRealm } from './realm-address';
 import { Realms, type RealmsOptions } from './realms';
+import { wireProjects } from './wire-projects';
+import type { ProjectService } from '../project';
 
 export interface RegistryOptions extends PlatformOptions {
   /**
@@ -94,6 +96,19 @@ export class Registry {
   }
 
   private readonly views = new WeakMap<RealmRegistry, Registry>();
+  private projects?: ProjectService;
+
+  /** Ory Network's project API over the stored realms (process-wide, like {@link realmConfigService}). */
+  get projectService(): ProjectService {
+    this.projects ??= wireProjects({
+      platform: this.platform,
+      process: this.platform.config,
+      defaultRealm: this.defaultRealm.config,
+      realmConfigService: this.realmConfigService,
+      invalidate: (name) => this.realms.invalidate(name),
+    });
+    return this.projects;
+  }
 
   // logger, clock, persistence, transactions, secrets, passwordHasher and courierMessageStore are the
   // platform's, read through the default realm (RealmCore); the process parts no realm exposes follow.

@@ -25,8 +25,9 @@ import { type KeysRouterDeps, createKeysRouter } from './routes/keys';
 import { type TrustRouterDeps, createTrustRouter } from './routes/trust';
 import { createLegacyRedirectRouter } from './routes/legacy-redirects';
 import { type RealmsRouterDeps, createRealmsRouter } from './routes/realms';
+import { type ProjectsRouterDeps, createProjectsRouter } from './routes/projects';
 
-export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps & RealmsRouterDeps;
+export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps & RealmsRouterDeps & ProjectsRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
@@ -69,6 +70,7 @@ function createRealmApp(deps: AdminAppDeps): RequestListener {
   app.use(createKeysRouter(deps));
   app.use(createTrustRouter(deps));
   app.use(createRealmsRouter(deps));
+  app.use(createProjectsRouter(deps));
   app.use(createLegacyRedirectRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));
