@@ -205,12 +205,14 @@ export class ProjectService {
         await this.withQualifiedErrors(() => this.deps.projectRealms.replace(tx, record.slug, stored));
       }
       const change = { name, revision_id: newId(), permission_config: permission };
-      await this.deps.projectStore.update(tx, record.id, change, this.deps.clock.now());
-      return { slug: record.slug, warnings };
+      const now = this.deps.clock.now();
+      await this.deps.projectStore.update(tx, record.id, change, now);
+      // Read inside the transaction: the answer shows this update's revision, not a later concurrent one.
+      return { project: await this.view(tx, { ...record, ...change, updated_at: now }), warnings };
     });
-    this.deps.projectRealms.invalidate(outcome.slug);
-    ctx.logger.info({ project_id: id, warnings: outcome.warnings.length }, 'project updated');
-    return { project: await this.get(ctx, id), warnings: outcome.warnings };
+    this.deps.projectRealms.invalidate(outcome.project.slug);
+    ctx.logger.info({ project_id: id, revision_id: outcome.project.revision_id, warnings: outcome.warnings.length }, 'project updated');
+    return outcome;
   }
 
   private async record(ctx: Ctx, idOrSlug: string): Promise<ProjectRecord> {
