@@ -27,6 +27,8 @@ export const MAX_PROJECT_NAME = 255;
 export interface ProjectRealms {
   /** True when a realm of that name is stored. */
   exists(ctx: Ctx, name: string): Promise<boolean>;
+  /** The names of every stored realm. */
+  names(ctx: Ctx): Promise<string[]>;
   /** Stores the realm with `overrides`, validated. @throws OryError 400 (invalid), 409 (name taken) */
   create(ctx: Ctx, name: string, overrides: Readonly<Record<string, unknown>>): Promise<void>;
   /** The realm's stored overrides; `undefined` when it is not stored. */
@@ -86,7 +88,9 @@ const SERVICES = ['identity', 'oauth2', 'permission'] as const;
  * together, in one transaction (all or nothing); an update changes the realm's configuration and the
  * record in one transaction with the record's row locked, so concurrent updates (and patches) all apply
  * in turn and none is lost; an invalid configuration changes nothing (400 naming the key); `revision_id`
- * changes on every successful update. The default project (realm `default`) is configured by files:
+ * changes on every successful update. Every stored realm is a project: a realm stored without one (through
+ * `/admin/realms` or the CLI) is given its record when first listed or read by slug; deleting a realm by
+ * any API deletes its record (the record is tagged with the realm). The default project (realm `default`) is configured by files:
  * it is listed and readable, but cannot be replaced, patched or purged (403).
  * Listing is not filtered yet: `ctx.actor` is the seam where membership will restrict it.
  */
@@ -95,13 +99,38 @@ export class ProjectService {
 
   /** Every project the caller may see (all of them for now), oldest first. */
   async list(ctx: Ctx): Promise<ProjectView[]> {
-    const records = await this.deps.projectStore.list(ctx);
+    let records = await this.deps.projectStore.list(ctx);
+    const known = new Set(records.map((r) => r.slug));
+    const unknown = (await this.deps.projectRealms.names(ctx)).filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      for (const name of unknown) await this.adopt(ctx, name);
+      records = await this.deps.projectStore.list(ctx);
+    }
     return Promise.all(records.map((record) => this.view(ctx, record)));
   }
 
   /** A project by id (or slug). @throws OryError 404 */
   async get(ctx: Ctx, idOrSlug: string): Promise<ProjectView> {
     return this.view(ctx, await this.record(ctx, idOrSlug));
+  }
+
+  /**
+   * Gives a realm stored without a project (`POST /admin/realms`, `tessera realms create`) its project
+   * record, named after the realm, so every realm is a project. Concurrent adoptions agree: the unique
+   * slug lets one insert win and the others find its record.
+   */
+  private async adopt(ctx: Ctx, slug: string): Promise<ProjectRecord | undefined> {
+    const now = this.deps.clock.now();
+    const record: ProjectRecord = { id: newId(), slug, name: slug, revision_id: newId(), permission_config: null, created_at: now, updated_at: now };
+    try {
+      await this.deps.transactions.withTransaction(ctx, async (tx) => {
+        // The realm may have been deleted since it was listed: no record without its realm.
+        if (await this.deps.projectRealms.exists(tx, slug)) await this.deps.projectStore.insert(tx, record);
+      });
+    } catch (error) {
+      if (!(error instanceof ProjectExistsError)) throw error;
+    }
+    return this.deps.projectStore.get(ctx, slug);
   }
 
   /**
@@ -216,7 +245,8 @@ export class ProjectService {
   }
 
   private async record(ctx: Ctx, idOrSlug: string): Promise<ProjectRecord> {
-    const record = await this.deps.projectStore.get(ctx, idOrSlug);
+    let record = await this.deps.projectStore.get(ctx, idOrSlug);
+    if (!record && !isUuid(idOrSlug) && (await this.deps.projectRealms.exists(ctx, idOrSlug))) record = await this.adopt(ctx, idOrSlug);
     if (!record) throw notFound(`project ${JSON.stringify(idOrSlug.slice(0, 64))} does not exist`);
     return record;
   }

@@ -1,4 +1,4 @@
-import type { ProcessConfig, RealmConfig } from '../config';
+import { type ProcessConfig, type RealmConfig, realmNameProblem } from '../config';
 import { TypeormProjectStore } from '../persistence';
 import { type ProjectRealms, ProjectService } from '../project';
 import type { Platform } from './platform';
@@ -22,7 +22,8 @@ export interface ProjectWiringInput {
 export function wireProjects(input: ProjectWiringInput): ProjectService {
   const { platform, process, realmConfigService } = input;
   const realms: ProjectRealms = {
-    exists: async (ctx, name) => (await platform.realmStore.get(ctx, name)) !== undefined,
+    exists: async (ctx, name) => realmNameProblem(name) === undefined && (await platform.realmStore.get(ctx, name)) !== undefined,
+    names: async (ctx) => (await platform.realmStore.list(ctx)).map((realm) => realm.name),
     create: async (ctx, name, overrides) => {
       await realmConfigService.create(ctx, name, overrides);
     },

@@ -1,6 +1,10 @@
 import type { Project, UiNode, UiNodeInputAttributes } from '@ory/client';
 import request from 'supertest';
+import { resolve } from 'node:path';
 import type { RunningServer } from '../../../apps/cli/src/server';
+import { loadConfig } from '../../../libs/config';
+import { createRegistry } from '../../../libs/registry';
+import { systemCtx } from '../../../libs/x';
 import { DEFAULT_PROJECT_ID } from '../../../libs/project';
 import { bootApps } from '../../helpers/boot-apps';
 import { databaseFactories, type TestDatabase } from '../../helpers/databases';
@@ -323,5 +327,37 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('projects o
     expect((await admin().get(`/admin/realms/${project.slug}`)).status).toBe(404);
     expect((await request(server.publicUrl).get(`/realms/${project.slug}/self-service/registration/api`)).status).toBe(404);
     expect((await sdk().getProject(other.id)).data.slug).toBe(other.slug);
+  });
+
+  it('makes every realm a project: one stored through /admin/realms is listed (named after it), and deleting the realm deletes the project', async () => {
+    const slug = `plain-realm-${n}`;
+    await admin().post('/admin/realms').send({ name: slug, config: { session: { lifespan: '2h' } } }).expect(201);
+    const listed = (await sdk().listProjects()).data.filter((p) => p.slug === slug);
+    expect(listed).toEqual([expect.objectContaining({ name: slug, slug, state: 'running' })]);
+    expect((await sdk().listProjects()).data.filter((p) => p.slug === slug)).toEqual(listed);
+    const { data: project } = await sdk().getProject(listed[0].id);
+    expect((project.services.identity!.config as Json).session.lifespan).toBe('2h0m0s');
+    expect((await sdk().getProject(slug)).data.id).toBe(project.id);
+
+    await admin().delete(`/admin/realms/${slug}`).expect(204);
+    expect((await oryFailure(sdk().getProject(project.id))).status).toBe(404);
+    expect((await realmRows(slug)).projects).toBe(0);
+  });
+});
+
+describe('project hosts', () => {
+  it('are {slug}{realm_host_suffix} when a suffix is set, else the public base URL host', async () => {
+    const file = resolve(__dirname, '../../../config/test.yaml');
+    const registry = await createRegistry(
+      loadConfig({ files: [file], env: { SERVE_PUBLIC_BASE_URL: 'https://auth.example.com/', SERVE_PUBLIC_REALM_HOST_SUFFIX: '.auth.example.com' } }),
+    ).init();
+    try {
+      const ctx = systemCtx(registry.logger);
+      const project = await registry.projectService.create(ctx, 'Hosted');
+      expect(project.hosts).toEqual(['hosted.auth.example.com']);
+      expect((await registry.projectService.get(ctx, DEFAULT_PROJECT_ID)).hosts).toEqual(['auth.example.com']);
+    } finally {
+      await registry.close();
+    }
   });
 });
