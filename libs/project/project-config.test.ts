@@ -1,6 +1,6 @@
 import { FILE_REALM, parseRealmConfig, realmConfigFileForm, realmConfigSchema } from '../config';
 import { OryError } from '../http';
-import { SERVICE_KEYS, WARNING_IGNORED_KEY, importServiceConfig, minimalOverrides, qualifyConfigMessage, splitByService, withoutService } from './project-config';
+import { SERVICE_KEYS, WARNING_IGNORED_KEY, fileUrls, importServiceConfig, serverFileKeys, minimalOverrides, qualifyConfigMessage, splitByService, withoutService } from './project-config';
 
 const host = { dev: false, serve: { public: { base_url: 'http://127.0.0.1:4433/' }, admin: { base_url: 'http://127.0.0.1:4434/' } }, courier: { sms: { enabled: false } } };
 
@@ -91,5 +91,24 @@ describe('minimalOverrides', () => {
     expect(stored).toEqual({ session: { lifespan: '1h30m0s' }, ttl: { access_token: '2h0m0s' } });
     expect(parseRealmConfig(stored, host)).toEqual(parseRealmConfig({ session: { lifespan: '90m' }, ttl: { access_token: '2h' } }, host));
     expect(FILE_REALM).toBe('default');
+  });
+});
+
+describe('serverFileKeys', () => {
+  it("names file:// URLs and template_override_path, except the defaults' own URLs", () => {
+    const overrides = {
+      identity: { schemas: [{ id: 'a', url: 'file:///etc/passwd' }, { id: 'b', url: 'base64://e30=' }, { id: 'default', url: 'file:///app/schemas/default.json' }] },
+      courier: { template_override_path: '/etc', templates: { recovery_code_valid: { email: { subject: 'FILE:///etc/shadow' } } } },
+      session: { whoami: { tokenizer: { templates: { t: { jwks_url: 'file:///keys.json' } } } } },
+      urls: { login: 'https://ui.example.com/login' },
+    };
+    const defaults = fileUrls({ identity: { schemas: [{ id: 'default', url: 'file:///app/schemas/default.json' }] } });
+    expect(serverFileKeys(overrides, defaults)).toEqual([
+      'services.identity.config.identity.schemas.0.url',
+      'services.identity.config.courier.template_override_path',
+      'services.identity.config.courier.templates.recovery_code_valid.email.subject',
+      'services.identity.config.session.whoami.tokenizer.templates.t.jwks_url',
+    ]);
+    expect(serverFileKeys({ ttl: { access_token: '1h' } })).toEqual([]);
   });
 });

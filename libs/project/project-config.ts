@@ -125,6 +125,40 @@ export function qualifyConfigMessage(message: string): string {
 }
 
 /**
+ * Where `overrides` point at the server's files: `file://` URLs (identity schemas, templates, JWKS) and
+ * `courier.template_override_path`, as keys named the way the project API shows them. A project's
+ * configuration may not (what the server reads it may send out, e.g. as a mail template); the `allowed`
+ * URLs (those of the defaults, e.g. the default identity schema) pass.
+ */
+export function serverFileKeys(overrides: Readonly<Record<string, unknown>>, allowed: ReadonlySet<string> = new Set()): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'string' && value.trim().toLowerCase().startsWith('file:') && !allowed.has(value)) found.push(path);
+    else if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${path}.${i}`));
+    else if (isPlainObject(value)) for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`);
+  };
+  for (const [key, value] of Object.entries(overrides)) {
+    const service = (Object.keys(SERVICE_KEYS) as ProjectServiceName[]).find((s) => SERVICE_KEYS[s].includes(key)) ?? 'identity';
+    const base = `services.${service}.config.${key}`;
+    if (key === 'courier' && isPlainObject(value) && value.template_override_path !== undefined) found.push(`${base}.template_override_path`);
+    walk(value, base);
+  }
+  return found;
+}
+
+/** Every `file://` URL in `config` (the defaults' own, which a project may keep). */
+export function fileUrls(config: unknown): Set<string> {
+  const urls = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string' && value.startsWith('file://')) urls.add(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (isPlainObject(value)) Object.values(value).forEach(walk);
+  };
+  walk(config);
+  return urls;
+}
+
+/**
  * What of `value` differs from `defaults`, recursively for objects (arrays and scalars whole); `{}` when
  * nothing does. Stored overrides are kept minimal this way, so a configuration read (with every default
  * filled in) and written back stores nothing new, and later changes of a default still apply.

@@ -7,11 +7,13 @@ import { ProjectExistsError, type ProjectStore } from './project-store';
 import {
   type ProjectServiceName,
   type ProjectWarning,
+  fileUrls,
   importServiceConfig,
   isPlainObject,
   minimalOverrides,
   permissionWarning,
   qualifyConfigMessage,
+  serverFileKeys,
   splitByService,
   withoutService,
 } from './project-config';
@@ -230,7 +232,12 @@ export class ProjectService {
         warnings.push(permissionWarning());
       }
       if (services.identity !== undefined || services.oauth2 !== undefined) {
-        const stored = minimalOverrides(this.fileForm(record.slug, merged), this.fileForm(record.slug, {}));
+        const defaults = this.fileForm(record.slug, {});
+        const stored = minimalOverrides(this.fileForm(record.slug, merged), defaults);
+        const files = serverFileKeys(stored, fileUrls(defaults));
+        if (files.length > 0) {
+          throw badRequest(`${files.join(', ')}: the project API does not accept file:// URLs or template_override_path (they read the server's files); use base64:// URLs`);
+        }
         await this.withQualifiedErrors(() => this.deps.projectRealms.replace(tx, record.slug, stored));
       }
       const change = { name, revision_id: newId(), permission_config: permission };

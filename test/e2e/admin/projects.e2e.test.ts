@@ -240,6 +240,8 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('projects o
       [{ identity: { config: { selfservice: { methods: { totp: { enabled: true } } }, bogus: 1 } } }, /services\.identity\.config\.bogus: is not a configuration key/],
       [{ identity: { config: { identity: { default_schema_id: 'x', schemas: [{ id: 'x', url: 'base64://bm90IGpzb24=' }] } } } }, /identity schema "x"/],
       [{ identity: { config: 'nope' } }, /services\.identity\.config: must be a JSON object/],
+      [{ identity: { config: { identity: { default_schema_id: 'x', schemas: [{ id: 'x', url: 'file:///etc/hostname' }] } } } }, /services\.identity\.config\.identity\.schemas\.0\.url: the project API does not accept file:\/\/ URLs/],
+      [{ identity: { config: { courier: { template_override_path: '/etc' } } } }, /services\.identity\.config\.courier\.template_override_path: the project API does not accept/],
       [{ keto: { config: {} } }, /services\.keto: is not a service/],
     ];
     for (const [services, reason] of cases) {
@@ -286,6 +288,10 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('projects o
     expect(data.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^services\.identity\.config\.serve\.public\.port /)]);
     expect(data.project.revision_id).not.toBe(project.revision_id);
 
+    // The default identity schema (a file:// URL of the installation) may stay next to a base64:// one.
+    const { data: withSchema } = await sdk().patchProject(project.id, [{ op: 'add', path: '/services/identity/config/identity/schemas/-', value: { id: 'customer', url: base64(CUSTOMER_SCHEMA) } }]);
+    expect(((withSchema.project.services.identity!.config as Json).identity.schemas as unknown as { id: string }[]).map((x) => x.id)).toEqual(['default', 'customer']);
+
     const bad = await oryFailure(sdk().patchProject(project.id, [{ op: 'replace', path: '/services/identity/config/nope/deeper', value: 1 }]));
     expect(bad.status).toBe(400);
     expect((await oryFailure(sdk().patchProject(project.id, [{ op: 'replace', path: '/services/identity/config/session/lifespan', value: 3 }]))).status).toBe(400);
@@ -297,7 +303,7 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('projects o
     expect(new Set(results.map((r) => r.data.project.revision_id)).size).toBe(20);
     const { data: final } = await sdk().getProject(project.id);
     expect([...((final.services.identity!.config as Json).selfservice.allowed_return_urls as unknown as string[])].sort()).toEqual([...urls].sort());
-    expect((await admin().get(`/admin/realms/${project.slug}`)).body.revision).toBe(22);
+    expect((await admin().get(`/admin/realms/${project.slug}`)).body.revision).toBe(23);
   });
 
   it('purges a project (204): every row of its realm is gone from every table, other projects keep theirs', async () => {
