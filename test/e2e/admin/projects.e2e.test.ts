@@ -8,6 +8,7 @@ import { systemCtx } from '../../../libs/x';
 import { DEFAULT_PROJECT_ID } from '../../../libs/project';
 import { bootApps } from '../../helpers/boot-apps';
 import { databaseFactories, type TestDatabase } from '../../helpers/databases';
+import { eventually } from '../../helpers/eventually';
 import { oryClient, oryFailure } from '../../helpers/ory-client';
 
 /** A customer schema: email (password identifier) and a required company name. */
@@ -333,6 +334,32 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('projects o
     expect((await admin().get(`/admin/realms/${project.slug}`)).status).toBe(404);
     expect((await request(server.publicUrl).get(`/realms/${project.slug}/self-service/registration/api`)).status).toBe(404);
     expect((await sdk().getProject(other.id)).data.slug).toBe(other.slug);
+  });
+
+  it('creates 20 projects of one name in parallel: 20 distinct slugs, each with its realm, no realm without a record', async () => {
+    const base = `parallel-${++n}`;
+    const created = await Promise.all(Array.from({ length: 20 }, () => sdk().createProject({ name: `Parallel ${n}` })));
+    const slugs = created.map((r) => r.data.slug);
+    expect(new Set(slugs).size).toBe(20);
+    expect(slugs).toContain(base);
+    expect(slugs.filter((slug) => slug !== base).every((slug) => new RegExp(`^${base}-[a-z0-9]{6}$`).test(slug))).toBe(true);
+    const realms = ((await admin().get('/admin/realms')).body as { name: string }[]).map((r) => r.name).filter((r) => r.startsWith(base));
+    expect(realms.sort()).toEqual([...slugs].sort());
+    for (const slug of slugs) expect((await realmRows(slug)).projects).toBe(1);
+  });
+
+  it('reaches another process on the same database within the refresh interval', async () => {
+    const other = await createRegistry(loadConfig({ files: [resolve(__dirname, '../../../config/test.yaml')], env: { DSN: db.dsn, REALMS_REFRESH_INTERVAL: '1s' } })).init();
+    try {
+      const project = await create();
+      expect((await other.realms.get(project.slug))?.config.selfservice.methods.totp.enabled).toBe(false);
+      await sdk().patchProject(project.id, [{ op: 'replace', path: '/services/identity/config/selfservice/methods/totp/enabled', value: true }]);
+      await eventually(async () => ((await other.realms.get(project.slug))?.config.selfservice.methods.totp.enabled === true ? true : undefined));
+      await sdk().purgeProject(project.id);
+      await eventually(async () => ((await other.realms.get(project.slug)) === undefined ? true : undefined));
+    } finally {
+      await other.close();
+    }
   });
 
   it('makes every realm a project: one stored through /admin/realms is listed (named after it), and deleting the realm deletes the project', async () => {
