@@ -199,8 +199,10 @@ export class ProjectService {
     const record = await this.record(ctx, id);
     assertNotDefault(record, 'purged');
     await this.deps.transactions.withTransaction(ctx, async (tx) => {
-      await this.deps.projectRealms.delete(tx, record.slug);
-      await this.deps.projectStore.delete(tx, record.id);
+      // Deleting the realm deletes the record too (it carries the realm); the record alone is a leftover.
+      const realm = await this.deps.projectRealms.delete(tx, record.slug);
+      const leftover = await this.deps.projectStore.delete(tx, record.id);
+      if (!realm && !leftover) throw notFound(`project ${record.id} does not exist`);
     });
     this.deps.projectRealms.invalidate(record.slug);
     ctx.logger.info({ project_id: record.id, slug: record.slug }, 'project purged');
