@@ -4,3 +4,8 @@ export * from './project-api-key-store';
 export * from './project-api-key-service';
 export * from './admin-authenticator';
 export * from './admin-scope';
+export * from './project';
+export * from './project-store';
+export * from './project-slug';
+export * from './project-config';
+export * from './project-service';

@@ -9,7 +9,9 @@ import { RealmConfigService } from './realm-config-service';
 import { RealmRegistry } from './realm-registry';
 import { realmBaseUrl, realmFileConfig, addressRealm } from './realm-address';
 import { Realms, type RealmsOptions } from './realms';
-import { ProjectWiring } from './wire-project';
+import { ProjectWiring, projectDirectoryOf } from './wire-project';
+import { wireProjects } from './wire-projects';
+import type { ProjectService } from '../project';
 
 export interface RegistryOptions extends PlatformOptions {
   /**
@@ -65,7 +67,7 @@ export class Registry {
     // the realm cache when its message goes out (a deleted realm has none: its message is abandoned).
     this.platform = new Platform(process, realm.courier, options, async (name) => (await this.realms.get(name))?.config.courier);
     this.defaultRealm = new RealmRegistry(this.platform, DEFAULT_REALM, realm);
-    this.projects = new ProjectWiring(this.platform);
+    this.projects = new ProjectWiring(this.platform, () => projectDirectoryOf(this.projectService));
     this.realmConfigService = new RealmConfigService({
       realmStore: this.platform.realmStore,
       hostOf: (name) => storedRealmHost(process, realm, name),
@@ -101,6 +103,19 @@ export class Registry {
   }
 
   private readonly views = new WeakMap<RealmRegistry, Registry>();
+  private projectServiceMemo?: ProjectService;
+
+  /** Ory Network's project API over the stored realms (process-wide, like {@link realmConfigService}). */
+  get projectService(): ProjectService {
+    this.projectServiceMemo ??= wireProjects({
+      platform: this.platform,
+      process: this.platform.config,
+      defaultRealm: this.defaultRealm.config,
+      realmConfigService: this.realmConfigService,
+      invalidate: (name) => this.realms.invalidate(name),
+    });
+    return this.projectServiceMemo;
+  }
 
   // logger, clock, persistence, transactions, secrets, passwordHasher and courierMessageStore are the
   // platform's, read through the default realm (RealmCore); the process parts no realm exposes follow.

@@ -1,18 +1,18 @@
-import type { RealmStore } from '../config';
-import { AdminAuthenticator, OperatorKeys, type ProjectDirectory, ProjectApiKeyService } from '../project';
+import { AdminAuthenticator, DEFAULT_PROJECT_SLUG, OperatorKeys, type ProjectDirectory, ProjectApiKeyService, type ProjectService } from '../project';
 import { TypeormProjectApiKeyStore } from '../persistence';
 import type { Platform } from './platform';
 
 /**
- * A stored realm taken for a project whose id and slug are the realm's name: the stand-in
- * {@link ProjectDirectory} until the projects service (issue 15 item 1) is wired here instead.
- * The file-configured `default` realm is never stored, hence never a project.
+ * The {@link ProjectDirectory} the project API keys and the admin plane stand on: the projects service's
+ * record by id or slug (a stored realm without a record is adopted, as `GET /projects/{slug}` does).
+ * Invariant: the default project (the file-configured realm) is not one here — no project API key is
+ * ever scoped to the default realm.
  */
-export function storedRealmProjectDirectory(realmStore: RealmStore): ProjectDirectory {
+export function projectDirectoryOf(projects: ProjectService): ProjectDirectory {
   return {
     async get(ctx, project) {
-      const realm = await realmStore.get(ctx, project);
-      return realm ? { id: realm.name, slug: realm.name } : undefined;
+      const ref = await projects.ref(ctx, project);
+      return ref && ref.slug !== DEFAULT_PROJECT_SLUG ? ref : undefined;
     },
   };
 }
@@ -25,7 +25,10 @@ export function storedRealmProjectDirectory(realmStore: RealmStore): ProjectDire
 export class ProjectWiring {
   private readonly memo = new Map<string, unknown>();
 
-  constructor(private readonly platform: Platform) {}
+  constructor(
+    private readonly platform: Platform,
+    private readonly directory: () => ProjectDirectory,
+  ) {}
 
   private once<T>(key: string, make: () => T): T {
     if (!this.memo.has(key)) this.memo.set(key, make());
@@ -33,7 +36,7 @@ export class ProjectWiring {
   }
 
   get projectDirectory(): ProjectDirectory {
-    return this.once('projectDirectory', () => storedRealmProjectDirectory(this.platform.realmStore));
+    return this.once('projectDirectory', this.directory);
   }
 
   get projectApiKeyStore(): TypeormProjectApiKeyStore {

@@ -25,10 +25,11 @@ import { type KeysRouterDeps, createKeysRouter } from './routes/keys';
 import { type TrustRouterDeps, createTrustRouter } from './routes/trust';
 import { createLegacyRedirectRouter } from './routes/legacy-redirects';
 import { type RealmsRouterDeps, createRealmsRouter } from './routes/realms';
+import { type ProjectsRouterDeps, createProjectsRouter } from './routes/projects';
 import { type ProjectTokensRouterDeps, createProjectTokensRouter } from './routes/project-tokens';
 import { type AdminAuthenticationDeps, adminAuthentication } from './admin-authentication';
 
-export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps & RealmsRouterDeps & ProjectTokensRouterDeps & AdminAuthenticationDeps;
+export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps & RealmsRouterDeps & ProjectTokensRouterDeps & AdminAuthenticationDeps & ProjectsRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
@@ -73,6 +74,7 @@ function createRealmApp(deps: AdminAppDeps): RequestListener {
   app.use(createKeysRouter(deps));
   app.use(createTrustRouter(deps));
   app.use(createRealmsRouter(deps));
+  app.use(createProjectsRouter(deps));
   app.use(createProjectTokensRouter(deps));
   app.use(createLegacyRedirectRouter(deps));
   app.use(routeNotFound());

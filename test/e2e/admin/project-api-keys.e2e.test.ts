@@ -7,6 +7,7 @@ import { type RunningServer, isLoopback } from '../../../apps/cli/src/server';
 import { bootApps } from '../../helpers/boot-apps';
 import { databaseFactories, type TestDatabase } from '../../helpers/databases';
 import { oryFailure } from '../../helpers/ory-client';
+import { DEFAULT_PROJECT_ID } from '../../../libs/project';
 
 jest.setTimeout(120_000);
 
@@ -25,11 +26,12 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('project AP
   let n = 0;
   const env = (): Record<string, string> => ({ DSN: db.dsn, ADMIN_API_KEYS: `${OPERATOR},${SECOND_OPERATOR}`, SERVE_ADMIN_REALM_HOST_SUFFIX: HOST_SUFFIX });
 
-  /** A new project (today: a stored realm, whose name is the project's id and slug). */
+  /** A new project's slug (the project API accepts it in place of the id, as Ory Network does). */
   async function project(): Promise<string> {
     const name = `proj-${++n}-${Date.now().toString(36)}`;
-    const res = await request(server.adminUrl).post('/admin/realms').set('Authorization', `Bearer ${OPERATOR}`).send({ name });
+    const res = await request(server.adminUrl).post('/projects').set('Authorization', `Bearer ${OPERATOR}`).send({ name });
     expect(res.status).toBe(201);
+    expect(res.body.slug).toBe(name);
     return name;
   }
 
@@ -52,9 +54,10 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('project AP
   it('runs a key through its life with @ory/client: create (value once), use, list without values, delete → rejected at once on both processes', async () => {
     const slug = await project();
     const operator = ory(server.adminUrl, OPERATOR);
-    const { data: created, status } = await operator.createProjectApiKey(slug, { name: 'deploy bot' });
+    const projectId = (await operator.getProject(slug)).data.id;
+    const { data: created, status } = await operator.createProjectApiKey(projectId, { name: 'deploy bot' });
     expect(status).toBe(201);
-    expect(created).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'deploy bot', owner_id: 'operator:1', project_id: slug, value: expect.stringMatching(/^ory_pat_[A-Za-z0-9]{43}$/) });
+    expect(created).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'deploy bot', owner_id: 'operator:1', project_id: projectId, value: expect.stringMatching(/^ory_pat_[A-Za-z0-9]{43}$/) });
 
     for (const base of [server.adminUrl, other.adminUrl]) {
       const asKey = ory(`${base}/realms/${slug}`, created.value);
@@ -65,7 +68,7 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('project AP
     }
 
     const { data: keys } = await operator.listProjectApiKeys(slug);
-    expect(keys).toEqual([{ id: created.id, name: 'deploy bot', owner_id: 'operator:1', project_id: slug }]);
+    expect(keys).toEqual([{ id: created.id, name: 'deploy bot', owner_id: 'operator:1', project_id: projectId }]);
     expect(JSON.stringify(keys)).not.toContain(created.value);
 
     const { status: deleted } = await operator.deleteProjectApiKey(slug, created.id);
@@ -158,7 +161,7 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('project AP
 
   it('answers 404 for an unknown project (and the default realm, which is no project), 400 for a bad name', async () => {
     const operator = ory(server.adminUrl, OPERATOR);
-    for (const id of ['no-such-project', 'default']) {
+    for (const id of ['no-such-project', 'default', DEFAULT_PROJECT_ID]) {
       const res = await oryFailure(operator.createProjectApiKey(id, { name: 'x' }));
       expect(res.status).toBe(404);
       expect(res.data).toMatchObject({ error: { code: 404 } });
