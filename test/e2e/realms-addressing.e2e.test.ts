@@ -27,16 +27,16 @@ describe('realm addressing by path prefix (/realms/{realm}/…)', () => {
   });
   afterAll(() => server.close());
 
-  it("serves acme's discovery with acme's issuer and prefixed endpoints", async () => {
+  it("serves acme's discovery with acme's issuer and Keycloak's prefixed endpoints", async () => {
     const res = await fetch(`${server.publicUrl}/realms/acme/.well-known/openid-configuration`);
     expect(res.status).toBe(200);
     const meta = (await res.json()) as Record<string, unknown>;
     expect(meta).toMatchObject({
       issuer: `${base}realms/acme`,
-      authorization_endpoint: `${base}realms/acme/oauth2/auth`,
-      token_endpoint: `${base}realms/acme/oauth2/token`,
-      jwks_uri: `${base}realms/acme/.well-known/jwks.json`,
-      userinfo_endpoint: `${base}realms/acme/userinfo`,
+      authorization_endpoint: `${base}realms/acme/protocol/openid-connect/auth`,
+      token_endpoint: `${base}realms/acme/protocol/openid-connect/token`,
+      jwks_uri: `${base}realms/acme/protocol/openid-connect/certs`,
+      userinfo_endpoint: `${base}realms/acme/protocol/openid-connect/userinfo`,
     });
     const defaults = (await (await fetch(`${server.publicUrl}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(defaults.issuer).toBe(base);
@@ -58,7 +58,7 @@ describe('realm addressing by path prefix (/realms/{realm}/…)', () => {
     const { data: client } = await admin.adminCreateOAuth2Client({ grant_types: ['client_credentials'], scope: 'api:read' });
     const config = await oidc.discovery(new URL(`${base}realms/acme`), client.client_id!, undefined, oidc.ClientSecretBasic(client.client_secret!), insecure);
     expect(config.serverMetadata().issuer).toBe(`${base}realms/acme`);
-    expect(config.serverMetadata().token_endpoint).toBe(`${base}realms/acme/oauth2/token`);
+    expect(config.serverMetadata().token_endpoint).toBe(`${base}realms/acme/protocol/openid-connect/token`);
     const tokens = await oidc.clientCredentialsGrant(config, { scope: 'api:read' });
     expect(tokens.scope).toBe('api:read');
     const info = await admin.adminIntrospectOAuth2Token(tokens.access_token);

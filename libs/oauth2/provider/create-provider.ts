@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { type RealmConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
 import type { IdentityPoolProvider } from '../../identity';
 import type { JsonWebKey, JsonWebKeySet } from '../../keys';
-import { type ClockProvider, type Logger, type Ctx, DEFAULT_REALM } from '../../x';
+import { type ClockProvider, type Logger, type Ctx, DEFAULT_REALM, requestRealmOf } from '../../x';
 import { type ClientStoreProvider, type ScopeStrategy, wildcardGrantedScopes } from '../client';
 import { type ConsentSessionStoreProvider, type ForcedSubjectStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
@@ -25,6 +25,7 @@ import { checkAuthorizationScopes, requireAllowedClientCredentialsScopes } from 
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 import { refreshTokenRotation } from './refresh-token-hook';
 import { tokenLifetimes } from './token-lifetimes';
+import { KEYCLOAK_INTROSPECTION_ROUTE, introspectionNeedsClient, isKeycloakView, rewriteDiscovery } from './keycloak-paths';
 import { TRUSTED_GRANT_GTYS, type TrustedGrantsDeps, registerTrustedGrants, registeredGrantTypes } from './trusted-grants';
 
 export type ProviderDeps = RealmConfigProvider &
@@ -72,12 +73,15 @@ export const DEFAULT_SCOPES: readonly string[] = ['offline_access', 'offline', '
  */
 export const JWT_RESOURCE = 'urn:tessera:jwt-access-token';
 
-/** Hydra's public paths (findings §2). */
+/**
+ * Hydra's public paths (findings §2), and Keycloak's introspection path (Hydra introspects on the admin
+ * port only; the public app routes it to the engine under a realm prefix only: keycloak-paths.ts).
+ */
 export const PROVIDER_ROUTES = {
   authorization: '/oauth2/auth',
   token: '/oauth2/token',
   revocation: '/oauth2/revoke',
-  introspection: '/oauth2/introspect',
+  introspection: KEYCLOAK_INTROSPECTION_ROUTE,
   userinfo: '/userinfo',
   jwks: '/.well-known/jwks.json',
   registration: '/oauth2/register',
@@ -252,7 +256,12 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
       dPoP: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: false },
+      // RFC 7662 for Keycloak relying parties (`/realms/{realm}/protocol/openid-connect/token/introspect`):
+      // any authenticated confidential client of the realm; a public client only for its own tokens.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx: KoaContextWithOIDC, client: ClientInstance, token: TokenInstance) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId,
+      },
       revocation: {
         enabled: true,
         allowedPolicy: async (_ctx: KoaContextWithOIDC, client: ClientInstance, token: TokenInstance) => {
@@ -314,6 +323,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   requireAllowedClientCredentialsScopes(provider, config.strategies.scope);
   provider.use(frontchannelMiddleware());
   provider.use(noSessionLogoutMiddleware(urls));
+  provider.use(introspectionNeedsClient());
   provider.use(async (ctx, next) => {
     await next();
     const route = ctx.oidc?.route;
@@ -328,6 +338,8 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
         userinfo_signed_response_alg: [...USERINFO_SIGNED_RESPONSE_ALGS],
         ...(config.oidc.dynamic_client_registration.enabled ? { registration_endpoint: new URL(PROVIDER_ROUTES.registration.slice(1), urls.public).href } : {}),
       });
+      // Keycloak's endpoints when discovered at `<base>/realms/{realm}` (the realm's issuer); else Hydra's document.
+      rewriteDiscovery(body, urls.issuer, isKeycloakView(urls.issuer, requestRealmOf(ctx.req).prefix));
     }
     // `webfinger.jwks.broadcast_keys`: every listed set, not only the keys the engine signs with.
     if (route === 'jwks' && ctx.status === 200 && keys.publishedJwks) ctx.body = await keys.publishedJwks();
