@@ -25,7 +25,7 @@ import { checkAuthorizationScopes, requireAllowedClientCredentialsScopes } from 
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 import { refreshTokenRotation } from './refresh-token-hook';
 import { tokenLifetimes } from './token-lifetimes';
-import { KEYCLOAK_INTROSPECTION_ROUTE, introspectionNeedsClient, isKeycloakView, rewriteDiscovery } from './keycloak-paths';
+import { KEYCLOAK_INTROSPECTION_ROUTE, isKeycloakView, keycloakIntrospection, rewriteDiscovery } from './keycloak-paths';
 import { TRUSTED_GRANT_GTYS, type TrustedGrantsDeps, registerTrustedGrants, registeredGrantTypes } from './trusted-grants';
 
 export type ProviderDeps = RealmConfigProvider &
@@ -323,7 +323,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   requireAllowedClientCredentialsScopes(provider, config.strategies.scope);
   provider.use(frontchannelMiddleware());
   provider.use(noSessionLogoutMiddleware(urls));
-  provider.use(introspectionNeedsClient());
+  provider.use(keycloakIntrospection(deps));
   provider.use(async (ctx, next) => {
     await next();
     const route = ctx.oidc?.route;

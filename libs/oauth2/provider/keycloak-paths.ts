@@ -1,4 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { engineCtx } from './engine-ctx';
+import type { TokenIntrospectorProvider } from './token-introspector';
 
 /** Where Keycloak (and FerrisKey, seed 000) serve a realm's OpenID Connect endpoints, below `/realms/{realm}`. */
 export const OPENID_CONNECT_BASE = '/protocol/openid-connect/';
@@ -75,19 +77,30 @@ export function rewriteDiscovery(body: Record<string, unknown>, issuer: string, 
 }
 
 /**
- * oidc-provider answers an introspection request without any client authentication with 400
- * `invalid_request`; RFC 7662 §2.1 (and Keycloak) make it a 401 `invalid_client` with a
- * `WWW-Authenticate: Basic` challenge. Other failures keep the engine's answer (a wrong secret is
- * already 401 `invalid_client`).
+ * Completes the engine's introspection route for Keycloak's relying parties:
+ * - a request without any client authentication gets 401 `invalid_client` with a `WWW-Authenticate:
+ *   Basic` challenge (RFC 7662 §2.1, Keycloak), where oidc-provider answers 400 `invalid_request`;
+ * - a JWT access token, which oidc-provider refuses to introspect (`unsupported_token_type`, after the
+ *   client authenticated), is answered by the realm's token introspector (signature, issued-token index,
+ *   grant: the admin introspection's answer), under the engine's rule: a public client only for its own tokens.
+ * Every other answer (a wrong secret: 401 `invalid_client`; opaque tokens) is the engine's.
  */
-export function introspectionNeedsClient() {
+export function keycloakIntrospection(deps: TokenIntrospectorProvider) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>): Promise<void> => {
     await next();
-    if (ctx.oidc?.route !== 'introspection' || ctx.status !== 400 || ctx.oidc.client) return;
+    if (ctx.oidc?.route !== 'introspection' || ctx.status !== 400) return;
     const body = ctx.body as { error?: string; error_description?: string } | undefined;
-    if (body?.error !== 'invalid_request' || body.error_description !== 'no client authentication mechanism provided') return;
-    ctx.status = 401;
-    ctx.set('WWW-Authenticate', 'Basic realm="token introspection"');
-    ctx.body = { error: 'invalid_client', error_description: 'Client authentication failed: no client authentication was provided.' };
+    const client = ctx.oidc.client;
+    if (!client && body?.error === 'invalid_request' && body.error_description === 'no client authentication mechanism provided') {
+      ctx.status = 401;
+      ctx.set('WWW-Authenticate', 'Basic realm="token introspection"');
+      ctx.body = { error: 'invalid_client', error_description: 'Client authentication failed: no client authentication was provided.' };
+      return;
+    }
+    const token = ctx.oidc.params?.token;
+    if (!client || body?.error !== 'unsupported_token_type' || typeof token !== 'string') return;
+    const info = await deps.tokenIntrospector.introspect(engineCtx(ctx), token);
+    ctx.status = 200;
+    ctx.body = info.active && (client.clientAuthMethod !== 'none' || info.client_id === client.clientId) ? info : { active: false };
   };
 }

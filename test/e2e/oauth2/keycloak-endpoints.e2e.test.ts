@@ -136,6 +136,20 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('Keycloak-s
     expect(stranger.body.error).toBe('invalid_client');
   });
 
+  it("introspects JWT access tokens there too: b's are active, the default realm's are not", async () => {
+    const jwtClient = async (api: V0alpha2Api) => (await api.adminCreateOAuth2Client({ grant_types: ['client_credentials'], scope: 'api:read', access_token_strategy: 'jwt' } as never)).data;
+    const jwtToken = async (prefix: string, c: { client_id?: string; client_secret?: string }) => {
+      const res = await request(server.publicUrl).post(`${prefix}/oauth2/token`).auth(c.client_id!, c.client_secret!).type('form').send({ grant_type: 'client_credentials', scope: 'api:read' });
+      expect(res.status).toBe(200);
+      expect(res.body.access_token.split('.')).toHaveLength(3);
+      return res.body.access_token as string;
+    };
+    const mine = await jwtToken('/realms/b', await jwtClient(admin));
+    expect(await oidc.tokenIntrospection(config, mine)).toMatchObject({ active: true, scope: 'api:read', iss: realmBase, token_use: 'access_token' });
+    const theirs = await jwtToken('', await jwtClient(oryClient(server.adminUrl)));
+    expect(await oidc.tokenIntrospection(config, theirs)).toEqual({ active: false });
+  });
+
   it("keeps Hydra's paths under the prefix", async () => {
     const pub = request(server.publicUrl);
     const token = await pub.post('/realms/b/oauth2/token').auth(client.id, client.secret).type('form').send({ grant_type: 'client_credentials' });
