@@ -200,6 +200,9 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('Keycloak-s
     expect((await defaults.adminIntrospectOAuth2Token(viaDefault.body.access_token)).data).toMatchObject({ active: true, client_id: other.client_id });
     const unprefixed = await request(server.publicUrl).post('/protocol/openid-connect/token').type('form').send({ grant_type: 'client_credentials' });
     expect(unprefixed.status).toBe(404);
+    const other404 = await request(server.publicUrl).get('/realms/b/protocol/openid-connect/auth/device');
+    expect(other404.status).toBe(404);
+    expect(other404.body).toMatchObject({ error: 'not_found', error_description: expect.any(String) });
     const unknown = await request(server.publicUrl).post('/realms/nope/protocol/openid-connect/token').type('form').send({ grant_type: 'client_credentials' });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ error: expect.any(String), status_code: 404 });

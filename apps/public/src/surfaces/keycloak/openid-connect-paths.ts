@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { pathOf } from '../../../../../libs/http';
-import { KEYCLOAK_INTROSPECTION_ROUTE, PROVIDER_ROUTES, keycloakEnginePath } from '../../../../../libs/oauth2/provider';
+import { KEYCLOAK_INTROSPECTION_ROUTE, OPENID_CONNECT_BASE, PROVIDER_ROUTES, keycloakEnginePath } from '../../../../../libs/oauth2/provider';
 import { requestRealmOf } from '../../../../../libs/x';
 
 /**
@@ -12,8 +12,8 @@ import { requestRealmOf } from '../../../../../libs/x';
  * and the Hydra logout challenge flow serve both spellings. `originalUrl` keeps the realm prefix in
  * front of the new path (the engine's mount path). Unprefixed requests (the default realm, a realm
  * addressed by host) are left alone: Hydra has no such paths.
- * @returns whether the request is the engine's introspection route (not one of Hydra's paths, so the
- * caller sends it to the engine itself).
+ * @returns whether the caller must send the request to the engine itself: the engine's introspection
+ * route (not one of Hydra's paths), and any other path under `protocol/openid-connect` (the engine's 404).
  */
 export function rewriteOpenIdConnectPath(req: IncomingMessage & { originalUrl?: string }): boolean {
   const url = req.url ?? '/';
@@ -22,8 +22,11 @@ export function rewriteOpenIdConnectPath(req: IncomingMessage & { originalUrl?: 
   if (!realm.byPath) return false;
   const path = pathOf(url);
   const target = keycloakEnginePath(path, PROVIDER_ROUTES);
-  if (!target) return false;
+  // Any other path there is the engine's too: a 404 in the OAuth2 error shape, as for an unknown realm.
+  if (!target) return path === OIDC_PREFIX || path.startsWith(`${OIDC_PREFIX}/`);
   req.url = `${target}${url.slice(path.length)}`;
   if (req.originalUrl !== undefined) req.originalUrl = `${realm.prefix}${req.url}`;
   return target === KEYCLOAK_INTROSPECTION_ROUTE;
 }
+
+const OIDC_PREFIX = OPENID_CONNECT_BASE.slice(0, -1);
