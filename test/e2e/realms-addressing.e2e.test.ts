@@ -145,6 +145,9 @@ describe('realm addressing by host (serve.*.realm_host_suffix)', () => {
     expect(acme.status).toBe(200);
     expect(acme.body.issuer).toBe(`http://acme.realms.test:${port}`);
     expect(acme.body.token_endpoint).toBe(`http://acme.realms.test:${port}/oauth2/token`);
+    // A realm addressed by host is at its host's root with Hydra's paths: no Keycloak view, no public introspection.
+    expect(acme.body.introspection_endpoint).toBeUndefined();
+    expect((await request(server.publicUrl).post('/protocol/openid-connect/token').set('Host', `acme.realms.test:${port}`)).status).toBe(404);
     const other = await request(server.publicUrl).get('/.well-known/openid-configuration');
     expect(other.body.issuer).toBe(server.registry.config.serve.public.base_url);
     const flow = await request(server.publicUrl).get('/self-service/registration/api').set('Host', `acme.realms.test:${port}`);
