@@ -43,10 +43,12 @@ describe('realm addressing by path prefix (/realms/{realm}/…)', () => {
     expect(defaults.token_endpoint).toBe(`${base}oauth2/token`);
   });
 
-  it('answers /realms/default/… exactly as the unprefixed default realm', async () => {
+  it('answers /realms/default/… as the unprefixed default realm, but for the engine’s issuer there', async () => {
+    // The default realm's engine under the prefix has its own issuer, the URL it is discovered at (Keycloak's view).
     const prefixed = await fetch(`${server.publicUrl}/realms/default/.well-known/openid-configuration`);
     expect(prefixed.status).toBe(200);
-    expect(await prefixed.json()).toEqual(await (await fetch(`${server.publicUrl}/.well-known/openid-configuration`)).json());
+    expect(await prefixed.json()).toMatchObject({ issuer: `${base}realms/default`, token_endpoint: `${base}realms/default/protocol/openid-connect/token` });
+    expect(await (await fetch(`${server.publicUrl}/realms/default/.well-known/jwks.json`)).json()).toEqual(await (await fetch(`${server.publicUrl}/.well-known/jwks.json`)).json());
     const flow = await request(server.publicUrl).get('/realms/default/self-service/registration/api');
     expect(flow.status).toBe(200);
     expect(flow.body.ui.action).toBe(`${base}self-service/registration?flow=${flow.body.id}`);

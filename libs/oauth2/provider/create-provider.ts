@@ -42,6 +42,13 @@ export type ProviderDeps = RealmConfigProvider &
     readonly logger: Logger;
     /** The realm the engine serves: its cookie names carry `_{name}` unless it is the default realm. */
     readonly name?: string;
+    /** The engine's fixed mount path (`/realms/default`), else the request's realm prefix: discovery's Keycloak view follows it. */
+    readonly mountPrefix?: string;
+    /**
+     * Every issuer of the realm whose JWT access tokens it accepts (`/userinfo`, revocation, introspection):
+     * the default realm has two (its own and `<issuer>/realms/default`); absent, the engine's issuer only.
+     */
+    readonly jwtIssuers?: readonly string[];
   };
 
 /** Signing keys for the engine: private JWKs (ID-token set first) and the JWT access-token key id. */
@@ -317,8 +324,9 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   cacheClients(provider, deps.clientStore);
   allowWildcardScopes(provider, config.strategies.scope, deps.logger);
   const accessTokenKeys = keys.accessTokenKeys ?? keys.jwks.filter((k) => k.kid === keys.accessTokenKid);
-  acceptJwtAccessTokens(provider, deps, accessTokenKeys, urls.issuer);
-  provider.use(revokeJwtAccessTokens(deps, accessTokenKeys, urls.issuer));
+  const jwtIssuers = deps.jwtIssuers ?? [urls.issuer];
+  acceptJwtAccessTokens(provider, deps, accessTokenKeys, jwtIssuers);
+  provider.use(revokeJwtAccessTokens(deps, accessTokenKeys, jwtIssuers));
   registerTrustedGrants(provider, deps, configuration.features.resourceIndicators);
   requireAllowedClientCredentialsScopes(provider, config.strategies.scope);
   provider.use(frontchannelMiddleware());
@@ -339,7 +347,7 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
         ...(config.oidc.dynamic_client_registration.enabled ? { registration_endpoint: new URL(PROVIDER_ROUTES.registration.slice(1), urls.public).href } : {}),
       });
       // Keycloak's endpoints when discovered at `<base>/realms/{realm}` (the realm's issuer); else Hydra's document.
-      rewriteDiscovery(body, urls.issuer, isKeycloakView(urls.issuer, requestRealmOf(ctx.req).prefix));
+      rewriteDiscovery(body, urls.issuer, isKeycloakView(urls.issuer, deps.mountPrefix ?? requestRealmOf(ctx.req).prefix));
     }
     // `webfinger.jwks.broadcast_keys`: every listed set, not only the keys the engine signs with.
     if (route === 'jwks' && ctx.status === 200 && keys.publishedJwks) ctx.body = await keys.publishedJwks();

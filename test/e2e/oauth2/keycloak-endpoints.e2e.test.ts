@@ -187,17 +187,10 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('Keycloak-s
     expect(await follow(accepted.data.redirect_to)).toBe(`${RP}/logged-out?state=bye-kc`);
   });
 
-  it("leaves the default realm's Hydra discovery unchanged, also at /realms/default", async () => {
+  it("leaves the default realm's unprefixed Hydra discovery unchanged; Keycloak's paths only under a prefix", async () => {
     const hydra = (await request(server.publicUrl).get('/.well-known/openid-configuration')).body;
     expect(hydra).toMatchObject({ issuer: base, token_endpoint: `${base}oauth2/token`, jwks_uri: `${base}.well-known/jwks.json`, end_session_endpoint: `${base}oauth2/sessions/logout` });
     expect(Object.keys(hydra).filter((k) => k.startsWith('introspection'))).toEqual([]);
-    expect((await request(server.publicUrl).get('/realms/default/.well-known/openid-configuration')).body).toEqual(hydra);
-    // Keycloak's paths exist under a realm prefix only: /realms/default serves them for the default realm (its Hydra issuer).
-    const defaults = oryClient(server.adminUrl);
-    const { data: other } = await defaults.adminCreateOAuth2Client({ grant_types: ['client_credentials'] });
-    const viaDefault = await request(server.publicUrl).post('/realms/default/protocol/openid-connect/token').auth(other.client_id!, other.client_secret!).type('form').send({ grant_type: 'client_credentials' });
-    expect(viaDefault.status).toBe(200);
-    expect((await defaults.adminIntrospectOAuth2Token(viaDefault.body.access_token)).data).toMatchObject({ active: true, client_id: other.client_id });
     const unprefixed = await request(server.publicUrl).post('/protocol/openid-connect/token').type('form').send({ grant_type: 'client_credentials' });
     expect(unprefixed.status).toBe(404);
     const other404 = await request(server.publicUrl).get('/realms/b/protocol/openid-connect/auth/device');
@@ -206,5 +199,82 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('Keycloak-s
     const unknown = await request(server.publicUrl).post('/realms/nope/protocol/openid-connect/token').type('form').send({ grant_type: 'client_credentials' });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ error: expect.any(String), status_code: 404 });
+  });
+
+  describe('the default realm under /realms/default', () => {
+    const defaultBase = () => `${base}realms/default`;
+    const dkc = (name: string) => `${defaultBase()}/protocol/openid-connect/${name}`;
+    let defaults: V0alpha2Api;
+    let dconfig: oidc.Configuration;
+    let dclient: { id: string; secret: string };
+    let idToken: string;
+
+    beforeAll(async () => {
+      defaults = oryClient(server.adminUrl);
+      const { data } = await defaults.adminCreateOAuth2Client({
+        redirect_uris: [`${RP}/cb`],
+        post_logout_redirect_uris: [`${RP}/logged-out`],
+        grant_types: ['authorization_code', 'client_credentials'],
+        response_types: ['code'],
+        scope: 'openid',
+      });
+      dclient = { id: data.client_id!, secret: data.client_secret! };
+      dconfig = await oidc.discovery(new URL(defaultBase()), dclient.id, undefined, oidc.ClientSecretBasic(dclient.secret), insecure);
+    });
+
+    it('is discovered at its own issuer <base>/realms/default with the protocol/openid-connect endpoints', () => {
+      expect(dconfig.serverMetadata()).toMatchObject({ issuer: defaultBase(), authorization_endpoint: dkc('auth'), token_endpoint: dkc('token'), jwks_uri: dkc('certs'), introspection_endpoint: dkc('token/introspect') });
+    });
+
+    it("runs the code flow with the default realm's challenges (unprefixed admin API): the browser resumes where it started", async () => {
+      const browserD = new Browser();
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const url = oidc.buildAuthorizationUrl(dconfig, { redirect_uri: `${RP}/cb`, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state });
+      const landing = await browserD.navigate(url.href, isExternal(server));
+      const accepted = await defaults.adminAcceptOAuth2LoginRequest(challengeIn(landing.url, 'login'), { subject: 'default-kc-user' });
+      expect(accepted.data.redirect_to.startsWith(`${defaultBase()}/`)).toBe(true);
+      const consentUrl = (await browserD.navigate(accepted.data.redirect_to, isExternal(server))).url;
+      const consented = await defaults.adminAcceptOAuth2ConsentRequest(challengeIn(consentUrl, 'consent'), { grant_scope: ['openid'] });
+      const callback = (await browserD.navigate(consented.data.redirect_to, isExternal(server))).url;
+      const got = await oidc.authorizationCodeGrant(dconfig, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state });
+      expect(got.claims()).toMatchObject({ sub: 'default-kc-user', iss: defaultBase(), aud: dclient.id });
+      idToken = got.id_token!;
+      // One realm, one key set: the ID token verifies against both spellings of the default realm's JWKS.
+      await expect(jwtVerify(idToken, createRemoteJWKSet(new URL(dkc('certs'))), { issuer: defaultBase() })).resolves.toBeDefined();
+      await expect(jwtVerify(idToken, createRemoteJWKSet(new URL(`${base}.well-known/jwks.json`)), { issuer: defaultBase() })).resolves.toBeDefined();
+      // Same tokens table: the admin introspection knows the token, and so does the Keycloak path.
+      expect((await defaults.adminIntrospectOAuth2Token(got.access_token)).data).toMatchObject({ active: true, sub: 'default-kc-user' });
+      expect(await oidc.tokenIntrospection(dconfig, got.access_token)).toMatchObject({ active: true, sub: 'default-kc-user', iss: defaultBase() });
+      expect(await oidc.fetchUserInfo(dconfig, got.access_token, 'default-kc-user')).toMatchObject({ sub: 'default-kc-user' });
+
+      const logout = oidc.buildEndSessionUrl(dconfig, { id_token_hint: idToken, post_logout_redirect_uri: `${RP}/logged-out`, state: 'bye-default' });
+      const atLogout = await browserD.navigate(logout.href, isExternal(server));
+      expect(atLogout.url.startsWith(`${UI.logout}?logout_challenge=`)).toBe(true);
+      const done = await defaults.adminAcceptOAuth2LogoutRequest(challengeIn(atLogout.url, 'logout'));
+      expect((await browserD.navigate(done.data.redirect_to, isExternal(server))).url).toBe(`${RP}/logged-out?state=bye-default`);
+    });
+
+    it('serves client_credentials at both spellings; a token of b is unknown there', async () => {
+      const viaKc = await oidc.clientCredentialsGrant(dconfig, {});
+      expect((await defaults.adminIntrospectOAuth2Token(viaKc.access_token)).data).toMatchObject({ active: true, client_id: dclient.id });
+      const viaOry = await request(server.publicUrl).post('/realms/default/oauth2/token').auth(dclient.id, dclient.secret).type('form').send({ grant_type: 'client_credentials' });
+      expect(viaOry.status).toBe(200);
+      const ofB = await request(server.publicUrl).post('/realms/b/oauth2/token').auth(client.id, client.secret).type('form').send({ grant_type: 'client_credentials' });
+      expect(await oidc.tokenIntrospection(dconfig, ofB.body.access_token)).toEqual({ active: false });
+    });
+
+    it("accepts the default realm's JWT access tokens under both of its issuers", async () => {
+      const { data: jwtClient } = await defaults.adminCreateOAuth2Client({ grant_types: ['client_credentials'], scope: 'api:read', access_token_strategy: 'jwt' } as never);
+      const issue = async (path: string) => {
+        const res = await request(server.publicUrl).post(path).auth(jwtClient.client_id!, jwtClient.client_secret!).type('form').send({ grant_type: 'client_credentials', scope: 'api:read' });
+        expect(res.status).toBe(200);
+        return res.body.access_token as string;
+      };
+      const prefixed = await issue('/realms/default/protocol/openid-connect/token');
+      const plain = await issue('/oauth2/token');
+      expect((await defaults.adminIntrospectOAuth2Token(prefixed)).data).toMatchObject({ active: true, iss: defaultBase() });
+      expect(await oidc.tokenIntrospection(dconfig, plain)).toMatchObject({ active: true, iss: base });
+    });
   });
 });
