@@ -1,4 +1,4 @@
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express from 'express';
 import type { ConfigProvider } from '../../../libs/config';
 import {
@@ -25,7 +25,7 @@ import { type VerificationRouterDeps, createVerificationRouter } from './routes/
 import { createWebAuthnScriptRouter } from './routes/webauthn-js';
 import { type OAuth2RouterDeps, createOAuth2Router, engineHandler, isEngineRequest } from './routes/oauth2';
 import { type DynamicRegistrationRouterDeps, createDynamicRegistrationRouter } from './routes/oauth2-register';
-import { rewriteOpenIdConnectPath } from './surfaces/keycloak/openid-connect-paths';
+import { hasJsonBody, jsonBodyAsForm, rewriteOpenIdConnectPath } from './surfaces/keycloak/openid-connect-paths';
 
 export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & SchemasRouterDeps & LoginRouterDeps & RegistrationRouterDeps & SessionsRouterDeps & LogoutRouterDeps & ErrorsRouterDeps &
   SettingsRouterDeps &
@@ -75,6 +75,13 @@ function createRealmApp(deps: PublicAppDeps): RequestListener {
   app.use(createErrorsRouter(deps));
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
-  // Keycloak's `/realms/{realm}/protocol/openid-connect/…` become the engine's paths first.
-  return (req, res) => (rewriteOpenIdConnectPath(req) || isEngineRequest(req.url) ? engine(req, res) : app(req, res));
+  const route = (req: IncomingMessage, res: ServerResponse): void => (isEngineRequest(req.url) ? engine(req, res) : app(req, res));
+  return (req, res) => {
+    // Keycloak's `/realms/{realm}/protocol/openid-connect/…` become the engine's paths first.
+    const oidc = rewriteOpenIdConnectPath(req);
+    if (!oidc) return route(req, res);
+    const next = oidc === 'engine' ? () => engine(req, res) : () => route(req, res);
+    if (hasJsonBody(req)) jsonBodyAsForm(req, res, next);
+    else next();
+  };
 }

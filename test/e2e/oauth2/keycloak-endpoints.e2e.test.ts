@@ -150,6 +150,22 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('Keycloak-s
     expect(await oidc.tokenIntrospection(config, theirs)).toEqual({ active: false });
   });
 
+  it("takes FerrisKey's JSON bodies at token, introspect and revoke as the forms they stand for", async () => {
+    const pub = request(server.publicUrl);
+    const token = await pub.post('/realms/b/protocol/openid-connect/token').send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret });
+    expect(token.status).toBe(200);
+    expect(token.body).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String) });
+    const introspect = (body: object) => pub.post('/realms/b/protocol/openid-connect/token/introspect').auth(client.id, client.secret).send(body);
+    expect((await introspect({ token: token.body.access_token })).body).toMatchObject({ active: true, client_id: client.id });
+    expect((await pub.post('/realms/b/protocol/openid-connect/revoke').send({ token: token.body.access_token, client_id: client.id, client_secret: client.secret })).status).toBe(200);
+    expect((await introspect({ token: token.body.access_token })).body).toEqual({ active: false });
+    for (const bad of ['{"token": ', '["a"]', '{"token": {"x": 1}}']) {
+      const res = await pub.post('/realms/b/protocol/openid-connect/token/introspect').auth(client.id, client.secret).set('Content-Type', 'application/json').send(bad);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: 'invalid_request', error_description: expect.any(String) });
+    }
+  });
+
   it("keeps Hydra's paths under the prefix", async () => {
     const pub = request(server.publicUrl);
     const token = await pub.post('/realms/b/oauth2/token').auth(client.id, client.secret).type('form').send({ grant_type: 'client_credentials' });
