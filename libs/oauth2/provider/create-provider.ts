@@ -264,10 +264,10 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
       pushedAuthorizationRequests: { enabled: false },
       clientCredentials: { enabled: true },
       // RFC 7662 for Keycloak relying parties (`/realms/{realm}/protocol/openid-connect/token/introspect`):
-      // any authenticated confidential client of the realm; a public client only for its own tokens.
+      // any authenticated confidential client of the realm; a public client learns nothing (Keycloak, FerrisKey).
       introspection: {
         enabled: true,
-        allowedPolicy: async (_ctx: KoaContextWithOIDC, client: ClientInstance, token: TokenInstance) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId,
+        allowedPolicy: async (_ctx: KoaContextWithOIDC, client: ClientInstance) => client.clientAuthMethod !== 'none',
       },
       revocation: {
         enabled: true,

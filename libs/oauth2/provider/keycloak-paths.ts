@@ -82,7 +82,7 @@ export function rewriteDiscovery(body: Record<string, unknown>, issuer: string, 
  *   Basic` challenge (RFC 7662 §2.1, Keycloak), where oidc-provider answers 400 `invalid_request`;
  * - a JWT access token, which oidc-provider refuses to introspect (`unsupported_token_type`, after the
  *   client authenticated), is answered by the realm's token introspector (signature, issued-token index,
- *   grant: the admin introspection's answer), under the engine's rule: a public client only for its own tokens.
+ *   grant: the admin introspection's answer), under the engine's rule: only confidential clients learn anything.
  * Every other answer (a wrong secret: 401 `invalid_client`; opaque tokens) is the engine's.
  */
 export function keycloakIntrospection(deps: TokenIntrospectorProvider) {
@@ -101,6 +101,6 @@ export function keycloakIntrospection(deps: TokenIntrospectorProvider) {
     if (!client || body?.error !== 'unsupported_token_type' || typeof token !== 'string') return;
     const info = await deps.tokenIntrospector.introspect(engineCtx(ctx), token);
     ctx.status = 200;
-    ctx.body = info.active && (client.clientAuthMethod !== 'none' || info.client_id === client.clientId) ? info : { active: false };
+    ctx.body = info.active && client.clientAuthMethod !== 'none' ? info : { active: false };
   };
 }

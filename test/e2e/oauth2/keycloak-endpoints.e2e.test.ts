@@ -134,6 +134,12 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('Keycloak-s
     const stranger = await request(server.publicUrl).post('/realms/b/protocol/openid-connect/token/introspect').auth(other.client_id!, other.client_secret!).type('form').send({ token: tokens.access });
     expect(stranger.status).toBe(401);
     expect(stranger.body.error).toBe('invalid_client');
+
+    // A public client of b learns nothing, not even about its own tokens.
+    const { data: spa } = await admin.adminCreateOAuth2Client({ token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: [`${RP}/spa`] });
+    const asPublic = await request(server.publicUrl).post('/realms/b/protocol/openid-connect/token/introspect').type('form').send({ token: tokens.access, client_id: spa.client_id! });
+    expect(asPublic.status).toBe(200);
+    expect(asPublic.body).toEqual({ active: false });
   });
 
   it("introspects JWT access tokens there too: b's are active, the default realm's are not", async () => {
