@@ -22,13 +22,13 @@ function seen(url: string, host?: string, suffix?: string): { url: string; origi
 
 describe('realmResolver', () => {
   it('strips /realms/{realm} and sets ctx.realm, keeping the full URL in originalUrl', () => {
-    expect(seen('/realms/acme/sessions/whoami?x=1')).toEqual({ url: '/sessions/whoami?x=1', originalUrl: '/realms/acme/sessions/whoami?x=1', realm: 'acme', prefix: '/realms/acme', ctxRealm: 'acme' });
+    expect(seen('/realms/acme/sessions/whoami?x=1')).toEqual({ url: '/sessions/whoami?x=1', originalUrl: '/realms/acme/sessions/whoami?x=1', realm: 'acme', prefix: '/realms/acme', byPath: true, ctxRealm: 'acme' });
     expect(seen('/realms/acme')).toMatchObject({ url: '/', realm: 'acme', ctxRealm: 'acme' });
     expect(seen('/realms/acme?x=1')).toMatchObject({ url: '/?x=1', realm: 'acme' });
   });
 
   it('treats /realms/default/… as the unprefixed default realm', () => {
-    expect(seen('/realms/default/health/alive')).toEqual({ url: '/health/alive', originalUrl: undefined, realm: 'default', prefix: '', ctxRealm: 'default' });
+    expect(seen('/realms/default/health/alive')).toEqual({ url: '/health/alive', originalUrl: undefined, realm: 'default', prefix: '', byPath: true, ctxRealm: 'default' });
   });
 
   it('leaves other paths to the default realm, including look-alikes of the prefix', () => {

@@ -10,7 +10,9 @@ const PREFIX = /^\/realms\/([^/?#]*)(?=[/?#]|$)/;
  * 1. the path prefix `/realms/{realm}` (both ports; wins over the host);
  * 2. else, when `hostSuffix` is set (e.g. `.auth.example.com`), a `Host` of `{realm}{hostSuffix}` (one label);
  * 3. else the default realm. `/realms/default/…` is the default realm, reported without prefix so that it
- *    answers exactly as the unprefixed URL does.
+ *    answers as the unprefixed URL does; `byPath` tells it was named by the path: the Keycloak-style paths
+ *    `/realms/{realm}/protocol/openid-connect/…` are served under a prefix only, and the OAuth2 engine of
+ *    `/realms/default` is the default realm's second view, with issuer `<issuer>/realms/default`.
  * The name is not checked here: the app asks the registry, and an unknown name is a 404.
  */
 export function resolveRealm(req: IncomingMessage, hostSuffix?: string): RequestRealm {
@@ -22,7 +24,7 @@ export function resolveRealm(req: IncomingMessage, hostSuffix?: string): Request
     } catch {
       name = match[1];
     }
-    return { name, prefix: name === DEFAULT_REALM ? '' : match[0] };
+    return { name, prefix: name === DEFAULT_REALM ? '' : match[0], byPath: true };
   }
   if (hostSuffix) {
     const name = realmOfHost(req.headers.host, hostSuffix);

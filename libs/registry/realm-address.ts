@@ -1,4 +1,4 @@
-import type { Config, ProcessConfig, RealmConfig } from '../config';
+import { type Config, type ProcessConfig, type RealmConfig, oauth2Urls } from '../config';
 
 /**
  * The URL a non-default realm is reached at, from the process's base URL of that app: with a
@@ -63,5 +63,22 @@ export function realmFileConfig(file: Config, realm: RealmConfig): Config {
       smtp: { ...file.courier.smtp, ...realm.courier.smtp },
       sms: { ...file.courier.sms, from: realm.courier.sms.from },
     },
+  };
+}
+
+/** The path prefix under which the default realm has its own, Keycloak-style issuer. */
+export const DEFAULT_REALM_PREFIX = '/realms/default';
+
+/**
+ * The default realm's configuration as its engine under `/realms/default` reads it: the issuer is the
+ * default realm's issuer plus `/realms/default` (`https://auth.example.com/realms/default`) and the
+ * public OAuth2 URLs are under that prefix, so the discovery document at `<issuer>/.well-known/openid-configuration`
+ * names the URL it is served at; everything else (login/consent/logout UIs, lifetimes, keys) is the default realm's.
+ */
+export function underDefaultRealmPrefix(config: RealmConfig): RealmConfig {
+  const urls = oauth2Urls(config);
+  return {
+    ...config,
+    urls: { ...config.urls, self: { ...config.urls.self, issuer: `${urls.issuer.replace(/\/$/, '')}${DEFAULT_REALM_PREFIX}`, public: `${urls.public}${DEFAULT_REALM_PREFIX.slice(1)}/` } },
   };
 }

@@ -15,8 +15,9 @@ export class RealmRegistry extends OAuth2Wiring {
     return this;
   }
 
-  /** Releases what the realm holds beyond the platform: its OAuth2 engine, if it was built. */
+  /** Releases what the realm holds beyond the platform: its OAuth2 engines, if they were built. */
   dispose(): void {
     this.built<OAuth2Provider>('oauth2Provider')?.close();
+    this.built<OAuth2Provider>('prefixedOAuth2Provider')?.close();
   }
 }

@@ -1,3 +1,4 @@
+import { oauth2Urls } from '../config';
 import { OryError } from '../http';
 import { ClientManager } from '../oauth2/client';
 import { ChallengeService, ConsentSessionManager } from '../oauth2/consent';
@@ -15,7 +16,8 @@ import {
   TypeormTrustGrantStore,
 } from '../persistence';
 import type { OAuth2LoginBridge } from '../selfservice/flows';
-import type { Ctx } from '../x';
+import { type Ctx, DEFAULT_REALM } from '../x';
+import { DEFAULT_REALM_PREFIX, underDefaultRealmPrefix } from './realm-address';
 import { SelfserviceWiring } from './wire-selfservice';
 
 /**
@@ -82,6 +84,38 @@ export abstract class OAuth2Wiring extends SelfserviceWiring {
   /** The realm's OAuth2/OIDC engine (built on first use; closed by `RealmRegistry.dispose()`). */
   get oauth2Provider(): OAuth2Provider {
     return this.once('oauth2Provider', () => new OAuth2Provider(this.deps));
+  }
+
+  /**
+   * The default realm's engine as `/realms/default/…` serves it (Keycloak's view of the default realm):
+   * issuer `<default issuer>/realms/default`, so openid-client discovers it at that URL; the same data,
+   * keys, clients, sessions and cookies as {@link oauth2Provider} (a second view, not a second realm).
+   * Challenges resume where they started (`redirect_to` is the engine's own resume URL); its JWT access
+   * tokens verify against its issuer (its own token introspector). `undefined` for a stored realm, whose
+   * own engine already serves under its prefix with issuer `<base URL>realms/{name}`.
+   */
+  get prefixedOAuth2Provider(): OAuth2Provider | undefined {
+    if (this.name !== DEFAULT_REALM) return undefined;
+    return this.once('prefixedOAuth2Provider', () => {
+      const overrides = new Map<PropertyKey, unknown>([
+        ['config', underDefaultRealmPrefix(this.config)],
+        ['mountPrefix', DEFAULT_REALM_PREFIX],
+      ]);
+      // Reads through to this realm with `this` = the realm, so services it builds never capture the overrides.
+      const deps = new Proxy(this.deps, { get: (target, prop) => (overrides.has(prop) ? overrides.get(prop) : Reflect.get(target, prop, target)) }) as typeof this.deps & { readonly mountPrefix: string };
+      const engine = new OAuth2Provider(deps);
+      overrides.set('oauth2Provider', engine);
+      overrides.set('tokenIntrospector', new TokenIntrospector(deps));
+      return engine;
+    });
+  }
+
+  /** The realm's issuers whose JWT access tokens are its own: the default realm's and, for it, `<issuer>/realms/default`. */
+  get jwtIssuers(): readonly string[] {
+    return this.once('jwtIssuers', () => {
+      const own = oauth2Urls(this.config).issuer;
+      return this.name === DEFAULT_REALM ? [own, oauth2Urls(underDefaultRealmPrefix(this.config)).issuer] : [own];
+    });
   }
 
   get interactionPort(): OidcInteractionPort {

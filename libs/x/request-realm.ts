@@ -6,6 +6,11 @@ export interface RequestRealm {
   readonly name: string;
   /** `/realms/{name}` when the realm was named by the path (never for the default realm), else `''`. */
   readonly prefix: string;
+  /**
+   * Whether the path named the realm (`/realms/{name}/…`, `/realms/default/…` included): only such
+   * requests reach the Keycloak-style paths `/realms/{name}/protocol/openid-connect/…`.
+   */
+  readonly byPath?: boolean;
 }
 
 const realms = new WeakMap<IncomingMessage, RequestRealm>();

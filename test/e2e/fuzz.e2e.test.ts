@@ -176,6 +176,8 @@ const PUBLIC_ROUTES = [
   'POST /oauth2/register', 'GET,PUT,DELETE /oauth2/register/{client}',
   'GET /oauth2/fallbacks/error', 'GET /oauth2/fallbacks/login', 'GET,POST /oauth2/{any}', 'GET,POST /{any}',
   'GET,POST /realms/{realm}/self-service/login/api', 'GET,POST /realms/{realm}/oauth2/token', 'GET /realms/{realm}/.well-known/openid-configuration', 'GET,POST /realms/{realm}/{any}',
+  'GET,POST /realms/{realm}/protocol/openid-connect/auth', 'POST /realms/{realm}/protocol/openid-connect/token', 'POST /realms/{realm}/protocol/openid-connect/token/introspect',
+  'POST /realms/{realm}/protocol/openid-connect/revoke', 'GET,POST /realms/{realm}/protocol/openid-connect/logout', 'GET,POST /realms/{realm}/protocol/openid-connect/{any}',
 ];
 const ADMIN_ROUTES = [
   'GET /health/alive', 'GET /health/ready', 'GET /version', 'GET /admin/schemas', 'GET /admin/schemas/{schema}',
@@ -280,6 +282,8 @@ function surfaceOf(app: 'public' | 'admin', fullPath: string): Surface {
   // A realm's routes answer in the same shapes as the default realm's (the prefix is stripped at the edge).
   const path = fullPath.replace(/^\/realms\/[^/?#]*(?=[/?#]|$)/, '') || '/';
   if (app === 'admin') return /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/.test(path) ? 'oauth2-admin' : 'ory';
+  // Keycloak's OIDC paths exist under a realm prefix only (unprefixed, they are unknown Kratos paths).
+  if (path !== fullPath && /^\/protocol\/openid-connect(\/|$)/.test(path)) return 'oauth2';
   if (path === '/oauth2/device/verify' || path.startsWith('/oauth2/device/verify/')) return 'html';
   if (/^\/(oauth2|userinfo)(\/|$)/.test(path) || /^\/\.well-known\/(openid-configuration|oauth-authorization-server|jwks\.json)$/.test(path)) return 'oauth2';
   return 'ory';

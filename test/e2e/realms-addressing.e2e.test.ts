@@ -27,26 +27,28 @@ describe('realm addressing by path prefix (/realms/{realm}/…)', () => {
   });
   afterAll(() => server.close());
 
-  it("serves acme's discovery with acme's issuer and prefixed endpoints", async () => {
+  it("serves acme's discovery with acme's issuer and Keycloak's prefixed endpoints", async () => {
     const res = await fetch(`${server.publicUrl}/realms/acme/.well-known/openid-configuration`);
     expect(res.status).toBe(200);
     const meta = (await res.json()) as Record<string, unknown>;
     expect(meta).toMatchObject({
       issuer: `${base}realms/acme`,
-      authorization_endpoint: `${base}realms/acme/oauth2/auth`,
-      token_endpoint: `${base}realms/acme/oauth2/token`,
-      jwks_uri: `${base}realms/acme/.well-known/jwks.json`,
-      userinfo_endpoint: `${base}realms/acme/userinfo`,
+      authorization_endpoint: `${base}realms/acme/protocol/openid-connect/auth`,
+      token_endpoint: `${base}realms/acme/protocol/openid-connect/token`,
+      jwks_uri: `${base}realms/acme/protocol/openid-connect/certs`,
+      userinfo_endpoint: `${base}realms/acme/protocol/openid-connect/userinfo`,
     });
     const defaults = (await (await fetch(`${server.publicUrl}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(defaults.issuer).toBe(base);
     expect(defaults.token_endpoint).toBe(`${base}oauth2/token`);
   });
 
-  it('answers /realms/default/… exactly as the unprefixed default realm', async () => {
+  it('answers /realms/default/… as the unprefixed default realm, but for the engine’s issuer there', async () => {
+    // The default realm's engine under the prefix has its own issuer, the URL it is discovered at (Keycloak's view).
     const prefixed = await fetch(`${server.publicUrl}/realms/default/.well-known/openid-configuration`);
     expect(prefixed.status).toBe(200);
-    expect(await prefixed.json()).toEqual(await (await fetch(`${server.publicUrl}/.well-known/openid-configuration`)).json());
+    expect(await prefixed.json()).toMatchObject({ issuer: `${base}realms/default`, token_endpoint: `${base}realms/default/protocol/openid-connect/token` });
+    expect(await (await fetch(`${server.publicUrl}/realms/default/.well-known/jwks.json`)).json()).toEqual(await (await fetch(`${server.publicUrl}/.well-known/jwks.json`)).json());
     const flow = await request(server.publicUrl).get('/realms/default/self-service/registration/api');
     expect(flow.status).toBe(200);
     expect(flow.body.ui.action).toBe(`${base}self-service/registration?flow=${flow.body.id}`);
@@ -58,7 +60,7 @@ describe('realm addressing by path prefix (/realms/{realm}/…)', () => {
     const { data: client } = await admin.adminCreateOAuth2Client({ grant_types: ['client_credentials'], scope: 'api:read' });
     const config = await oidc.discovery(new URL(`${base}realms/acme`), client.client_id!, undefined, oidc.ClientSecretBasic(client.client_secret!), insecure);
     expect(config.serverMetadata().issuer).toBe(`${base}realms/acme`);
-    expect(config.serverMetadata().token_endpoint).toBe(`${base}realms/acme/oauth2/token`);
+    expect(config.serverMetadata().token_endpoint).toBe(`${base}realms/acme/protocol/openid-connect/token`);
     const tokens = await oidc.clientCredentialsGrant(config, { scope: 'api:read' });
     expect(tokens.scope).toBe('api:read');
     const info = await admin.adminIntrospectOAuth2Token(tokens.access_token);
@@ -145,6 +147,9 @@ describe('realm addressing by host (serve.*.realm_host_suffix)', () => {
     expect(acme.status).toBe(200);
     expect(acme.body.issuer).toBe(`http://acme.realms.test:${port}`);
     expect(acme.body.token_endpoint).toBe(`http://acme.realms.test:${port}/oauth2/token`);
+    // A realm addressed by host is at its host's root with Hydra's paths: no Keycloak view, no public introspection.
+    expect(acme.body.introspection_endpoint).toBeUndefined();
+    expect((await request(server.publicUrl).post('/protocol/openid-connect/token').set('Host', `acme.realms.test:${port}`)).status).toBe(404);
     const other = await request(server.publicUrl).get('/.well-known/openid-configuration');
     expect(other.body.issuer).toBe(server.registry.config.serve.public.base_url);
     const flow = await request(server.publicUrl).get('/self-service/registration/api').set('Host', `acme.realms.test:${port}`);

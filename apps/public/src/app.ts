@@ -1,4 +1,4 @@
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express from 'express';
 import type { ConfigProvider } from '../../../libs/config';
 import {
@@ -25,6 +25,7 @@ import { type VerificationRouterDeps, createVerificationRouter } from './routes/
 import { createWebAuthnScriptRouter } from './routes/webauthn-js';
 import { type OAuth2RouterDeps, createOAuth2Router, engineHandler, isEngineRequest } from './routes/oauth2';
 import { type DynamicRegistrationRouterDeps, createDynamicRegistrationRouter } from './routes/oauth2-register';
+import { hasJsonBody, jsonBodyAsForm, rewriteOpenIdConnectPath } from './surfaces/keycloak/openid-connect-paths';
 
 export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps & SchemasRouterDeps & LoginRouterDeps & RegistrationRouterDeps & SessionsRouterDeps & LogoutRouterDeps & ErrorsRouterDeps &
   SettingsRouterDeps &
@@ -33,17 +34,17 @@ export type PublicAppDeps = ConfigProvider & HealthRouterDeps & WriteErrorDeps &
   OAuth2RouterDeps &
   DynamicRegistrationRouterDeps;
 
-/** Hydra's protocol paths answer OAuth2 errors; everything else (Kratos) the Ory envelope. */
+/** Hydra's and Keycloak's protocol paths answer OAuth2 errors; everything else (Kratos) the Ory envelope. */
 export function publicErrorSurface(path: string): ErrorSurface {
-  return /^\/(oauth2|userinfo|\.well-known)(\/|$)/.test(path) ? 'oauth2' : 'ory';
+  return /^\/(oauth2|userinfo|\.well-known|protocol\/openid-connect)(\/|$)/.test(path) ? 'oauth2' : 'ory';
 }
 
 /**
  * The public app (port 4433): health, self-service, sessions and the OAuth2/OIDC endpoints.
  * It never listens; `tessera serve` does. Request id, the realm resolver, access log, no-cache and CORS
  * apply to every request; then the request goes to its realm's app (`dispatchToRealm`: an unknown realm
- * is a 404), where the engine's protocol paths go straight to the realm's oidc-provider (see
- * `isEngineRequest`) and everything else to express, where every route answers errors in the Ory envelope.
+ * is a 404), where the engine's protocol paths (Hydra's, and Keycloak's under a realm prefix: see
+ * `rewriteOpenIdConnectPath`) go straight to the realm's oidc-provider (see `isEngineRequest`) and everything else to express, where every route answers errors in the Ory envelope.
  */
 export function createPublicApp(deps: PublicAppDeps & RealmLookup<PublicAppDeps>): RequestListener {
   const serve = deps.config.serve.public;
@@ -74,5 +75,13 @@ function createRealmApp(deps: PublicAppDeps): RequestListener {
   app.use(createErrorsRouter(deps));
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
-  return (req, res) => (isEngineRequest(req.url) ? engine(req, res) : app(req, res));
+  const route = (req: IncomingMessage, res: ServerResponse): void => (isEngineRequest(req.url) ? engine(req, res) : app(req, res));
+  return (req, res) => {
+    // Keycloak's `/realms/{realm}/protocol/openid-connect/…` become the engine's paths first.
+    const oidc = rewriteOpenIdConnectPath(req);
+    if (!oidc) return route(req, res);
+    const next = oidc === 'engine' ? () => engine(req, res) : () => route(req, res);
+    if (hasJsonBody(req)) jsonBodyAsForm(req, res, next);
+    else next();
+  };
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { type RealmConfigProvider, type SecretsProvider, oauth2Urls } from '../../config';
 import type { IdentityPoolProvider } from '../../identity';
 import type { JsonWebKey, JsonWebKeySet } from '../../keys';
-import { type ClockProvider, type Logger, type Ctx, DEFAULT_REALM } from '../../x';
+import { type ClockProvider, type Logger, type Ctx, DEFAULT_REALM, requestRealmOf } from '../../x';
 import { type ClientStoreProvider, type ScopeStrategy, wildcardGrantedScopes } from '../client';
 import { type ConsentSessionStoreProvider, type ForcedSubjectStoreProvider, type LoginResult, type LoginSessionStoreProvider, type LogoutRequestStoreProvider, coversScopes, isConsentRemembered } from '../consent';
 import { ConsentLookup, RESERVED_CLAIMS, createFindAccount } from './account-claims';
@@ -25,6 +25,7 @@ import { checkAuthorizationScopes, requireAllowedClientCredentialsScopes } from 
 import type { OidcPayloadStoreProvider } from './oidc-payload-store';
 import { refreshTokenRotation } from './refresh-token-hook';
 import { tokenLifetimes } from './token-lifetimes';
+import { KEYCLOAK_INTROSPECTION_ROUTE, isKeycloakView, keycloakIntrospection, rewriteDiscovery } from './keycloak-paths';
 import { TRUSTED_GRANT_GTYS, type TrustedGrantsDeps, registerTrustedGrants, registeredGrantTypes } from './trusted-grants';
 
 export type ProviderDeps = RealmConfigProvider &
@@ -41,6 +42,13 @@ export type ProviderDeps = RealmConfigProvider &
     readonly logger: Logger;
     /** The realm the engine serves: its cookie names carry `_{name}` unless it is the default realm. */
     readonly name?: string;
+    /** The engine's fixed mount path (`/realms/default`), else the request's realm prefix: discovery's Keycloak view follows it. */
+    readonly mountPrefix?: string;
+    /**
+     * Every issuer of the realm whose JWT access tokens it accepts (`/userinfo`, revocation, introspection):
+     * the default realm has two (its own and `<issuer>/realms/default`); absent, the engine's issuer only.
+     */
+    readonly jwtIssuers?: readonly string[];
   };
 
 /** Signing keys for the engine: private JWKs (ID-token set first) and the JWT access-token key id. */
@@ -72,12 +80,15 @@ export const DEFAULT_SCOPES: readonly string[] = ['offline_access', 'offline', '
  */
 export const JWT_RESOURCE = 'urn:tessera:jwt-access-token';
 
-/** Hydra's public paths (findings §2). */
+/**
+ * Hydra's public paths (findings §2), and Keycloak's introspection path (Hydra introspects on the admin
+ * port only; the public app routes it to the engine under a realm prefix only: keycloak-paths.ts).
+ */
 export const PROVIDER_ROUTES = {
   authorization: '/oauth2/auth',
   token: '/oauth2/token',
   revocation: '/oauth2/revoke',
-  introspection: '/oauth2/introspect',
+  introspection: KEYCLOAK_INTROSPECTION_ROUTE,
   userinfo: '/userinfo',
   jwks: '/.well-known/jwks.json',
   registration: '/oauth2/register',
@@ -252,7 +263,12 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
       dPoP: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: false },
+      // RFC 7662 for Keycloak relying parties (`/realms/{realm}/protocol/openid-connect/token/introspect`):
+      // any authenticated confidential client of the realm; a public client learns nothing (Keycloak, FerrisKey).
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx: KoaContextWithOIDC, client: ClientInstance) => client.clientAuthMethod !== 'none',
+      },
       revocation: {
         enabled: true,
         allowedPolicy: async (_ctx: KoaContextWithOIDC, client: ClientInstance, token: TokenInstance) => {
@@ -308,12 +324,14 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
   cacheClients(provider, deps.clientStore);
   allowWildcardScopes(provider, config.strategies.scope, deps.logger);
   const accessTokenKeys = keys.accessTokenKeys ?? keys.jwks.filter((k) => k.kid === keys.accessTokenKid);
-  acceptJwtAccessTokens(provider, deps, accessTokenKeys, urls.issuer);
-  provider.use(revokeJwtAccessTokens(deps, accessTokenKeys, urls.issuer));
+  const jwtIssuers = deps.jwtIssuers ?? [urls.issuer];
+  acceptJwtAccessTokens(provider, deps, accessTokenKeys, jwtIssuers);
+  provider.use(revokeJwtAccessTokens(deps, accessTokenKeys, jwtIssuers));
   registerTrustedGrants(provider, deps, configuration.features.resourceIndicators);
   requireAllowedClientCredentialsScopes(provider, config.strategies.scope);
   provider.use(frontchannelMiddleware());
   provider.use(noSessionLogoutMiddleware(urls));
+  provider.use(keycloakIntrospection(deps));
   provider.use(async (ctx, next) => {
     await next();
     const route = ctx.oidc?.route;
@@ -328,6 +346,8 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
         userinfo_signed_response_alg: [...USERINFO_SIGNED_RESPONSE_ALGS],
         ...(config.oidc.dynamic_client_registration.enabled ? { registration_endpoint: new URL(PROVIDER_ROUTES.registration.slice(1), urls.public).href } : {}),
       });
+      // Keycloak's endpoints when discovered at `<base>/realms/{realm}` (the realm's issuer); else Hydra's document.
+      rewriteDiscovery(body, urls.issuer, isKeycloakView(urls.issuer, deps.mountPrefix ?? requestRealmOf(ctx.req).prefix));
     }
     // `webfinger.jwks.broadcast_keys`: every listed set, not only the keys the engine signs with.
     if (route === 'jwks' && ctx.status === 200 && keys.publishedJwks) ctx.body = await keys.publishedJwks();

@@ -10,3 +10,4 @@ export * from './client-protocol-validator';
 export * from './html-pages';
 export * from './memory-oidc-payload-store';
 export * from './grant-token-models';
+export * from './keycloak-paths';

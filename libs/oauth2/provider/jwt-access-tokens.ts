@@ -20,7 +20,7 @@ type AccessTokenModel = {
  * belongs to a subject (client_credentials tokens are not AccessTokens). The found instance carries no
  * `aud` (its audience is the client's own); the grant checks of `/userinfo` still apply.
  */
-export function acceptJwtAccessTokens(provider: Provider, deps: OidcPayloadStoreProvider & ClockProvider, accessTokenKeys: readonly JsonWebKey[], issuer: string): void {
+export function acceptJwtAccessTokens(provider: Provider, deps: OidcPayloadStoreProvider & ClockProvider, accessTokenKeys: readonly JsonWebKey[], issuer: string | readonly string[]): void {
   const model = provider.AccessToken as unknown as AccessTokenModel;
   const find = model.find.bind(model);
   const verify = jwtAccessTokenVerifier(accessTokenKeys, issuer);
@@ -45,12 +45,12 @@ export function acceptJwtAccessTokens(provider: Provider, deps: OidcPayloadStore
   };
 }
 
-/** Verifies a JWT access token of this issuer against the access-token keys; `undefined` when it does not verify. */
-export function jwtAccessTokenVerifier(accessTokenKeys: readonly JsonWebKey[], issuer: string): (token: string) => Promise<Record<string, unknown> | undefined> {
+/** Verifies a JWT access token of one of the realm's issuers against the access-token keys; `undefined` when it does not verify. */
+export function jwtAccessTokenVerifier(accessTokenKeys: readonly JsonWebKey[], issuer: string | readonly string[]): (token: string) => Promise<Record<string, unknown> | undefined> {
   const jwks = createLocalJWKSet({ keys: accessTokenKeys.map((k) => toPublicJwk(k) as never) });
   return async (token) => {
     try {
-      return (await jwtVerify(token, jwks, { issuer })).payload;
+      return (await jwtVerify(token, jwks, { issuer: typeof issuer === 'string' ? issuer : [...issuer] })).payload;
     } catch {
       return undefined;
     }
@@ -65,7 +65,7 @@ export function jwtAccessTokenVerifier(accessTokenKeys: readonly JsonWebKey[], i
  * (refresh tokens included) are revoked, so introspection reports them inactive. Resource servers that
  * only check signatures still accept the JWT until it expires, as with Hydra.
  */
-export function revokeJwtAccessTokens(deps: OidcPayloadStoreProvider & ClockProvider, accessTokenKeys: readonly JsonWebKey[], issuer: string) {
+export function revokeJwtAccessTokens(deps: OidcPayloadStoreProvider & ClockProvider, accessTokenKeys: readonly JsonWebKey[], issuer: string | readonly string[]) {
   const verify = jwtAccessTokenVerifier(accessTokenKeys, issuer);
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
     await next();

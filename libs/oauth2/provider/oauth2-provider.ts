@@ -17,6 +17,12 @@ export type OAuth2ProviderDeps = ProviderDeps &
   JtiStoreProvider & {
     /** The realm this engine serves: its keys are read and its expired rows swept there (default: `default`). */
     readonly realm?: string;
+    /**
+     * A fixed mount path for every request (`/realms/default`: the default realm's engine as that prefix
+     * serves it, see `OAuth2Wiring.prefixedOAuth2Provider`); unset, the request's realm prefix. Such an
+     * engine is a second view of a realm whose own engine sweeps, so it never sweeps.
+     */
+    readonly mountPrefix?: string;
   };
 
 /** How often expired OAuth2 rows are swept. */
@@ -58,7 +64,11 @@ export class OAuth2Provider {
     // A request the client already aborted has no body left to read; the engine would log a warning.
     if (req.destroyed) return;
     // The realm's `/realms/{realm}` prefix stays in `originalUrl` only: the engine builds its endpoint URLs with it.
-    if (req.originalUrl) req.url = withoutPrefix(req.originalUrl, requestRealmOf(req).prefix);
+    const mount = this.deps.mountPrefix;
+    if (mount) {
+      req.url = req.originalUrl ?? req.url;
+      req.originalUrl = `${mount}${req.url}`;
+    } else if (req.originalUrl) req.url = withoutPrefix(req.originalUrl, requestRealmOf(req).prefix);
     req.baseUrl = '';
     req.headers['x-forwarded-host'] = this.publicUrl.host;
     req.headers['x-forwarded-proto'] = this.publicUrl.protocol.slice(0, -1);
@@ -116,7 +126,7 @@ export class OAuth2Provider {
         accessTokenKeys,
         publishedJwks: () => this.deps.keyManager.publicJwks(ctx),
       });
-      if (!this.sweeper) {
+      if (!this.sweeper && !this.deps.mountPrefix) {
         this.sweeper = setInterval(() => {
           this.sweep().catch((error: unknown) => ctx.logger.warn({ err: error }, 'sweeping expired OAuth2 rows failed'));
         }, SWEEP_EVERY_MS);

@@ -11,6 +11,8 @@ import { pairwiseSubjectFor } from './pairwise-subjects';
 
 export type TokenIntrospectorDeps = OAuth2ProviderProvider & OidcPayloadStoreProvider & ClientStoreProvider & ConsentSessionStoreProvider & ForcedSubjectStoreProvider & KeyManagerProvider & ClockProvider & {
   readonly config: RealmConfig;
+  /** The realm's issuers whose JWT access tokens are its own (default: the configured issuer). */
+  readonly jwtIssuers?: readonly string[];
 };
 
 const INACTIVE = { active: false } as const;
@@ -81,7 +83,7 @@ export class TokenIntrospector {
   /** JWT access tokens: signature by the access-token keys, then the issued-token index and its grant. */
   private async introspectJwt(ctx: Ctx, token: string, scope?: string): Promise<Record<string, unknown>> {
     const keys = await this.deps.keyManager.signingKeys(ctx, JWT_ACCESS_TOKEN_SET);
-    if (this.verifier?.keys !== keys) this.verifier = { keys, verify: jwtAccessTokenVerifier(keys, oauth2Urls(this.deps.config).issuer) };
+    if (this.verifier?.keys !== keys) this.verifier = { keys, verify: jwtAccessTokenVerifier(keys, this.deps.jwtIssuers ?? oauth2Urls(this.deps.config).issuer) };
     const payload = await this.verifier.verify(token);
     if (!payload) return INACTIVE;
     const record = await this.deps.oidcPayloadStore.find(ctx, 'JwtAccessToken', String(payload.jti), this.deps.clock.now());

@@ -47,7 +47,7 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('stored rea
       const discovery = await request(server.publicUrl).get(`/realms/${name}/.well-known/openid-configuration`);
       expect(discovery.status).toBe(200);
       expect(discovery.body.issuer).toBe(`${server.publicUrl}/realms/${name}`);
-      expect(discovery.body.token_endpoint).toBe(`${server.publicUrl}/realms/${name}/oauth2/token`);
+      expect(discovery.body.token_endpoint).toBe(`${server.publicUrl}/realms/${name}/protocol/openid-connect/token`);
 
       const flow = await request(server.publicUrl).get(`/realms/${name}/self-service/registration/api`);
       expect(flow.status).toBe(200);

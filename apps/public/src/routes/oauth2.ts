@@ -3,9 +3,14 @@ import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
 import { pathOf, sendJson } from '../../../../libs/http';
 import { type LoggerProvider, requestRealmOf } from '../../../../libs/x';
-import { type LogoutCompletionProvider, type OAuth2ProviderProvider, fallbackPage } from '../../../../libs/oauth2/provider';
+import { type LogoutCompletionProvider, type OAuth2Provider, type OAuth2ProviderProvider, fallbackPage } from '../../../../libs/oauth2/provider';
 
-export type OAuth2RouterDeps = ConfigProvider & OAuth2ProviderProvider & LogoutCompletionProvider;
+export type OAuth2RouterDeps = ConfigProvider &
+  OAuth2ProviderProvider &
+  LogoutCompletionProvider & {
+    /** The default realm's engine under `/realms/default` (its own issuer); absent for other realms. */
+    readonly prefixedOAuth2Provider?: OAuth2Provider;
+  };
 
 /** Paths the OAuth2/OIDC engine answers (Hydra's public paths); everything else stays with express. */
 export const ENGINE_PATHS = ['/oauth2', '/userinfo', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/.well-known/jwks.json'];
@@ -23,11 +28,16 @@ export function isEngineRequest(url: string | undefined): boolean {
   return ENGINE_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
-/** The engine as a Node handler; a failure to build it answers RFC 6749's `server_error`. */
+/**
+ * The engine as a Node handler; a failure to build it answers RFC 6749's `server_error`. A request that
+ * named the default realm by path (`/realms/default/…`) goes to the default realm's prefixed engine.
+ */
 export function engineHandler(deps: OAuth2RouterDeps & LoggerProvider): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    deps.oauth2Provider.handle(req, res).catch((error: unknown) => {
-      deps.logger.error({ err: error, request_id: res.getHeader('X-Request-Id'), realm: requestRealmOf(req).name }, 'OAuth2 engine failed');
+    const realm = requestRealmOf(req);
+    const engine = deps.prefixedOAuth2Provider && realm.byPath && !realm.prefix ? deps.prefixedOAuth2Provider : deps.oauth2Provider;
+    engine.handle(req, res).catch((error: unknown) => {
+      deps.logger.error({ err: error, request_id: res.getHeader('X-Request-Id'), realm: realm.name }, 'OAuth2 engine failed');
       if (res.headersSent) return void res.destroy();
       sendJson(res, 500, { error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' });
     });
