@@ -13,6 +13,7 @@ import { WidenIdentifierColumns1700000000013 } from './1700000000013-widen-ident
 import { AddOAuth2ClientSkipLogoutConsent1700000000014 } from './1700000000014-add-oauth2-client-skip-logout-consent';
 import { RealmColumn1700000000015 } from './1700000000015-realm-column';
 import { CreateRealms1700000000016 } from './1700000000016-create-realms';
+import { KeysetListIndexes1700000000019 } from './1700000000019-keyset-list-indexes';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   AddOAuth2ClientSkipLogoutConsent1700000000014,
   RealmColumn1700000000015,
   CreateRealms1700000000016,
+  KeysetListIndexes1700000000019,
 ];
