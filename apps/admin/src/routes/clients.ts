@@ -23,7 +23,7 @@ export function createClientsRouter(deps: ClientsRouterDeps): Router {
     const page = parseListRequest(req.query as Record<string, unknown>, CLIENT_LIST_KEY);
     const filters = { client_name: str(req.query.client_name), owner: str(req.query.owner) };
     const result = await deps.clientManager.list(ctx, { ...page, clientName: filters.client_name, owner: filters.owner });
-    setListLinks(res, req.originalUrl, `${admin}admin/clients`, page, result.next);
+    setListLinks(res, req, `${admin}admin/clients`, page, result.next);
     res.json(result.items.map((c) => toWire(c)));
   });
 

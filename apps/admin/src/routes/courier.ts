@@ -31,7 +31,7 @@ export function createCourierRouter(deps: CourierRouterDeps): Router {
     const ctx = ctxOf(req);
     const query = listQuery(req.query as Record<string, unknown>);
     const result = await deps.courierMessageStore.list(ctx, query);
-    setListLinks(res, req.originalUrl, `${admin}courier/messages`, query, result.next);
+    setListLinks(res, req, `${admin}courier/messages`, query, result.next);
     res.json(result.items.map((m) => toWire(m, deps.config.dev)));
   });
 

@@ -39,7 +39,7 @@ export function createIdentitiesRouter(deps: IdentitiesRouterDeps): Router {
     const page = parseListRequest(req.query as Record<string, unknown>, IDENTITY_LIST_KEY);
     const filter = typeof req.query.credentials_identifier === 'string' ? req.query.credentials_identifier : undefined;
     const result = await deps.identityPool.list(ctx, { ...page, credentialsIdentifier: filter });
-    setListLinks(res, req.originalUrl, `${admin}identities`, page, result.next);
+    setListLinks(res, req, `${admin}identities`, page, result.next);
     res.json(result.items.map((i) => toWire(i, 'admin_list', deps.config)));
   });
 

@@ -21,7 +21,7 @@ export function createOAuth2SessionsRouter(deps: OAuth2SessionsRouterDeps): Rout
     const page = parseListRequest(req.query as Record<string, unknown>, CONSENT_SESSION_LIST_KEY);
     const subject = str(req.query.subject);
     const result = await deps.consentSessionManager.list(ctx, subject, page);
-    setListLinks(res, req.originalUrl, `${deps.config.serve.admin.base_url}admin/oauth2/auth/sessions/consent`, page, result.next);
+    setListLinks(res, req, `${deps.config.serve.admin.base_url}admin/oauth2/auth/sessions/consent`, page, result.next);
     res.json(result.items);
   });
 

@@ -43,7 +43,7 @@ export function createAdminSessionsRouter(deps: AdminSessionsRouterDeps): Router
     const ctx = ctxOf(req);
     const query = listQuery(req.query as Record<string, unknown>);
     const result = await deps.adminSessionManager.listForIdentity(ctx, req.params.id as string, query);
-    setListLinks(res, req.originalUrl, `${admin}sessions`, query, result.next);
+    setListLinks(res, req, `${admin}admin/identities/${encodeURIComponent(req.params.id as string)}/sessions`, query, result.next);
     res.json(result.items.map(wire));
   });
 
@@ -57,7 +57,7 @@ export function createAdminSessionsRouter(deps: AdminSessionsRouterDeps): Router
     const ctx = ctxOf(req);
     const query = listQuery(req.query as Record<string, unknown>);
     const result = await deps.adminSessionManager.list(ctx, query);
-    setListLinks(res, req.originalUrl, `${admin}sessions`, query, result.next);
+    setListLinks(res, req, `${admin}sessions`, query, result.next);
     res.json(result.items.map(wire));
   });
 

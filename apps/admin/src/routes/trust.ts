@@ -29,7 +29,7 @@ export function createTrustRouter(deps: TrustRouterDeps): Router {
     const page = parseListRequest(req.query as Record<string, unknown>, TRUST_GRANT_LIST_KEY);
     const issuer = typeof req.query.issuer === 'string' && req.query.issuer !== '' ? req.query.issuer : undefined;
     const result = await deps.trustGrantManager.list(ctx, { ...page, issuer });
-    setListLinks(res, req.originalUrl, `${admin}${ROUTE_TRUST_ISSUERS.slice(1)}`, page, result.next);
+    setListLinks(res, req, `${admin}${ROUTE_TRUST_ISSUERS.slice(1)}`, page, result.next);
     res.json(result.items.map(toWire));
   });
 

@@ -45,7 +45,7 @@ export function createSessionsRouter(deps: SessionsRouterDeps): Router {
     const page = parseListRequest(req.query as Record<string, unknown>, SESSION_LIST_KEY);
     const result = await deps.mySessionsManager.list(ctx, token(req), page);
     // Kratos quirk (§1e): the links point at the admin URL even on this public list.
-    setListLinks(res, req.originalUrl, `${deps.config.serve.admin.base_url}sessions`, page, result.next);
+    setListLinks(res, req, `${deps.config.serve.admin.base_url}sessions`, page, result.next);
     res.json(result.items.map((i) => toWire(i.session, i.identity, deps.config)));
   });
 
