@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { type KeyPart, type KeysetWindow, PageTokenError, decodePageToken, encodePageToken, requestRealmOf } from '../x';
+import { type KeyPart, type KeysetWindow, PageTokenError, decodePageToken, encodePageToken } from '../x';
 import { badRequest } from './errors';
 
 /** Kratos and Hydra: `page_size` (and the old `per_page`) default 250, at most 1000. */
@@ -69,11 +69,11 @@ export function parseListRequest(query: Record<string, unknown>, parts: readonly
  * Page style (the old `page`/`per_page`): absolute links on `legacyBase` as ory/x pagepagination wrote
  * them, `first` (`page=0`), `next` (`page=P+1` plus the next page token, so a client following it is
  * served by the keyset query) and `prev` (`page=P-1`) when `P > 0`; no `last` (it would need a count).
- * @param req the list request; token-style links keep its realm prefix (`/realms/{name}`), path and query
+ * @param req the list request; token-style links keep its path as addressed (`/realms/{name}/…` included) and query
  * @param legacyBase absolute URL the page-style links point at
  */
 export function setListLinks(res: Response, req: Request, legacyBase: string, request: ListRequest, next: readonly string[] | undefined): void {
-  const original = new URL(`${requestRealmOf(req).prefix}${req.originalUrl}`, 'http://x');
+  const original = new URL(req.originalUrl, 'http://x');
   const link = (rel: string, params: Record<string, string | undefined>, base?: string): string => {
     const search = new URLSearchParams(original.search);
     for (const [k, v] of Object.entries(params)) {
