@@ -190,6 +190,19 @@ export const processConfigSchema: SchemaObject = {
       },
     },
     courier: courierProcessSchema,
+    admin: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        api_keys: {
+          ...strings(
+            'Operator keys of the admin port (env ADMIN_API_KEYS: comma-separated or a JSON array). When set, every admin route but /health/alive, /health/ready and /version needs `Authorization: Bearer <key>` (an operator key, or a project API key for its own project); when empty the admin port is open.',
+          ),
+          items: { type: 'string', minLength: 16 },
+        },
+      },
+    },
     realms: {
       type: 'object',
       additionalProperties: false,

@@ -76,6 +76,8 @@ export interface ProcessConfig {
   /** `connect_timeout` in milliseconds. */
   readonly database: { readonly auto_migrate: boolean; readonly pool_size: number; readonly connect_timeout: number };
   readonly log: { readonly level: string };
+  /** The admin plane: operator keys (`api_keys`; none means the admin port is open). */
+  readonly admin: { readonly api_keys: readonly string[] };
   /** Stored realms: `refresh_interval` in milliseconds (see `Realms`). */
   readonly realms: { readonly refresh_interval: number };
   readonly serve: {

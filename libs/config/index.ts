@@ -11,3 +11,4 @@ export * from './compose-schemas';
 export * from './split-config';
 export * from './realm-config';
 export * from './memory-realm-store';
+export * from './realm-config-file-form';

@@ -45,6 +45,13 @@ describe('loadConfig', () => {
     expect(config.secrets.system).toEqual(['cccccccccccccccccccc']);
   });
 
+  it('reads operator keys from ADMIN_API_KEYS (comma list or JSON array), none by default, 16+ characters each', () => {
+    expect(loadConfig({ env: {} }).admin.api_keys).toEqual([]);
+    expect(loadConfig({ env: { ADMIN_API_KEYS: 'first-operator-key-0001, second-operator-key-02' } }).admin.api_keys).toEqual(['first-operator-key-0001', 'second-operator-key-02']);
+    expect(loadConfig({ env: { ADMIN_API_KEYS: '["json-operator-key-00001"]' } }).admin.api_keys).toEqual(['json-operator-key-00001']);
+    expect(() => loadConfig({ env: { ADMIN_API_KEYS: 'short' } })).toThrow(/admin\.api_keys\.0: must NOT have fewer than 16 characters/);
+  });
+
   it('names the key and the rule when a value is invalid', () => {
     expect(() => loadConfig({ env: { SERVE_PUBLIC_PORT: 'abc' } })).toThrow(ConfigError);
     expect(() => loadConfig({ env: { SERVE_PUBLIC_PORT: 'abc' } })).toThrow(/serve\.public\.port: must be integer/);

@@ -23,6 +23,8 @@ export interface ClaimRequest {
   readonly limit: number;
   /** Only messages of these types (the channels the dispatcher has). */
   readonly types: readonly MessageType[];
+  /** Only messages of this realm (`tessera courier watch --realm`); every realm's when absent. */
+  readonly realm?: string;
 }
 
 /** How a failed send ends: queued again for `nextAttemptAt`, or given up. */

@@ -1,4 +1,4 @@
-import { type Config, loadConfig } from '../config';
+import { type Config, type CourierSenderConfig, loadConfig } from '../config';
 import { FixedClock, createLogger } from '../x';
 import type { CourierChannel } from './channels/courier-channel';
 import { Dispatcher } from './dispatcher';
@@ -15,10 +15,12 @@ class RecordingChannel implements CourierChannel {
   readonly delivered: string[] = [];
   attempts = 0;
   constructor(private readonly failing = new Set<string>()) {}
-  async send(message: CourierMessage): Promise<void> {
+  readonly senders: (CourierSenderConfig | undefined)[] = [];
+  async send(message: CourierMessage, sender?: CourierSenderConfig): Promise<void> {
     this.attempts++;
     if (this.failing.has(message.recipient)) throw new Error('550 mailbox unavailable');
     this.delivered.push(message.recipient);
+    this.senders.push(sender);
   }
 }
 
@@ -107,5 +109,32 @@ describe('Dispatcher', () => {
     dispatcher.start();
     await dispatcher.stop();
     expect(channel.delivered).toHaveLength(5);
+  });
+
+  it("sends each message with its realm's sender; abandons one whose realm is gone; retries when the realm cannot be read", async () => {
+    const { store, channel, clock, deps } = setup();
+    const sender = (from: string): CourierSenderConfig => ({ smtp: { from_address: from }, sms: { from } });
+    const asked: string[] = [];
+    const dispatcher = new Dispatcher({
+      ...deps,
+      courierSenderOf: async (realm: string) => {
+        asked.push(realm);
+        if (realm === 'broken') throw new Error('database unavailable');
+        return realm === 'gone' ? undefined : sender(`${realm}@example.com`);
+      },
+    });
+    const now = clock.now();
+    const a = makeMessage({ recipient: 'to-a@example.com', nextAttemptAt: now });
+    const gone = makeMessage({ recipient: 'to-gone@example.com', nextAttemptAt: now, createdAt: new Date(now.getTime() + 1) });
+    const broken = makeMessage({ recipient: 'to-broken@example.com', nextAttemptAt: now, createdAt: new Date(now.getTime() + 2) });
+    await store.create(testCtx({ realm: 'a' }), a);
+    await store.create(testCtx({ realm: 'gone' }), gone);
+    await store.create(testCtx({ realm: 'broken' }), broken);
+    expect(await dispatcher.dispatchOnce()).toEqual({ sent: 1, retried: 1, abandoned: 1 });
+    expect(asked.sort()).toEqual(['a', 'broken', 'gone']);
+    expect(channel.delivered).toEqual(['to-a@example.com']);
+    expect(channel.senders).toEqual([sender('a@example.com')]);
+    expect(await store.get(testCtx({ realm: 'gone' }), gone.id)).toMatchObject({ status: 'abandoned' });
+    expect(await store.get(testCtx({ realm: 'broken' }), broken.id)).toMatchObject({ status: 'queued', sendCount: 1 });
   });
 });

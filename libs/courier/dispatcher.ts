@@ -1,12 +1,17 @@
 import { hostname } from 'node:os';
-import type { ProcessConfigProvider } from '../config';
-import { type ClockProvider, type Ctx, type LoggerProvider, randomSecret, systemCtx } from '../x';
-import type { CourierChannel, CourierChannelsProvider } from './channels/courier-channel';
+import type { CourierSenderConfig, ProcessConfigProvider } from '../config';
+import { type ClockProvider, type Ctx, DEFAULT_REALM, type LoggerProvider, randomSecret, systemCtx } from '../x';
+import type { CourierChannel, CourierChannelsProvider, CourierSendersProvider } from './channels/courier-channel';
 import type { CourierMessageStoreProvider } from './courier-message-store';
 import type { CourierMessage, MessageType } from './message';
 import { retryDelay } from './retry-delay';
 
-export type DispatcherDeps = ProcessConfigProvider & ClockProvider & LoggerProvider & CourierMessageStoreProvider & CourierChannelsProvider;
+export type DispatcherDeps = ProcessConfigProvider &
+  ClockProvider &
+  LoggerProvider &
+  CourierMessageStoreProvider &
+  CourierChannelsProvider &
+  Partial<CourierSendersProvider>;
 
 /** What one pass did. */
 export interface DispatchSummary {
@@ -23,6 +28,11 @@ type Outcome = keyof DispatchSummary;
  * records `sent`, a retry after exponential backoff, or `abandoned` once `courier.message_retries`
  * sends have failed. A failing message never stops the others.
  *
+ * Realms: it claims every realm's messages and sends each with its realm's sender, asked at send time
+ * (`courierSenderOf`, the realm cache: a sender changed meanwhile applies to queued messages and retries);
+ * a message whose realm no longer exists is abandoned (deleting a realm deletes its messages, so only one
+ * claimed in that instant can meet this), and a realm whose configuration cannot be read is retried.
+ *
  * Invariants: passes of one dispatcher never overlap (`dispatchOnce` waits for the running pass);
  * `stop()` resolves only after the running pass has finished, so the database can be closed after it.
  * Delivery is at-least-once: a dispatcher that dies between sending and recording `sent` leaves the
@@ -35,7 +45,11 @@ export class Dispatcher {
   private timer?: NodeJS.Timeout;
   private running = false;
 
-  constructor(private readonly deps: DispatcherDeps) {}
+  constructor(
+    private readonly deps: DispatcherDeps,
+    /** `realm`: claim only that realm's messages (a dedicated worker, `tessera courier watch --realm`). */
+    private readonly options: { readonly realm?: string } = {},
+  ) {}
 
   /** Starts polling every `courier.worker.poll_interval` (the first pass runs at once). Idempotent. */
   start(): void {
@@ -75,7 +89,7 @@ export class Dispatcher {
     }, delay);
   }
 
-  /** One pass is background work: it runs with a system ctx of the default realm. */
+  /** One pass is background work: it claims with a system ctx (claims are process-wide), and handles each message with a system ctx of its realm. */
   private async pass(): Promise<DispatchSummary> {
     const ctx = systemCtx(this.deps.logger);
     const summary: DispatchSummary = { sent: 0, retried: 0, abandoned: 0 };
@@ -90,11 +104,23 @@ export class Dispatcher {
         leaseUntil: new Date(now.getTime() + lease),
         limit: 1,
         types: [...channels.keys()],
+        ...(this.options.realm !== undefined ? { realm: this.options.realm } : {}),
       });
       if (!message) break;
-      summary[await this.deliver(ctx, message, channels.get(message.type) as CourierChannel)]++;
+      // Settling is process-wide (by id and worker); the message's realm scopes its log lines.
+      const messageCtx = systemCtx(this.deps.logger, message.realm ?? DEFAULT_REALM);
+      summary[await this.deliver(messageCtx, message, channels.get(message.type) as CourierChannel)]++;
     }
     return summary;
+  }
+
+  /**
+   * The sender of the message's realm; `undefined` (the channel's own) without a sender lookup, `null`
+   * when the realm no longer exists. @throws Error when the realm's configuration cannot be read.
+   */
+  private async senderOf(message: CourierMessage): Promise<CourierSenderConfig | undefined | null> {
+    if (!this.deps.courierSenderOf) return undefined;
+    return (await this.deps.courierSenderOf(message.realm ?? DEFAULT_REALM)) ?? null;
   }
 
   /** Sends one claimed message and records the outcome. Store errors propagate (they end the pass). */
@@ -108,8 +134,10 @@ export class Dispatcher {
       ctx.logger.warn(log, 'courier: message abandoned: every send attempt was interrupted');
       return 'abandoned';
     }
+    let sender: CourierSenderConfig | undefined | null;
     try {
-      await channel.send(message);
+      sender = await this.senderOf(message);
+      if (sender !== null) await channel.send(message, sender);
     } catch (err) {
       const now = this.deps.clock.now();
       const abandoned = message.sendCount >= retries;
@@ -123,6 +151,11 @@ export class Dispatcher {
       );
       ctx.logger.warn({ ...log, err: describe(err) }, abandoned ? `courier: message abandoned after ${retries} failed sends` : 'courier: send failed, will retry');
       return abandoned ? 'abandoned' : 'retried';
+    }
+    if (sender === null) {
+      await store.markFailed(ctx, message.id, this.workerId, { status: 'abandoned' }, this.deps.clock.now());
+      ctx.logger.warn(log, 'courier: message abandoned: its realm no longer exists');
+      return 'abandoned';
     }
     if (!(await store.markSent(ctx, message.id, this.workerId, this.deps.clock.now()))) {
       ctx.logger.warn(log, 'courier: lease expired before the send was recorded; the message may be sent again');

@@ -10,7 +10,8 @@ export function isClaimable(m: CourierMessage, now: Date): boolean {
 
 /**
  * `CourierMessageStore` over a map, for unit tests; single-threaded, so every claim is atomic. As in the
- * database store, `get` and `list` see `ctx.realm`'s messages only; claims and settling are process-wide.
+ * database store, `get` and `list` see `ctx.realm`'s messages only; claims and settling are process-wide, and
+ * every message read reports the realm that created it.
  */
 export class MemoryCourierMessageStore implements CourierMessageStore {
   private readonly messages = new Map<string, CourierMessage>();
@@ -22,7 +23,7 @@ export class MemoryCourierMessageStore implements CourierMessageStore {
 
   async create(ctx: Ctx, message: CourierMessage): Promise<void> {
     if (this.messages.has(message.id)) throw new Error(`duplicate courier message ${message.id}`);
-    this.messages.set(message.id, { ...message });
+    this.messages.set(message.id, { ...message, realm: ctx.realm });
     this.realms.set(message.id, ctx.realm);
   }
 
@@ -41,7 +42,7 @@ export class MemoryCourierMessageStore implements CourierMessageStore {
 
   async claim(ctx: Ctx, request: ClaimRequest): Promise<CourierMessage[]> {
     const due = [...this.messages.values()]
-      .filter((m) => request.types.includes(m.type) && isClaimable(m, request.now))
+      .filter((m) => request.types.includes(m.type) && isClaimable(m, request.now) && (request.realm === undefined || m.realm === request.realm))
       .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime())
       .slice(0, request.limit);
     return due.map((m) => {

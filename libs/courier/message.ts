@@ -40,4 +40,9 @@ export interface CourierMessage {
   readonly claimedUntil?: Date;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /**
+   * The realm that queued it, as stores report it on `claim` (the dispatcher claims every realm's
+   * messages and sends each with its realm's sender). Ignored by `create`, which stores `ctx.realm`.
+   */
+  readonly realm?: string;
 }

@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import pino from 'pino';
 import type { Ctx } from '../x';
 import { type NodeMiddleware, withMiddlewares } from './node-middleware';
-import { ctxOf, requestCtx } from './request-ctx';
+import { ctxOf, requestCtx, setRequestActor } from './request-ctx';
 import { requestId } from './request-id';
 
 function request(headers: Record<string, string> = {}): { req: IncomingMessage; res: ServerResponse } {
@@ -42,5 +42,17 @@ describe('requestCtx / ctxOf', () => {
     const { req } = request();
     expect(ctxOf(req)).toBe(ctxOf(req));
     expect(ctxOf(req).realm).toBe('default');
+  });
+
+  it('setRequestActor makes later reads act for the authenticated key, same request id and realm', () => {
+    const { ctx } = ctxSeenBy([
+      requestId(),
+      requestCtx(logger, { kind: 'admin' }),
+      (req, _res, next) => {
+        setRequestActor(req, { kind: 'admin', id: 'operator:1' });
+        next();
+      },
+    ], { 'x-request-id': 'abc-456' });
+    expect([ctx.requestId, ctx.realm, ctx.actor]).toEqual(['abc-456', 'default', { kind: 'admin', id: 'operator:1' }]);
   });
 });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino from 'pino';
-import { type Actor, type Ctx, type Logger, newCtx, newId, requestRealmOf } from '../x';
+import { type Actor, type Ctx, type Logger, newCtx, newId, requestRealmOf, withActor } from '../x';
 import type { NodeMiddleware } from './node-middleware';
 
 const contexts = new WeakMap<IncomingMessage, Ctx>();
@@ -34,4 +34,9 @@ export function ctxOf(req: IncomingMessage): Ctx {
 function requestIdOf(req: IncomingMessage, res?: ServerResponse): string {
   const fromResponse = (res ?? (req as { res?: ServerResponse }).res)?.getHeader('X-Request-Id');
   return typeof fromResponse === 'string' ? fromResponse : newId();
+}
+
+/** Records that `req` acts for `actor` (the admin plane, once it has authenticated the request): `ctxOf` answers with it. */
+export function setRequestActor(req: IncomingMessage, actor: Actor): void {
+  contexts.set(req, withActor(ctxOf(req), actor));
 }

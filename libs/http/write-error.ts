@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Request } from 'express';
-import type { Logger } from '../x';
+import { type Logger, requestRealmOf } from '../x';
 import { OryError, toOryError } from './errors';
 
 /** Which error body a mount answers with (architecture B7). */
@@ -65,10 +65,11 @@ export function writeError(surface: SurfaceSelector, deps: WriteErrorDeps): Erro
 export function sendError(res: ServerResponse, thrown: unknown, surface: ErrorSurface, deps: WriteErrorDeps, path: string): void {
   const error = toOryError(thrown);
   const requestId = res.getHeader('X-Request-Id')?.toString();
+  const realm = (res as { req?: IncomingMessage }).req ? requestRealmOf((res as { req: IncomingMessage }).req).name : undefined;
   if (error.code >= 500) {
-    deps.logger.error({ err: error.cause ?? error, request_id: requestId, path }, 'request failed');
+    deps.logger.error({ err: error.cause ?? error, request_id: requestId, realm, path }, 'request failed');
   } else {
-    deps.logger.debug({ code: error.code, id: error.id, reason: error.reason, request_id: requestId }, 'client error');
+    deps.logger.debug({ code: error.code, id: error.id, reason: error.reason, request_id: requestId, realm }, 'client error');
   }
   if (error.id) res.setHeader('Ory-Error-Id', error.id);
   sendJson(res, error.code, surface === 'oauth2' ? oauth2ErrorBody(error, deps.dev) : oryErrorBody(error, requestId, deps.dev));

@@ -13,3 +13,5 @@ export * from './stores/typeorm-consent-stores';
 export * from './stores/typeorm-forced-subject-store';
 export * from './stores/typeorm-trust-stores';
 export * from './stores/typeorm-realm-store';
+export * from './stores/typeorm-project-api-key-store';
+export * from './stores/typeorm-project-store';

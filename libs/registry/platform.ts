@@ -3,7 +3,7 @@ import { type CourierChannel, Dispatcher, createCourierChannels } from '../couri
 import { NotReadyError, type ReadinessCheck } from '../http';
 import { PasswordHasher } from '../identity';
 import { Persistence, TypeormCourierMessageStore, TypeormRealmStore, TypeormSecretStore } from '../persistence';
-import { type Clock, type Logger, createLogger, randomSecret, systemClock, systemCtx } from '../x';
+import { type Clock, DEFAULT_REALM, type Logger, createLogger, randomSecret, systemClock, systemCtx } from '../x';
 
 export interface PlatformOptions {
   readonly logger?: Logger;
@@ -25,8 +25,9 @@ export interface InitOptions {
  * persistence, logger, clock, the password hasher pool, the courier transport and dispatcher, secrets,
  * readiness. Built from {@link ProcessConfig} only; realm registries reach it through `RealmRegistry`.
  *
- * The courier channels send with one sender (`sender`: today the default realm's `courier.smtp.from_*`
- * and `courier.sms.from`); a per-realm sender will travel on the message once realms are stored.
+ * The courier channels are configured with the default realm's sender (`courier.smtp.from_*`,
+ * `courier.sms.from`); the dispatcher sends each message with its own realm's, asked through
+ * `senderOf` (the realm cache, see {@link courierSenderOf}).
  */
 export class Platform {
   private readonly memo = new Map<string, unknown>();
@@ -36,6 +37,9 @@ export class Platform {
     readonly config: ProcessConfig,
     private readonly sender: CourierSenderConfig,
     private readonly options: PlatformOptions = {},
+    /** A realm's current sender, `undefined` for an unknown realm (the registry asks its realm cache). */
+    private readonly senderOf: (realm: string) => Promise<CourierSenderConfig | undefined> = async (realm) =>
+      realm === DEFAULT_REALM ? sender : undefined,
   ) {}
 
   private once<T>(key: string, make: () => T): T {
@@ -87,6 +91,14 @@ export class Platform {
         sms: { ...this.config.courier.sms, ...this.sender.sms },
       }),
     );
+  }
+
+  /**
+   * Who realm `realm`'s messages come from now: the default realm's sender from the file, a stored realm's
+   * from its cached configuration; `undefined` once the realm no longer exists.
+   */
+  courierSenderOf(realm: string): Promise<CourierSenderConfig | undefined> {
+    return realm === DEFAULT_REALM ? Promise.resolve(this.sender) : this.senderOf(realm);
   }
 
   /** The courier dispatcher; `tessera serve` and `tessera courier watch` start it. */

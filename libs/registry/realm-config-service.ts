@@ -106,6 +106,20 @@ export class RealmConfigService {
     return { config: cached.config, revision: String(realm.revision) };
   }
 
+  /**
+   * The configuration the realm `name` would have with `config` as its overrides: the realm schema and
+   * the cross-key rules only (identity schemas and templates are not loaded); nothing is stored.
+   * @throws OryError 400 naming the key
+   */
+  parse(name: string, config: unknown): RealmConfig {
+    try {
+      return parseRealmConfig(config, this.deps.hostOf(name));
+    } catch (error) {
+      if (error instanceof ConfigError) throw badRequest(error.message);
+      throw error;
+    }
+  }
+
   private checkName(name: string): string {
     const problem = realmNameProblem(name);
     if (problem) throw badRequest(problem).withDetails({ name });

@@ -2,12 +2,16 @@ import { type Config, type ProcessConfig, type RealmHostFacts, splitConfig } fro
 import type { CourierChannel, Dispatcher } from '../courier';
 import type { ReadinessCheck } from '../http';
 import type { TypeormSecretStore } from '../persistence';
+import type { AdminAuthenticator, ProjectApiKeyService, ProjectDirectory } from '../project';
 import { systemCtx } from '../x';
 import { type InitOptions, Platform, type PlatformOptions } from './platform';
 import { RealmConfigService } from './realm-config-service';
 import { RealmRegistry } from './realm-registry';
 import { realmBaseUrl, realmFileConfig, addressRealm } from './realm-address';
 import { Realms, type RealmsOptions } from './realms';
+import { ProjectWiring, projectDirectoryOf } from './wire-project';
+import { wireProjects } from './wire-projects';
+import type { ProjectService } from '../project';
 
 export interface RegistryOptions extends PlatformOptions {
   /**
@@ -51,14 +55,19 @@ export class Registry {
   readonly realms: Realms<RealmRegistry>;
   /** Creates, lists, changes and deletes stored realms (the CLI and `/admin/realms`). */
   readonly realmConfigService: RealmConfigService;
+  /** The control plane: projects, project API keys, the admin plane's authenticator (process-wide). */
+  readonly projects: ProjectWiring;
 
   constructor(
     readonly config: Config,
     options: RegistryOptions = {},
   ) {
     const { process, realm } = splitConfig(config);
-    this.platform = new Platform(process, realm.courier, options);
+    // The dispatcher (one per process) sends every realm's messages: a stored realm's sender is read from
+    // the realm cache when its message goes out (a deleted realm has none: its message is abandoned).
+    this.platform = new Platform(process, realm.courier, options, async (name) => (await this.realms.get(name))?.config.courier);
     this.defaultRealm = new RealmRegistry(this.platform, DEFAULT_REALM, realm);
+    this.projects = new ProjectWiring(this.platform, () => projectDirectoryOf(this.projectService));
     this.realmConfigService = new RealmConfigService({
       realmStore: this.platform.realmStore,
       hostOf: (name) => storedRealmHost(process, realm, name),
@@ -94,11 +103,37 @@ export class Registry {
   }
 
   private readonly views = new WeakMap<RealmRegistry, Registry>();
+  private projectServiceMemo?: ProjectService;
+
+  /** Ory Network's project API over the stored realms (process-wide, like {@link realmConfigService}). */
+  get projectService(): ProjectService {
+    this.projectServiceMemo ??= wireProjects({
+      platform: this.platform,
+      process: this.platform.config,
+      defaultRealm: this.defaultRealm.config,
+      realmConfigService: this.realmConfigService,
+      invalidate: (name) => this.realms.invalidate(name),
+    });
+    return this.projectServiceMemo;
+  }
 
   // logger, clock, persistence, transactions, secrets, passwordHasher and courierMessageStore are the
   // platform's, read through the default realm (RealmCore); the process parts no realm exposes follow.
   get secretStore(): TypeormSecretStore {
     return this.platform.secretStore;
+  }
+
+  get projectDirectory(): ProjectDirectory {
+    return this.projects.projectDirectory;
+  }
+
+  get projectApiKeyService(): ProjectApiKeyService {
+    return this.projects.projectApiKeyService;
+  }
+
+  /** Who a bearer token on the admin port is (operator or project API key); `required` when `admin.api_keys` is set. */
+  get adminAuthenticator(): AdminAuthenticator {
+    return this.projects.adminAuthenticator;
   }
 
   get courierChannels(): readonly CourierChannel[] {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { DEFAULT_REALM, newCtx, systemCtx, withTx } from './ctx';
+import { DEFAULT_REALM, inRealm, newCtx, systemCtx, withActor, withTx } from './ctx';
 import type { Transaction } from './transaction';
 
 /** A pino logger writing JSON lines into `lines`. */
@@ -45,5 +45,23 @@ describe('Ctx', () => {
     const ctx = systemCtx(pino({ enabled: false }));
     expect([ctx.realm, ctx.requestId, ctx.actor]).toEqual([DEFAULT_REALM, 'system', { kind: 'system' }]);
     expect(systemCtx(pino({ enabled: false }), 'acme').realm).toBe('acme');
+  });
+
+  it('inRealm works in another realm for the same request: log lines carry the new realm, actor and tx kept', async () => {
+    const { logger, lines } = capture();
+    const tx = {} as Transaction;
+    const ctx = withTx(newCtx(logger, 'req-3', { actor: { kind: 'admin', id: 'operator:1' } }), tx);
+    const acme = inRealm(ctx, 'acme');
+    expect(acme).toMatchObject({ realm: 'acme', requestId: 'req-3', actor: { kind: 'admin', id: 'operator:1' }, tx });
+    expect(inRealm(ctx, DEFAULT_REALM)).toBe(ctx);
+    acme.logger.info('in acme');
+    await flush();
+    expect(lines).toEqual([expect.objectContaining({ request_id: 'req-3', realm: 'acme', msg: 'in acme' })]);
+  });
+
+  it('withActor replaces the actor only', () => {
+    const { logger } = capture();
+    const ctx = withActor(newCtx(logger, 'req-4', { realm: 'acme', actor: { kind: 'admin' } }), { kind: 'admin', id: 'project_api_key:k' });
+    expect(ctx).toMatchObject({ realm: 'acme', requestId: 'req-4', actor: { kind: 'admin', id: 'project_api_key:k' } });
   });
 });

@@ -48,6 +48,13 @@ class RequestCtx implements Ctx {
     next.child = this.child;
     return next;
   }
+
+  /** The same request acting as `actor` in `realm` (a new logger child when the realm changes). */
+  as(realm: string, actor: Actor | undefined): RequestCtx {
+    const next = new RequestCtx(this.base, realm, this.requestId, actor, this.tx);
+    if (realm === this.realm) next.child = this.child;
+    return next;
+  }
 }
 
 /** The ctx of one request: `logger` is the process logger, `requestId` the request's `X-Request-Id`. */
@@ -64,4 +71,20 @@ export function systemCtx(logger: Logger, realm: string = DEFAULT_REALM): Ctx {
 export function withTx(ctx: Ctx, tx: Transaction): Ctx {
   if (ctx instanceof RequestCtx) return ctx.with(tx);
   return { realm: ctx.realm, requestId: ctx.requestId, actor: ctx.actor, tx, logger: ctx.logger };
+}
+
+/**
+ * `ctx` working in the realm `realm` (the control plane acting on a project's realm): same request id,
+ * actor and transaction; log lines carry `realm`.
+ */
+export function inRealm(ctx: Ctx, realm: string): Ctx {
+  if (ctx.realm === realm) return ctx;
+  if (ctx instanceof RequestCtx) return ctx.as(realm, ctx.actor);
+  return { realm, requestId: ctx.requestId, actor: ctx.actor, tx: ctx.tx, logger: ctx.logger.child({ realm }) };
+}
+
+/** `ctx` acting for `actor` (set once the admin plane has authenticated the request). */
+export function withActor(ctx: Ctx, actor: Actor): Ctx {
+  if (ctx instanceof RequestCtx) return ctx.as(ctx.realm, actor);
+  return { realm: ctx.realm, requestId: ctx.requestId, actor, tx: ctx.tx, logger: ctx.logger };
 }

@@ -1,4 +1,5 @@
 import type { RunningServer } from '../../apps/cli/src/server';
+import { DEFAULT_PROJECT_ID } from '../../libs/project';
 import { bootApps } from '../helpers/boot-apps';
 import { databaseFactories, type TestDatabase } from '../helpers/databases';
 
@@ -190,7 +191,8 @@ const ADMIN_ROUTES = [
   'DELETE /admin/oauth2/tokens', 'POST /admin/oauth2/flush', 'GET,POST,PUT,DELETE /admin/keys/{set}', 'GET,PUT,DELETE /admin/keys/{set}/{kid}',
   'GET,POST /admin/trust/grants/jwt-bearer/issuers', 'GET,DELETE /admin/trust/grants/jwt-bearer/issuers/{trust}',
   'GET,POST /clients', 'GET /clients/{client}', 'GET /keys/{set}', 'GET /oauth2/auth/requests/login', 'GET,POST /admin/{any}', 'GET,POST /{any}',
-  'GET,POST /admin/realms', 'GET,PUT,DELETE /admin/realms/{realm}', 'GET,POST /realms/{realm}/admin/identities', 'GET,POST /realms/{realm}/admin/{any}',
+  'GET,POST /admin/realms', 'GET,PUT,DELETE /admin/realms/{realm}', 'GET,POST /projects', 'GET,PUT,PATCH,DELETE /projects/{project}', 'GET,POST /realms/{realm}/admin/identities', 'GET,POST /realms/{realm}/admin/{any}',
+  'GET,POST /projects/{realm}/tokens', 'DELETE /projects/{realm}/tokens/{any}',
 ];
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND'];
@@ -239,6 +241,8 @@ function fillPath(d: Dice, template: string, f: Fixtures): string {
         return d.pick(['password', 'totp', 'oidc', 'code', 'webauthn', 'lookup_secret', 'nope']);
       case 'realm':
         return d.pick(['default', 'nope', 'realms', 'Upper', 'a'.repeat(70)]);
+      case 'project':
+        return d.pick([DEFAULT_PROJECT_ID, '00000000-0000-4000-8000-000000000000', 'default', 'nope']);
       default:
         return pathSegment(randomString(d).slice(0, 2000));
     }

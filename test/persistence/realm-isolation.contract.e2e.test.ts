@@ -148,6 +148,9 @@ for (const factory of databaseFactories()) {
       expect(await store.get(B, message.id)).toBeUndefined();
       expect((await store.list(B, { size: 10, recipient })).items).toHaveLength(0);
       expect((await store.list(A, { size: 10, recipient })).items.map((m) => m.id)).toEqual([message.id]);
+      // The dispatcher claims every realm's messages: each claimed message names its realm (for its sender).
+      const claimed = await store.claim(B, { workerId: `w-${newId()}`, now: new Date(Date.now() + 60_000), leaseUntil: new Date(Date.now() + 120_000), limit: 50, types: ['email'] });
+      expect(claimed.find((m) => m.id === message.id)?.realm).toBe(A.realm);
     });
 
     it('keys: the same set and kid exist in both realms; list, get and delete see their own realm only', async () => {

@@ -25,8 +25,11 @@ import { type KeysRouterDeps, createKeysRouter } from './routes/keys';
 import { type TrustRouterDeps, createTrustRouter } from './routes/trust';
 import { createLegacyRedirectRouter } from './routes/legacy-redirects';
 import { type RealmsRouterDeps, createRealmsRouter } from './routes/realms';
+import { type ProjectsRouterDeps, createProjectsRouter } from './routes/projects';
+import { type ProjectTokensRouterDeps, createProjectTokensRouter } from './routes/project-tokens';
+import { type AdminAuthenticationDeps, adminAuthentication } from './admin-authentication';
 
-export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps & RealmsRouterDeps;
+export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps & RealmsRouterDeps & ProjectTokensRouterDeps & AdminAuthenticationDeps & ProjectsRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
@@ -37,16 +40,18 @@ export function adminErrorSurface(req: Pick<Request, 'path'>): ErrorSurface {
 
 /**
  * The admin app (port 4434): identities, sessions, courier, OAuth2 clients, keys, trust, challenges.
- * It never listens; `tessera serve` does. It has no authentication of its own: keep it off the internet.
- * Request id, the realm resolver, access log, no-cache and CORS run in front of express, as on the
- * public app; then the request goes to its realm's app (`dispatchToRealm`: an unknown realm is a 404),
+ * It never listens; `tessera serve` does. Request id, the realm resolver, access log, no-cache and CORS
+ * run in front of express, as on the public app; then the admin plane's gate (`adminAuthentication`:
+ * with `admin.api_keys` set, a bearer key is required and scoped; without, the port is open — keep it
+ * off the internet); then the request goes to its realm's app (`dispatchToRealm`: an unknown realm is a 404),
  * where token introspection, the hottest admin call, never enters express (see `introspectionEndpoint`).
  */
 export function createAdminApp(deps: AdminAppDeps & RealmLookup<AdminAppDeps>): RequestListener {
   const serve = deps.config.serve.admin;
+  const surface = (path: string): ErrorSurface => adminErrorSurface({ path });
   return withMiddlewares(
-    edgeMiddlewares(deps.logger, serve.cors, { kind: 'admin' }, serve.realm_host_suffix),
-    dispatchToRealm(deps, createRealmApp, (path) => adminErrorSurface({ path })),
+    [...edgeMiddlewares(deps.logger, serve.cors, { kind: 'admin' }, serve.realm_host_suffix), adminAuthentication(deps, surface)],
+    dispatchToRealm(deps, createRealmApp, surface),
   );
 }
 
@@ -69,6 +74,8 @@ function createRealmApp(deps: AdminAppDeps): RequestListener {
   app.use(createKeysRouter(deps));
   app.use(createTrustRouter(deps));
   app.use(createRealmsRouter(deps));
+  app.use(createProjectsRouter(deps));
+  app.use(createProjectTokensRouter(deps));
   app.use(createLegacyRedirectRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));

@@ -16,14 +16,15 @@ export interface CliIo {
   readonly onCourierWatch?: (watcher: RunningCourier) => void;
 }
 
-const USAGE = `Usage: tessera <command> [--config file.yaml ...]
+const USAGE = `Usage: tessera <command> [--config file.yaml ...] [--realm name]
 
 Commands:
   serve                  start the public (4433) and admin (4434) apps
   migrate up             apply pending database migrations
   migrate down           revert the most recent migration
   migrate status         list migrations and whether each is applied
-  courier watch          run the courier dispatcher alone (no listeners)
+  courier watch [--realm name]
+                         run the courier dispatcher alone (no listeners); with --realm, for that realm's messages only
   realms create <name> [--config realm.yaml]
                          store a realm (its realm configuration from the file; dsn etc. from the environment)
   realms list            print the stored realms, one JSON object per line
@@ -33,14 +34,22 @@ Commands:
 interface ParsedArgs {
   readonly command: string[];
   readonly configFiles: string[];
+  /** `--realm <name>`: the one realm a command works on (only `courier watch` takes one). */
+  readonly realm?: string;
 }
 
 function parseArgs(argv: readonly string[]): ParsedArgs {
   const command: string[] = [];
   const configFiles: string[] = [];
+  let realm: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--config' || arg === '-c') {
+    if (arg === '--realm' || arg.startsWith('--realm=')) {
+      const name = arg === '--realm' ? argv[++i] : arg.slice('--realm='.length);
+      if (!name) throw new ConfigError('--realm: needs a realm name');
+      if (realm !== undefined) throw new ConfigError('--realm: given twice');
+      realm = name;
+    } else if (arg === '--config' || arg === '-c') {
       const file = argv[++i];
       if (!file) throw new ConfigError(`${arg}: needs a file path`);
       configFiles.push(file);
@@ -52,7 +61,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
       command.push(arg);
     }
   }
-  return { command, configFiles };
+  return { command, configFiles, ...(realm !== undefined ? { realm } : {}) };
 }
 
 /**
@@ -85,6 +94,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err(REALMS_USAGE);
     return 2;
   }
+  if (args.realm !== undefined && cmd !== 'courier') {
+    // serve answers every realm (/realms/{name}/…), migrate changes the schema of all of them, realms names its realm.
+    io.err(`tessera: --realm applies to courier watch only: ${cmd} ${cmd === 'realms' ? 'takes the realm name as an argument' : 'works on every realm'}`);
+    return 2;
+  }
   let config: Config;
   try {
     // `realms create --config realm.yaml` names the realm's file: the process settings come from the environment.
@@ -103,7 +117,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 0;
     }
     if (cmd === 'courier') {
-      io.onCourierWatch?.(await startCourierWatch(config));
+      io.onCourierWatch?.(await startCourierWatch(config, {}, args.realm));
       return 0;
     }
     if (cmd === 'realms') return await runRealmsCommand(config, args.command.slice(1), args.configFiles, io);

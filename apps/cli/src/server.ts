@@ -64,6 +64,12 @@ export async function startServer(config: Config, options: RegistryOptions = {})
   }
   const [pub, adm] = servers.map((s) => s.address() as AddressInfo);
   registry.logger.info({ public: pub.port, admin: adm.port }, 'tessera is listening');
+  if (!registry.adminAuthenticator.required && !isLoopback(config.serve.admin.host)) {
+    registry.logger.warn(
+      { host: config.serve.admin.host, port: adm.port },
+      'the admin API is open: no admin.api_keys are set (env ADMIN_API_KEYS) and serve.admin.host is not a loopback address. Set operator keys or bind the admin port to 127.0.0.1.',
+    );
+  }
   const poll = registry.initialized ? undefined : setInterval(() => activate().then((done) => done && clearInterval(poll), () => undefined), SCHEMA_POLL_MS);
   poll?.unref();
   let closing: Promise<void> | undefined;
@@ -76,6 +82,12 @@ export async function startServer(config: Config, options: RegistryOptions = {})
       return (closing ??= Promise.all([drain(servers, config.serve.shutdown_timeout), registry.initialized && registry.dispatcher.stop()]).then(() => registry.close()));
     },
   };
+}
+
+/** True for an address only this machine reaches (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
 }
 
 async function listen(app: RequestListener, host: string, port: number): Promise<Server> {

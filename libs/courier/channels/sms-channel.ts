@@ -1,4 +1,4 @@
-import type { CourierConfig } from '../../config';
+import type { CourierConfig, CourierSenderConfig } from '../../config';
 import type { CourierMessage } from '../message';
 import type { CourierChannel } from './courier-channel';
 import { SmsRequestBuilder } from './sms-request';
@@ -20,8 +20,9 @@ export class SmsChannel implements CourierChannel {
     this.builder = new SmsRequestBuilder(sms.request_config);
   }
 
-  async send(message: CourierMessage): Promise<void> {
-    const request = this.builder.build({ to: message.recipient, from: this.sms.from, body: message.body });
+  /** `sender.sms.from` (the message's realm's `courier.sms.from`) fills `{{ .From }}`; the configured one without it. */
+  async send(message: CourierMessage, sender?: CourierSenderConfig): Promise<void> {
+    const request = this.builder.build({ to: message.recipient, from: sender?.sms.from ?? this.sms.from, body: message.body });
     let response: Response;
     try {
       response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(TIMEOUT_MS) });

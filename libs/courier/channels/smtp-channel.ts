@@ -1,14 +1,15 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import type { CourierConfig } from '../../config';
+import type { CourierConfig, CourierSenderConfig } from '../../config';
 import { CourierConfigError } from '../courier-config-error';
 import type { CourierMessage } from '../message';
 import type { CourierChannel } from './courier-channel';
 import { smtpTransportOptions } from './smtp-transport-options';
 
 /**
- * Sends email over SMTP with nodemailer (`courier.smtp.*`): from `from_name <from_address>`, with the
- * configured extra headers, plain-text and HTML bodies. One connection per message (no pool), so a
+ * Sends email over SMTP with nodemailer (`courier.smtp.*`): from `from_name <from_address>` of the
+ * message's realm (the configured one when no sender is given), with the configured extra headers,
+ * plain-text and HTML bodies. One connection per message (no pool), so a
  * broken connection never poisons later sends.
  */
 export class SmtpChannel implements CourierChannel {
@@ -22,9 +23,10 @@ export class SmtpChannel implements CourierChannel {
   }
 
   /** @throws Error (nodemailer's, without credentials) when the server does not accept the message. */
-  async send(message: CourierMessage): Promise<void> {
+  async send(message: CourierMessage, sender?: CourierSenderConfig): Promise<void> {
+    const from = sender?.smtp ?? this.smtp;
     await this.transport.sendMail({
-      from: this.smtp.from_name ? { name: this.smtp.from_name, address: this.smtp.from_address } : this.smtp.from_address,
+      from: from.from_name ? { name: from.from_name, address: from.from_address } : from.from_address,
       to: message.recipient,
       subject: message.subject,
       text: message.body,

@@ -1,4 +1,4 @@
-import { newId } from '../../x';
+import { DEFAULT_REALM, newId } from '../../x';
 import type { CourierMessageStore } from '../courier-message-store';
 import type { CourierMessage } from '../message';
 import { testCtx } from '../../x/testing';
@@ -20,9 +20,10 @@ export interface CourierMessageStoreFixture {
 const BASE = Date.UTC(2026, 0, 1, 12, 0, 0, 123);
 const at = (offsetMs: number): Date => new Date(BASE + offsetMs);
 
-/** A queued email due at `BASE`, with overrides. */
+/** A queued email of the default realm (stores report `realm` on reads) due at `BASE`, with overrides. */
 export function makeMessage(overrides: Partial<CourierMessage> = {}): CourierMessage {
   return {
+    realm: DEFAULT_REALM,
     id: newId(),
     type: 'email',
     status: 'queued',
@@ -166,6 +167,18 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
         expect(await claim('w1', 0, { types: ['email'] })).toEqual([]);
         expect(await claim('w1', 0, { types: [] })).toEqual([]);
         expect((await claim('w1', 0, { types: ['sms'] })).map((m) => m.id)).toEqual([sms.id]);
+      });
+
+      it("claims every realm's messages, each naming its realm, or only the realm a claim names", async () => {
+        const other = testCtx({ realm: 'other-realm' });
+        const mine = makeMessage({ nextAttemptAt: at(0) });
+        const theirs = makeMessage({ nextAttemptAt: at(1) });
+        await store.create(ctx, mine);
+        await store.create(other, theirs);
+        expect((await store.claim(ctx, { workerId: 'w1', now: at(5), leaseUntil: at(60_000), limit: 10, types: ['email'], realm: 'other-realm' })).map((m) => [m.id, m.realm])).toEqual([
+          [theirs.id, 'other-realm'],
+        ]);
+        expect((await claim('w2', 5)).map((m) => [m.id, m.realm])).toEqual([[mine.id, DEFAULT_REALM]]);
       });
 
       it('hands each message to exactly one of several concurrent workers (also across connections)', async () => {

@@ -349,8 +349,13 @@ export function createProvider(deps: ProviderDeps, keys: ProviderKeys): Provider
       });
     }
   });
-  provider.on('server_error', (_ctx: unknown, error: unknown) => deps.logger.error({ err: error }, 'oauth2 engine error'));
-  provider.on('backchannel.error', (_ctx: unknown, error: unknown) => deps.logger.warn({ err: error }, 'back-channel logout delivery failed'));
+  // The engine's own log lines carry the realm and, for a request, its id (as domain lines do through ctx.logger).
+  const logFields = (koa: unknown): { realm: string; request_id: string } => {
+    const ctx = engineCtx(koa as Parameters<typeof engineCtx>[0], deps.name);
+    return { realm: deps.name ?? ctx.realm, request_id: ctx.requestId };
+  };
+  provider.on('server_error', (koa: unknown, error: unknown) => deps.logger.error({ err: error, ...logFields(koa) }, 'oauth2 engine error'));
+  provider.on('backchannel.error', (_client: unknown, error: unknown) => deps.logger.warn({ err: error, ...logFields(undefined) }, 'back-channel logout delivery failed'));
   return provider;
 }
 

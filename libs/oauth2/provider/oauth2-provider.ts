@@ -118,7 +118,7 @@ export class OAuth2Provider {
       });
       if (!this.sweeper) {
         this.sweeper = setInterval(() => {
-          this.sweep().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'sweeping expired OAuth2 rows failed'));
+          this.sweep().catch((error: unknown) => ctx.logger.warn({ err: error }, 'sweeping expired OAuth2 rows failed'));
         }, SWEEP_EVERY_MS);
         this.sweeper.unref();
       }

@@ -13,6 +13,8 @@ import { WidenIdentifierColumns1700000000013 } from './1700000000013-widen-ident
 import { AddOAuth2ClientSkipLogoutConsent1700000000014 } from './1700000000014-add-oauth2-client-skip-logout-consent';
 import { RealmColumn1700000000015 } from './1700000000015-realm-column';
 import { CreateRealms1700000000016 } from './1700000000016-create-realms';
+import { CreateProjects1700000000017 } from './1700000000017-create-projects';
+import { CreateProjectApiKeys1700000000018 } from './1700000000018-create-project-api-keys';
 import { KeysetListIndexes1700000000019 } from './1700000000019-keyset-list-indexes';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
@@ -32,5 +34,7 @@ export const migrations = [
   AddOAuth2ClientSkipLogoutConsent1700000000014,
   RealmColumn1700000000015,
   CreateRealms1700000000016,
+  CreateProjects1700000000017,
+  CreateProjectApiKeys1700000000018,
   KeysetListIndexes1700000000019,
 ];

@@ -28,8 +28,8 @@ const CANDIDATES_PER_CLAIM = 4;
  *
  * Realms: `create`, `get` and `list` are scoped by `ctx.realm`. The delivery side (`claim`, `markSent`,
  * `markFailed`) is process-wide on purpose: there is one dispatcher per process (the transport is process
- * config, the message body is already rendered), it claims due messages of every realm, and settles a
- * claimed message by its random UUID and its own worker id.
+ * config, the message body is already rendered), it claims due messages of every realm (or of the one
+ * `realm` a claim names), and settles a claimed message by its random UUID and its own worker id.
  */
 export class TypeormCourierMessageStore implements CourierMessageStore {
   constructor(private readonly persistence: Persistence) {}
@@ -63,6 +63,7 @@ export class TypeormCourierMessageStore implements CourierMessageStore {
       .select('m.id', 'id')
       .where('m.type IN (:...types)', { types: [...request.types] })
       .andWhere(CLAIMABLE, { now: request.now })
+      .andWhere(request.realm === undefined ? '1 = 1' : 'm.nid = :realm', { realm: request.realm })
       .orderBy('m.next_attempt_at', 'ASC')
       .addOrderBy('m.created_at', 'ASC')
       .limit(request.limit * CANDIDATES_PER_CLAIM)
@@ -155,5 +156,6 @@ function fromRow(r: CourierMessageRow): CourierMessage {
     ...(r.claimed_until !== null ? { claimedUntil: r.claimed_until } : {}),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    realm: r.nid,
   };
 }

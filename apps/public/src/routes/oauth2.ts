@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
 import { pathOf, sendJson } from '../../../../libs/http';
-import type { LoggerProvider } from '../../../../libs/x';
+import { type LoggerProvider, requestRealmOf } from '../../../../libs/x';
 import { type LogoutCompletionProvider, type OAuth2ProviderProvider, fallbackPage } from '../../../../libs/oauth2/provider';
 
 export type OAuth2RouterDeps = ConfigProvider & OAuth2ProviderProvider & LogoutCompletionProvider;
@@ -27,7 +27,7 @@ export function isEngineRequest(url: string | undefined): boolean {
 export function engineHandler(deps: OAuth2RouterDeps & LoggerProvider): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     deps.oauth2Provider.handle(req, res).catch((error: unknown) => {
-      deps.logger.error({ err: error, request_id: res.getHeader('X-Request-Id') }, 'OAuth2 engine failed');
+      deps.logger.error({ err: error, request_id: res.getHeader('X-Request-Id'), realm: requestRealmOf(req).name }, 'OAuth2 engine failed');
       if (res.headersSent) return void res.destroy();
       sendJson(res, 500, { error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' });
     });

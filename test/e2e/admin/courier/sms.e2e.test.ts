@@ -43,8 +43,8 @@ describe('courier: SMS through an HTTP gateway', () => {
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   let server: RunningServer;
   beforeAll(async () => {
-    // +15550001 succeeds on the third try; +15550002 always fails.
-    gateway = await startGateway((to, attempt) => (to === '+15550001' ? (attempt < 3 ? 500 : 201) : 503));
+    // +15550001 succeeds on the third try; +15550009 at once; +15550002 always fails.
+    gateway = await startGateway((to, attempt) => (to === '+15550001' ? (attempt < 3 ? 500 : 201) : to === '+15550009' ? 201 : 503));
     server = await bootApps({
       COURIER_SMS_ENABLED: 'true',
       COURIER_SMS_FROM: 'Example',
@@ -82,6 +82,14 @@ describe('courier: SMS through an HTTP gateway', () => {
     expect(call.headers['content-type']).toBe('application/json');
     expect(call.headers.authorization).toBe(`Basic ${Buffer.from('AC123:gateway-pw').toString('base64')}`);
     expect(JSON.parse(call.body)).toEqual({ to: '+15550001', from: 'Example', body: 'Your verification code is: "481516"' });
+  });
+
+  it("sends a stored realm's SMS with that realm's courier.sms.from", async () => {
+    await request(server.adminUrl).post('/admin/realms').send({ name: 'texts', config: { courier: { sms: { from: 'TextsRealm' } } } }).expect(201);
+    const realm = (await server.registry.realms.get('texts'))!;
+    await realm.courier.queueSms(testCtx({ realm: 'texts' }), 'login_code_valid', { to: '+15550009', login_code: '777' });
+    const call = await eventually(async () => gateway.calls.find((c) => c.body.includes('+15550009')));
+    expect(JSON.parse(call.body)).toMatchObject({ to: '+15550009', from: 'TextsRealm' });
   });
 });
 
