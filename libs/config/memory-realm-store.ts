@@ -1,5 +1,5 @@
-import type { Clock, Ctx } from '../x';
-import { systemClock } from '../x';
+import type { Clock, Ctx, KeysetPage, KeysetWindow } from '../x';
+import { keysetPageOf, systemClock } from '../x';
 import { RealmExistsError, type RealmStore, type StoredRealm } from './realm-config';
 
 /** `RealmStore` in memory (tests, and processes that keep no database). Same semantics as the table. */
@@ -14,6 +14,10 @@ export class MemoryRealmStore implements RealmStore {
 
   async list(_ctx: Ctx): Promise<StoredRealm[]> {
     return [...this.realms.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async listPage(_ctx: Ctx, window: KeysetWindow): Promise<KeysetPage<StoredRealm>> {
+    return keysetPageOf([...this.realms.values()], (r) => [r.name], 'ASC', window);
   }
 
   async create(_ctx: Ctx, name: string, config: Readonly<Record<string, unknown>>): Promise<StoredRealm> {

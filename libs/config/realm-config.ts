@@ -1,4 +1,4 @@
-import type { Ctx } from '../x';
+import type { Ctx, KeysetPage, KeysetWindow } from '../x';
 import type { RealmConfig, RealmHost } from './config';
 import { realmConfigSchema } from './config.schema';
 import { ConfigError, assertRealmConsistent, compileSchema, defaultConfigDir, formatErrors, resolveFileUrls } from './load-config';
@@ -47,6 +47,8 @@ export interface RealmStore {
   get(ctx: Ctx, name: string): Promise<StoredRealm | undefined>;
   /** Every stored realm, by name. */
   list(ctx: Ctx): Promise<StoredRealm[]>;
+  /** A keyset page of the stored realms by name (the key is `[name]`, the primary key); never counts. */
+  listPage(ctx: Ctx, window: KeysetWindow): Promise<KeysetPage<StoredRealm>>;
   /** @throws RealmExistsError when `name` is taken */
   create(ctx: Ctx, name: string, config: Readonly<Record<string, unknown>>): Promise<StoredRealm>;
   /** Replaces the config and increments the revision; `undefined` when there is no such realm. */

@@ -1,10 +1,11 @@
-import type { Ctx } from '../x';
+import type { Ctx, KeyPart, KeysetPage, KeysetWindow } from '../x';
 import type { CourierMessage, MessageStatus, MessageType } from './message';
 
-/** Filters and paging of the admin message list. */
-export interface ListMessagesQuery {
-  readonly page: number;
-  readonly perPage: number;
+/** The message list's key: `(created_at, id)`, newest first (indexes `(nid, created_at, id)` and `(nid, recipient, created_at, id)`). */
+export const COURIER_MESSAGE_LIST_KEY: readonly KeyPart[] = ['time', 'uuid'];
+
+/** Filters and keyset window of the admin message list. */
+export interface ListMessagesQuery extends KeysetWindow {
   readonly status?: MessageStatus;
   /** The recipient (exact match; MySQL's collation ignores case). */
   readonly recipient?: string;
@@ -40,8 +41,8 @@ export type FailedOutcome = { readonly status: 'queued'; readonly nextAttemptAt:
 export interface CourierMessageStore {
   create(ctx: Ctx, message: CourierMessage): Promise<void>;
   get(ctx: Ctx, id: string): Promise<CourierMessage | undefined>;
-  /** Newest first (creation time, then id), with the total across pages. */
-  list(ctx: Ctx, query: ListMessagesQuery): Promise<{ messages: CourierMessage[]; total: number }>;
+  /** A keyset page, newest first (creation time, then id, descending); never counts. */
+  list(ctx: Ctx, query: ListMessagesQuery): Promise<KeysetPage<CourierMessage>>;
   /**
    * Claims up to `limit` due messages, oldest due first: sets `processing`, the claim and lease, and
    * raises `sendCount` by one. Returns the claimed messages as stored after the claim.

@@ -1,6 +1,6 @@
 import type { ClaimRequest, CourierMessageStore, FailedOutcome, ListMessagesQuery } from './courier-message-store';
 import type { CourierMessage } from './message';
-import { DEFAULT_REALM, type Ctx } from '../x';
+import { DEFAULT_REALM, type Ctx, type KeysetPage, keysetPageOf, timeKey } from '../x';
 
 /** True when `m` may be claimed at `now`: queued and due, or processing with an expired lease. */
 export function isClaimable(m: CourierMessage, now: Date): boolean {
@@ -32,12 +32,12 @@ export class MemoryCourierMessageStore implements CourierMessageStore {
     return m ? { ...m } : undefined;
   }
 
-  async list(ctx: Ctx, query: ListMessagesQuery): Promise<{ messages: CourierMessage[]; total: number }> {
-    const all = [...this.messages.values()]
-      .filter((m) => this.inRealm(ctx, m.id) && (query.status === undefined || m.status === query.status) && (query.recipient === undefined || m.recipient === query.recipient))
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
-    const start = query.page * query.perPage;
-    return { messages: all.slice(start, start + query.perPage).map((m) => ({ ...m })), total: all.length };
+  async list(ctx: Ctx, query: ListMessagesQuery): Promise<KeysetPage<CourierMessage>> {
+    const matching = [...this.messages.values()].filter(
+      (m) => this.inRealm(ctx, m.id) && (query.status === undefined || m.status === query.status) && (query.recipient === undefined || m.recipient === query.recipient),
+    );
+    const page = keysetPageOf(matching, (m) => [timeKey(m.createdAt), m.id], 'DESC', query);
+    return { ...page, items: page.items.map((m) => ({ ...m })) };
   }
 
   async claim(ctx: Ctx, request: ClaimRequest): Promise<CourierMessage[]> {

@@ -1,15 +1,13 @@
-import type { Ctx } from '../x';
+import type { Ctx, KeyPart, KeysetPage, KeysetWindow } from '../x';
 import type { AddressVia, CredentialsType, Identity } from './identity';
 
-/** A page of a list, with the total across all pages. */
-export interface IdentityPage {
-  readonly identities: readonly Identity[];
-  readonly total: number;
-}
+/** The identity list's key: `(created_at, id)`, ascending (index `idx_identities_created` on `(nid, created_at, id)`). */
+export const IDENTITY_LIST_KEY: readonly KeyPart[] = ['time', 'uuid'];
 
-export interface ListIdentitiesQuery {
-  readonly page: number;
-  readonly perPage: number;
+/** A page of the identity list; `next` is the `(created_at, id)` key of its last identity when more follow. */
+export type IdentityPage = KeysetPage<Identity>;
+
+export interface ListIdentitiesQuery extends KeysetWindow {
   /** Exact match (after normalisation) on any credentials identifier. */
   readonly credentialsIdentifier?: string;
 }
@@ -18,7 +16,7 @@ export interface ListIdentitiesQuery {
 export interface IdentityPool {
   /** The identity with credentials, or `undefined`. */
   get(ctx: Ctx, id: string): Promise<Identity | undefined>;
-  /** A page ordered by creation (then id), with the total. Loads related rows in batches, never per identity. */
+  /** A keyset page ordered by creation (then id); never counts. Loads related rows in batches, never per identity. */
   list(ctx: Ctx, query: ListIdentitiesQuery): Promise<IdentityPage>;
   /** The identity whose `type` credential has `identifier` (normalised), or `undefined`. */
   findByCredentialsIdentifier(ctx: Ctx, type: CredentialsType, identifier: string): Promise<Identity | undefined>;

@@ -1,6 +1,6 @@
 import { ConfigError, type RealmConfig, RealmExistsError, type RealmHostFacts, type RealmStore, type StoredRealm, parseRealmConfig, realmNameProblem } from '../config';
 import { badRequest, conflict, notFound } from '../http';
-import type { Ctx } from '../x';
+import type { Ctx, KeysetPage, KeysetWindow } from '../x';
 import type { RealmSource } from './realms';
 
 export interface RealmConfigServiceDeps {
@@ -54,6 +54,11 @@ export class RealmConfigService {
 
   list(ctx: Ctx): Promise<StoredRealm[]> {
     return this.deps.realmStore.list(ctx);
+  }
+
+  /** A keyset page of the stored realms by name (`GET /admin/realms`). */
+  listPage(ctx: Ctx, window: KeysetWindow): Promise<KeysetPage<StoredRealm>> {
+    return this.deps.realmStore.listPage(ctx, window);
   }
 
   /** @throws OryError 404 when no realm has that name */

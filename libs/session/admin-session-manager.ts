@@ -1,15 +1,13 @@
 import { type OryError, badRequest, notFound } from '../http/errors';
 import type { Identity, IdentityPoolProvider } from '../identity';
-import { type ClockProvider, type Ctx, type TransactionRunnerProvider, isUuid } from '../x';
+import { type ClockProvider, type Ctx, type KeysetWindow, type TransactionRunnerProvider, isUuid } from '../x';
 import type { SessionManagerProvider } from './session-manager';
 import type { Session } from './session';
 import type { SessionPage, SessionWithIdentity } from './session-page';
 import type { SessionStoreProvider } from './session-store';
 
 /** Paging and the `active` filter of the admin session lists. */
-export interface AdminSessionsQuery {
-  readonly page: number;
-  readonly perPage: number;
+export interface AdminSessionsQuery extends KeysetWindow {
   /** `true`: active and unexpired only; `false`: revoked or expired only; `undefined`: all. */
   readonly active?: boolean;
 }
@@ -31,7 +29,7 @@ export class AdminSessionManager {
   async listForIdentity(ctx: Ctx, identityId: string, query: AdminSessionsQuery): Promise<SessionPage> {
     const identity = await this.identity(ctx, identityId);
     const result = await this.deps.sessionStore.list(ctx, { identityId: identity.id, ...query, validAt: this.deps.clock.now() });
-    return { items: result.sessions.map((session) => ({ session, identity })), total: result.total };
+    return { ...result, items: result.items.map((session) => ({ session, identity })) };
   }
 
   /**
@@ -47,10 +45,10 @@ export class AdminSessionManager {
   /** All sessions, newest first, each with its identity. */
   async list(ctx: Ctx, query: AdminSessionsQuery): Promise<SessionPage> {
     const result = await this.deps.sessionStore.listAll(ctx, { ...query, validAt: this.deps.clock.now() });
-    const ids = [...new Set(result.sessions.map((s) => s.identityId))];
+    const ids = [...new Set(result.items.map((s) => s.identityId))];
     const identities = new Map<string, Identity | undefined>();
     for (const id of ids) identities.set(id, await this.deps.identityPool.get(ctx, id));
-    return { items: result.sessions.map((session) => ({ session, identity: identities.get(session.identityId) })), total: result.total };
+    return { ...result, items: result.items.map((session) => ({ session, identity: identities.get(session.identityId) })) };
   }
 
   /** @throws OryError 400 malformed id, 404 unknown session */

@@ -1,6 +1,6 @@
 import type { Session } from './session';
 import type { ListAllSessionsQuery, ListSessionsQuery, SessionStore } from './session-store';
-import { ByRealm, type Ctx } from '../x';
+import { ByRealm, type Ctx, type KeysetPage, keysetPageOf } from '../x';
 
 /**
  * An in-memory `SessionStore` for unit tests. It keeps the contract (unique token hash, newest first)
@@ -39,11 +39,11 @@ export class MemorySessionStore implements SessionStore {
     return row ? structuredClone(row.session) : undefined;
   }
 
-  async list(ctx: Ctx, query: ListSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
+  async list(ctx: Ctx, query: ListSessionsQuery): Promise<KeysetPage<Session>> {
     return this.page(ctx, (s) => s.identityId === query.identityId && s.id !== query.exceptId, query);
   }
 
-  async listAll(ctx: Ctx, query: ListAllSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
+  async listAll(ctx: Ctx, query: ListAllSessionsQuery): Promise<KeysetPage<Session>> {
     return this.page(ctx, () => true, query);
   }
 
@@ -68,12 +68,11 @@ export class MemorySessionStore implements SessionStore {
     return this.rows(ctx).delete(id);
   }
 
-  private page(ctx: Ctx, match: (s: Session) => boolean, query: ListAllSessionsQuery): { sessions: Session[]; total: number } {
+  /** Newest first by insertion order; the key's first part is the insertion sequence (zero-padded), the memory stand-in for `created_at`. */
+  private page(ctx: Ctx, match: (s: Session) => boolean, query: ListAllSessionsQuery): KeysetPage<Session> {
     const valid = (s: Session): boolean => s.active && (!query.validAt || s.expiresAt.getTime() > query.validAt.getTime());
-    const all = [...this.rows(ctx).values()]
-      .filter((r) => match(r.session) && (query.active === undefined || valid(r.session) === query.active))
-      .sort((a, b) => b.seq - a.seq)
-      .map((r) => structuredClone(r.session));
-    return { sessions: all.slice(query.page * query.perPage, (query.page + 1) * query.perPage), total: all.length };
+    const rows = [...this.rows(ctx).values()].filter((r) => match(r.session) && (query.active === undefined || valid(r.session) === query.active));
+    const page = keysetPageOf(rows, (r) => [String(r.seq).padStart(12, '0'), r.session.id], 'DESC', query);
+    return { ...page, items: page.items.map((r) => structuredClone(r.session)) };
   }
 }

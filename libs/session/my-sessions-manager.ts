@@ -1,5 +1,5 @@
 import { badRequest, notFound } from '../http/errors';
-import { type ClockProvider, type Ctx, type TransactionRunnerProvider, isUuid } from '../x';
+import { type ClockProvider, type Ctx, type KeysetWindow, type TransactionRunnerProvider, isUuid } from '../x';
 import type { SessionManagerProvider } from './session-manager';
 import type { SessionPage } from './session-page';
 import type { SessionStoreProvider } from './session-store';
@@ -18,17 +18,16 @@ export class MySessionsManager {
    * The caller's other sessions that are active and unexpired, newest first.
    * @throws OryError 401 `session_inactive`
    */
-  async list(ctx: Ctx, token: string | undefined, page: number, perPage: number): Promise<SessionPage> {
+  async list(ctx: Ctx, token: string | undefined, window: KeysetWindow): Promise<SessionPage> {
     const { session, identity } = await this.deps.sessionManager.authenticate(ctx, token);
     const result = await this.deps.sessionStore.list(ctx, {
       identityId: identity.id,
-      page,
-      perPage,
+      ...window,
       active: true,
       validAt: this.deps.clock.now(),
       exceptId: session.id,
     });
-    return { items: result.sessions.map((s) => ({ session: s, identity })), total: result.total };
+    return { ...result, items: result.items.map((s) => ({ session: s, identity })) };
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { KeysetPage } from '../x';
 import type { Identity } from '../identity';
 import type { Session } from './session';
 
@@ -7,8 +8,5 @@ export interface SessionWithIdentity {
   readonly identity: Identity | undefined;
 }
 
-/** One page of sessions with the total across all pages (for `X-Total-Count` and `Link`). */
-export interface SessionPage {
-  readonly items: readonly SessionWithIdentity[];
-  readonly total: number;
-}
+/** One keyset page of sessions with their identities; `next` is the key to continue after when more follow. */
+export type SessionPage = KeysetPage<SessionWithIdentity>;

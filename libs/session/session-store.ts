@@ -1,10 +1,11 @@
-import type { Ctx } from '../x';
+import type { Ctx, KeyPart, KeysetPage, KeysetWindow } from '../x';
 import type { Session } from './session';
 
+/** The session lists' key: `(created_at, id)`, newest first (indexes `(nid, created_at, id)` and `(identity_id, created_at, id)`). */
+export const SESSION_LIST_KEY: readonly KeyPart[] = ['time', 'uuid'];
+
 /** Paging and the `active` filter shared by the session lists. */
-export interface ListAllSessionsQuery {
-  readonly page: number;
-  readonly perPage: number;
+export interface ListAllSessionsQuery extends KeysetWindow {
   /**
    * `true`: only sessions whose `active` flag is set (and, with `validAt`, that expire after it);
    * `false`: the others (revoked, or with `validAt` also expired); `undefined`: all.
@@ -37,10 +38,10 @@ export interface SessionStore {
    */
   getForUpdate(ctx: Ctx, id: string): Promise<Session | undefined>;
   getByTokenHash(ctx: Ctx, tokenHash: string): Promise<Session | undefined>;
-  /** The identity's sessions, newest first (creation order, then id), with the total. */
-  list(ctx: Ctx, query: ListSessionsQuery): Promise<{ sessions: Session[]; total: number }>;
-  /** All sessions, newest first (admin), with the total. */
-  listAll(ctx: Ctx, query: ListAllSessionsQuery): Promise<{ sessions: Session[]; total: number }>;
+  /** A keyset page of the identity's sessions, newest first (creation time, then id, descending); never counts. */
+  list(ctx: Ctx, query: ListSessionsQuery): Promise<KeysetPage<Session>>;
+  /** A keyset page of all sessions, newest first (admin); never counts. */
+  listAll(ctx: Ctx, query: ListAllSessionsQuery): Promise<KeysetPage<Session>>;
   /** Sets `active=false` on every active session of the identity except `exceptId`; returns how many. */
   revokeAllExcept(ctx: Ctx, identityId: string, exceptId: string | undefined): Promise<number>;
   /** Deletes every session of the identity; returns how many. */

@@ -50,7 +50,7 @@ describe('memory stores keep realms apart, as the nid column does', () => {
     const message = makeMessage();
     await store.create(A, message);
     expect(await store.get(B, message.id)).toBeUndefined();
-    expect((await store.list(B, { page: 0, perPage: 10 })).total).toBe(0);
+    expect((await store.list(B, { size: 10 })).items).toHaveLength(0);
     const claimed = await store.claim(B, { types: ['email'], limit: 10, workerId: 'w', now: message.nextAttemptAt, leaseUntil: new Date(message.nextAttemptAt.getTime() + 60_000) });
     expect(claimed.map((m) => m.id)).toEqual([message.id]);
   });

@@ -11,3 +11,5 @@ export * from './ctx';
 export * from './secret-cipher';
 export * from './by-realm';
 export * from './request-realm';
+export * from './keyset';
+export * from './page-token';

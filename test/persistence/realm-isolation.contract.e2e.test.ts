@@ -65,8 +65,8 @@ for (const factory of databaseFactories()) {
       expect((await pool.findByAddress(B, 'recovery', 'email', email))?.id).toBe(b.id);
       expect(await pool.get(B, a.id)).toBeUndefined();
       expect((await pool.get(A, a.id))?.traits).toEqual({ email });
-      expect((await pool.list(B, { page: 0, perPage: 1000, credentialsIdentifier: email })).identities.map((i) => i.id)).toEqual([b.id]);
-      expect((await pool.list(B, { page: 0, perPage: 1000 })).identities.map((i) => i.id)).not.toContain(a.id);
+      expect((await pool.list(B, { size: 1000, credentialsIdentifier: email })).items.map((i) => i.id)).toEqual([b.id]);
+      expect((await pool.list(B, { size: 1000 })).items.map((i) => i.id)).not.toContain(a.id);
 
       const onlyA = `only-a-${newId()}@example.com`;
       const c = makeIdentity(onlyA);
@@ -95,8 +95,8 @@ for (const factory of databaseFactories()) {
       expect((await sessions.getByTokenHash(A, sa.tokenHash))?.id).toBe(sa.id);
       expect(await sessions.getByTokenHash(B, sa.tokenHash)).toBeUndefined();
       expect(await sessions.get(B, sa.id)).toBeUndefined();
-      expect((await sessions.listAll(B, { page: 0, perPage: 1000 })).sessions.map((s) => s.id)).not.toContain(sa.id);
-      expect((await sessions.list(B, { identityId: ia.id, page: 0, perPage: 10 })).total).toBe(0);
+      expect((await sessions.listAll(B, { size: 1000 })).items.map((s) => s.id)).not.toContain(sa.id);
+      expect((await sessions.list(B, { identityId: ia.id, size: 10 })).items).toHaveLength(0);
       expect(await sessions.revokeAllExcept(B, ia.id, undefined)).toBe(0);
       await sessions.update(B, { ...sa, active: false });
       expect(await sessions.deleteForIdentity(B, ia.id)).toBe(0);
@@ -146,8 +146,8 @@ for (const factory of databaseFactories()) {
       const message = makeMessage({ recipient });
       await store.create(A, message);
       expect(await store.get(B, message.id)).toBeUndefined();
-      expect((await store.list(B, { page: 0, perPage: 10, recipient })).total).toBe(0);
-      expect((await store.list(A, { page: 0, perPage: 10, recipient })).messages.map((m) => m.id)).toEqual([message.id]);
+      expect((await store.list(B, { size: 10, recipient })).items).toHaveLength(0);
+      expect((await store.list(A, { size: 10, recipient })).items.map((m) => m.id)).toEqual([message.id]);
       // The dispatcher claims every realm's messages: each claimed message names its realm (for its sender).
       const claimed = await store.claim(B, { workerId: `w-${newId()}`, now: new Date(Date.now() + 60_000), leaseUntil: new Date(Date.now() + 120_000), limit: 50, types: ['email'] });
       expect(claimed.find((m) => m.id === message.id)?.realm).toBe(A.realm);
@@ -177,7 +177,7 @@ for (const factory of databaseFactories()) {
       const onlyA = clientFixture(NOW, { owner, client_name: 'only-a' });
       await store.create(A, onlyA);
       expect(await store.get(B, onlyA.id)).toBeUndefined();
-      expect((await store.list(B, { offset: 0, limit: 10, owner })).clients.map((c) => c.metadata.client_name)).toEqual(['of-b']);
+      expect((await store.list(B, { size: 10, owner })).items.map((c) => c.metadata.client_name)).toEqual(['of-b']);
       expect(await store.update(B, { ...onlyA, metadata: { ...onlyA.metadata, client_name: 'hijack' } })).toBe(false);
       expect(await store.delete(B, onlyA.id)).toBe(false);
       expect((await store.get(A, onlyA.id))?.metadata.client_name).toBe('only-a');
@@ -244,7 +244,7 @@ for (const factory of databaseFactories()) {
       await consents.create(A, consent);
       expect(await consents.getByGrantId(B, consent.grantId)).toBeUndefined();
       expect(await consents.listRemembered(B, subject, 'c1')).toEqual([]);
-      expect((await consents.listBySubject(B, subject, { offset: 0, limit: 10 })).total).toBe(0);
+      expect((await consents.listBySubject(B, subject, { size: 10 })).items).toHaveLength(0);
       expect(await consents.grantIds(B, subject)).toEqual([]);
       expect(await consents.updateSession(B, consent.grantId, { access_token: { x: 1 }, id_token: {} })).toBe(false);
       await consents.deleteByGrantIds(B, [consent.grantId]);
@@ -288,7 +288,7 @@ for (const factory of databaseFactories()) {
       await grants.create(A, ga);
       await grants.create(B, gb);
       expect((await grants.findForAssertion(B, issuer, 'alice', 'k1')).map((g) => g.id)).toEqual([gb.id]);
-      expect((await grants.list(B, { offset: 0, limit: 10, issuer })).grants.map((g) => g.id)).toEqual([gb.id]);
+      expect((await grants.list(B, { size: 10, issuer })).items.map((g) => g.id)).toEqual([gb.id]);
       expect(await grants.get(B, ga.id)).toBeUndefined();
       expect(await grants.delete(B, ga.id)).toBe(false);
       expect(await grants.countByKey(A, issuer, 'k1')).toBe(1);

@@ -79,15 +79,32 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
     });
 
     describe('list', () => {
-      it('lists newest first with the total, paginated', async () => {
+      it('lists newest first in keyset pages (and by offset)', async () => {
         const messages = [0, 1, 2, 3, 4].map((i) => makeMessage({ createdAt: at(i * 1000) }));
         for (const m of messages) await store.create(ctx, m);
-        const first = await store.list(ctx, { page: 0, perPage: 2 });
-        expect(first.total).toBe(5);
-        expect(first.messages.map((m) => m.id)).toEqual([messages[4].id, messages[3].id]);
-        const last = await store.list(ctx, { page: 2, perPage: 2 });
-        expect(last.messages.map((m) => m.id)).toEqual([messages[0].id]);
-        expect((await store.list(ctx, { page: 3, perPage: 2 })).messages).toEqual([]);
+        const first = await store.list(ctx, { size: 2 });
+        expect(first.items.map((m) => m.id)).toEqual([messages[4].id, messages[3].id]);
+        expect(first.next).toEqual([at(3000).toISOString(), messages[3].id]);
+        const second = await store.list(ctx, { size: 2, after: first.next });
+        expect(second.items.map((m) => m.id)).toEqual([messages[2].id, messages[1].id]);
+        const last = await store.list(ctx, { size: 2, after: second.next });
+        expect(last.items.map((m) => m.id)).toEqual([messages[0].id]);
+        expect(last.next).toBeUndefined();
+        expect((await store.list(ctx, { size: 2, offset: 4 })).items.map((m) => m.id)).toEqual([messages[0].id]);
+        expect((await store.list(ctx, { size: 2, offset: 6 })).items).toEqual([]);
+      });
+
+      it('orders messages created in the same millisecond by id, none missed or repeated', async () => {
+        const messages = [0, 1, 2, 3, 4].map(() => makeMessage({ createdAt: at(7) }));
+        for (const m of messages) await store.create(ctx, m);
+        const seen: string[] = [];
+        let after: readonly string[] | undefined;
+        do {
+          const page = await store.list(ctx, { size: 2, ...(after ? { after } : {}) });
+          seen.push(...page.items.map((m) => m.id));
+          after = page.next;
+        } while (after);
+        expect(seen).toEqual(messages.map((m) => m.id).sort().reverse());
       });
 
       it('filters by status and by exact recipient', async () => {
@@ -95,12 +112,12 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
         const b = makeMessage({ recipient: 'b@example.com', status: 'sent', createdAt: at(1) });
         const c = makeMessage({ recipient: 'a@example.com', status: 'abandoned', createdAt: at(2) });
         for (const m of [a, b, c]) await store.create(ctx, m);
-        expect((await store.list(ctx, { page: 0, perPage: 10, status: 'sent' })).messages.map((m) => m.id)).toEqual([b.id]);
-        const forA = await store.list(ctx, { page: 0, perPage: 10, recipient: 'a@example.com' });
-        expect(forA.total).toBe(2);
-        expect(forA.messages.map((m) => m.id)).toEqual([c.id, a.id]);
-        expect((await store.list(ctx, { page: 0, perPage: 10, recipient: 'a@example.com', status: 'queued' })).messages.map((m) => m.id)).toEqual([a.id]);
-        expect((await store.list(ctx, { page: 0, perPage: 10, recipient: 'c@example.com' })).total).toBe(0);
+        expect((await store.list(ctx, { size: 10, status: 'sent' })).items.map((m) => m.id)).toEqual([b.id]);
+        const forA = await store.list(ctx, { size: 10, recipient: 'a@example.com' });
+        expect(forA.items).toHaveLength(2);
+        expect(forA.items.map((m) => m.id)).toEqual([c.id, a.id]);
+        expect((await store.list(ctx, { size: 10, recipient: 'a@example.com', status: 'queued' })).items.map((m) => m.id)).toEqual([a.id]);
+        expect((await store.list(ctx, { size: 10, recipient: 'c@example.com' })).items).toHaveLength(0);
       });
     });
 
@@ -179,9 +196,9 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
         }
         expect(claimedIds).toHaveLength(n);
         expect(new Set(claimedIds).size).toBe(n);
-        const all = await store.list(ctx, { page: 0, perPage: 100, status: 'processing' });
-        expect(all.total).toBe(n);
-        expect(all.messages.every((m) => m.sendCount === 1)).toBe(true);
+        const all = await store.list(ctx, { size: 100, status: 'processing' });
+        expect(all.items).toHaveLength(n);
+        expect(all.items.every((m) => m.sendCount === 1)).toBe(true);
       });
     });
 
@@ -230,7 +247,7 @@ export function describeCourierMessageStoreContract(label: string, setup: () => 
         expect(await store.markFailed(ctx, m.id, 'w1', { status: 'abandoned' }, at(5))).toBe(true);
         expect(await store.get(ctx, m.id)).toMatchObject({ status: 'abandoned', sendCount: 1 });
         expect(await claim('w1', 10_000_000)).toEqual([]);
-        expect((await store.list(ctx, { page: 0, perPage: 10, status: 'abandoned' })).total).toBe(1);
+        expect((await store.list(ctx, { size: 10, status: 'abandoned' })).items).toHaveLength(1);
       });
     });
   });

@@ -1,21 +1,19 @@
-import type { Ctx } from '../../x';
+import type { Ctx, KeyPart, KeysetPage, KeysetWindow } from '../../x';
 import type { OAuth2Client } from './oauth2-client';
 
-/** A window of the client list (token pagination decodes into an offset). */
-export interface ListClientsQuery {
-  readonly offset: number;
-  readonly limit: number;
+/** The client list's key: `(created_at, id)`, ascending (index `idx_oauth2_clients_created` on `(nid, created_at, id)`). */
+export const CLIENT_LIST_KEY: readonly KeyPart[] = ['time', 'text'];
+
+/** A keyset window of the client list, with its filters. */
+export interface ListClientsQuery extends KeysetWindow {
   /** Exact match. */
   readonly clientName?: string;
   /** Exact match. */
   readonly owner?: string;
 }
 
-/** A page of clients and the number of clients matching the filters. */
-export interface ClientPage {
-  readonly clients: readonly OAuth2Client[];
-  readonly total: number;
-}
+/** A keyset page of clients (never counted). */
+export type ClientPage = KeysetPage<OAuth2Client>;
 
 /** A client with this id exists already. */
 export class DuplicateClientError extends Error {

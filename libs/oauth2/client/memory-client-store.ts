@@ -1,6 +1,6 @@
 import { type ClientPage, type ClientStore, DuplicateClientError, type ListClientsQuery } from './client-store';
 import type { OAuth2Client } from './oauth2-client';
-import { ByRealm, type Ctx } from '../../x';
+import { ByRealm, type Ctx, keysetPageOf, timeKey } from '../../x';
 
 /** In-memory `ClientStore` for unit tests. */
 export class MemoryClientStore implements ClientStore {
@@ -30,9 +30,9 @@ export class MemoryClientStore implements ClientStore {
   }
 
   async list(ctx: Ctx, query: ListClientsQuery): Promise<ClientPage> {
-    const matching = [...this.clients(ctx).values()]
-      .filter((c) => (query.clientName === undefined || c.metadata.client_name === query.clientName) && (query.owner === undefined || c.metadata.owner === query.owner))
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
-    return { clients: matching.slice(query.offset, query.offset + query.limit), total: matching.length };
+    const matching = [...this.clients(ctx).values()].filter(
+      (c) => (query.clientName === undefined || c.metadata.client_name === query.clientName) && (query.owner === undefined || c.metadata.owner === query.owner),
+    );
+    return keysetPageOf(matching, (c) => [timeKey(c.createdAt), c.id], 'ASC', query);
   }
 }

@@ -2,7 +2,7 @@ import { invalidRequest } from '../client';
 import type { ConsentSessionStoreProvider, LoginSessionStoreProvider } from './consent-stores';
 import type { InteractionPortProvider } from './interaction-port';
 import { toPreviousConsentWire } from './wire';
-import type { Ctx } from '../../x';
+import type { Ctx, KeysetPage, KeysetWindow } from '../../x';
 
 export type ConsentSessionManagerDeps = ConsentSessionStoreProvider & LoginSessionStoreProvider & InteractionPortProvider;
 
@@ -15,10 +15,10 @@ export class ConsentSessionManager {
   constructor(private readonly deps: ConsentSessionManagerDeps) {}
 
   /** @throws OryError 400 when `subject` is missing. */
-  async list(ctx: Ctx, subject: string | undefined, window: { offset: number; limit: number }): Promise<{ sessions: Record<string, unknown>[]; total: number }> {
+  async list(ctx: Ctx, subject: string | undefined, window: KeysetWindow): Promise<KeysetPage<Record<string, unknown>>> {
     if (!subject) throw invalidRequest("Query parameter 'subject' is not defined but should have been.");
     const page = await this.deps.consentSessionStore.listBySubject(ctx, subject, window);
-    return { sessions: page.sessions.map(toPreviousConsentWire), total: page.total };
+    return { ...page, items: page.items.map(toPreviousConsentWire) };
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Ctx } from '../../x';
+import type { Ctx, KeyPart, KeysetPage, KeysetWindow } from '../../x';
 import type { ConsentSession } from './consent-session';
 import type { HandledChallenge } from './handled-challenge';
 import type { LoginSession } from './login-session';
@@ -15,11 +15,11 @@ export interface LoginSessionStore {
   deleteExpired(ctx: Ctx, now: Date): Promise<number>;
 }
 
-/** A window of a subject's consent sessions. */
-export interface ConsentSessionPage {
-  readonly sessions: readonly ConsentSession[];
-  readonly total: number;
-}
+/** The consent session list's key: `(handled_at, grant_id)`, newest first (index `(nid, subject, skip, handled_at, grant_id)`). */
+export const CONSENT_SESSION_LIST_KEY: readonly KeyPart[] = ['time', 'text'];
+
+/** A keyset page of a subject's consent sessions (never counted). */
+export type ConsentSessionPage = KeysetPage<ConsentSession>;
 
 /** Accepted consents, one per grant. */
 export interface ConsentSessionStore {
@@ -30,7 +30,7 @@ export interface ConsentSessionStore {
   /** Remembered, not-skipped consents of (subject, client), newest first (expiry is the caller's rule). */
   listRemembered(ctx: Ctx, subject: string, clientId: string): Promise<ConsentSession[]>;
   /** Not-skipped consents of the subject, newest first. */
-  listBySubject(ctx: Ctx, subject: string, window: { readonly offset: number; readonly limit: number }): Promise<ConsentSessionPage>;
+  listBySubject(ctx: Ctx, subject: string, window: KeysetWindow): Promise<ConsentSessionPage>;
   /** Grant ids of the subject's consents, all or for one client. */
   grantIds(ctx: Ctx, subject: string, clientId?: string): Promise<string[]>;
   deleteByGrantIds(ctx: Ctx, grantIds: readonly string[]): Promise<void>;

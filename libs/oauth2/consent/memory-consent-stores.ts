@@ -3,7 +3,7 @@ import type { ConsentSessionPage, ConsentSessionStore, HandledChallengeStore, Lo
 import type { HandledChallenge } from './handled-challenge';
 import type { LoginSession } from './login-session';
 import type { LogoutRequest } from './logout-request';
-import { ByRealm, type Ctx } from '../../x';
+import { ByRealm, type Ctx, type KeysetWindow, keysetPageOf, timeKey } from '../../x';
 
 const expired = (at: Date | undefined, now: Date): boolean => at !== undefined && at.getTime() <= now.getTime();
 
@@ -54,9 +54,9 @@ export class MemoryConsentSessionStore implements ConsentSessionStore {
   async listRemembered(ctx: Ctx, subject: string, clientId: string): Promise<ConsentSession[]> {
     return this.newestFirst(ctx, (c) => c.subject === subject && c.clientId === clientId && c.remember && !c.skip).slice(0, 20);
   }
-  async listBySubject(ctx: Ctx, subject: string, window: { offset: number; limit: number }): Promise<ConsentSessionPage> {
+  async listBySubject(ctx: Ctx, subject: string, window: KeysetWindow): Promise<ConsentSessionPage> {
     const all = this.newestFirst(ctx, (c) => c.subject === subject && !c.skip);
-    return { sessions: all.slice(window.offset, window.offset + window.limit), total: all.length };
+    return keysetPageOf(all, (c) => [timeKey(c.handledAt), c.grantId], 'DESC', window);
   }
   async grantIds(ctx: Ctx, subject: string, clientId?: string): Promise<string[]> {
     return this.newestFirst(ctx, (c) => c.subject === subject && (clientId === undefined || c.clientId === clientId)).map((c) => c.grantId);

@@ -1,19 +1,17 @@
-import type { Ctx } from '../../x';
+import type { Ctx, KeyPart, KeysetPage, KeysetWindow } from '../../x';
 import type { TrustGrant } from './trust-grant';
 
-/** A window of the grant list (token pagination decodes into an offset). */
-export interface ListTrustGrantsQuery {
-  readonly offset: number;
-  readonly limit: number;
+/** The grant list's key: `(created_at, id)`, ascending (index `idx_oauth2_trust_grants_created` on `(nid, created_at, id)`). */
+export const TRUST_GRANT_LIST_KEY: readonly KeyPart[] = ['time', 'uuid'];
+
+/** A keyset window of the grant list, with its filter. */
+export interface ListTrustGrantsQuery extends KeysetWindow {
   /** Exact match. */
   readonly issuer?: string;
 }
 
-/** A page of grants and the number of grants matching the filter. */
-export interface TrustGrantPage {
-  readonly grants: readonly TrustGrant[];
-  readonly total: number;
-}
+/** A keyset page of grants (never counted). */
+export type TrustGrantPage = KeysetPage<TrustGrant>;
 
 /** A grant with this (issuer, subject, key id) — or this id — exists already (Hydra: 409). */
 export class DuplicateTrustGrantError extends Error {

@@ -1,6 +1,6 @@
 import { DuplicateTrustGrantError, type JtiStore, type ListTrustGrantsQuery, type TrustGrantPage, type TrustGrantStore } from './grant-store';
 import type { TrustGrant } from './trust-grant';
-import { ByRealm, type Ctx } from '../../x';
+import { ByRealm, type Ctx, keysetPageOf, timeKey } from '../../x';
 
 /** In-memory `TrustGrantStore` for unit tests; same rules as the database store. */
 export class MemoryTrustGrantStore implements TrustGrantStore {
@@ -20,10 +20,8 @@ export class MemoryTrustGrantStore implements TrustGrantStore {
   }
 
   async list(ctx: Ctx, query: ListTrustGrantsQuery): Promise<TrustGrantPage> {
-    const matching = [...this.grants(ctx).values()]
-      .filter((g) => query.issuer === undefined || g.issuer === query.issuer)
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
-    return { grants: matching.slice(query.offset, query.offset + query.limit), total: matching.length };
+    const matching = [...this.grants(ctx).values()].filter((g) => query.issuer === undefined || g.issuer === query.issuer);
+    return keysetPageOf(matching, (g) => [timeKey(g.createdAt), g.id], 'ASC', query);
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {

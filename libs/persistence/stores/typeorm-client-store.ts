@@ -1,5 +1,6 @@
 import { type ClientMetadata, type ClientPage, type ClientStore, DuplicateClientError, type ListClientsQuery, type OAuth2Client } from '../../oauth2/client';
-import type { Ctx } from '../../x';
+import { type Ctx, keysetPage, timeKey } from '../../x';
+import { keysetFind } from '../keyset-find';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { rawBool, rawDate, rawJson } from '../raw-values';
 import { type OAuth2ClientRow, OAuth2ClientSchema } from '../schemas/oauth2.schema';
@@ -62,8 +63,9 @@ export class TypeormClientStore implements ClientStore {
 
   async list(ctx: Ctx, query: ListClientsQuery): Promise<ClientPage> {
     const where = { nid: ctx.realm, ...(query.clientName !== undefined ? { client_name: query.clientName } : {}), ...(query.owner !== undefined ? { owner: query.owner } : {}) };
-    const [rows, total] = await this.repo(ctx).findAndCount({ where, order: { created_at: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
-    return { clients: rows.map(fromRow), total };
+    const rows = await this.repo(ctx).find(keysetFind(where, [{ column: 'created_at', part: 'time' }, { column: 'id', part: 'text' }], 'ASC', query));
+    const page = keysetPage(rows, query.size, (r) => [timeKey(rawDate(r.created_at)), r.id]);
+    return { ...page, items: page.items.map(fromRow) };
   }
 }
 

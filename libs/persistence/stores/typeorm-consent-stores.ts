@@ -10,7 +10,8 @@ import type {
   LogoutRequest,
   LogoutRequestStore,
 } from '../../oauth2/consent';
-import type { Ctx } from '../../x';
+import { type Ctx, type KeysetWindow, keysetPage, timeKey } from '../../x';
+import { keysetFind } from '../keyset-find';
 import type { Persistence } from '../persistence';
 import { insertSql, upsertSql } from '../raw-sql';
 import { rawBool, rawDate, rawJson, rawOptionalDate, rawTimeParam } from '../raw-values';
@@ -148,9 +149,11 @@ export class TypeormConsentSessionStore implements ConsentSessionStore {
     return rows.map(fromRawConsentRow);
   }
 
-  async listBySubject(ctx: Ctx, subject: string, window: { offset: number; limit: number }): Promise<ConsentSessionPage> {
-    const [rows, total] = await this.repo(ctx).findAndCount({ where: { nid: ctx.realm, subject, skip: false }, order: { handled_at: 'DESC', grant_id: 'ASC' }, skip: window.offset, take: window.limit });
-    return { sessions: rows.map(fromConsentRow), total };
+  async listBySubject(ctx: Ctx, subject: string, window: KeysetWindow): Promise<ConsentSessionPage> {
+    const key = [{ column: 'handled_at', part: 'time' }, { column: 'grant_id', part: 'text' }] as const;
+    const rows = await this.repo(ctx).find(keysetFind({ nid: ctx.realm, subject, skip: false }, key, 'DESC', window));
+    const page = keysetPage(rows, window.size, (r) => [timeKey(rawDate(r.handled_at)), r.grant_id]);
+    return { ...page, items: page.items.map(fromConsentRow) };
   }
 
   async grantIds(ctx: Ctx, subject: string, clientId?: string): Promise<string[]> {

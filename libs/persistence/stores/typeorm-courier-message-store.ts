@@ -9,7 +9,9 @@ import type {
   MessageType,
   TemplateType,
 } from '../../courier';
-import type { Ctx } from '../../x';
+import { type Ctx, type KeysetPage, keysetPage, timeKey } from '../../x';
+import { rawDate } from '../raw-values';
+import { TIME_ID_KEY, keysetFind } from '../keyset-find';
 import type { Persistence } from '../persistence';
 import { type CourierMessageRow, CourierMessageSchema } from '../schemas/courier-message.schema';
 
@@ -45,17 +47,13 @@ export class TypeormCourierMessageStore implements CourierMessageStore {
     return row ? fromRow(row) : undefined;
   }
 
-  async list(ctx: Ctx, query: ListMessagesQuery): Promise<{ messages: CourierMessage[]; total: number }> {
+  async list(ctx: Ctx, query: ListMessagesQuery): Promise<KeysetPage<CourierMessage>> {
     const where: FindOptionsWhere<CourierMessageRow> = { nid: ctx.realm };
     if (query.status !== undefined) where.status = query.status;
     if (query.recipient !== undefined) where.recipient = query.recipient;
-    const [rows, total] = await this.repo(ctx).findAndCount({
-      where,
-      order: { created_at: 'DESC', id: 'ASC' },
-      skip: query.page * query.perPage,
-      take: query.perPage,
-    });
-    return { messages: rows.map(fromRow), total };
+    const rows = await this.repo(ctx).find(keysetFind(where, TIME_ID_KEY, 'DESC', query));
+    const page = keysetPage(rows, query.size, (r) => [timeKey(rawDate(r.created_at)), r.id]);
+    return { ...page, items: page.items.map(fromRow) };
   }
 
   async claim(ctx: Ctx, request: ClaimRequest): Promise<CourierMessage[]> {

@@ -1,4 +1,4 @@
-import { type EntityManager, In } from 'typeorm';
+import { type EntityManager, type FindOptionsWhere, In } from 'typeorm';
 import type {
   CredentialsType,
   Credentials,
@@ -11,7 +11,13 @@ import type {
   VerifiableAddressStatus,
 } from '../../identity';
 import { DuplicateIdentifierError, normalizeIdentifier } from '../../identity';
-import {  newId, type Ctx } from '../../x';
+import { keysetPage, newId, timeKey, type Ctx } from '../../x';
+import { type KeyColumn, keysetFind } from '../keyset-find';
+
+const IDENTITY_KEY: readonly KeyColumn[] = [
+  { column: 'created_at', part: 'time' },
+  { column: 'id', part: 'uuid' },
+];
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { rawBool, rawDate, rawJson, rawOptionalDate } from '../raw-values';
 import {
@@ -83,23 +89,18 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
 
   async list(ctx: Ctx, query: ListIdentitiesQuery): Promise<IdentityPage> {
     const repo = this.m(ctx).getRepository(IdentitySchema);
+    let base: FindOptionsWhere<IdentityRow> = { nid: ctx.realm };
     if (query.credentialsIdentifier !== undefined) {
       const ids = await this.m(ctx)
         .getRepository(IdentifierSchema)
         .find({ where: { nid: ctx.realm, identifier: normalizeIdentifier(query.credentialsIdentifier) }, select: { identity_id: true } });
       const unique = [...new Set(ids.map((r) => r.identity_id))];
-      const rows = unique.length
-        ? await repo.find({ where: { nid: ctx.realm, id: In(unique) }, order: { created_at: 'ASC', id: 'ASC' }, skip: query.page * query.perPage, take: query.perPage })
-        : [];
-      return { identities: await this.hydrate(ctx, rows), total: unique.length };
+      if (unique.length === 0) return { items: [] };
+      base = { nid: ctx.realm, id: In(unique) };
     }
-    const [rows, total] = await repo.findAndCount({
-      where: { nid: ctx.realm },
-      order: { created_at: 'ASC', id: 'ASC' },
-      skip: query.page * query.perPage,
-      take: query.perPage,
-    });
-    return { identities: await this.hydrate(ctx, rows), total };
+    const rows = await repo.find(keysetFind(base, IDENTITY_KEY, 'ASC', query));
+    const page = keysetPage(rows, query.size, (r) => [timeKey(r.created_at), r.id]);
+    return { ...page, items: await this.hydrate(ctx, [...page.items]) };
   }
 
   async findByCredentialsIdentifier(ctx: Ctx, type: CredentialsType, identifier: string): Promise<Identity | undefined> {

@@ -1,5 +1,5 @@
 import { FILE_REALM, RealmExistsError, type RealmStore, type StoredRealm } from '../../config';
-import type { Ctx } from '../../x';
+import { type Ctx, type KeysetPage, type KeysetWindow, keysetPage } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { rawDate, rawJson, rawTimeParam } from '../raw-values';
 
@@ -23,6 +23,14 @@ export class TypeormRealmStore implements RealmStore {
 
   async list(ctx: Ctx): Promise<StoredRealm[]> {
     return (await this.persistence.read(`SELECT ${COLUMNS} FROM realms ORDER BY name`, [], ctx.tx)).map(fromRaw);
+  }
+
+  async listPage(ctx: Ctx, window: KeysetWindow): Promise<KeysetPage<StoredRealm>> {
+    const limit = Math.floor(window.size) + 1;
+    const rows = window.after
+      ? await this.persistence.read(`SELECT ${COLUMNS} FROM realms WHERE name > ? ORDER BY name LIMIT ${limit}`, [window.after[0]], ctx.tx)
+      : await this.persistence.read(`SELECT ${COLUMNS} FROM realms ORDER BY name LIMIT ${limit} OFFSET ${Math.floor(window.offset ?? 0)}`, [], ctx.tx);
+    return keysetPage(rows.map(fromRaw), window.size, (r) => [r.name]);
   }
 
   async create(ctx: Ctx, name: string, config: Readonly<Record<string, unknown>>): Promise<StoredRealm> {

@@ -1,9 +1,15 @@
 import { type FindOptionsWhere, LessThanOrEqual, MoreThan, Not, type Repository } from 'typeorm';
 import type { Aal, AuthenticationMethodName, ListAllSessionsQuery, ListSessionsQuery, Session, SessionStore } from '../../session';
-import type { Ctx } from '../../x';
+import { type Ctx, type KeysetPage, keysetPage, timeKey } from '../../x';
+import { type KeyColumn, keysetFind } from '../keyset-find';
 import type { Persistence } from '../persistence';
 import { rawBool, rawDate, rawJson } from '../raw-values';
 import { type SessionRow, SessionSchema } from '../schemas/session.schema';
+
+const SESSION_KEY: readonly KeyColumn[] = [
+  { column: 'created_at', part: 'time' },
+  { column: 'id', part: 'uuid' },
+];
 
 /** `SessionStore` on the `sessions` table, scoped by `ctx.realm`; lookups by token go through the unique `(nid, token_hash)` index. */
 export class TypeormSessionStore implements SessionStore {
@@ -56,27 +62,19 @@ export class TypeormSessionStore implements SessionStore {
     });
   }
 
-  async list(ctx: Ctx, query: ListSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
+  async list(ctx: Ctx, query: ListSessionsQuery): Promise<KeysetPage<Session>> {
     const base: FindOptionsWhere<SessionRow> = { nid: ctx.realm, identity_id: query.identityId, ...(query.exceptId ? { id: Not(query.exceptId) } : {}) };
     return this.page(ctx, whereActive(base, query), query);
   }
 
-  async listAll(ctx: Ctx, query: ListAllSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
+  async listAll(ctx: Ctx, query: ListAllSessionsQuery): Promise<KeysetPage<Session>> {
     return this.page(ctx, whereActive({ nid: ctx.realm }, query), query);
   }
 
-  private async page(
-    ctx: Ctx,
-    where: FindOptionsWhere<SessionRow> | FindOptionsWhere<SessionRow>[],
-    query: ListAllSessionsQuery,
-  ): Promise<{ sessions: Session[]; total: number }> {
-    const [rows, total] = await this.repo(ctx).findAndCount({
-      where,
-      order: { created_at: 'DESC', id: 'ASC' },
-      skip: query.page * query.perPage,
-      take: query.perPage,
-    });
-    return { sessions: rows.map(fromRow), total };
+  private async page(ctx: Ctx, where: FindOptionsWhere<SessionRow> | FindOptionsWhere<SessionRow>[], query: ListAllSessionsQuery): Promise<KeysetPage<Session>> {
+    const rows = await this.repo(ctx).find(keysetFind(where, SESSION_KEY, 'DESC', query));
+    const page = keysetPage(rows, query.size, (r) => [timeKey(rawDate(r.created_at)), r.id]);
+    return { ...page, items: page.items.map(fromRow) };
   }
 
   async revokeAllExcept(ctx: Ctx, identityId: string, exceptId: string | undefined): Promise<number> {

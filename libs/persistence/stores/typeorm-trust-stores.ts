@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { LessThanOrEqual } from 'typeorm';
 import { DuplicateTrustGrantError, type JtiStore, type ListTrustGrantsQuery, type TrustGrant, type TrustGrantPage, type TrustGrantStore } from '../../oauth2/trust';
-import type { Ctx } from '../../x';
+import { type Ctx, keysetPage, timeKey } from '../../x';
+import { TIME_ID_KEY, keysetFind } from '../keyset-find';
+import { rawDate } from '../raw-values';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { type TrustGrantRow, TrustGrantSchema, TrustJtiSchema } from '../schemas/trust.schema';
 
@@ -29,8 +31,9 @@ export class TypeormTrustGrantStore implements TrustGrantStore {
 
   async list(ctx: Ctx, query: ListTrustGrantsQuery): Promise<TrustGrantPage> {
     const where = { nid: ctx.realm, ...(query.issuer !== undefined ? { issuer: query.issuer } : {}) };
-    const [rows, total] = await this.repo(ctx).findAndCount({ where, order: { created_at: 'ASC', id: 'ASC' }, skip: query.offset, take: query.limit });
-    return { grants: rows.map(fromRow), total };
+    const rows = await this.repo(ctx).find(keysetFind(where, TIME_ID_KEY, 'ASC', query));
+    const page = keysetPage(rows, query.size, (r) => [timeKey(rawDate(r.created_at)), r.id]);
+    return { ...page, items: page.items.map(fromRow) };
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { type Config, type Secrets, loadConfig } from '../../config';
 import type { Identity, IdentityPool } from '../../identity';
 import { makeIdentity } from '../../identity/testing/identity-pool.contract';
-import { FixedClock, type Ctx, type Transaction, newId, withTx } from '../../x';
+import { FixedClock, type Ctx, type KeysetPage, type Transaction, newId, withTx } from '../../x';
 import { AdminSessionManager } from '../admin-session-manager';
 import { LogoutManager } from '../logout-manager';
 import { MemorySessionStore } from '../memory-session-store';
@@ -21,8 +21,8 @@ export class MapIdentityPool implements IdentityPool {
   async get(ctx: Ctx, id: string): Promise<Identity | undefined> {
     return this.identities.get(id);
   }
-  async list(_ctx: Ctx): Promise<{ identities: Identity[]; total: number }> {
-    return { identities: [...this.identities.values()], total: this.identities.size };
+  async list(_ctx: Ctx): Promise<KeysetPage<Identity>> {
+    return { items: [...this.identities.values()] };
   }
   async findByCredentialsIdentifier(_ctx: Ctx): Promise<Identity | undefined> {
     return undefined;

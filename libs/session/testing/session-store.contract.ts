@@ -119,25 +119,27 @@ export function describeSessionStoreContract(label: string, setup: () => Promise
     });
 
     describe('list', () => {
-      it("pages the identity's sessions newest first, with the total", async () => {
+      it("pages the identity's sessions newest first, by keyset and by offset", async () => {
         const identityId = await fixture.createIdentity();
         await store.create(ctx, makeSession(await fixture.createIdentity()));
         const made = await createInOrder(makeSession(identityId), makeSession(identityId), makeSession(identityId));
         const newestFirst = ids(made).reverse();
-        const first = await store.list(ctx, { identityId, page: 0, perPage: 2 });
-        expect(first.total).toBe(3);
-        expect(ids(first.sessions)).toEqual(newestFirst.slice(0, 2));
-        const second = await store.list(ctx, { identityId, page: 1, perPage: 2 });
-        expect(ids(second.sessions)).toEqual(newestFirst.slice(2));
-        expect((await store.list(ctx, { identityId, page: 5, perPage: 2 })).sessions).toEqual([]);
+        const first = await store.list(ctx, { identityId, size: 2 });
+        expect(ids(first.items)).toEqual(newestFirst.slice(0, 2));
+        const byKey = await store.list(ctx, { identityId, size: 2, after: first.next });
+        expect(ids(byKey.items)).toEqual(newestFirst.slice(2));
+        expect(byKey.next).toBeUndefined();
+        const second = await store.list(ctx, { identityId, size: 2, offset: 2 });
+        expect(ids(second.items)).toEqual(newestFirst.slice(2));
+        expect((await store.list(ctx, { identityId, size: 2, offset: 10 })).items).toEqual([]);
       });
 
       it('leaves out exceptId', async () => {
         const identityId = await fixture.createIdentity();
         const [a, b] = await createInOrder(makeSession(identityId), makeSession(identityId));
-        const result = await store.list(ctx, { identityId, page: 0, perPage: 10, exceptId: a.id });
-        expect(ids(result.sessions)).toEqual([b.id]);
-        expect(result.total).toBe(1);
+        const result = await store.list(ctx, { identityId, size: 10, exceptId: a.id });
+        expect(ids(result.items)).toEqual([b.id]);
+        expect(result.items).toHaveLength(1);
       });
 
       it('filters on the active flag alone without validAt, and on flag and expiry with it', async () => {
@@ -149,38 +151,40 @@ export function describeSessionStoreContract(label: string, setup: () => Promise
         );
         const now = at(2);
         const list = async (active?: boolean, validAt?: Date): Promise<string[]> =>
-          ids((await store.list(ctx, { identityId, page: 0, perPage: 10, active, validAt })).sessions).sort();
+          ids((await store.list(ctx, { identityId, size: 10, active, validAt })).items).sort();
         expect(await list(true)).toEqual([valid.id, expired.id].sort());
         expect(await list(false)).toEqual([revoked.id]);
         expect(await list(true, now)).toEqual([valid.id]);
         expect(await list(false, now)).toEqual([revoked.id, expired.id].sort());
         expect(await list(undefined, now)).toEqual([valid.id, revoked.id, expired.id].sort());
-        const counted = await store.list(ctx, { identityId, page: 0, perPage: 1, active: false, validAt: now });
-        expect(counted.total).toBe(2);
-        expect(counted.sessions).toHaveLength(1);
+        const counted = await store.list(ctx, { identityId, size: 1, active: false, validAt: now });
+        expect(counted.items).toHaveLength(1);
+        const rest = await store.list(ctx, { identityId, size: 1, active: false, validAt: now, after: counted.next });
+        expect(rest.items).toHaveLength(1);
+        expect(rest.next).toBeUndefined();
       });
     });
 
     describe('listAll', () => {
-      it('pages the sessions of every identity newest first, with the total and the active filter', async () => {
-        const before = await store.listAll(ctx, { page: 0, perPage: 1000 });
-        const beforeActive = await store.listAll(ctx, { page: 0, perPage: 1000, active: true, validAt: at(2) });
+      it('pages the sessions of every identity newest first, with the active filter', async () => {
+        const before = await store.listAll(ctx, { size: 1000 });
+        const beforeActive = await store.listAll(ctx, { size: 1000, active: true, validAt: at(2) });
         const made = await createInOrder(
           makeSession(await fixture.createIdentity()),
           makeSession(await fixture.createIdentity(), { active: false }),
           makeSession(await fixture.createIdentity(), { expiresAt: at(1) }),
         );
-        const all = await store.listAll(ctx, { page: 0, perPage: 1000 });
-        expect(all.total).toBe(before.total + 3);
-        expect(ids(all.sessions).slice(0, 3)).toEqual(ids(made).reverse());
-        const active = await store.listAll(ctx, { page: 0, perPage: 1000, active: true, validAt: at(2) });
-        expect(active.total).toBe(beforeActive.total + 1);
-        expect(ids(active.sessions)).toContain(made[0].id);
-        const inactive = await store.listAll(ctx, { page: 0, perPage: 1000, active: false, validAt: at(2) });
-        expect(ids(inactive.sessions)).toEqual(expect.arrayContaining([made[1].id, made[2].id]));
-        expect(ids(inactive.sessions)).not.toContain(made[0].id);
-        const page = await store.listAll(ctx, { page: 1, perPage: 1 });
-        expect(ids(page.sessions)).toEqual([made[1].id]);
+        const all = await store.listAll(ctx, { size: 1000 });
+        expect(all.items).toHaveLength(before.items.length + 3);
+        expect(ids(all.items).slice(0, 3)).toEqual(ids(made).reverse());
+        const active = await store.listAll(ctx, { size: 1000, active: true, validAt: at(2) });
+        expect(active.items).toHaveLength(beforeActive.items.length + 1);
+        expect(ids(active.items)).toContain(made[0].id);
+        const inactive = await store.listAll(ctx, { size: 1000, active: false, validAt: at(2) });
+        expect(ids(inactive.items)).toEqual(expect.arrayContaining([made[1].id, made[2].id]));
+        expect(ids(inactive.items)).not.toContain(made[0].id);
+        const page = await store.listAll(ctx, { size: 1, offset: 1 });
+        expect(ids(page.items)).toEqual([made[1].id]);
       });
     });
 

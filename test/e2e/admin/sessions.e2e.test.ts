@@ -2,8 +2,9 @@ import type { V0alpha2Api } from '@ory/client';
 import request from 'supertest';
 import type { RunningServer } from '../../../apps/cli/src/server';
 import type { Identity } from '../../../libs/identity';
-import { FixedClock, newId } from '../../../libs/x';
+import { FixedClock, encodePageToken, newId } from '../../../libs/x';
 import { bootApps } from '../../helpers/boot-apps';
+import { linksOf, pathOf } from '../../helpers/links';
 import { oryClient, oryFailure } from '../../helpers/ory-client';
 import { testCtx } from '../../../libs/x/testing';
 
@@ -53,8 +54,8 @@ describe('admin session API', () => {
       const all = await admin.adminListIdentitySessions(identity.id);
       expect(all.status).toBe(200);
       expect(all.data.map((s) => s.id).sort()).toEqual([active.session.id, revoked.session.id, expired.session.id].sort());
-      expect(all.headers['x-total-count']).toBe('3');
-      expect(all.headers.link).toBe(`<${server.registry.config.serve.admin.base_url}sessions?page=0&per_page=3>; rel="first"`);
+      expect(all.headers['x-total-count']).toBeUndefined();
+      expect(all.headers.link).toBe(`</admin/identities/${identity.id}/sessions?page_size=250&page_token=${encodePageToken([])}>; rel="first"`);
       const one = all.data.find((s) => s.id === active.session.id)!;
       expect(one.identity).toMatchObject({ id: identity.id, metadata_admin: { crm: 7 } });
       expect(one.identity).not.toHaveProperty('credentials');
@@ -66,15 +67,31 @@ describe('admin session API', () => {
       expect(inactive.data.map((s) => s.id).sort()).toEqual([revoked.session.id, expired.session.id].sort());
     });
 
-    it('pages with Kratos headers', async () => {
+    it('pages by the old page/per_page and by page_token', async () => {
       const { identity } = await scene();
-      const base = server.registry.config.serve.admin.base_url;
+      const base = `${server.registry.config.serve.admin.base_url}admin/identities/${identity.id}/sessions`;
       const first = await admin.adminListIdentitySessions(identity.id, 2, 0);
       expect(first.data).toHaveLength(2);
-      expect(first.headers.link).toBe(`<${base}sessions?page=1&per_page=2>; rel="next",<${base}sessions?page=1&per_page=2>; rel="last"`);
+      const links = linksOf(first.headers.link);
+      expect(links.first).toBe(`${base}?page=0&per_page=2`);
       const second = await admin.adminListIdentitySessions(identity.id, 2, 1);
       expect(second.data).toHaveLength(1);
-      expect(second.headers['x-total-count']).toBe('3');
+      expect(second.headers['x-total-count']).toBeUndefined();
+      const followed = await request(server.adminUrl).get(pathOf(links.next as string, server.adminUrl));
+      expect(followed.body.map((s: { id: string }) => s.id)).toEqual(second.data.map((s) => s.id));
+
+      const byToken = await request(server.adminUrl).get(`/admin/identities/${identity.id}/sessions?page_size=1&active=false`);
+      expect(byToken.body).toHaveLength(1);
+      const next = linksOf(byToken.headers.link).next as string;
+      expect(next).toMatch(/^\/admin\/identities\/[\w-]+\/sessions\?active=false&page_size=1&page_token=[\w-]+$/);
+      const rest = await request(server.adminUrl).get(next);
+      expect(rest.status).toBe(200);
+      expect(rest.body).toHaveLength(1);
+      expect(rest.body[0].id).not.toBe(byToken.body[0].id);
+      expect(linksOf(rest.headers.link).next).toBeUndefined();
+      const bad = await request(server.adminUrl).get(`/admin/identities/${identity.id}/sessions?page_size=1001`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatchObject({ code: 400, status: 'Bad Request' });
     });
 
     it('answers 404 for an unknown identity and 400 for a malformed id or active value', async () => {
@@ -130,8 +147,7 @@ describe('admin session API', () => {
       const { identity, active, stranger } = await scene();
       const all = await request(server.adminUrl).get('/admin/sessions').query({ per_page: 1000 });
       expect(all.status).toBe(200);
-      const total = Number(all.headers['x-total-count']);
-      expect(total).toBe(all.body.length);
+      expect(all.headers['x-total-count']).toBeUndefined();
       const ids = all.body.map((s: { id: string }) => s.id);
       expect(ids).toEqual(expect.arrayContaining([active.session.id, stranger.session.id]));
       expect(ids.indexOf(stranger.session.id)).toBeLessThan(ids.indexOf(active.session.id));
@@ -140,11 +156,20 @@ describe('admin session API', () => {
       const activeOnly = await request(server.adminUrl).get('/admin/sessions').query({ active: 'true', per_page: 1000 });
       expect(activeOnly.body.every((s: { active: boolean; expires_at: string }) => s.active && Date.parse(s.expires_at) > clock.now().getTime())).toBe(true);
       const inactive = await request(server.adminUrl).get('/admin/sessions').query({ active: 'false', per_page: 1000 });
-      expect(Number(activeOnly.headers['x-total-count']) + Number(inactive.headers['x-total-count'])).toBe(total);
+      expect(activeOnly.body.length + inactive.body.length).toBe(all.body.length);
 
       const page = await request(server.adminUrl).get('/admin/sessions').query({ per_page: 1, page: 1 });
       expect(page.body).toHaveLength(1);
       expect(page.headers.link).toContain(`<${server.registry.config.serve.admin.base_url}sessions?page=0&per_page=1>; rel="first"`);
+
+      const seen: string[] = [];
+      let next: string | undefined = '/admin/sessions?page_size=2';
+      while (next) {
+        const res = await request(server.adminUrl).get(next);
+        seen.push(...res.body.map((s: { id: string }) => s.id));
+        next = linksOf(res.headers.link).next;
+      }
+      expect(seen).toEqual(ids);
     });
 
     it('reads one session (200 / 404 / 400)', async () => {

@@ -160,7 +160,8 @@ describe('login, consent and logout challenges (Hydra semantics)', () => {
       await loggedIn('ivan');
       const list = await admin.adminListOAuth2SubjectConsentSessions('ivan');
       expect(list.data).toHaveLength(1);
-      expect(list.headers['x-total-count']).toBe('1');
+      expect(list.headers['x-total-count']).toBeUndefined();
+      expect(list.headers.link).toMatch(/^<\/admin\/oauth2\/auth\/sessions\/consent\?page_size=250&page_token=[\w-]+&subject=ivan>; rel="first"$/);
       expect((await fetch(`${server.adminUrl}/admin/oauth2/auth/sessions/consent`)).status).toBe(400);
       expect((await fetch(`${server.adminUrl}/admin/oauth2/auth/sessions/consent?subject=ivan`, { method: 'DELETE' })).status).toBe(400);
       expect((await admin.adminRevokeOAuth2ConsentSessions('ivan', undefined, true)).status).toBe(204);

@@ -67,14 +67,14 @@ describe('admin trusted JWT-bearer issuers (Hydra §6, @ory/client)', () => {
 
     const list = await admin.adminListTrustedOAuth2JwtGrantIssuers(undefined, undefined, iss);
     expect(list.data.map((g) => g.id)).toEqual([a.id, b.id]);
-    expect(list.headers['x-total-count']).toBe('2');
+    expect(list.headers['x-total-count']).toBeUndefined();
     expect((await admin.adminListTrustedOAuth2JwtGrantIssuers()).data.length).toBeGreaterThanOrEqual(3);
 
     const page = await fetch(`${server.adminUrl}/admin/trust/grants/jwt-bearer/issuers?issuer=${encodeURIComponent(iss)}&page_size=1`);
     expect(((await page.json()) as { id: string }[]).map((g) => g.id)).toEqual([a.id]);
     const next = /<([^>]+)>; rel="next"/.exec(page.headers.get('link') ?? '')?.[1];
     expect(next).toBeDefined();
-    expect(((await (await fetch(next!)).json()) as { id: string }[]).map((g) => g.id)).toEqual([b.id]);
+    expect(((await (await fetch(new URL(next!, server.adminUrl))).json()) as { id: string }[]).map((g) => g.id)).toEqual([b.id]);
 
     // Both grants share the key: it stays until the last one goes.
     expect((await admin.adminDeleteTrustedOAuth2JwtGrantIssuer(a.id!)).status).toBe(204);

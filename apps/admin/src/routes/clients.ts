@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { jsonBody, parseTokenPageRequest, requireJsonContentType, setTokenPageHeaders, ctxOf } from '../../../../libs/http';
-import { type ClientManagerProvider, toWire } from '../../../../libs/oauth2/client';
+import { jsonBody, parseListRequest, requireJsonContentType, setListLinks, ctxOf } from '../../../../libs/http';
+import { CLIENT_LIST_KEY, type ClientManagerProvider, toWire } from '../../../../libs/oauth2/client';
 
 export type ClientsRouterDeps = ConfigProvider & ClientManagerProvider;
 
@@ -20,11 +20,11 @@ export function createClientsRouter(deps: ClientsRouterDeps): Router {
 
   router.get(ROUTE_CLIENTS, async (req, res) => {
     const ctx = ctxOf(req);
-    const page = parseTokenPageRequest(req.query as Record<string, unknown>);
+    const page = parseListRequest(req.query as Record<string, unknown>, CLIENT_LIST_KEY);
     const filters = { client_name: str(req.query.client_name), owner: str(req.query.owner) };
-    const result = await deps.clientManager.list(ctx, { offset: page.offset, limit: page.size, clientName: filters.client_name, owner: filters.owner });
-    setTokenPageHeaders(res, `${admin}admin/clients`, result.total, page, filters);
-    res.json(result.clients.map((c) => toWire(c)));
+    const result = await deps.clientManager.list(ctx, { ...page, clientName: filters.client_name, owner: filters.owner });
+    setListLinks(res, req, `${admin}admin/clients`, page, result.next);
+    res.json(result.items.map((c) => toWire(c)));
   });
 
   router.post(ROUTE_CLIENTS, ...body, async (req, res) => {

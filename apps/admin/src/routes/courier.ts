@@ -1,13 +1,13 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { type CourierMessageStoreProvider, type ListMessagesQuery, ROUTE_COURIER_MESSAGES, isMessageStatus, toWire } from '../../../../libs/courier';
-import { badRequest, parsePageRequest, setPageHeaders, ctxOf } from '../../../../libs/http';
+import { COURIER_MESSAGE_LIST_KEY, type CourierMessageStoreProvider, type ListMessagesQuery, ROUTE_COURIER_MESSAGES, isMessageStatus, toWire } from '../../../../libs/courier';
+import { type ListRequest, badRequest, parseListRequest, setListLinks, ctxOf } from '../../../../libs/http';
 
 export type CourierRouterDeps = ConfigProvider & CourierMessageStoreProvider;
 
-/** `?page&per_page&status&recipient`. @throws OryError 400 for a status other than Kratos's four */
-function listQuery(query: Record<string, unknown>): ListMessagesQuery {
-  const page = parsePageRequest(query);
+/** `?page_size&page_token` (or `page&per_page`)`&status&recipient`. @throws OryError 400 for a status other than Kratos's four, or a bad page token or size */
+function listQuery(query: Record<string, unknown>): ListMessagesQuery & ListRequest {
+  const page = parseListRequest(query, COURIER_MESSAGE_LIST_KEY);
   const { status, recipient } = query;
   if (status !== undefined && status !== '' && !isMessageStatus(status)) {
     throw badRequest('Message status is not valid').withDetails({ status: String(status), allowed: ['queued', 'processing', 'sent', 'abandoned'] });
@@ -21,7 +21,7 @@ function listQuery(query: Record<string, unknown>): ListMessagesQuery {
 
 /**
  * `GET /admin/courier/messages` (Kratos `adminListCourierMessages`, also at `/courier/messages`):
- * newest first, Kratos page pagination, bodies redacted unless `dev`. Ory envelope errors.
+ * newest first, keyset pagination (`page_size`/`page_token`, or the old `page`/`per_page`), bodies redacted unless `dev`. Ory envelope errors.
  */
 export function createCourierRouter(deps: CourierRouterDeps): Router {
   const router = express.Router();
@@ -31,8 +31,8 @@ export function createCourierRouter(deps: CourierRouterDeps): Router {
     const ctx = ctxOf(req);
     const query = listQuery(req.query as Record<string, unknown>);
     const result = await deps.courierMessageStore.list(ctx, query);
-    setPageHeaders(res, `${admin}courier/messages`, result.total, query);
-    res.json(result.messages.map((m) => toWire(m, deps.config.dev)));
+    setListLinks(res, req, `${admin}courier/messages`, query, result.next);
+    res.json(result.items.map((m) => toWire(m, deps.config.dev)));
   });
 
   return router;

@@ -1,8 +1,9 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { badRequest, jsonBody, notFound, parsePageRequest, requireJsonContentType, setPageHeaders, validateArrayBody, validateBody, ctxOf } from '../../../../libs/http';
+import { badRequest, jsonBody, notFound, parseListRequest, requireJsonContentType, setListLinks, validateArrayBody, validateBody, ctxOf } from '../../../../libs/http';
 import {
   CreateIdentityBody,
+  IDENTITY_LIST_KEY,
   type IdentityManager,
   type IdentityPoolProvider,
   JsonPatchOperation,
@@ -35,11 +36,11 @@ export function createIdentitiesRouter(deps: IdentitiesRouterDeps): Router {
 
   router.get(ROUTE_IDENTITIES, async (req, res) => {
     const ctx = ctxOf(req);
-    const page = parsePageRequest(req.query as Record<string, unknown>);
+    const page = parseListRequest(req.query as Record<string, unknown>, IDENTITY_LIST_KEY);
     const filter = typeof req.query.credentials_identifier === 'string' ? req.query.credentials_identifier : undefined;
     const result = await deps.identityPool.list(ctx, { ...page, credentialsIdentifier: filter });
-    setPageHeaders(res, `${admin}identities`, result.total, page);
-    res.json(result.identities.map((i) => toWire(i, 'admin_list', deps.config)));
+    setListLinks(res, req, `${admin}identities`, page, result.next);
+    res.json(result.items.map((i) => toWire(i, 'admin_list', deps.config)));
   });
 
   router.post(ROUTE_IDENTITIES, ...body, async (req, res) => {

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { parseTokenPageRequest, setTokenPageHeaders, ctxOf } from '../../../../libs/http';
-import type { ConsentSessionManagerProvider } from '../../../../libs/oauth2/consent';
+import { parseListRequest, setListLinks, ctxOf } from '../../../../libs/http';
+import { CONSENT_SESSION_LIST_KEY, type ConsentSessionManagerProvider } from '../../../../libs/oauth2/consent';
 
 export type OAuth2SessionsRouterDeps = ConfigProvider & ConsentSessionManagerProvider;
 
@@ -18,11 +18,11 @@ export function createOAuth2SessionsRouter(deps: OAuth2SessionsRouterDeps): Rout
 
   router.get(`${ROUTE_OAUTH2_SESSIONS}/consent`, async (req, res) => {
     const ctx = ctxOf(req);
-    const page = parseTokenPageRequest(req.query as Record<string, unknown>);
+    const page = parseListRequest(req.query as Record<string, unknown>, CONSENT_SESSION_LIST_KEY);
     const subject = str(req.query.subject);
-    const result = await deps.consentSessionManager.list(ctx, subject, { offset: page.offset, limit: page.size });
-    setTokenPageHeaders(res, `${deps.config.serve.admin.base_url}admin/oauth2/auth/sessions/consent`, result.total, page, { subject });
-    res.json(result.sessions);
+    const result = await deps.consentSessionManager.list(ctx, subject, page);
+    setListLinks(res, req, `${deps.config.serve.admin.base_url}admin/oauth2/auth/sessions/consent`, page, result.next);
+    res.json(result.items);
   });
 
   router.delete(`${ROUTE_OAUTH2_SESSIONS}/consent`, async (req, res) => {

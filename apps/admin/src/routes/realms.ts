@@ -1,11 +1,14 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { badRequest, ctxOf, jsonBody, requireJsonContentType } from '../../../../libs/http';
+import { badRequest, ctxOf, jsonBody, parseListRequest, requireJsonContentType, setListLinks } from '../../../../libs/http';
 import { type RealmConfigService, realmToWire } from '../../../../libs/registry';
 
 export type RealmsRouterDeps = ConfigProvider & { readonly realmConfigService: RealmConfigService };
 
 export const ROUTE_REALMS = '/admin/realms';
+
+/** The realm list's key: the name (the primary key). */
+const REALM_LIST_KEY = ['text'] as const;
 
 /** The JSON object body, with no keys but `allowed`. @throws OryError 400 */
 function objectBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
@@ -17,7 +20,7 @@ function objectBody(body: unknown, allowed: readonly string[]): Record<string, u
 
 /**
  * The minimal realms admin API (the projects API will build on it): `POST /admin/realms {name, config?}`
- * → 201, `GET /admin/realms`, `GET /admin/realms/{name}`, `PUT /admin/realms/{name} {config}` (a new
+ * → 201, `GET /admin/realms` (keyset pages by name: `page_size`, `page_token`), `GET /admin/realms/{name}`, `PUT /admin/realms/{name} {config}` (a new
  * revision), `DELETE /admin/realms/{name}` → 204. `config` is the realm part of the configuration, as
  * overrides of the defaults. Ory envelope errors: 400 naming the key, 404, 409 when the name is taken.
  */
@@ -34,7 +37,10 @@ export function createRealmsRouter(deps: RealmsRouterDeps): Router {
     res.status(201).location(`${admin}admin/realms/${realm.name}`).json(realmToWire(realm));
   });
   router.get(ROUTE_REALMS, async (req, res) => {
-    res.json((await deps.realmConfigService.list(ctxOf(req))).map(realmToWire));
+    const page = parseListRequest(req.query as Record<string, unknown>, REALM_LIST_KEY);
+    const result = await deps.realmConfigService.listPage(ctxOf(req), page);
+    setListLinks(res, req, `${admin}admin/realms`, page, result.next);
+    res.json(result.items.map(realmToWire));
   });
   router.get(`${ROUTE_REALMS}/:name`, async (req, res) => {
     res.json(realmToWire(await deps.realmConfigService.get(ctxOf(req), name(req.params))));

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { badRequest, parsePageRequest, setPageHeaders, ctxOf } from '../../../../libs/http';
+import { type ListRequest, badRequest, parseListRequest, setListLinks, ctxOf } from '../../../../libs/http';
 import {
   type AdminSessionManagerProvider,
   type AdminSessionsQuery,
@@ -9,15 +9,16 @@ import {
   ROUTE_ADMIN_SESSION_EXTEND,
   ROUTE_ADMIN_SESSIONS,
   ROUTE_WHOAMI,
+  SESSION_LIST_KEY,
   type SessionWithIdentity,
   toWire,
 } from '../../../../libs/session';
 
 export type AdminSessionsRouterDeps = ConfigProvider & AdminSessionManagerProvider;
 
-/** `?page&per_page&active=true|false`. @throws OryError 400 for another `active` value */
-function listQuery(query: Record<string, unknown>): AdminSessionsQuery {
-  const page = parsePageRequest(query);
+/** `?page_size&page_token` (or `page&per_page`)`&active=true|false`. @throws OryError 400 for another `active` value, or a bad page token or size */
+function listQuery(query: Record<string, unknown>): AdminSessionsQuery & ListRequest {
+  const page = parseListRequest(query, SESSION_LIST_KEY);
   const { active } = query;
   if (active === undefined || active === '') return page;
   if (active !== 'true' && active !== 'false') throw badRequest('The query parameter "active" must be "true" or "false".');
@@ -42,7 +43,7 @@ export function createAdminSessionsRouter(deps: AdminSessionsRouterDeps): Router
     const ctx = ctxOf(req);
     const query = listQuery(req.query as Record<string, unknown>);
     const result = await deps.adminSessionManager.listForIdentity(ctx, req.params.id as string, query);
-    setPageHeaders(res, `${admin}sessions`, result.total, query);
+    setListLinks(res, req, `${admin}admin/identities/${encodeURIComponent(req.params.id as string)}/sessions`, query, result.next);
     res.json(result.items.map(wire));
   });
 
@@ -56,7 +57,7 @@ export function createAdminSessionsRouter(deps: AdminSessionsRouterDeps): Router
     const ctx = ctxOf(req);
     const query = listQuery(req.query as Record<string, unknown>);
     const result = await deps.adminSessionManager.list(ctx, query);
-    setPageHeaders(res, `${admin}sessions`, result.total, query);
+    setListLinks(res, req, `${admin}sessions`, query, result.next);
     res.json(result.items.map(wire));
   });
 

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
-import { jsonBody, parseTokenPageRequest, requireJsonContentType, setTokenPageHeaders, ctxOf } from '../../../../libs/http';
-import { type TrustGrantManagerProvider, toWire } from '../../../../libs/oauth2/trust';
+import { jsonBody, parseListRequest, requireJsonContentType, setListLinks, ctxOf } from '../../../../libs/http';
+import { TRUST_GRANT_LIST_KEY, type TrustGrantManagerProvider, toWire } from '../../../../libs/oauth2/trust';
 
 export type TrustRouterDeps = ConfigProvider & TrustGrantManagerProvider;
 
@@ -26,11 +26,11 @@ export function createTrustRouter(deps: TrustRouterDeps): Router {
 
   router.get(ROUTE_TRUST_ISSUERS, async (req, res) => {
     const ctx = ctxOf(req);
-    const page = parseTokenPageRequest(req.query as Record<string, unknown>);
+    const page = parseListRequest(req.query as Record<string, unknown>, TRUST_GRANT_LIST_KEY);
     const issuer = typeof req.query.issuer === 'string' && req.query.issuer !== '' ? req.query.issuer : undefined;
-    const result = await deps.trustGrantManager.list(ctx, { offset: page.offset, limit: page.size, issuer });
-    setTokenPageHeaders(res, `${admin}${ROUTE_TRUST_ISSUERS.slice(1)}`, result.total, page, { issuer });
-    res.json(result.grants.map(toWire));
+    const result = await deps.trustGrantManager.list(ctx, { ...page, issuer });
+    setListLinks(res, req, `${admin}${ROUTE_TRUST_ISSUERS.slice(1)}`, page, result.next);
+    res.json(result.items.map(toWire));
   });
 
   router.get(`${ROUTE_TRUST_ISSUERS}/:id`, async (req, res) => {

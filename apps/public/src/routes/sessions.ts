@@ -1,11 +1,12 @@
 import express, { type Request, type Router } from 'express';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
-import { parsePageRequest, setPageHeaders, ctxOf } from '../../../../libs/http';
+import { parseListRequest, setListLinks, ctxOf } from '../../../../libs/http';
 import {
   type MySessionsManagerProvider,
   ROUTE_MY_SESSION,
   ROUTE_MY_SESSIONS,
   ROUTE_WHOAMI,
+  SESSION_LIST_KEY,
   type SessionManagerProvider,
   type SessionTokenizerProvider,
   toWire,
@@ -41,10 +42,10 @@ export function createSessionsRouter(deps: SessionsRouterDeps): Router {
 
   router.get(ROUTE_MY_SESSIONS, async (req, res) => {
     const ctx = ctxOf(req);
-    const page = parsePageRequest(req.query as Record<string, unknown>);
-    const result = await deps.mySessionsManager.list(ctx, token(req), page.page, page.perPage);
+    const page = parseListRequest(req.query as Record<string, unknown>, SESSION_LIST_KEY);
+    const result = await deps.mySessionsManager.list(ctx, token(req), page);
     // Kratos quirk (§1e): the links point at the admin URL even on this public list.
-    setPageHeaders(res, `${deps.config.serve.admin.base_url}sessions`, result.total, page);
+    setListLinks(res, req, `${deps.config.serve.admin.base_url}sessions`, page, result.next);
     res.json(result.items.map((i) => toWire(i.session, i.identity, deps.config)));
   });
 

@@ -103,9 +103,11 @@ export function describeConsentStoresContract(label: string, makeStores: () => P
         const other = consent(subject, 'c2', new Date(t + 4000));
         for (const c of [older, newer, skipped, forgotten, other]) await stores.consentSessions.create(ctx, c);
         expect((await stores.consentSessions.listRemembered(ctx, subject, 'c1')).map((c) => c.grantId)).toEqual([newer.grantId, older.grantId]);
-        const page = await stores.consentSessions.listBySubject(ctx, subject, { offset: 0, limit: 2 });
-        expect(page.total).toBe(4);
-        expect(page.sessions.map((c) => c.grantId)).toEqual([other.grantId, forgotten.grantId]);
+        const page = await stores.consentSessions.listBySubject(ctx, subject, { size: 2 });
+        expect(page.items.map((c) => c.grantId)).toEqual([other.grantId, forgotten.grantId]);
+        const rest = await stores.consentSessions.listBySubject(ctx, subject, { size: 2, after: page.next });
+        expect(rest.items.map((c) => c.grantId)).toEqual([newer.grantId, older.grantId]);
+        expect(rest.next).toBeUndefined();
         expect((await stores.consentSessions.grantIds(ctx, subject, 'c2')).sort()).toEqual([other.grantId]);
         const all = await stores.consentSessions.grantIds(ctx, subject);
         expect(all).toHaveLength(5);

@@ -44,23 +44,25 @@ export function describeTrustGrantStoreContract(label: string, makeStore: () => 
         await store.create(ctx, grant(iss, { publicKey: { set: iss, kid: 'k2' } }));
         await store.create(ctx, grant(iss, { subject: '', allowAnySubject: true }));
         await expect(store.create(ctx, grant(iss, { subject: '', allowAnySubject: true }))).rejects.toBeInstanceOf(DuplicateTrustGrantError);
-        expect((await store.list(ctx, { offset: 0, limit: 10, issuer: iss })).total).toBe(4);
+        expect((await store.list(ctx, { size: 10, issuer: iss })).items).toHaveLength(4);
       });
     });
 
     describe('list', () => {
-      it('pages in creation order, filters by issuer and counts the matches', async () => {
+      it('pages in creation order by keyset and filters by issuer', async () => {
         const t = Date.parse('2026-01-01T00:00:00.000Z');
         const a = grant(iss, { subject: 'a', createdAt: new Date(t + 2000) });
         const b = grant(iss, { subject: 'b', createdAt: new Date(t) });
         const c = grant(iss, { subject: 'c', createdAt: new Date(t + 1000) });
         for (const g of [a, b, c]) await store.create(ctx, g);
         await store.create(ctx, grant(`${iss}/other`));
-        const first = await store.list(ctx, { offset: 0, limit: 2, issuer: iss });
-        expect(first.total).toBe(3);
-        expect(first.grants.map((g) => g.subject)).toEqual(['b', 'c']);
-        expect((await store.list(ctx, { offset: 2, limit: 2, issuer: iss })).grants.map((g) => g.subject)).toEqual(['a']);
-        expect((await store.list(ctx, { offset: 0, limit: 1000 })).total).toBeGreaterThanOrEqual(4);
+        const first = await store.list(ctx, { size: 2, issuer: iss });
+        expect(first.items.map((g) => g.subject)).toEqual(['b', 'c']);
+        const rest = await store.list(ctx, { size: 2, issuer: iss, after: first.next });
+        expect(rest.items.map((g) => g.subject)).toEqual(['a']);
+        expect(rest.next).toBeUndefined();
+        expect((await store.list(ctx, { size: 2, offset: 2, issuer: iss })).items.map((g) => g.subject)).toEqual(['a']);
+        expect((await store.list(ctx, { size: 1000 })).items.length).toBeGreaterThanOrEqual(4);
       });
     });
 

@@ -35,8 +35,8 @@ class MapIdentityPool implements IdentityPool {
   async get(ctx: Ctx, id: string): Promise<Identity | undefined> {
     return this.identities.get(id);
   }
-  async list(_ctx: Ctx): Promise<{ identities: Identity[]; total: number }> {
-    return { identities: [...this.identities.values()], total: this.identities.size };
+  async list(_ctx: Ctx): Promise<{ items: Identity[] }> {
+    return { items: [...this.identities.values()] };
   }
   async findByCredentialsIdentifier(ctx: Ctx, type: CredentialsType, identifier: string): Promise<Identity | undefined> {
     return [...this.identities.values()].find((i) => i.credentials[type]?.identifiers.includes(identifier));

@@ -3,6 +3,7 @@ import type { Message, V0alpha2Api } from '@ory/client';
 import pino from 'pino';
 import request from 'supertest';
 import type { RunningServer } from '../../../../apps/cli/src/server';
+import { linksOf, pathOf } from '../../../helpers/links';
 import { bootApps } from '../../../helpers/boot-apps';
 import { oryClient, oryFailure } from '../../../helpers/ory-client';
 import { type SmtpSink, startSmtpSink } from '../../../helpers/smtp-sink';
@@ -96,7 +97,7 @@ describe('courier: retries, abandonment and GET /admin/courier/messages', () => 
     const forAnn = await admin.adminListCourierMessages(undefined, undefined, undefined, 'ann@example.org');
     expect(forAnn.data).toHaveLength(1);
     expect(forAnn.data[0]).toMatchObject({ status: 'sent', type: 'email', template_type: 'recovery_code_valid' });
-    expect(forAnn.headers['x-total-count']).toBe('1');
+    expect(forAnn.headers['x-total-count']).toBeUndefined();
     const none = await admin.adminListCourierMessages(250, 0, 'queued', 'ann@example.org');
     expect(none.data).toEqual([]);
   });
@@ -110,7 +111,7 @@ describe('courier: retries, abandonment and GET /admin/courier/messages', () => 
     expect(legacy.body.error.request).toBe(legacy.headers['x-request-id']);
   });
 
-  it('paginates newest first with Kratos Link headers based on {admin}courier/messages (also at /courier/messages)', async () => {
+  it('paginates newest first by page_token and by the old page/per_page (also at /courier/messages)', async () => {
     const courier = server.registry.courier;
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -119,13 +120,28 @@ describe('courier: retries, abandonment and GET /admin/courier/messages', () => 
     }
     const base = `${server.registry.config.serve.admin.base_url}courier/messages`;
     const first = await request(server.adminUrl).get('/admin/courier/messages?recipient=pager@example.org&per_page=2&page=0');
-    expect(first.headers['x-total-count']).toBe('3');
-    expect(first.headers.link).toBe(`<${base}?page=1&per_page=2>; rel="next",<${base}?page=1&per_page=2>; rel="last"`);
+    expect(first.headers['x-total-count']).toBeUndefined();
+    const links = linksOf(first.headers.link);
+    expect(Object.keys(links)).toEqual(['first', 'next']);
+    expect(links.first).toBe(`${base}?page=0&per_page=2&recipient=pager%40example.org`);
     expect(first.body.map((m: Message) => m.id)).toEqual([ids[2], ids[1]]);
+    const followed = await request(server.adminUrl).get(pathOf(links.next as string, server.adminUrl));
+    expect(followed.body.map((m: Message) => m.id)).toEqual([ids[0]]);
+    expect(Object.keys(linksOf(followed.headers.link))).toEqual(['first', 'prev']);
     const second = await request(server.adminUrl).get('/courier/messages?recipient=pager@example.org&per_page=2&page=1');
     expect(second.body.map((m: Message) => m.id)).toEqual([ids[0]]);
-    expect(second.headers.link).toBe(`<${base}?page=0&per_page=2>; rel="first",<${base}?page=0&per_page=2>; rel="prev"`);
     expect(first.headers['cache-control']).toBe('private, no-cache, no-store, must-revalidate');
+
+    const byToken = await request(server.adminUrl).get('/admin/courier/messages?recipient=pager@example.org&page_size=2');
+    expect(byToken.body.map((m: Message) => m.id)).toEqual([ids[2], ids[1]]);
+    const tokenLinks = linksOf(byToken.headers.link);
+    expect(tokenLinks.next).toMatch(/^\/admin\/courier\/messages\?page_size=2&page_token=[\w-]+&recipient=pager%40example.org$/);
+    const rest = await request(server.adminUrl).get(tokenLinks.next as string);
+    expect(rest.body.map((m: Message) => m.id)).toEqual([ids[0]]);
+    expect(Object.keys(linksOf(rest.headers.link))).toEqual(['first']);
+    const bad = await request(server.adminUrl).get('/admin/courier/messages?page_token=nope!');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 400, status: 'Bad Request', reason: 'The page_token query parameter is invalid.' });
   });
 });
 

@@ -52,10 +52,10 @@ for (const factory of databaseFactories()) {
       expect(delivered).toHaveLength(N);
       expect(new Set(delivered)).toEqual(new Set(recipients));
 
-      const list = await a.courierMessageStore.list(ctx, { page: 0, perPage: 1000, status: 'sent' });
-      expect(list.total).toBe(N);
-      expect(list.messages.every((m) => m.sendCount === 1)).toBe(true);
-      const senders = new Set(list.messages.map((m) => m.claimedBy));
+      const list = await a.courierMessageStore.list(ctx, { size: 1000, status: 'sent' });
+      expect(list.items).toHaveLength(N);
+      expect(list.items.every((m) => m.sendCount === 1)).toBe(true);
+      const senders = new Set(list.items.map((m) => m.claimedBy));
       expect(senders).toEqual(new Set([a.dispatcher.workerId, b.dispatcher.workerId]));
     });
 
@@ -72,7 +72,7 @@ for (const factory of databaseFactories()) {
       await new Promise((r) => setTimeout(r, 100));
       const delivered = sink.mails.slice(before).flatMap((m) => m.envelopeTo);
       expect(delivered.sort()).toEqual([...recipients].sort());
-      expect((await b.courierMessageStore.list(ctx, { page: 0, perPage: 1, status: 'queued' })).total).toBe(0);
+      expect((await b.courierMessageStore.list(ctx, { size: 1, status: 'queued' })).items).toHaveLength(0);
     });
   });
 }
