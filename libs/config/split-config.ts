@@ -15,13 +15,14 @@ export interface SplitConfig {
  * Values are shared, not copied: a consumer of either half sees the same frozen objects as the file.
  */
 export function splitConfig(config: Config): SplitConfig {
-  const { dev, dsn, database, log, realms, serve, secrets, hashers, courier } = config;
+  const { dev, dsn, database, log, realms, cache, serve, secrets, hashers, courier } = config;
   const process: ProcessConfig = {
     dev,
     dsn,
     database,
     log,
     realms,
+    cache,
     serve,
     secrets,
     hashers,

@@ -1,10 +1,11 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import type { Config, Secrets } from '../../../libs/config';
 import { csrfCookieName, type FlowRequester } from '../../../libs/selfservice/flow';
 import { type DeviceInfo, decodeSessionCookie, encodeSessionCookie } from '../../../libs/session';
 
 /** Reads one cookie from the Cookie header (no cookie-parser dependency). */
-export function readCookie(req: Request, name: string): string | undefined {
+export function readCookie(req: IncomingMessage, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {
@@ -24,17 +25,23 @@ export function readCookie(req: Request, name: string): string | undefined {
  * The session token of a request, in Kratos's order (§7b): `X-Session-Token`, the session cookie, the
  * raw cookie value in `X-Session-Cookie`, then `Authorization: Bearer`.
  */
-export function extractSessionToken(req: Request, config: Pick<Config, 'session'>, secrets: Secrets): string | undefined {
-  const header = req.get('X-Session-Token');
+export function extractSessionToken(req: IncomingMessage, config: Pick<Config, 'session'>, secrets: Secrets): string | undefined {
+  const header = headerOf(req, 'x-session-token');
   if (header) return header;
-  const cookie = readCookie(req, config.session.cookie.name) ?? req.get('X-Session-Cookie');
+  const cookie = readCookie(req, config.session.cookie.name) ?? headerOf(req, 'x-session-cookie');
   if (cookie) {
     const decoded = decodeSessionCookie(cookie, secrets.cookie);
     if (decoded) return decoded.token;
   }
-  const auth = req.get('Authorization');
+  const auth = headerOf(req, 'authorization');
   const match = auth ? /^bearer\s+(.+)$/i.exec(auth) : null;
   return match ? match[1].trim() : undefined;
+}
+
+/** A request header as express's `req.get` reads it (`name` in lower case), for plain Node requests too. */
+export function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** The client device: IP from True-Client-IP → X-Real-IP → first X-Forwarded-For → socket; user agent; location. */
