@@ -83,6 +83,45 @@ for (const factory of databaseFactories()) {
       expect(new Set(answers.map((r) => r.headers['x-request-id'])).size).toBe(3);
     });
 
+    it('answers an identity with several addresses and credentials as the identity pool reads it (order, flags, timestamps)', async () => {
+      const identity = await newIdentity();
+      const t0 = new Date('2026-01-02T03:04:05.678Z');
+      const t1 = new Date('2026-01-02T03:04:06.000Z');
+      const address = (value: string, at: Date, verified: boolean) => ({
+        id: newId(),
+        value,
+        via: 'email' as const,
+        verified,
+        status: verified ? ('completed' as const) : ('pending' as const),
+        verifiedAt: verified ? t1 : undefined,
+        createdAt: at,
+        updatedAt: t1,
+      });
+      const current = (await server.registry.identityPool.get(ctx, identity.id))!;
+      await server.registry.privilegedIdentityPool.update(ctx, {
+        ...current,
+        metadataPublic: { plan: 'pro' },
+        metadataAdmin: { secret: 'never shown' },
+        verifiableAddresses: [address(`z-${identity.traits.email}`, t0, true), address(`a-${identity.traits.email}`, t0, false), address(identity.traits.email as string, t1, false)],
+        recoveryAddresses: [{ id: newId(), value: `r-${identity.traits.email}`, via: 'email', createdAt: t1, updatedAt: t1 }, { id: newId(), value: `q-${identity.traits.email}`, via: 'email', createdAt: t0, updatedAt: t1 }],
+        credentials: {
+          ...current.credentials,
+          password: { type: 'password', identifiers: [identity.traits.email as string], config: { hashed_password: '$2b$04$notreallyahash' }, version: 0, createdAt: t0, updatedAt: t1 },
+          lookup_secret: { type: 'lookup_secret', identifiers: [identity.id], config: { recovery_codes: [] }, version: 0, createdAt: t0, updatedAt: t1 },
+        },
+      });
+      const { token } = await login(identity);
+      const old = await server.registry.sessionManager.whoami(ctx, token);
+      const res = await whoami(token);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(JSON.parse(JSON.stringify(toWire(old.session, old.identity, server.registry.config))));
+      expect(res.body.identity.verifiable_addresses.map((a: { value: string }) => a.value)).toEqual([`a-${identity.traits.email}`, `z-${identity.traits.email}`, identity.traits.email]);
+      expect(res.body.identity.verifiable_addresses[1]).toMatchObject({ verified: true, status: 'completed', verified_at: t1.toISOString() });
+      expect(res.body.identity.recovery_addresses.map((a: { value: string }) => a.value)).toEqual([`q-${identity.traits.email}`, `r-${identity.traits.email}`]);
+      expect(res.body.identity.metadata_public).toEqual({ plan: 'pro' });
+      expect(JSON.stringify(res.body)).not.toMatch(/never shown|hashed_password|notreallyahash/);
+    });
+
     it('is 401 session_inactive without credentials (cacheable 60 s) and for an unknown token', async () => {
       const none = await request(server.publicUrl).get('/sessions/whoami');
       expect(none.status).toBe(401);
