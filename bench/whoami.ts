@@ -7,6 +7,7 @@
  *       runs another build in the same run, interleaved (other, this, other, this, …), to compare
  *       before/after on a machine whose load changes
  *   BENCH_RUNS=3 BENCH_SECONDS=10 CONNECTIONS=10 npm run bench:whoami
+ *   BENCH_ENV="CACHE_WHOAMI_TTL=0s" npm run bench:whoami     (extra environment for the servers: here, no cache)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,12 @@ const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 2);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const COMPARE = process.env.BENCH_COMPARE_MAIN;
+const EXTRA_ENV: Record<string, string> = Object.fromEntries(
+  (process.env.BENCH_ENV ?? '')
+    .split(/\s+/)
+    .filter((kv) => kv.includes('='))
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 
 interface Result {
   readonly rps: number;
@@ -57,7 +64,7 @@ async function load(url: string, headers: Record<string, string>): Promise<Resul
 /** One fresh process and database of the build at `main`: token and cookie forms. */
 async function measure(main: string | undefined): Promise<Record<string, Result>> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const server = await startTessera(dir, { HASHERS_BCRYPT_COST: '4' }, main);
+  const server = await startTessera(dir, { HASHERS_BCRYPT_COST: '4', ...EXTRA_ENV }, main);
   try {
     const token = await signIn(server);
     const url = `${server.publicUrl}/sessions/whoami`;
@@ -84,7 +91,8 @@ async function main(): Promise<void> {
       }
     }
   }
-  process.stdout.write(`whoami bench: ${SECONDS} s per scenario after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, SQLite file\n`);
+  const env = Object.keys(EXTRA_ENV).length ? `, env ${JSON.stringify(EXTRA_ENV)}` : '';
+  process.stdout.write(`whoami bench: ${SECONDS} s per scenario after ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, SQLite file${env}\n`);
   process.stdout.write(`| run | build | credential | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
 }
 

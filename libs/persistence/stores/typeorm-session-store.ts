@@ -104,21 +104,46 @@ export class TypeormSessionStore implements SessionStore, SessionIdentityReader 
   async getWithIdentityByTokenHash(ctx: Ctx, tokenHash: string): Promise<WhoamiRecord | undefined> {
     const p = [ctx.realm, tokenHash];
     const rows = await this.persistence.read(WHOAMI_SQL, [...p, ...p, ...p, ...p], ctx.tx);
-    const head = rows.find((r) => r.k === 's');
+    let head: Record<string, unknown> | undefined;
+    const verifiable: Record<string, unknown>[] = [];
+    const recovery: Record<string, unknown>[] = [];
+    const credentials: Record<string, unknown>[] = [];
+    for (const r of rows) {
+      if (r.k === 's') head = r;
+      else if (r.k === 'c') credentials.push({ id: r.c_type, type: r.c_type, config: r.c_config ?? '{}', version: r.c_version, created_at: r.a_created_at, updated_at: r.a_updated_at });
+      else {
+        const address = { id: r.a_id, via: r.a_via, value: r.a_value, created_at: r.a_created_at, updated_at: r.a_updated_at };
+        if (r.k === 'v') verifiable.push({ ...address, verified: r.a_verified, status: r.a_status, verified_at: r.a_verified_at });
+        else recovery.push(address);
+      }
+    }
     if (!head) return undefined;
-    const own = (r: Record<string, unknown>, prefix: string): Record<string, unknown> => {
-      const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(r)) if (key.startsWith(prefix)) out[key.slice(prefix.length)] = value;
-      return out;
+    const session = fromRawRow({
+      id: head.s_id,
+      identity_id: head.s_identity_id,
+      token_hash: head.s_token_hash,
+      active: head.s_active,
+      aal: head.s_aal,
+      authenticated_at: head.s_authenticated_at,
+      issued_at: head.s_issued_at,
+      expires_at: head.s_expires_at,
+      authentication_methods: head.s_authentication_methods,
+      devices: head.s_devices,
+      created_at: head.s_created_at,
+      updated_at: head.s_updated_at,
+    });
+    const identity = {
+      id: session.identityId,
+      schema_id: head.i_schema_id,
+      state: head.i_state,
+      state_changed_at: head.i_state_changed_at,
+      traits: head.i_traits,
+      metadata_public: head.i_metadata_public,
+      metadata_admin: head.i_metadata_admin,
+      created_at: head.i_created_at,
+      updated_at: head.i_updated_at,
     };
-    const session = fromRawRow(own(head, 's_'));
-    const identity = own(head, 'i_');
-    const addresses = (kind: string): Record<string, unknown>[] => rows.filter((r) => r.k === kind).map((r) => ({ ...own(r, 'a_'), identity_id: session.identityId }));
-    const credentials = rows
-      .filter((r) => r.k === 'c')
-      .map((r) => ({ id: r.c_type, type: r.c_type, config: r.c_config ?? '{}', version: r.c_version, created_at: r.a_created_at, updated_at: r.a_updated_at }));
-    const recovery = addresses('r').map(({ verified: _v, status: _s, verified_at: _a, ...rest }) => rest);
-    return { session, identity: identityFromRawRows({ ...identity, id: session.identityId }, credentials, [], addresses('v'), recovery) };
+    return { session, identity: identityFromRawRows(identity, credentials, [], verifiable, recovery) };
   }
 
   async list(ctx: Ctx, query: ListSessionsQuery): Promise<{ sessions: Session[]; total: number }> {
