@@ -170,6 +170,19 @@ for (const factory of databaseFactories()) {
       expect((await whoami(b.token)).status).toBe(401);
     });
 
+    it('does not keep what it read while a revocation was uncommitted: 401 right after the commit', async () => {
+      const { session, token } = await login(await newIdentity());
+      expect((await whoami(token)).status).toBe(200);
+      let during = 0;
+      await server.registry.transactions.withTransaction(ctx, async (tx) => {
+        await server.registry.sessionStore.update(tx, { ...session, active: false });
+        // Another request reads now: on MySQL it sees the committed (active) row and may cache it.
+        during = (await whoami(token)).status;
+      });
+      expect([200, 401]).toContain(during);
+      expect((await whoami(token)).status).toBe(401);
+    });
+
     it('is 403 session_aal2_required at once when this process gives the identity a second factor', async () => {
       const identity = await newIdentity();
       const { token } = await login(identity);
