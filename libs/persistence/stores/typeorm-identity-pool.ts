@@ -79,6 +79,12 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     return identityFromRawRows(row, creds, idents, verifiable, recovery);
   }
 
+  async getMany(ctx: Ctx, ids: readonly string[]): Promise<Identity[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    return this.hydrate(ctx, await this.m(ctx).getRepository(IdentitySchema).find({ where: { nid: ctx.realm, id: In(unique) } }));
+  }
+
   async list(ctx: Ctx, query: ListIdentitiesQuery): Promise<IdentityPage> {
     const repo = this.m(ctx).getRepository(IdentitySchema);
     if (query.credentialsIdentifier !== undefined) {
