@@ -26,16 +26,30 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
  * raw cookie value in `X-Session-Cookie`, then `Authorization: Bearer`.
  */
 export function extractSessionToken(req: IncomingMessage, config: Pick<Config, 'session'>, secrets: Secrets): string | undefined {
+  return sessionCredentialOf(req, config, secrets).token;
+}
+
+/**
+ * {@link extractSessionToken}, also telling whether the token came from the session cookie itself (then
+ * `cookie` is that cookie decoded, with the expiry it remembers: what `RefreshCookie` compares), so a
+ * hot path decrypts the cookie once.
+ */
+export function sessionCredentialOf(
+  req: IncomingMessage,
+  config: Pick<Config, 'session'>,
+  secrets: Secrets,
+): { readonly token: string | undefined; readonly cookie?: { readonly token: string; readonly expiresAt: Date } } {
   const header = headerOf(req, 'x-session-token');
-  if (header) return header;
-  const cookie = readCookie(req, config.session.cookie.name) ?? headerOf(req, 'x-session-cookie');
+  if (header) return { token: header };
+  const named = readCookie(req, config.session.cookie.name);
+  const cookie = named ?? headerOf(req, 'x-session-cookie');
   if (cookie) {
     const decoded = decodeSessionCookie(cookie, secrets.cookie);
-    if (decoded) return decoded.token;
+    if (decoded) return named === undefined ? { token: decoded.token } : { token: decoded.token, cookie: decoded };
   }
   const auth = headerOf(req, 'authorization');
   const match = auth ? /^bearer\s+(.+)$/i.exec(auth) : null;
-  return match ? match[1].trim() : undefined;
+  return { token: match ? match[1].trim() : undefined };
 }
 
 /** A request header as express's `req.get` reads it (`name` in lower case), for plain Node requests too. */

@@ -3,8 +3,7 @@ import { parse as parseQuery } from 'node:querystring';
 import type { ConfigProvider, SecretsProvider } from '../../../../libs/config';
 import { type WriteErrorDeps, ctxOf, pathOf, sendError, sendJson } from '../../../../libs/http';
 import { ROUTE_WHOAMI, type SessionTokenizerProvider, type WhoamiServiceProvider, toWire } from '../../../../libs/session';
-import { cookieToRefresh } from '../refresh-session-cookie';
-import { extractSessionToken } from '../request-context';
+import { sessionCredentialOf } from '../request-context';
 
 export type WhoamiEndpointDeps = ConfigProvider & SecretsProvider & WhoamiServiceProvider & SessionTokenizerProvider & WriteErrorDeps;
 
@@ -31,12 +30,13 @@ export function isWhoami(req: IncomingMessage): boolean {
 export function whoamiEndpoint(deps: WhoamiEndpointDeps, express: RequestListener): RequestListener {
   return (req, res) => {
     const ctx = ctxOf(req);
-    const token = extractSessionToken(req, deps.config, deps.secrets);
+    const { token, cookie } = sessionCredentialOf(req, deps.config, deps.secrets);
     if (token === undefined) res.setHeader('Ory-Session-Cache-For', '60');
     const fail = (error: unknown): void => sendError(res, error, 'ory', deps, pathOf(req.url));
     deps.whoamiService.whoami(ctx, token).then((result) => {
       const { session, identity, cacheForSeconds } = result;
-      if (cookieToRefresh(req, session, deps) !== undefined) return express(req, res);
+      // The session cookie remembers an earlier expiry than the session has now (`refreshSessionCookie`).
+      if (cookie && cookie.expiresAt.getTime() < session.expiresAt.getTime()) return express(req, res);
       const url = req.url ?? '';
       const q = url.indexOf('?');
       const tokenizeAs = q < 0 ? undefined : parseQuery(url.slice(q + 1)).tokenize_as;
