@@ -1,6 +1,7 @@
 /**
  * `/sessions/whoami` throughput and latency (autocannon) against `tessera serve` on a SQLite file, in its
- * own process, with the load generator beside it: the `X-Session-Token` form and the cookie form.
+ * own process, with the load generator beside it: the `X-Session-Token`, `Authorization: Bearer` and
+ * session cookie forms.
  *
  *   npm run bench:whoami                        (target, issue 16: >= 5,000 req/s, p99 < 10 ms on 2 cores)
  *   BENCH_COMPARE_MAIN=/path/to/other/dist/apps/cli/src/main.js npm run bench:whoami
@@ -13,12 +14,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { encodeSessionCookie } from '../libs/session';
 import { type TesseraProcess, startTessera } from './tessera-process';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 2);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** The servers' cookie secret, so the bench can build a session cookie as a browser would hold it. */
+const COOKIE_SECRET = 'bench-cookie-secret-0123456789abcdef';
 const COMPARE = process.env.BENCH_COMPARE_MAIN;
 const EXTRA_ENV: Record<string, string> = Object.fromEntries(
   (process.env.BENCH_ENV ?? '')
@@ -64,13 +68,16 @@ async function load(url: string, headers: Record<string, string>): Promise<Resul
 /** One fresh process and database of the build at `main`: token and cookie forms. */
 async function measure(main: string | undefined): Promise<Record<string, Result>> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const server = await startTessera(dir, { HASHERS_BCRYPT_COST: '4', ...EXTRA_ENV }, main);
+  const server = await startTessera(dir, { HASHERS_BCRYPT_COST: '4', SECRETS_COOKIE: COOKIE_SECRET, ...EXTRA_ENV }, main);
   try {
     const token = await signIn(server);
     const url = `${server.publicUrl}/sessions/whoami`;
+    const session = (await (await fetch(url, { headers: { 'X-Session-Token': token } })).json()) as { expires_at: string };
+    const cookie = `ory_kratos_session=${encodeSessionCookie(token, new Date(session.expires_at), [COOKIE_SECRET])}`;
     return {
       'X-Session-Token': await load(url, { 'X-Session-Token': token }),
       'Authorization: Bearer': await load(url, { authorization: `Bearer ${token}` }),
+      'session cookie': await load(url, { cookie }),
     };
   } finally {
     server.child.kill('SIGTERM');
