@@ -203,6 +203,22 @@ export const processConfigSchema: SchemaObject = {
         },
       },
     },
+    cache: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        whoami: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            ttl: duration('1s', "How long a process serves /sessions/whoami from the session and identity it read (one cache per process, keyed by realm and token): a change made in this process (logout, revocation, identity update) is seen at once, one made by another process within this time. 0s: read every time."),
+            max_entries: { type: 'integer', minimum: 1, default: 10000, description: 'Sessions the whoami cache holds at most (the oldest are dropped first).' },
+          },
+        },
+      },
+    },
     realms: {
       type: 'object',
       additionalProperties: false,

@@ -80,6 +80,8 @@ export interface ProcessConfig {
   readonly admin: { readonly api_keys: readonly string[] };
   /** Stored realms: `refresh_interval` in milliseconds (see `Realms`). */
   readonly realms: { readonly refresh_interval: number };
+  /** The per-process whoami cache: `ttl` in milliseconds (0: off), at most `max_entries` sessions. */
+  readonly cache: { readonly whoami: { readonly ttl: number; readonly max_entries: number } };
   readonly serve: {
     readonly public: ServeAppConfig;
     readonly admin: ServeAppConfig;

@@ -61,7 +61,7 @@ describe('the configuration split', () => {
   });
 
   it('puts process keys in the process half and realm keys (plus the host facts) in the realm half', () => {
-    expect(Object.keys(process).sort()).toEqual(['admin', 'courier', 'database', 'dev', 'dsn', 'hashers', 'log', 'realms', 'secrets', 'serve']);
+    expect(Object.keys(process).sort()).toEqual(['admin', 'cache', 'courier', 'database', 'dev', 'dsn', 'hashers', 'log', 'realms', 'secrets', 'serve']);
     const processKeys = new Set(declared(processConfigSchema));
     for (const path of present(process as unknown as Record<string, unknown>, processConfigSchema)) expect(processKeys).toContain(path);
     const realmKeys = new Set([...declared(realmConfigSchema), ...HOST_FACTS]);

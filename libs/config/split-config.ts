@@ -15,7 +15,7 @@ export interface SplitConfig {
  * Values are shared, not copied: a consumer of either half sees the same frozen objects as the file.
  */
 export function splitConfig(config: Config): SplitConfig {
-  const { dev, dsn, database, log, admin, realms, serve, secrets, hashers, courier } = config;
+  const { dev, dsn, database, log, admin, realms, cache, serve, secrets, hashers, courier } = config;
   const process: ProcessConfig = {
     dev,
     dsn,
@@ -23,6 +23,7 @@ export function splitConfig(config: Config): SplitConfig {
     log,
     admin,
     realms,
+    cache,
     serve,
     secrets,
     hashers,

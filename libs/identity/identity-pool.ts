@@ -16,6 +16,8 @@ export interface ListIdentitiesQuery extends KeysetWindow {
 export interface IdentityPool {
   /** The identity with credentials, or `undefined`. */
   get(ctx: Ctx, id: string): Promise<Identity | undefined>;
+  /** The identities with these ids (unknown ids left out, any order), with related rows loaded in batches: one query per table, never per identity. */
+  getMany(ctx: Ctx, ids: readonly string[]): Promise<Identity[]>;
   /** A keyset page ordered by creation (then id); never counts. Loads related rows in batches, never per identity. */
   list(ctx: Ctx, query: ListIdentitiesQuery): Promise<IdentityPage>;
   /** The identity whose `type` credential has `identifier` (normalised), or `undefined`. */

@@ -33,6 +33,7 @@ export class Persistence implements TransactionRunner {
   private readonly writes = new Map<string, SqliteWriteStatement>();
   private batcher?: SqliteWriteBatcher;
   private readonly insideTransaction = new AsyncLocalStorage<true>();
+  private readonly afterTx = new WeakMap<object, (() => void)[]>();
 
   constructor(options: DataSourceOptions) {
     this.dataSource = createDataSource(options);
@@ -149,21 +150,47 @@ export class Persistence implements TransactionRunner {
   async withTransaction<T>(ctx: Ctx, work: (ctx: Ctx) => Promise<T>): Promise<T> {
     if (this.dialect === 'mysql') {
       for (let attempt = 1; ; attempt++) {
+        let open: object | undefined;
         try {
-          return await this.dataSource.transaction((manager) => work(withTx(ctx, manager as unknown as Transaction)));
+          return await this.dataSource.transaction((manager) => work(withTx(ctx, (open = manager) as unknown as Transaction)));
         } catch (error) {
           if (!isTransientTransactionError(error)) throw error;
           if (attempt >= TRANSACTION_ATTEMPTS) throw new TransactionRetriesExhaustedError(attempt, { cause: error });
           await sleep(attempt * 10 + Math.random() * 20 * attempt);
+        } finally {
+          this.settled(open);
         }
       }
     }
     // The callback runs in `insideTransaction`, so a raw write it makes without `tx` joins this transaction at once
     // instead of waiting (forever) in the group-commit queue for this transaction to end.
-    const run = (): Promise<T> => this.dataSource.transaction((manager) => this.insideTransaction.run(true, () => work(withTx(ctx, manager as unknown as Transaction))));
+    const run = (): Promise<T> => {
+      let open: object | undefined;
+      return this.dataSource
+        .transaction((manager) => this.insideTransaction.run(true, () => work(withTx(ctx, (open = manager) as unknown as Transaction))))
+        .finally(() => this.settled(open));
+    };
     const next = this.sqliteQueue.then(run, run);
     this.sqliteQueue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Runs `callback` once the transaction `tx` has ended (committed or rolled back), right after
+   * `withTransaction`'s commit and before its promise settles: for caches that must drop what a write
+   * replaced only once other connections can read the new state. Outside a transaction, call it yourself.
+   */
+  afterTransaction(tx: Transaction, callback: () => void): void {
+    const list = this.afterTx.get(tx);
+    if (list) list.push(callback);
+    else this.afterTx.set(tx, [callback]);
+  }
+
+  private settled(tx: object | undefined): void {
+    if (!tx) return;
+    const list = this.afterTx.get(tx);
+    this.afterTx.delete(tx);
+    for (const callback of list ?? []) callback();
   }
 
   /**

@@ -2,6 +2,7 @@ import { type CourierSenderConfig, type ProcessConfig, type Secrets, resolveSecr
 import { type CourierChannel, Dispatcher, createCourierChannels } from '../courier';
 import { NotReadyError, type ReadinessCheck } from '../http';
 import { PasswordHasher } from '../identity';
+import { WhoamiCache } from '../session';
 import { Persistence, TypeormCourierMessageStore, TypeormRealmStore, TypeormSecretStore } from '../persistence';
 import { type Clock, DEFAULT_REALM, type Logger, createLogger, randomSecret, systemClock, systemCtx } from '../x';
 
@@ -59,13 +60,21 @@ export class Platform {
     return this.once('persistence', () => new Persistence({ dsn: this.config.dsn, poolSize: this.config.database.pool_size }));
   }
 
+  /**
+   * One whoami cache per process, shared by every realm (its key carries the realm): the session and
+   * identity stores of every realm report their writes to it (`cache.whoami`).
+   */
+  get whoamiCache(): WhoamiCache {
+    return this.once('whoamiCache', () => new WhoamiCache({ ttlMs: this.config.cache.whoami.ttl, maxEntries: this.config.cache.whoami.max_entries }));
+  }
+
   get secretStore(): TypeormSecretStore {
     return this.once('secretStore', () => new TypeormSecretStore(this.persistence));
   }
 
   /** The stored realms' configurations (every realm but the file-configured `default`). */
   get realmStore(): TypeormRealmStore {
-    return this.once('realmStore', () => new TypeormRealmStore(this.persistence));
+    return this.once('realmStore', () => new TypeormRealmStore(this.persistence, this.whoamiCache));
   }
 
   /** @throws Error before `init()` has resolved the secrets. */

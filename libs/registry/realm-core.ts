@@ -1,5 +1,6 @@
 import type { RealmConfig, Secrets } from '../config';
 import type { PasswordHasher } from '../identity';
+import type { WhoamiCache } from '../session';
 import type { Persistence, TypeormCourierMessageStore } from '../persistence';
 import type { Clock, Logger } from '../x';
 import type { Platform } from './platform';
@@ -66,6 +67,11 @@ export abstract class RealmCore {
   /** @throws Error before the platform's `init()` has resolved the secrets. */
   get secrets(): Secrets {
     return this.platform.secrets;
+  }
+
+  /** The process's whoami cache (keyed by realm), which this realm's session and identity stores keep current. */
+  get whoamiCache(): WhoamiCache {
+    return this.platform.whoamiCache;
   }
 
   get passwordHasher(): PasswordHasher {

@@ -10,7 +10,7 @@ export abstract class IdentityWiring extends RealmCore {
   }
 
   get privilegedIdentityPool(): TypeormIdentityPool {
-    return this.once('identityPool', () => new TypeormIdentityPool(this.persistence));
+    return this.once('identityPool', () => new TypeormIdentityPool(this.persistence, this.whoamiCache));
   }
 
   get identityPool(): TypeormIdentityPool {

@@ -1,12 +1,22 @@
 import type { JwtSigner } from '../keys';
 import { TypeormSessionStore } from '../persistence';
-import { AdminSessionManager, LogoutManager, MySessionsManager, SessionManager, SessionTokenizer } from '../session';
+import { AdminSessionManager, LogoutManager, MySessionsManager, SessionManager, SessionTokenizer, WhoamiService } from '../session';
 import { IdentityWiring } from './wire-identity';
 
 /** Sessions: the store, the managers, logout and the session-to-JWT tokenizer. */
 export abstract class SessionWiring extends IdentityWiring {
   get sessionStore(): TypeormSessionStore {
-    return this.once('sessionStore', () => new TypeormSessionStore(this.persistence));
+    return this.once('sessionStore', () => new TypeormSessionStore(this.persistence, this.whoamiCache));
+  }
+
+  /** The whoami read in one round trip (the session store's joined statement). */
+  get sessionIdentityReader(): TypeormSessionStore {
+    return this.sessionStore;
+  }
+
+  /** `/sessions/whoami` through the process's whoami cache. */
+  get whoamiService(): WhoamiService {
+    return this.once('whoamiService', () => new WhoamiService(this.deps));
   }
 
   get sessionManager(): SessionManager {

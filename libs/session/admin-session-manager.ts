@@ -42,12 +42,11 @@ export class AdminSessionManager {
     await this.deps.transactions.withTransaction(ctx, (ctx) => this.deps.sessionStore.deleteForIdentity(ctx, identity.id));
   }
 
-  /** All sessions, newest first, each with its identity. */
+  /** All sessions, newest first, each with its identity (the page's identities read together: one query per table, not per session). */
   async list(ctx: Ctx, query: AdminSessionsQuery): Promise<SessionPage> {
     const result = await this.deps.sessionStore.listAll(ctx, { ...query, validAt: this.deps.clock.now() });
-    const ids = [...new Set(result.items.map((s) => s.identityId))];
-    const identities = new Map<string, Identity | undefined>();
-    for (const id of ids) identities.set(id, await this.deps.identityPool.get(ctx, id));
+    const identities = new Map<string, Identity>();
+    for (const identity of await this.deps.identityPool.getMany(ctx, result.items.map((s) => s.identityId))) identities.set(identity.id, identity);
     return { ...result, items: result.items.map((session) => ({ session, identity: identities.get(session.identityId) })) };
   }
 

@@ -13,3 +13,6 @@ export * from './memory-session-store';
 export * from './routes';
 export * from './wire';
 export * from './session-tokenizer';
+export * from './session-identity-reader';
+export * from './whoami-cache';
+export * from './whoami-service';

@@ -31,6 +31,15 @@ export function decodeSessionCookie(value: string, secrets: readonly string[]): 
   return undefined;
 }
 
+/** Derived keys by secret (a process has a handful of secrets; every authenticated browser request needs one). */
+const keys = new Map<string, Buffer>();
+
 function keyOf(secret: string): Buffer {
-  return createHash('sha256').update(`tessera-session-cookie:${secret}`).digest();
+  let key = keys.get(secret);
+  if (!key) {
+    key = createHash('sha256').update(`tessera-session-cookie:${secret}`).digest();
+    if (keys.size >= 64) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
 }

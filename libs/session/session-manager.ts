@@ -1,4 +1,4 @@
-import type { RealmConfigProvider, SecretsProvider } from '../config';
+import type { RealmConfig, RealmConfigProvider, SecretsProvider } from '../config';
 import { notFound } from '../http/errors';
 import type { Identity, IdentityPoolProvider } from '../identity';
 import { type ClockProvider, type Ctx, type TransactionRunnerProvider, newId } from '../x';
@@ -26,6 +26,20 @@ export interface ActiveSession {
 export interface WhoamiResult extends ActiveSession {
   /** Whole seconds until the session expires (the `Ory-Session-Cache-For` header). */
   readonly cacheForSeconds: number;
+}
+
+/**
+ * The whoami answer for a valid session at `now`: it must meet `session.whoami.required_aal`
+ * (`highest_available`: the strongest AAL the identity's credentials allow).
+ * @throws OryError 403 `session_aal2_required` with `redirect_browser_to`
+ */
+export function whoamiOf(active: ActiveSession, config: Pick<RealmConfig, 'session' | 'serve'>, now: Date): WhoamiResult {
+  const required: Aal = config.session.whoami.required_aal === 'aal1' ? 'aal1' : highestAvailableAal(active.identity);
+  if (!aalSatisfies(active.session.aal, required)) {
+    throw sessionAal2Required(`${config.serve.public.base_url}${ROUTE_LOGIN_AAL2.slice(1)}`);
+  }
+  const cacheForSeconds = Math.max(0, Math.floor((active.session.expiresAt.getTime() - now.getTime()) / 1000));
+  return { ...active, cacheForSeconds };
 }
 
 export type SessionManagerDeps = RealmConfigProvider & ClockProvider & SessionStoreProvider & IdentityPoolProvider & SecretsProvider & TransactionRunnerProvider;
@@ -109,13 +123,7 @@ export class SessionManager {
    * @throws OryError 401 `session_inactive`; 403 `session_aal2_required` with `redirect_browser_to`
    */
   async whoami(ctx: Ctx, token: string | undefined): Promise<WhoamiResult> {
-    const active = await this.authenticate(ctx, token);
-    const required: Aal = this.deps.config.session.whoami.required_aal === 'aal1' ? 'aal1' : highestAvailableAal(active.identity);
-    if (!aalSatisfies(active.session.aal, required)) {
-      throw sessionAal2Required(`${this.deps.config.serve.public.base_url}${ROUTE_LOGIN_AAL2.slice(1)}`);
-    }
-    const cacheForSeconds = Math.max(0, Math.floor((active.session.expiresAt.getTime() - this.deps.clock.now().getTime()) / 1000));
-    return { ...active, cacheForSeconds };
+    return whoamiOf(await this.authenticate(ctx, token), this.deps.config, this.deps.clock.now());
   }
 
   /** True while the session is active and unexpired (identity state is checked by `resolve`). */

@@ -15,6 +15,7 @@ import {
 } from '../../../libs/http';
 import { type SchemasRouterDeps, createSchemasRouter } from './routes/schemas';
 import { type SessionsRouterDeps, createSessionsRouter } from './routes/sessions';
+import { isWhoami, whoamiEndpoint } from './routes/whoami';
 import { type LogoutRouterDeps, createLogoutRouter } from './routes/selfservice-logout';
 import { type ErrorsRouterDeps, createErrorsRouter } from './routes/selfservice-errors';
 import { type LoginRouterDeps, createLoginRouter } from './routes/selfservice-login';
@@ -43,8 +44,10 @@ export function publicErrorSurface(path: string): ErrorSurface {
  * The public app (port 4433): health, self-service, sessions and the OAuth2/OIDC endpoints.
  * It never listens; `tessera serve` does. Request id, the realm resolver, access log, no-cache and CORS
  * apply to every request; then the request goes to its realm's app (`dispatchToRealm`: an unknown realm
- * is a 404), where the engine's protocol paths (Hydra's, and Keycloak's under a realm prefix: see
- * `rewriteOpenIdConnectPath`) go straight to the realm's oidc-provider (see `isEngineRequest`) and everything else to express, where every route answers errors in the Ory envelope.
+ * is a 404), where `/sessions/whoami` (`whoamiEndpoint`) and the engine's protocol paths (Hydra's, and Keycloak's
+ * under a realm prefix: see `rewriteOpenIdConnectPath`; straight to the realm's oidc-provider, see
+ * `isEngineRequest`) are served without express, and everything else by express, where every route answers
+ * errors in the Ory envelope.
  */
 export function createPublicApp(deps: PublicAppDeps & RealmLookup<PublicAppDeps>): RequestListener {
   const serve = deps.config.serve.public;
@@ -59,7 +62,7 @@ function createRealmApp(deps: PublicAppDeps): RequestListener {
   app.disable('etag');
   app.set('query parser', 'simple');
   app.use(createHealthRouter(deps));
-  // The hottest route (every authenticated request of an app checks it) is matched first.
+  // Whoami, the hottest route, is served before express (`whoamiEndpoint`); express answers what it hands back.
   app.use(createSessionsRouter(deps));
   // Dynamic client registration, Hydra's fallback pages and logout completion (the engine's protocol paths never get here).
   app.use(createDynamicRegistrationRouter(deps));
@@ -75,7 +78,8 @@ function createRealmApp(deps: PublicAppDeps): RequestListener {
   app.use(createErrorsRouter(deps));
   app.use(routeNotFound());
   app.use(writeError('ory', deps));
-  const route = (req: IncomingMessage, res: ServerResponse): void => (isEngineRequest(req.url) ? engine(req, res) : app(req, res));
+  const whoami = whoamiEndpoint(deps, app);
+  const route = (req: IncomingMessage, res: ServerResponse): void => (isWhoami(req) ? whoami(req, res) : isEngineRequest(req.url) ? engine(req, res) : app(req, res));
   return (req, res) => {
     // Keycloak's `/realms/{realm}/protocol/openid-connect/…` become the engine's paths first.
     const oidc = rewriteOpenIdConnectPath(req);

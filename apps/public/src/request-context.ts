@@ -1,10 +1,11 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import type { Config, Secrets } from '../../../libs/config';
 import { csrfCookieName, type FlowRequester } from '../../../libs/selfservice/flow';
 import { type DeviceInfo, decodeSessionCookie, encodeSessionCookie } from '../../../libs/session';
 
 /** Reads one cookie from the Cookie header (no cookie-parser dependency). */
-export function readCookie(req: Request, name: string): string | undefined {
+export function readCookie(req: IncomingMessage, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {
@@ -24,17 +25,37 @@ export function readCookie(req: Request, name: string): string | undefined {
  * The session token of a request, in Kratos's order (§7b): `X-Session-Token`, the session cookie, the
  * raw cookie value in `X-Session-Cookie`, then `Authorization: Bearer`.
  */
-export function extractSessionToken(req: Request, config: Pick<Config, 'session'>, secrets: Secrets): string | undefined {
-  const header = req.get('X-Session-Token');
-  if (header) return header;
-  const cookie = readCookie(req, config.session.cookie.name) ?? req.get('X-Session-Cookie');
+export function extractSessionToken(req: IncomingMessage, config: Pick<Config, 'session'>, secrets: Secrets): string | undefined {
+  return sessionCredentialOf(req, config, secrets).token;
+}
+
+/**
+ * {@link extractSessionToken}, also telling whether the token came from the session cookie itself (then
+ * `cookie` is that cookie decoded, with the expiry it remembers: what `RefreshCookie` compares), so a
+ * hot path decrypts the cookie once.
+ */
+export function sessionCredentialOf(
+  req: IncomingMessage,
+  config: Pick<Config, 'session'>,
+  secrets: Secrets,
+): { readonly token: string | undefined; readonly cookie?: { readonly token: string; readonly expiresAt: Date } } {
+  const header = headerOf(req, 'x-session-token');
+  if (header) return { token: header };
+  const named = readCookie(req, config.session.cookie.name);
+  const cookie = named ?? headerOf(req, 'x-session-cookie');
   if (cookie) {
     const decoded = decodeSessionCookie(cookie, secrets.cookie);
-    if (decoded) return decoded.token;
+    if (decoded) return named === undefined ? { token: decoded.token } : { token: decoded.token, cookie: decoded };
   }
-  const auth = req.get('Authorization');
+  const auth = headerOf(req, 'authorization');
   const match = auth ? /^bearer\s+(.+)$/i.exec(auth) : null;
-  return match ? match[1].trim() : undefined;
+  return { token: match ? match[1].trim() : undefined };
+}
+
+/** A request header as express's `req.get` reads it (`name` in lower case), for plain Node requests too. */
+export function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** The client device: IP from True-Client-IP → X-Real-IP → first X-Forwarded-For → socket; user agent; location. */

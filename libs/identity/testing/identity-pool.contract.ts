@@ -48,6 +48,14 @@ export function describeIdentityPoolContract(label: string, makePool: () => Prom
         expect(await pool.get(ctx, newId())).toBeUndefined();
       });
 
+      it('getMany returns the known identities of a list of ids, each as get reads it', async () => {
+        const made = [makeIdentity(unique()), makeIdentity(unique(), { metadataPublic: { n: 2 } })];
+        await pool.createMany(ctx, made);
+        const loaded = await pool.getMany(ctx, [made[1].id, newId(), made[0].id, made[1].id]);
+        expect(loaded.sort((a, b) => a.id.localeCompare(b.id))).toEqual([await pool.get(ctx, made[0].id), await pool.get(ctx, made[1].id)].sort((a, b) => a!.id.localeCompare(b!.id)));
+        expect(await pool.getMany(ctx, [])).toEqual([]);
+      });
+
       it('refuses a taken identifier of the same type', async () => {
         const email = unique();
         await pool.create(ctx, makeIdentity(email));

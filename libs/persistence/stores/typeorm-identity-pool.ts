@@ -12,6 +12,7 @@ import type {
 } from '../../identity';
 import { DuplicateIdentifierError, normalizeIdentifier } from '../../identity';
 import { keysetPage, newId, timeKey, type Ctx } from '../../x';
+import type { SessionInvalidation } from '../../session';
 import { type KeyColumn, keysetFind } from '../keyset-find';
 
 const IDENTITY_KEY: readonly KeyColumn[] = [
@@ -19,6 +20,7 @@ const IDENTITY_KEY: readonly KeyColumn[] = [
   { column: 'id', part: 'uuid' },
 ];
 import { isDuplicateKeyError, type Persistence } from '../persistence';
+import { invalidateSessions } from './invalidate-sessions';
 import { rawBool, rawDate, rawJson, rawOptionalDate } from '../raw-values';
 import {
   type CredentialRow,
@@ -43,7 +45,11 @@ const INSERT_BATCH = 100;
  * `DuplicateIdentifierError`.
  */
 export class TypeormIdentityPool implements PrivilegedIdentityPool {
-  constructor(private readonly persistence: Persistence) {}
+  /** `changes` (the whoami cache) hears of every update and deletion, after the write and again after its transaction. */
+  constructor(
+    private readonly persistence: Persistence,
+    private readonly changes?: SessionInvalidation,
+  ) {}
 
   private m(ctx: Ctx): EntityManager {
     return this.persistence.manager(ctx.tx);
@@ -76,15 +82,13 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
       read('SELECT id, identity_id, via, value, verified, status, verified_at, created_at, updated_at FROM identity_verifiable_addresses WHERE nid = ? AND identity_id = ? ORDER BY created_at, value'),
       read('SELECT id, identity_id, via, value, created_at, updated_at FROM identity_recovery_addresses WHERE nid = ? AND identity_id = ? ORDER BY created_at, value'),
     ])) as Record<string, unknown>[][];
-    const ts = <T extends object>(r: Record<string, unknown>, extra: Partial<T> = {}): T =>
-      ({ ...r, created_at: rawDate(r.created_at), ...('updated_at' in r ? { updated_at: rawDate(r.updated_at) } : {}), ...extra }) as unknown as T;
-    return fromRows(
-      ts<IdentityRow>(row, { state_changed_at: rawOptionalDate(row.state_changed_at) ?? null, traits: rawJson(row.traits), metadata_public: rawJson(row.metadata_public), metadata_admin: rawJson(row.metadata_admin) }),
-      creds.map((r) => ts<CredentialRow>(r, { config: rawJson(r.config), version: Number(r.version) })),
-      idents.map((r) => ts<IdentifierRow>(r)),
-      verifiable.map((r) => ts<VerifiableAddressRow>(r, { verified: rawBool(r.verified), verified_at: rawOptionalDate(r.verified_at) ?? null })),
-      recovery.map((r) => ts<RecoveryAddressRow>(r)),
-    );
+    return identityFromRawRows(row, creds, idents, verifiable, recovery);
+  }
+
+  async getMany(ctx: Ctx, ids: readonly string[]): Promise<Identity[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    return this.hydrate(ctx, await this.m(ctx).getRepository(IdentitySchema).find({ where: { nid: ctx.realm, id: In(unique) } }));
   }
 
   async list(ctx: Ctx, query: ListIdentitiesQuery): Promise<IdentityPage> {
@@ -157,11 +161,13 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
       await insertAll(m, VerifiableAddressSchema, rows.verifiable);
       await insertAll(m, RecoveryAddressSchema, rows.recovery);
     });
+    invalidateSessions(this.persistence, this.changes, ctx, { identityId: identity.id });
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {
     // Foreign keys cascade to credentials, identifiers, addresses (and sessions).
     const result = await this.m(ctx).getRepository(IdentitySchema).delete({ nid: ctx.realm, id });
+    invalidateSessions(this.persistence, this.changes, ctx, { identityId: id });
     return (result.affected ?? 0) > 0;
   }
 
@@ -271,6 +277,28 @@ function toRows(nid: string, identity: Identity): {
       updated_at: a.updatedAt,
     })),
   };
+}
+
+/**
+ * An identity from rows read with raw SQL (`Persistence.read`, either dialect), columns named as in the
+ * tables: the identity row, then its credentials, identifiers and addresses (in the order to keep).
+ */
+export function identityFromRawRows(
+  row: Record<string, unknown>,
+  creds: readonly Record<string, unknown>[],
+  idents: readonly Record<string, unknown>[],
+  verifiable: readonly Record<string, unknown>[],
+  recovery: readonly Record<string, unknown>[],
+): Identity {
+  const ts = <T extends object>(r: Record<string, unknown>, extra: Partial<T> = {}): T =>
+    ({ ...r, created_at: rawDate(r.created_at), ...('updated_at' in r ? { updated_at: rawDate(r.updated_at) } : {}), ...extra }) as unknown as T;
+  return fromRows(
+    ts<IdentityRow>(row, { state_changed_at: rawOptionalDate(row.state_changed_at) ?? null, traits: rawJson(row.traits), metadata_public: rawJson(row.metadata_public), metadata_admin: rawJson(row.metadata_admin) }),
+    creds.map((r) => ts<CredentialRow>(r, { config: rawJson(r.config), version: Number(r.version) })),
+    idents.map((r) => ts<IdentifierRow>(r)),
+    verifiable.map((r) => ts<VerifiableAddressRow>(r, { verified: rawBool(r.verified), verified_at: rawOptionalDate(r.verified_at) ?? null })),
+    recovery.map((r) => ts<RecoveryAddressRow>(r)),
+  );
 }
 
 function fromRows(

@@ -1,4 +1,5 @@
 import { FILE_REALM, RealmExistsError, type RealmStore, type StoredRealm } from '../../config';
+import type { SessionInvalidation } from '../../session';
 import { type Ctx, type KeysetPage, type KeysetWindow, keysetPage } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
 import { rawDate, rawJson, rawTimeParam } from '../raw-values';
@@ -14,7 +15,11 @@ const REALM_COLUMN = 'nid';
  * `delete` removes the realm row and every row tagged with the realm in one transaction.
  */
 export class TypeormRealmStore implements RealmStore {
-  constructor(private readonly persistence: Persistence) {}
+  /** `changes` (the whoami cache) drops a deleted realm's entries once the deletion has committed. */
+  constructor(
+    private readonly persistence: Persistence,
+    private readonly changes?: SessionInvalidation,
+  ) {}
 
   async get(ctx: Ctx, name: string): Promise<StoredRealm | undefined> {
     const [row] = await this.persistence.read(`SELECT ${COLUMNS} FROM realms WHERE name = ?`, [name], ctx.tx);
@@ -66,6 +71,7 @@ export class TypeormRealmStore implements RealmStore {
       for (const table of await this.realmTables(tx)) {
         await this.persistence.executeNow(`DELETE FROM ${this.quote(table)} WHERE ${REALM_COLUMN} = ?`, [name], tx.tx);
       }
+      if (this.changes && tx.tx) this.persistence.afterTransaction(tx.tx, () => this.changes?.invalidateRealm(name));
       return true;
     };
     return ctx.tx ? work(ctx) : this.persistence.withTransaction(ctx, work);

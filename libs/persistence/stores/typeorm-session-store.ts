@@ -1,19 +1,71 @@
 import { type FindOptionsWhere, LessThanOrEqual, MoreThan, Not, type Repository } from 'typeorm';
-import type { Aal, AuthenticationMethodName, ListAllSessionsQuery, ListSessionsQuery, Session, SessionStore } from '../../session';
+import type {
+  Aal,
+  AuthenticationMethodName,
+  ListAllSessionsQuery,
+  ListSessionsQuery,
+  Session,
+  SessionIdentityReader,
+  SessionInvalidation,
+  SessionStore,
+  WhoamiRecord,
+} from '../../session';
 import { type Ctx, type KeysetPage, keysetPage, timeKey } from '../../x';
 import { type KeyColumn, keysetFind } from '../keyset-find';
 import type { Persistence } from '../persistence';
 import { rawBool, rawDate, rawJson } from '../raw-values';
 import { type SessionRow, SessionSchema } from '../schemas/session.schema';
+import { identityFromRawRows } from './typeorm-identity-pool';
+import { invalidateSessions } from './invalidate-sessions';
 
 const SESSION_KEY: readonly KeyColumn[] = [
   { column: 'created_at', part: 'time' },
   { column: 'id', part: 'uuid' },
 ];
 
-/** `SessionStore` on the `sessions` table, scoped by `ctx.realm`; lookups by token go through the unique `(nid, token_hash)` index. */
-export class TypeormSessionStore implements SessionStore {
-  constructor(private readonly persistence: Persistence) {}
+const SESSION_COLUMNS = 'id, identity_id, token_hash, active, aal, authenticated_at, issued_at, expires_at, authentication_methods, devices, created_at, updated_at';
+
+/** The credential types whose `config` whoami reads (`highestAvailableAal`); other configs (password hashes) stay in the database. */
+const SECOND_FACTOR_TYPES = "'totp', 'lookup_secret', 'webauthn'";
+
+/**
+ * The whoami read (see {@link TypeormSessionStore.getWithIdentityByTokenHash}): one statement, four arms of
+ * one `UNION ALL`, each found through the unique `(nid, token_hash)` index and then the `(nid, …)` keys of
+ * its table. Every arm has every column, NULL where it is not its own, so the result types stay those of the
+ * tables on both dialects; no arm multiplies another (unlike a join of the 1:n tables).
+ */
+const WHOAMI_SQL = [
+  `SELECT 's' AS k, s.id AS s_id, s.identity_id AS s_identity_id, s.token_hash AS s_token_hash, s.active AS s_active, s.aal AS s_aal,
+     s.authenticated_at AS s_authenticated_at, s.issued_at AS s_issued_at, s.expires_at AS s_expires_at,
+     s.authentication_methods AS s_authentication_methods, s.devices AS s_devices, s.created_at AS s_created_at, s.updated_at AS s_updated_at,
+     i.schema_id AS i_schema_id, i.state AS i_state, i.state_changed_at AS i_state_changed_at, i.traits AS i_traits,
+     i.metadata_public AS i_metadata_public, i.metadata_admin AS i_metadata_admin, i.created_at AS i_created_at, i.updated_at AS i_updated_at,
+     NULL AS a_id, NULL AS a_via, NULL AS a_value, NULL AS a_verified, NULL AS a_status, NULL AS a_verified_at, NULL AS a_created_at, NULL AS a_updated_at,
+     NULL AS c_type, NULL AS c_config, NULL AS c_version
+   FROM sessions s JOIN identities i ON i.nid = s.nid AND i.id = s.identity_id WHERE s.nid = ? AND s.token_hash = ?`,
+  `SELECT 'v', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+     a.id, a.via, a.value, a.verified, a.status, a.verified_at, a.created_at, a.updated_at, NULL, NULL, NULL
+   FROM sessions s JOIN identity_verifiable_addresses a ON a.nid = s.nid AND a.identity_id = s.identity_id WHERE s.nid = ? AND s.token_hash = ?`,
+  `SELECT 'r', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+     a.id, a.via, a.value, NULL, NULL, NULL, a.created_at, a.updated_at, NULL, NULL, NULL
+   FROM sessions s JOIN identity_recovery_addresses a ON a.nid = s.nid AND a.identity_id = s.identity_id WHERE s.nid = ? AND s.token_hash = ?`,
+  `SELECT 'c', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+     NULL, NULL, NULL, NULL, NULL, NULL, c.created_at, c.updated_at, c.type, CASE WHEN c.type IN (${SECOND_FACTOR_TYPES}) THEN c.config ELSE NULL END, c.version
+   FROM sessions s JOIN identity_credentials c ON c.nid = s.nid AND c.identity_id = s.identity_id WHERE s.nid = ? AND s.token_hash = ?`,
+]
+  .join('\nUNION ALL\n')
+  .concat('\nORDER BY k, a_created_at, a_value');
+
+/**
+ * `SessionStore` on the `sessions` table, scoped by `ctx.realm`; lookups by token go through the unique
+ * `(nid, token_hash)` index. `changes` (the whoami cache) hears of every update and deletion, after the
+ * write and again after its transaction.
+ */
+export class TypeormSessionStore implements SessionStore, SessionIdentityReader {
+  constructor(
+    private readonly persistence: Persistence,
+    private readonly changes?: SessionInvalidation,
+  ) {}
 
   private repo(ctx: Ctx): Repository<SessionRow> {
     return this.persistence.manager(ctx.tx).getRepository(SessionSchema);
@@ -27,6 +79,7 @@ export class TypeormSessionStore implements SessionStore {
   async update(ctx: Ctx, session: Session): Promise<void> {
     const { id, ...row } = toRow(session);
     await this.repo(ctx).update({ nid: ctx.realm, id }, { ...row, updated_at: new Date() } as never);
+    invalidateSessions(this.persistence, this.changes, ctx, { sessionId: id });
   }
 
   async get(ctx: Ctx, id: string): Promise<Session | undefined> {
@@ -44,22 +97,59 @@ export class TypeormSessionStore implements SessionStore {
 
   /** The hot path of every authenticated request: one raw, indexed query (no query builder). */
   async getByTokenHash(ctx: Ctx, tokenHash: string): Promise<Session | undefined> {
-    const rows = await this.persistence.read(
-      'SELECT id, identity_id, token_hash, active, aal, authenticated_at, issued_at, expires_at, authentication_methods, devices, created_at, updated_at FROM sessions WHERE nid = ? AND token_hash = ?',
-      [ctx.realm, tokenHash],
-      ctx.tx,
-    );
-    const r = rows[0];
-    if (!r) return undefined;
-    return fromRow({
-      ...(r as unknown as SessionRow),
-      active: rawBool(r.active),
-      authenticated_at: rawDate(r.authenticated_at),
-      issued_at: rawDate(r.issued_at),
-      expires_at: rawDate(r.expires_at),
-      authentication_methods: rawJson(r.authentication_methods),
-      devices: rawJson(r.devices),
+    const rows = await this.persistence.read(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE nid = ? AND token_hash = ?`, [ctx.realm, tokenHash], ctx.tx);
+    return rows[0] ? fromRawRow(rows[0]) : undefined;
+  }
+
+  /**
+   * The whoami read: the session of a token hash with its identity, the identity's verifiable and recovery
+   * addresses and its credential types (with the config of second factors only) in one statement, so one
+   * round trip on MySQL and one prepared statement on SQLite (it was three sequential rounds of six
+   * queries). The identity is the projection `WhoamiRecord` describes.
+   */
+  async getWithIdentityByTokenHash(ctx: Ctx, tokenHash: string): Promise<WhoamiRecord | undefined> {
+    const p = [ctx.realm, tokenHash];
+    const rows = await this.persistence.read(WHOAMI_SQL, [...p, ...p, ...p, ...p], ctx.tx);
+    let head: Record<string, unknown> | undefined;
+    const verifiable: Record<string, unknown>[] = [];
+    const recovery: Record<string, unknown>[] = [];
+    const credentials: Record<string, unknown>[] = [];
+    for (const r of rows) {
+      if (r.k === 's') head = r;
+      else if (r.k === 'c') credentials.push({ id: r.c_type, type: r.c_type, config: r.c_config ?? '{}', version: r.c_version, created_at: r.a_created_at, updated_at: r.a_updated_at });
+      else {
+        const address = { id: r.a_id, via: r.a_via, value: r.a_value, created_at: r.a_created_at, updated_at: r.a_updated_at };
+        if (r.k === 'v') verifiable.push({ ...address, verified: r.a_verified, status: r.a_status, verified_at: r.a_verified_at });
+        else recovery.push(address);
+      }
+    }
+    if (!head) return undefined;
+    const session = fromRawRow({
+      id: head.s_id,
+      identity_id: head.s_identity_id,
+      token_hash: head.s_token_hash,
+      active: head.s_active,
+      aal: head.s_aal,
+      authenticated_at: head.s_authenticated_at,
+      issued_at: head.s_issued_at,
+      expires_at: head.s_expires_at,
+      authentication_methods: head.s_authentication_methods,
+      devices: head.s_devices,
+      created_at: head.s_created_at,
+      updated_at: head.s_updated_at,
     });
+    const identity = {
+      id: session.identityId,
+      schema_id: head.i_schema_id,
+      state: head.i_state,
+      state_changed_at: head.i_state_changed_at,
+      traits: head.i_traits,
+      metadata_public: head.i_metadata_public,
+      metadata_admin: head.i_metadata_admin,
+      created_at: head.i_created_at,
+      updated_at: head.i_updated_at,
+    };
+    return { session, identity: identityFromRawRows(identity, credentials, [], verifiable, recovery) };
   }
 
   async list(ctx: Ctx, query: ListSessionsQuery): Promise<KeysetPage<Session>> {
@@ -81,16 +171,19 @@ export class TypeormSessionStore implements SessionStore {
     const where: Record<string, unknown> = { nid: ctx.realm, identity_id: identityId, active: true };
     if (exceptId) where.id = Not(exceptId);
     const result = await this.repo(ctx).update(where, { active: false, updated_at: new Date() } as never);
+    invalidateSessions(this.persistence, this.changes, ctx, { identityId });
     return result.affected ?? 0;
   }
 
   async deleteForIdentity(ctx: Ctx, identityId: string): Promise<number> {
     const result = await this.repo(ctx).delete({ nid: ctx.realm, identity_id: identityId });
+    invalidateSessions(this.persistence, this.changes, ctx, { identityId });
     return result.affected ?? 0;
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {
     const result = await this.repo(ctx).delete({ nid: ctx.realm, id });
+    invalidateSessions(this.persistence, this.changes, ctx, { sessionId: id });
     return (result.affected ?? 0) > 0;
   }
 }
@@ -120,6 +213,19 @@ function toRow(s: Session): Omit<SessionRow, 'nid' | 'created_at' | 'updated_at'
     authentication_methods: s.authenticationMethods.map((m) => ({ method: m.method, aal: m.aal, completed_at: m.completedAt.toISOString() })),
     devices: s.devices.map((d) => ({ id: d.id, ip_address: d.ipAddress, user_agent: d.userAgent, location: d.location })),
   };
+}
+
+/** A session from a row read with raw SQL (either dialect). */
+function fromRawRow(r: Record<string, unknown>): Session {
+  return fromRow({
+    ...(r as unknown as SessionRow),
+    active: rawBool(r.active),
+    authenticated_at: rawDate(r.authenticated_at),
+    issued_at: rawDate(r.issued_at),
+    expires_at: rawDate(r.expires_at),
+    authentication_methods: rawJson(r.authentication_methods),
+    devices: rawJson(r.devices),
+  });
 }
 
 function fromRow(r: SessionRow): Session {

@@ -9,18 +9,27 @@ import {
   SESSION_LIST_KEY,
   type SessionManagerProvider,
   type SessionTokenizerProvider,
+  type WhoamiServiceProvider,
   toWire,
 } from '../../../../libs/session';
 import type { ClockProvider } from '../../../../libs/x';
 import { refreshSessionCookie } from '../refresh-session-cookie';
 import { extractSessionToken } from '../request-context';
 
-export type SessionsRouterDeps = ConfigProvider & SecretsProvider & ClockProvider & SessionManagerProvider & MySessionsManagerProvider & SessionTokenizerProvider;
+export type SessionsRouterDeps = ConfigProvider &
+  SecretsProvider &
+  ClockProvider &
+  SessionManagerProvider &
+  MySessionsManagerProvider &
+  SessionTokenizerProvider &
+  WhoamiServiceProvider;
 
 /**
  * Kratos session routes (§1b, §7): `/sessions/whoami` on every method (with `?tokenize_as=<template>`
  * adding a `tokenized` JWT), and the caller's other sessions at `GET/DELETE /sessions` and
- * `DELETE /sessions/{id}`. All need a valid session (401 `session_inactive`).
+ * `DELETE /sessions/{id}`. All need a valid session (401 `session_inactive`). The app serves whoami
+ * before express (`whoamiEndpoint`, same contract); this route answers what that hands back (a cookie
+ * to refresh) and routers mounted alone.
  */
 export function createSessionsRouter(deps: SessionsRouterDeps): Router {
   const router = express.Router();
@@ -31,7 +40,7 @@ export function createSessionsRouter(deps: SessionsRouterDeps): Router {
     const sessionToken = token(req);
     // Kratos lets proxies cache the "no credentials at all" answer for a minute.
     if (sessionToken === undefined) res.setHeader('Ory-Session-Cache-For', '60');
-    const { session, identity, cacheForSeconds } = await deps.sessionManager.whoami(ctx, sessionToken);
+    const { session, identity, cacheForSeconds } = await deps.whoamiService.whoami(ctx, sessionToken);
     const tokenizeAs = typeof req.query.tokenize_as === 'string' ? req.query.tokenize_as : undefined;
     const body = await deps.sessionTokenizer.withTokenized(ctx, toWire(session, identity, deps.config), session, tokenizeAs);
     refreshSessionCookie(req, res, session, deps);

@@ -35,6 +35,9 @@ class MapIdentityPool implements IdentityPool {
   async get(ctx: Ctx, id: string): Promise<Identity | undefined> {
     return this.identities.get(id);
   }
+  async getMany(_ctx: Ctx, ids: readonly string[]): Promise<Identity[]> {
+    return [...new Set(ids)].flatMap((id) => this.identities.get(id) ?? []);
+  }
   async list(_ctx: Ctx): Promise<{ items: Identity[] }> {
     return { items: [...this.identities.values()] };
   }
