@@ -34,13 +34,14 @@ export interface TesseraProcess {
 }
 
 /**
- * Starts `tessera serve` (from dist/) in its own process on a SQLite file in `dir`, so the load generator
- * does not share its event loop. `BENCH_NODE_ARGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`) go to node.
+ * Starts `tessera serve` (from dist/, or from the build whose `dist` directory is `distDir`) in its own
+ * process on a SQLite file in `dir`, so the load generator does not share its event loop.
+ * `BENCH_NODE_ARGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`) go to node.
  */
-export async function startTessera(dir: string, env: Record<string, string> = {}): Promise<TesseraProcess> {
+export async function startTessera(dir: string, env: Record<string, string> = {}, distDir = join(__dirname, '..')): Promise<TesseraProcess> {
   const [pub, adm] = [await freePort(), await freePort()];
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../apps/cli/src/main.js'), 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, join(distDir, 'apps/cli/src/main.js'), 'serve'], {
     env: {
       ...process.env,
       DSN: `sqlite://${join(dir, 'bench.db')}`,
