@@ -3,12 +3,13 @@
  *   1. creates REALMS realms through the admin API (`POST /admin/realms`, CREATE_CONCURRENCY at a time),
  *      as an operator or the projects API would, and reports the creation rate;
  *   2. creates one client_credentials client in each of ACTIVE of them (`POST /realms/{name}/admin/clients`);
- *   3. runs client_credentials for SECONDS (autocannon, CONNECTIONS connections) against the default realm
- *      (the single-realm figure), then round-robin across the ACTIVE realms (each request goes to the next
- *      realm: `/realms/{name}/oauth2/token`; one stored realm alone is measured too), and reports tokens/s of both, their ratio, and the server's
- *      RSS (now and peak, from /proc) after each step.
+ *   3. runs client_credentials for SECONDS (autocannon, CONNECTIONS connections) against one stored realm,
+ *      then ROUNDS times in turn against the default realm (the single-realm figure) and round-robin across
+ *      the ACTIVE realms (each request goes to the next realm: `/realms/{name}/oauth2/token`), and reports
+ *      the medians of tokens/s and of the server's CPU ms per token (steadier on a shared machine), their
+ *      ratios, and the server's RSS (now and peak, from /proc) after each step.
  * The server runs with the realm cache settings of config/default.yaml unless REALMS_* variables are set
- * (they reach the server's environment: e.g. REALMS_CACHE_CAPACITY=50).
+ * (they reach the server's environment: REALMS_CAPACITY, REALMS_IDLE_TIMEOUT, REALMS_REFRESH_INTERVAL).
  *
  *   npm run bench:realms        (targets, issue 14: round-robin >= 70% of single-realm tokens/s, RSS < 1 GB)
  *   REALMS=200 ACTIVE=20 BENCH_SECONDS=5 npm run bench:realms
@@ -26,6 +27,7 @@ const CREATE_CONCURRENCY = Number(process.env.CREATE_CONCURRENCY ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP_SECONDS = Number(process.env.WARMUP_SECONDS ?? 2);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const BODY = 'grant_type=client_credentials&scope=api%3Aread';
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
@@ -37,6 +39,14 @@ function memory(pid: number): { rss: number; peak: number } {
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
+
+/** CPU time (user + system, every thread) a process has used, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Runs `task(i)` for i in [0, count), `concurrency` at a time. */
 async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
@@ -54,8 +64,11 @@ async function post(url: string, body: unknown): Promise<Record<string, unknown>
   return (await res.json()) as Record<string, unknown>;
 }
 
-/** Tokens/s of client_credentials for SECONDS after a warm-up; each request is `next()`'s path and authorization. */
-async function load(origin: string, next: () => { path: string; auth: string }): Promise<{ rps: number; p99: number }> {
+/**
+ * Tokens/s of client_credentials for SECONDS after a warm-up, and the server's CPU ms per token (steadier
+ * than tokens/s on a shared machine); each request is `next()`'s path and authorization.
+ */
+async function load(origin: string, pid: number, next: () => { path: string; auth: string }): Promise<{ rps: number; p99: number; cpu: number }> {
   const run = (duration: number) =>
     autocannon({
       url: origin,
@@ -71,9 +84,10 @@ async function load(origin: string, next: () => { path: string; auth: string }):
       ],
     });
   await run(WARMUP_SECONDS);
+  const cpuBefore = cpuMs(pid);
   const result = await run(SECONDS);
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return { rps: result.requests.average, p99: result.latency.p99, cpu: (cpuMs(pid) - cpuBefore) / result.requests.total };
 }
 
 async function main(): Promise<void> {
@@ -88,7 +102,7 @@ async function main(): Promise<void> {
   try {
     out(`Realms bench: ${REALMS} realms, client_credentials across ${ACTIVE}; ${SECONDS} s per scenario, ${CONNECTIONS} connections`);
     const realmEnv = Object.entries(process.env).filter(([k]) => k.startsWith('REALMS_'));
-    out(`server realm settings: ${realmEnv.length ? realmEnv.map(([k, v]) => `${k}=${v}`).join(' ') : 'config/default.yaml'}`);
+    out(`server realm settings: ${realmEnv.length ? realmEnv.map(([k, v]) => `${k}=${v}`).join(' ') : 'defaults (realms.capacity 100, realms.idle_timeout 15m, realms.refresh_interval 5s)'}`);
     out(`started: ${mib()}`);
 
     let started = process.hrtime.bigint();
@@ -110,15 +124,23 @@ async function main(): Promise<void> {
     const clientSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     out(`one client in each of ${ACTIVE} realms (first use of each realm's admin side) in ${clientSeconds.toFixed(1)} s; ${mib()}`);
 
-    const one = await load(server.publicUrl, () => ({ path: '/oauth2/token', auth: singleAuth }));
-    out(`single realm (default): ${one.rps.toFixed(0)} tokens/s, p99 ${one.p99} ms; ${mib()}`);
+    // Single realm and round-robin alternate (ROUNDS each), so JIT warm-up and a busy minute hit both alike.
     const first = active[0];
-    const stored = await load(server.publicUrl, () => first);
-    out(`one stored realm (${first.path}): ${stored.rps.toFixed(0)} tokens/s, p99 ${stored.p99} ms`);
+    const stored = await load(server.publicUrl, pid, () => first);
+    out(`one stored realm (${first.path}): ${stored.rps.toFixed(0)} tokens/s, p99 ${stored.p99} ms, server CPU ${stored.cpu.toFixed(3)} ms/token`);
     let turn = 0;
-    const many = await load(server.publicUrl, () => active[turn++ % active.length]);
-    out(`round-robin across ${ACTIVE} realms: ${many.rps.toFixed(0)} tokens/s, p99 ${many.p99} ms; ${mib()}`);
-    out(`ratio: ${((100 * many.rps) / one.rps).toFixed(0)}% of the single-realm figure (target >= 70%), RSS target < 1024 MiB`);
+    const ones: Awaited<ReturnType<typeof load>>[] = [];
+    const manys: Awaited<ReturnType<typeof load>>[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      ones.push(await load(server.publicUrl, pid, () => ({ path: '/oauth2/token', auth: singleAuth })));
+      manys.push(await load(server.publicUrl, pid, () => active[turn++ % active.length]));
+    }
+    const one = { rps: median(ones.map((x) => x.rps)), p99: median(ones.map((x) => x.p99)), cpu: median(ones.map((x) => x.cpu)) };
+    const many = { rps: median(manys.map((x) => x.rps)), p99: median(manys.map((x) => x.p99)), cpu: median(manys.map((x) => x.cpu)) };
+    const list = (xs: { rps: number }[]) => xs.map((x) => x.rps.toFixed(0)).join(', ');
+    out(`single realm (default), median of ${ROUNDS}: ${one.rps.toFixed(0)} tokens/s (${list(ones)}), p99 ${one.p99} ms, server CPU ${one.cpu.toFixed(3)} ms/token`);
+    out(`round-robin across ${ACTIVE} realms, median of ${ROUNDS}: ${many.rps.toFixed(0)} tokens/s (${list(manys)}), p99 ${many.p99} ms, server CPU ${many.cpu.toFixed(3)} ms/token; ${mib()}`);
+    out(`ratio: ${((100 * many.rps) / one.rps).toFixed(0)}% of the single-realm tokens/s, ${((100 * one.cpu) / many.cpu).toFixed(0)}% by server CPU per token (target >= 70%); RSS target < 1024 MiB`);
   } finally {
     server.child.kill('SIGTERM');
     await new Promise((resolve) => server.child.once('exit', resolve));

@@ -12,9 +12,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Polls `url` until it answers 2xx (20 s at most); kills `child` and throws otherwise. */
+/** Polls `url` until it answers 2xx (60 s at most: a busy machine starts slowly); kills `child` and throws otherwise. */
 export async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(url)).ok) return;
     } catch {

@@ -76,8 +76,8 @@ export interface ProcessConfig {
   /** `connect_timeout` in milliseconds. */
   readonly database: { readonly auto_migrate: boolean; readonly pool_size: number; readonly connect_timeout: number };
   readonly log: { readonly level: string };
-  /** Stored realms: `refresh_interval` in milliseconds (see `Realms`). */
-  readonly realms: { readonly refresh_interval: number };
+  /** Stored realms: `refresh_interval` and `idle_timeout` in milliseconds, `capacity` realms kept built (see `Realms`). */
+  readonly realms: { readonly refresh_interval: number; readonly capacity: number; readonly idle_timeout: number };
   readonly serve: {
     readonly public: ServeAppConfig;
     readonly admin: ServeAppConfig;

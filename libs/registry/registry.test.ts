@@ -85,6 +85,21 @@ describe('Registry.forRealm and unknown realm names', () => {
   });
 });
 
+describe('Registry.realms settings', () => {
+  const registry = createRegistry(loadConfig({ env: { DSN: 'memory', LOG_LEVEL: 'silent', REALMS_CAPACITY: '2' } }));
+  beforeAll(() => registry.init());
+  afterAll(() => registry.close());
+
+  it('keeps at most realms.capacity stored realms built, least recently used dropped', async () => {
+    const ctx = systemCtx(registry.logger, DEFAULT_REALM);
+    for (const name of ['one', 'two', 'three']) {
+      await registry.realmConfigService.create(ctx, name);
+      expect(await registry.realms.get(name)).toBeDefined();
+    }
+    expect(registry.realms.cached()).toEqual(['two', 'three']);
+  });
+});
+
 describe('RealmRegistry', () => {
   const registry = createRegistry(loadConfig({ env: { DSN: 'memory', LOG_LEVEL: 'silent' } }));
 

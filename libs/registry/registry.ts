@@ -84,6 +84,8 @@ export class Registry {
       build: (name, config) => new RealmRegistry(this.platform, name, addressRealm(process, name, config)).validate(),
       clock: this.platform.clock,
       refreshInterval: process.realms.refresh_interval,
+      capacity: process.realms.capacity,
+      idleTimeout: process.realms.idle_timeout,
       pinned: { [DEFAULT_REALM]: this.defaultRealm },
     });
   }
