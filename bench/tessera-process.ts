@@ -12,9 +12,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Polls `url` until it answers 2xx (20 s at most); kills `child` and throws otherwise. */
+/** Polls `url` until it answers 2xx (60 s at most: a busy machine starts slowly); kills `child` and throws otherwise. */
 export async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -34,14 +34,14 @@ export interface TesseraProcess {
 }
 
 /**
- * Starts `tessera serve` (from dist/) in its own process on a SQLite file in `dir`, so the load generator
- * does not share its event loop. `BENCH_NODE_ARGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`) go to node;
- * `main` is another build's `apps/cli/src/main.js` (to compare two builds in one run).
+ * Starts `tessera serve` (from dist/, or from the build whose `dist` directory is `distDir`) in its own
+ * process on a SQLite file in `dir`, so the load generator does not share its event loop.
+ * `BENCH_NODE_ARGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`) go to node.
  */
-export async function startTessera(dir: string, env: Record<string, string> = {}, main = join(__dirname, '../apps/cli/src/main.js')): Promise<TesseraProcess> {
+export async function startTessera(dir: string, env: Record<string, string> = {}, distDir = join(__dirname, '..')): Promise<TesseraProcess> {
   const [pub, adm] = [await freePort(), await freePort()];
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeArgs, main, 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, join(distDir, 'apps/cli/src/main.js'), 'serve'], {
     env: {
       ...process.env,
       DSN: `sqlite://${join(dir, 'bench.db')}`,

@@ -12,7 +12,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 import { encodeSessionCookie } from '../libs/session';
 import { type TesseraProcess, startTessera } from './tessera-process';
@@ -68,7 +68,7 @@ async function load(url: string, headers: Record<string, string>): Promise<Resul
 /** One fresh process and database of the build at `main`: token and cookie forms. */
 async function measure(main: string | undefined): Promise<Record<string, Result>> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const server = await startTessera(dir, { HASHERS_BCRYPT_COST: '4', SECRETS_COOKIE: COOKIE_SECRET, ...EXTRA_ENV }, main);
+  const server = await startTessera(dir, { HASHERS_BCRYPT_COST: '4', SECRETS_COOKIE: COOKIE_SECRET, ...EXTRA_ENV }, main === undefined ? undefined : join(dirname(main), '../../..'));
   try {
     const token = await signIn(server);
     const url = `${server.publicUrl}/sessions/whoami`;

@@ -225,6 +225,8 @@ export const processConfigSchema: SchemaObject = {
       default: {},
       properties: {
         refresh_interval: duration('5s', 'How long a process serves a stored realm from its cache before asking the database for its revision again: a realm created, changed or deleted (tessera realms, /admin/realms) reaches every process within this interval.'),
+        capacity: { type: 'integer', minimum: 1, default: 100, description: 'Stored realms a process keeps built (each with its own OAuth2 engine and apps); the least recently used one is dropped beyond it and built again on its next request.' },
+        idle_timeout: duration('15m', 'A built stored realm unused for this long is dropped (and built again on its next request).'),
       },
     },
     hashers: {

@@ -78,8 +78,8 @@ export interface ProcessConfig {
   readonly log: { readonly level: string };
   /** The admin plane: operator keys (`api_keys`; none means the admin port is open). */
   readonly admin: { readonly api_keys: readonly string[] };
-  /** Stored realms: `refresh_interval` in milliseconds (see `Realms`). */
-  readonly realms: { readonly refresh_interval: number };
+  /** Stored realms: `refresh_interval` and `idle_timeout` in milliseconds, `capacity` realms kept built (see `Realms`). */
+  readonly realms: { readonly refresh_interval: number; readonly capacity: number; readonly idle_timeout: number };
   /** The per-process whoami cache: `ttl` in milliseconds (0: off), at most `max_entries` sessions. */
   readonly cache: { readonly whoami: { readonly ttl: number; readonly max_entries: number } };
   readonly serve: {

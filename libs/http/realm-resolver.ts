@@ -52,6 +52,8 @@ export function realmOfHost(host: string | undefined, suffix: string): string | 
 export function realmResolver(hostSuffix?: string): NodeMiddleware {
   return (req, _res, next) => {
     const url = req.url ?? '/';
+    // The default realm's requests (no prefix, no host suffix configured) record nothing: requestRealmOf answers default.
+    if (!hostSuffix && !url.startsWith('/realms/')) return next();
     const match = PREFIX.exec(url);
     const realm = resolveRealm(req, hostSuffix);
     if (match) {

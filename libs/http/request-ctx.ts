@@ -3,7 +3,9 @@ import pino from 'pino';
 import { type Actor, type Ctx, type Logger, newCtx, newId, requestRealmOf, withActor } from '../x';
 import type { NodeMiddleware } from './node-middleware';
 
-const contexts = new WeakMap<IncomingMessage, Ctx>();
+/** Where a request keeps its ctx: a symbol-keyed property (a WeakMap entry per request costs the GC more). */
+const CTX = Symbol('tessera.ctx');
+type WithCtx = IncomingMessage & { [CTX]?: Ctx };
 const silent = pino({ enabled: false });
 
 /**
@@ -13,7 +15,7 @@ const silent = pino({ enabled: false });
  */
 export function requestCtx(logger: Logger, actor?: Actor): NodeMiddleware {
   return (req, res, next) => {
-    contexts.set(req, newCtx(logger, requestIdOf(req, res), { actor, realm: requestRealmOf(req).name }));
+    (req as WithCtx)[CTX] = newCtx(logger, requestIdOf(req, res), { actor, realm: requestRealmOf(req).name });
     next();
   };
 }
@@ -23,10 +25,10 @@ export function requestCtx(logger: Logger, actor?: Actor): NodeMiddleware {
  * with a silent logger, so a request always has exactly one ctx.
  */
 export function ctxOf(req: IncomingMessage): Ctx {
-  let ctx = contexts.get(req);
+  let ctx = (req as WithCtx)[CTX];
   if (!ctx) {
     ctx = newCtx(silent, requestIdOf(req), { realm: requestRealmOf(req).name });
-    contexts.set(req, ctx);
+    (req as WithCtx)[CTX] = ctx;
   }
   return ctx;
 }
@@ -38,5 +40,5 @@ function requestIdOf(req: IncomingMessage, res?: ServerResponse): string {
 
 /** Records that `req` acts for `actor` (the admin plane, once it has authenticated the request): `ctxOf` answers with it. */
 export function setRequestActor(req: IncomingMessage, actor: Actor): void {
-  contexts.set(req, withActor(ctxOf(req), actor));
+  (req as WithCtx)[CTX] = withActor(ctxOf(req), actor);
 }

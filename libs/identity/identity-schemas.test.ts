@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { IdentitySchemaError, IdentitySchemas, TraitsValidationError } from './identity-schemas';
+import Ajv from 'ajv';
+import { IdentitySchemaError, IdentitySchemas, TraitsValidationError, VALIDATOR_CACHE_SIZE } from './identity-schemas';
 
 const file = (name: string): string => `file://${resolve(__dirname, '../../schemas', name)}`;
 const b64 = (schema: object): string => `base64://${Buffer.from(JSON.stringify(schema)).toString('base64')}`;
@@ -70,5 +71,27 @@ describe('IdentitySchemas', () => {
       IdentitySchemas.load([{ id: 'badtype', url: b64({ properties: { traits: { type: 'object', properties: { a: { type: 'nonsense' } } } } }) }], 'badtype'),
     ).toThrow(IdentitySchemaError);
     expect(() => IdentitySchemas.load([{ id: 'a', url: file('identity.default.schema.json') }], 'b')).toThrow(/identity.default_schema_id/);
+  });
+
+  it('compiles a schema document once for every realm that uses it (bounded), and validates the same with the shared copy', () => {
+    const compile = jest.spyOn(Ajv.prototype, 'compile');
+    try {
+      const schema = { type: 'object', properties: { traits: { type: 'object', properties: { shared: { type: 'string', minLength: 2 } } } } };
+      const realms = Array.from({ length: 5 }, () => IdentitySchemas.load([{ id: 'default', url: b64(schema) }], 'default'));
+      expect(compile).toHaveBeenCalledTimes(1);
+      for (const realm of realms) {
+        expect(() => realm.validateTraits('default', { shared: 'x' })).toThrow(TraitsValidationError);
+        expect(realm.validateTraits('default', { shared: 'xy' }).identifiers.size).toBe(0);
+      }
+      // Another document is compiled on its own; the cache keeps VALIDATOR_CACHE_SIZE documents at most.
+      IdentitySchemas.load([{ id: 'default', url: b64({ ...schema, title: 'other' }) }], 'default');
+      expect(compile).toHaveBeenCalledTimes(2);
+      for (let i = 0; i < VALIDATOR_CACHE_SIZE; i++) IdentitySchemas.load([{ id: 'd', url: b64({ ...schema, title: `n${i}` }) }], 'd');
+      compile.mockClear();
+      IdentitySchemas.load([{ id: 'default', url: b64(schema) }], 'default'); // evicted by then: compiled again
+      expect(compile).toHaveBeenCalledTimes(1);
+    } finally {
+      compile.mockRestore();
+    }
   });
 });

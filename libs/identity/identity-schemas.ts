@@ -147,12 +147,35 @@ export class IdentitySchemas {
   }
 }
 
+/**
+ * Compiled validators by schema document (its JSON text), shared by every realm whose schema is the same
+ * document — most realms use the installation's default schema, and compiling one (a fresh Ajv with its
+ * formats) costs tens of milliseconds on every realm build. A validator is pure (the extension keyword
+ * only records into the per-run `collecting`), so sharing it is safe. At most
+ * {@link VALIDATOR_CACHE_SIZE} documents are kept; the least recently used is dropped beyond.
+ */
+const validators = new Map<string, ValidateFunction>();
+export const VALIDATOR_CACHE_SIZE = 256;
+
 function compile(source: IdentitySchemaSource): CompiledSchema {
-  const raw = readSource(source);
+  const text = readSource(source);
+  const raw = parseSource(source, text);
   const traits = (raw.properties as Record<string, { type?: unknown; properties?: unknown }> | undefined)?.traits;
   if (!traits || traits.type !== 'object' || typeof traits.properties !== 'object' || traits.properties === null) {
     throw new IdentitySchemaError(`identity schema "${source.id}": properties.traits must be an object schema with properties`);
   }
+  let validate = validators.get(text);
+  if (validate) {
+    validators.delete(text);
+  } else {
+    validate = compileValidator(source, raw);
+    if (validators.size >= VALIDATOR_CACHE_SIZE) validators.delete(validators.keys().next().value as string);
+  }
+  validators.set(text, validate);
+  return { id: source.id, url: source.url, raw, validate };
+}
+
+function compileValidator(source: IdentitySchemaSource, raw: Record<string, unknown>): ValidateFunction {
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
   addFormats(ajv);
   // E.164-style phone numbers, as Kratos's `tel` format accepts.
@@ -168,25 +191,26 @@ function compile(source: IdentitySchemaSource): CompiledSchema {
   try {
     const copy = renameExtension(structuredClone(raw)) as Record<string, unknown>;
     delete copy.$id;
-    return { id: source.id, url: source.url, raw, validate: ajv.compile(copy) };
+    return ajv.compile(copy);
   } catch (e) {
     throw new IdentitySchemaError(`identity schema "${source.id}": does not compile (${(e as Error).message})`);
   }
 }
 
-function readSource(source: IdentitySchemaSource): Record<string, unknown> {
-  let text: string;
-  if (source.url.startsWith('base64://')) {
-    text = Buffer.from(source.url.slice('base64://'.length), 'base64').toString('utf8');
-  } else if (source.url.startsWith('file://')) {
+/** The schema document's text. */
+function readSource(source: IdentitySchemaSource): string {
+  if (source.url.startsWith('base64://')) return Buffer.from(source.url.slice('base64://'.length), 'base64').toString('utf8');
+  if (source.url.startsWith('file://')) {
     try {
-      text = readFileSync(source.url.slice('file://'.length), 'utf8');
+      return readFileSync(source.url.slice('file://'.length), 'utf8');
     } catch (e) {
       throw new IdentitySchemaError(`identity schema "${source.id}": cannot read ${source.url} (${(e as NodeJS.ErrnoException).code})`);
     }
-  } else {
-    throw new IdentitySchemaError(`identity schema "${source.id}": url must start with file:// or base64://`);
   }
+  throw new IdentitySchemaError(`identity schema "${source.id}": url must start with file:// or base64://`);
+}
+
+function parseSource(source: IdentitySchemaSource, text: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');

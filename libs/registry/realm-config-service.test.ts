@@ -71,7 +71,7 @@ describe('RealmConfigService', () => {
     expect((await service.get(ctx, 'acme')).revision).toBe(2);
     await service.delete(ctx, 'acme');
     expect((await oryError(service.get(ctx, 'acme'))).code).toBe(404);
-    expect(changed).toEqual(['acme', 'acme']);
+    expect(changed).toEqual(['acme', 'beta', 'acme', 'acme']); // created, created, updated, deleted
   });
 
   it('refuses an invalid configuration with 400 naming the key, and writes nothing', async () => {

@@ -9,7 +9,10 @@ export interface RealmConfigServiceDeps {
   readonly hostOf: (name: string) => RealmHostFacts;
   /** Builds what a bad configuration would break (identity schemas, courier templates); throws on a bad one. */
   readonly check?: (name: string, config: RealmConfig) => void;
-  /** Called after a realm was changed or deleted through this service (this process drops its cached copy at once). */
+  /**
+   * Called after a realm was created, changed or deleted through this service (this process drops its
+   * cached copy, or its memory of the name as unknown, at once).
+   */
   readonly onChange?: (name: string) => void;
 }
 
@@ -45,6 +48,7 @@ export class RealmConfigService {
     try {
       const realm = await this.deps.realmStore.create(ctx, name, overrides);
       ctx.logger.info({ realm_name: name, revision: realm.revision }, 'realm created');
+      this.deps.onChange?.(name);
       return realm;
     } catch (error) {
       if (error instanceof RealmExistsError) throw conflict(error.message);

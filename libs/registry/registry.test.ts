@@ -1,4 +1,5 @@
 import { loadConfig } from '../config';
+import { FixedClock, systemCtx } from '../x';
 import { RealmRegistry } from './realm-registry';
 import { DEFAULT_REALM, createRegistry } from './registry';
 
@@ -45,6 +46,57 @@ describe('Registry.realms', () => {
     expect(await registry.realms.get(DEFAULT_REALM)).toBe(registry.defaultRealm);
     expect(await registry.realms.get('acme')).toBeUndefined();
     expect(registry.realms.cached()).toEqual([]);
+  });
+});
+
+describe('Registry.forRealm and unknown realm names', () => {
+  const config = loadConfig({ env: { DSN: 'memory', LOG_LEVEL: 'silent', REALMS_REFRESH_INTERVAL: '5s' } });
+  const clock = new FixedClock();
+  const registry = createRegistry(config, { clock });
+  const storeReads = jest.spyOn(registry.platform.realmStore, 'get');
+  const reads = (name: string) => storeReads.mock.calls.filter(([, n]) => n === name).length;
+  beforeAll(() => registry.init());
+  afterAll(() => registry.close());
+
+  it('reads the store once for an unknown name within realms.refresh_interval, again after it', async () => {
+    expect(await registry.forRealm('ghost')).toBeUndefined();
+    expect(await registry.forRealm('ghost')).toBeUndefined();
+    expect(await Promise.all(Array.from({ length: 10 }, () => registry.forRealm('ghost')))).toEqual(Array(10).fill(undefined));
+    expect(reads('ghost')).toBe(1);
+    clock.advance(5_000);
+    expect(await registry.forRealm('ghost')).toBeUndefined();
+    expect(reads('ghost')).toBe(2);
+  });
+
+  it('serves a realm created in this process at once, even if its name was just looked up as unknown', async () => {
+    expect(await registry.forRealm('newcomer')).toBeUndefined();
+    await registry.realmConfigService.create(systemCtx(registry.logger, DEFAULT_REALM), 'newcomer');
+    const view = await registry.forRealm('newcomer');
+    expect(view?.defaultRealm.name).toBe('newcomer');
+  });
+
+  it('serves a realm created by another process once the interval has passed', async () => {
+    expect(await registry.forRealm('elsewhere')).toBeUndefined();
+    // Another process writes the row: this process's store sees it, its service is not told.
+    await registry.platform.realmStore.create(systemCtx(registry.logger, DEFAULT_REALM), 'elsewhere', {});
+    expect(await registry.forRealm('elsewhere')).toBeUndefined();
+    clock.advance(5_000);
+    expect((await registry.forRealm('elsewhere'))?.defaultRealm.name).toBe('elsewhere');
+  });
+});
+
+describe('Registry.realms settings', () => {
+  const registry = createRegistry(loadConfig({ env: { DSN: 'memory', LOG_LEVEL: 'silent', REALMS_CAPACITY: '2' } }));
+  beforeAll(() => registry.init());
+  afterAll(() => registry.close());
+
+  it('keeps at most realms.capacity stored realms built, least recently used dropped', async () => {
+    const ctx = systemCtx(registry.logger, DEFAULT_REALM);
+    for (const name of ['one', 'two', 'three']) {
+      await registry.realmConfigService.create(ctx, name);
+      expect(await registry.realms.get(name)).toBeDefined();
+    }
+    expect(registry.realms.cached()).toEqual(['two', 'three']);
   });
 });
 

@@ -12,6 +12,10 @@ import { Realms, type RealmsOptions } from './realms';
 import { ProjectWiring, projectDirectoryOf } from './wire-project';
 import { wireProjects } from './wire-projects';
 import type { ProjectService } from '../project';
+import { UnknownRealmNames } from './unknown-realm-names';
+
+/** Unknown realm names a process remembers at most (a few MB): random names evict the oldest. */
+const UNKNOWN_REALM_NAMES_CAPACITY = 10_000;
 
 export interface RegistryOptions extends PlatformOptions {
   /**
@@ -57,6 +61,12 @@ export class Registry {
   readonly realmConfigService: RealmConfigService;
   /** The control plane: projects, project API keys, the admin plane's authenticator (process-wide). */
   readonly projects: ProjectWiring;
+  /**
+   * Names {@link forRealm} found to be no realm, remembered for `realms.refresh_interval` (bounded), so
+   * requests to `/realms/<unknown>/…` do not each read the database; forgotten at once when this process
+   * creates the realm, and within the interval when another process does.
+   */
+  readonly unknownRealms: UnknownRealmNames;
 
   constructor(
     readonly config: Config,
@@ -72,13 +82,19 @@ export class Registry {
       realmStore: this.platform.realmStore,
       hostOf: (name) => storedRealmHost(process, realm, name),
       check: (name, config) => new RealmRegistry(this.platform, name, config).validate().dispose(),
-      onChange: (name) => this.realms.invalidate(name),
+      onChange: (name) => {
+        this.unknownRealms.forget(name);
+        this.realms.invalidate(name);
+      },
     });
+    this.unknownRealms = new UnknownRealmNames({ ttl: process.realms.refresh_interval, capacity: UNKNOWN_REALM_NAMES_CAPACITY, clock: this.platform.clock });
     this.realms = new Realms<RealmRegistry>({
       load: options.loadRealm ?? ((name) => this.realmConfigService.source(systemCtx(this.platform.logger, name), name)),
       build: (name, config) => new RealmRegistry(this.platform, name, addressRealm(process, name, config)).validate(),
       clock: this.platform.clock,
       refreshInterval: process.realms.refresh_interval,
+      capacity: process.realms.capacity,
+      idleTimeout: process.realms.idle_timeout,
       pinned: { [DEFAULT_REALM]: this.defaultRealm },
     });
   }
@@ -87,13 +103,18 @@ export class Registry {
    * The apps' view of the realm `name` (what `realmOf(req)` hands routers): this registry for the
    * default realm; for another, an object like it whose realm members are that realm's services and whose
    * `config` is the file configuration with that realm's keys and base URLs. `undefined` for an unknown
-   * realm or a name that cannot be one. The view lives as long as the realm's registry.
+   * realm or a name that cannot be one (an unknown name is remembered for `realms.refresh_interval`, see
+   * {@link unknownRealms}). The view lives as long as the realm's registry.
    */
   async forRealm(name: string): Promise<Registry | undefined> {
     if (name === DEFAULT_REALM) return this;
-    if (!REALM_NAME.test(name)) return undefined;
+    if (!REALM_NAME.test(name) || this.unknownRealms.has(name)) return undefined;
+    const epoch = this.unknownRealms.epoch();
     const realm = await this.realms.get(name);
-    if (!realm) return undefined;
+    if (!realm) {
+      this.unknownRealms.add(name, epoch);
+      return undefined;
+    }
     let view = this.views.get(realm);
     if (!view) {
       view = realmView(this, realm);

@@ -13,15 +13,17 @@ export interface RequestRealm {
   readonly byPath?: boolean;
 }
 
-const realms = new WeakMap<IncomingMessage, RequestRealm>();
+/** Where a request keeps its realm: a symbol-keyed property (a WeakMap entry per request costs the GC more). */
+const REALM = Symbol('tessera.realm');
+type WithRealm = IncomingMessage & { [REALM]?: RequestRealm };
 const DEFAULT: RequestRealm = { name: DEFAULT_REALM, prefix: '' };
 
 /** Records how `req` addressed its realm (the realm resolver at the edge does, once per request). */
 export function setRequestRealm(req: IncomingMessage, realm: RequestRealm): void {
-  realms.set(req, realm);
+  (req as WithRealm)[REALM] = realm;
 }
 
-/** The realm `req` addressed; the default realm, without prefix, when no resolver ran. */
+/** The realm `req` addressed; the default realm, without prefix, when no resolver ran (or it recorded nothing). */
 export function requestRealmOf(req: IncomingMessage): RequestRealm {
-  return realms.get(req) ?? DEFAULT;
+  return (req as WithRealm)[REALM] ?? DEFAULT;
 }
