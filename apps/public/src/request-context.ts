@@ -1,23 +1,11 @@
 import type { Request, Response } from 'express';
 import type { Config, Secrets } from '../../../libs/config';
 import { csrfCookieName, type FlowRequester } from '../../../libs/selfservice/flow';
-import { type DeviceInfo, decodeSessionCookie, encodeSessionCookie } from '../../../libs/session';
+import { type DeviceInfo, cookieFromHeader, encodeSessionCookie, sessionTokenFromHeaders } from '../../../libs/session';
 
 /** Reads one cookie from the Cookie header (no cookie-parser dependency). */
 export function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+  return cookieFromHeader(req.headers.cookie, name);
 }
 
 /**
@@ -25,16 +13,7 @@ export function readCookie(req: Request, name: string): string | undefined {
  * raw cookie value in `X-Session-Cookie`, then `Authorization: Bearer`.
  */
 export function extractSessionToken(req: Request, config: Pick<Config, 'session'>, secrets: Secrets): string | undefined {
-  const header = req.get('X-Session-Token');
-  if (header) return header;
-  const cookie = readCookie(req, config.session.cookie.name) ?? req.get('X-Session-Cookie');
-  if (cookie) {
-    const decoded = decodeSessionCookie(cookie, secrets.cookie);
-    if (decoded) return decoded.token;
-  }
-  const auth = req.get('Authorization');
-  const match = auth ? /^bearer\s+(.+)$/i.exec(auth) : null;
-  return match ? match[1].trim() : undefined;
+  return sessionTokenFromHeaders((name) => req.get(name), { name: config.session.cookie.name, secrets: secrets.cookie });
 }
 
 /** The client device: IP from True-Client-IP → X-Real-IP → first X-Forwarded-For → socket; user agent; location. */

@@ -15,6 +15,7 @@ import { RealmColumn1700000000015 } from './1700000000015-realm-column';
 import { CreateRealms1700000000016 } from './1700000000016-create-realms';
 import { CreateProjects1700000000017 } from './1700000000017-create-projects';
 import { CreateProjectApiKeys1700000000018 } from './1700000000018-create-project-api-keys';
+import { CreateProjectMembers1700000000022 } from './1700000000022-create-project-members';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   CreateRealms1700000000016,
   CreateProjects1700000000017,
   CreateProjectApiKeys1700000000018,
+  CreateProjectMembers1700000000022,
 ];
