@@ -2,7 +2,7 @@ import { badRequest, conflict, forbidden, notFound } from '../http';
 import { type Clock, type Ctx, type TransactionRunner, inRealm, isUuid } from '../x';
 import { DEFAULT_PROJECT_SLUG } from './project';
 import type { ProjectRef } from './project-directory';
-import type { CloudAccount, OperatorAccounts, ProjectMemberStore } from './project-member';
+import { type CloudAccount, type OperatorAccounts, type ProjectMemberStore, operatorIdentityOf } from './project-member';
 import type { ProjectStore } from './project-store';
 
 export interface ProjectMemberServiceDeps {
@@ -25,8 +25,9 @@ const EMAIL_MAX = 320;
  * files); a project that has members keeps at least one — removing the last is a 409, so a project
  * created by a session never becomes unreachable to sessions by accident (an operator key can still
  * purge it). Changes to one project's members run with the project's record locked (`getForUpdate`), so
- * two concurrent removals cannot both pass the "not the last member" check. An unknown project, or one
- * the calling operator is not a member of, is a 404.
+ * two concurrent removals cannot both pass the "not the last member" check, and a session's operator
+ * removed meanwhile changes nothing. An unknown project, or one the calling operator is not a member of
+ * (checked again under the lock), is a 404.
  */
 export class ProjectMemberService {
   constructor(private readonly deps: ProjectMemberServiceDeps) {}
@@ -51,7 +52,7 @@ export class ProjectMemberService {
     const account = await this.deps.operatorAccounts.findByEmail(ctx, email);
     if (!account) throw notFound('No operator account has that email address: the operator must sign up in the default realm first.');
     const created = await this.deps.transactions.withTransaction(ctx, async (tx) => {
-      if (!(await this.deps.projectStore.getForUpdate(tx, ref.id))) throw notFound(`project ${ref.id} does not exist`);
+      await this.lock(tx, ref);
       return this.deps.projectMemberStore.add(inRealm(tx, ref.slug), account.id, this.deps.clock.now());
     });
     if (created) ctx.logger.info({ project_id: ref.id, member_id: account.id }, 'project member added');
@@ -62,7 +63,7 @@ export class ProjectMemberService {
   async remove(ctx: Ctx, project: string, memberId: string): Promise<void> {
     const ref = await this.project(ctx, project);
     await this.deps.transactions.withTransaction(ctx, async (tx) => {
-      if (!(await this.deps.projectStore.getForUpdate(tx, ref.id))) throw notFound(`project ${ref.id} does not exist`);
+      await this.lock(tx, ref);
       const scoped = inRealm(tx, ref.slug);
       const members = await this.deps.projectMemberStore.list(scoped);
       const id = memberId.toLowerCase();
@@ -71,6 +72,18 @@ export class ProjectMemberService {
       await this.deps.projectMemberStore.remove(scoped, id);
     });
     ctx.logger.info({ project_id: ref.id, member_id: memberId }, 'project member removed');
+  }
+
+  /**
+   * Locks the project's record for the rest of `tx` and checks again, under the lock, that it exists and
+   * that a session's operator is still a member (it may have been removed since the project was found).
+   * @throws OryError 404
+   */
+  private async lock(tx: Ctx, ref: ProjectRef): Promise<void> {
+    const gone = notFound(`project ${ref.id} does not exist`);
+    if (!(await this.deps.projectStore.getForUpdate(tx, ref.id))) throw gone;
+    const operator = operatorIdentityOf(tx);
+    if (operator !== undefined && !(await this.deps.projectMemberStore.has(inRealm(tx, ref.slug), operator))) throw gone;
   }
 
   private async project(ctx: Ctx, project: string): Promise<ProjectRef> {

@@ -160,6 +160,20 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('project me
     expect(toDefault.status).toBe(403);
   });
 
+  it('keeps one member when the last two remove each other at the same time: one 204, the other 409 (or 404: no longer a member)', async () => {
+    const [alice, bob] = [await signUp(), await signUp()];
+    const asAlice = withSessionHeader(server.adminUrl, alice.token);
+    const { data: project } = await asAlice.createProject({ name: name() });
+    await request(server.adminUrl).post(`/projects/${project.id}/members`).set('X-Session-Token', alice.token).send({ email: bob.email }).expect(201);
+    const statuses = await Promise.all([
+      request(server.adminUrl).delete(`/projects/${project.id}/members/${bob.id}`).set('X-Session-Token', alice.token),
+      request(server.adminUrl).delete(`/projects/${project.id}/members/${alice.id}`).set('X-Session-Token', bob.token),
+    ]).then((all) => all.map((res) => res.status).sort());
+    expect(statuses[0]).toBe(204);
+    expect([404, 409]).toContain(statuses[1]);
+    expect(await count('SELECT COUNT(*) AS n FROM project_members WHERE nid = ?', [project.slug])).toBe(1);
+  });
+
   it("deletes memberships with the project (purge) and with the operator's identity", async () => {
     const [alice, bob] = [await signUp(), await signUp()];
     const asAlice = withSessionHeader(server.adminUrl, alice.token);
@@ -175,5 +189,26 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('project me
     expect(await count('SELECT COUNT(*) AS n FROM project_members WHERE identity_id = ?', [alice.id])).toBe(0);
     expect((await operatorKey.getProjectMembers(kept.id)).data).toEqual([{ id: bob.id, email: bob.email, name: '' }]);
     expect((await oryFailure(asAlice.listProjects())).status).toBe(401);
+  });
+});
+
+describe('without admin.api_keys (the admin plane is open)', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await bootApps();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('ignores sessions: open means open — every caller sees every project, and a project created then has no member', async () => {
+    const ory = oryClient(server.publicUrl);
+    const { data: flow } = await ory.initializeSelfServiceRegistrationFlowWithoutBrowser();
+    const { data } = await ory.submitSelfServiceRegistrationFlow(flow.id, { method: 'password', password: 'an operator passphrase 123', traits: { email: 'open@example.com' } });
+    const asSession = withSessionHeader(server.adminUrl, data.session_token!);
+    const { data: project } = await asSession.createProject({ name: 'open-project' });
+    expect((await asSession.getProjectMembers(project.id)).data).toEqual([]);
+    expect((await asSession.listProjects()).data.map((p) => p.slug)).toEqual(['default', 'open-project']);
+    expect((await asSession.adminListIdentities()).status).toBe(200);
   });
 });
