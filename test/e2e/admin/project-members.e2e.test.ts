@@ -145,6 +145,12 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('project me
     for (const token of ['not-a-session', `${alice.token}x`]) {
       expect((await request(server.adminUrl).get('/projects').set('X-Session-Token', token)).status).toBe(401);
     }
+    // A session of the project's own realm is no operator session: 401 on the admin port.
+    const inRealm = oryClient(`${server.publicUrl}/realms/${project.slug}`);
+    const { data: flow } = await inRealm.initializeSelfServiceRegistrationFlowWithoutBrowser();
+    const { data: user } = await inRealm.submitSelfServiceRegistrationFlow(flow.id, { method: 'password', password: 'a realm user passphrase 123', traits: { email: alice.email } });
+    expect((await request(server.adminUrl).get('/projects').set('X-Session-Token', user.session_token!)).status).toBe(401);
+    expect((await request(server.adminUrl).get(`/realms/${project.slug}/admin/identities`).set('X-Session-Token', user.session_token!)).status).toBe(401);
     // Signing out ends the admin access at once.
     await oryClient(server.publicUrl).submitSelfServiceLogoutFlowWithoutBrowser({ session_token: alice.token });
     expect((await oryFailure(withSessionHeader(server.adminUrl, alice.token).listProjects())).status).toBe(401);
