@@ -60,11 +60,15 @@ export class ProjectWiring {
   }
 
   get adminAuthenticator(): AdminAuthenticator {
-    return this.once('adminAuthenticator', () => new AdminAuthenticator({
-        operatorKeys: new OperatorKeys(this.platform.config.admin.api_keys),
-        projectApiKeyStore: this.projectApiKeyStore,
-        operatorSessions: operatorSessionsOf(this.sources.sessionManager),
-      }));
+    return this.once(
+      'adminAuthenticator',
+      () =>
+        new AdminAuthenticator({
+          operatorKeys: new OperatorKeys(this.platform.config.admin.api_keys),
+          projectApiKeyStore: this.projectApiKeyStore,
+          operatorSessions: operatorSessionsOf(this.sources.sessionManager),
+        }),
+    );
   }
 
   get projectMemberStore(): TypeormProjectMemberStore {
