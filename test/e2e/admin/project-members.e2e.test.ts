@@ -156,6 +156,17 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('project me
     expect((await oryFailure(withSessionHeader(server.adminUrl, alice.token).listProjects())).status).toBe(401);
   });
 
+  it("refuses the session of a disabled operator (401) and accepts it again once re-enabled, as whoami does", async () => {
+    const carol = await signUp();
+    const asCarol = withSessionHeader(server.adminUrl, carol.token);
+    const { data: project } = await asCarol.createProject({ name: name() });
+    const state = (value: 'active' | 'inactive') => operatorKey.adminUpdateIdentity(carol.id, { schema_id: 'default', traits: { email: carol.email }, state: value });
+    await state('inactive');
+    expect((await oryFailure(asCarol.getProject(project.id))).status).toBe(401);
+    await state('active');
+    expect((await asCarol.getProject(project.id)).data.id).toBe(project.id);
+  });
+
   it('lets an operator key reach every project and its members', async () => {
     const alice = await signUp();
     const { data: project } = await withSessionHeader(server.adminUrl, alice.token).createProject({ name: name() });
