@@ -15,3 +15,4 @@ export * from './stores/typeorm-trust-stores';
 export * from './stores/typeorm-realm-store';
 export * from './stores/typeorm-project-api-key-store';
 export * from './stores/typeorm-project-store';
+export * from './stores/typeorm-project-member-store';

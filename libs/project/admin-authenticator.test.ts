@@ -75,7 +75,7 @@ describe('AdminAuthenticator', () => {
       return hash === hashProjectApiKey(value) ? { realm: 'acme', id: 'key-1' } : undefined;
     },
   };
-  const authenticator = new AdminAuthenticator({ operatorKeys: new OperatorKeys(KEYS), projectApiKeyStore: store });
+  const authenticator = new AdminAuthenticator({ operatorKeys: new OperatorKeys(KEYS), projectApiKeyStore: store, operatorSessions: { identityOf: async (_ctx, token) => (token === 'session-token' ? 'identity-1' : undefined) } });
   const ctx = testCtx();
 
   beforeEach(() => lookups.splice(0));
@@ -98,6 +98,13 @@ describe('AdminAuthenticator', () => {
     expect(await authenticator.authenticate(ctx, 'not-a-key-at-all')).toBeUndefined();
     expect(await authenticator.authenticate(ctx, newProjectApiKeyValue())).toBeUndefined();
     expect(lookups).toHaveLength(1);
+  });
+
+  it("knows an operator's session as the identity, acting as that identity; a session token is never a key", async () => {
+    expect(await authenticator.authenticateSession(ctx, 'session-token')).toEqual({ kind: 'operator_session', id: 'identity-1' });
+    expect(await authenticator.authenticateSession(ctx, 'other-token')).toBeUndefined();
+    expect(await authenticator.authenticate(ctx, 'session-token')).toBeUndefined();
+    expect(actorOf({ kind: 'operator_session', id: 'identity-1' })).toEqual({ kind: 'identity', id: 'identity-1' });
   });
 
   it('gives every key a new value', () => {

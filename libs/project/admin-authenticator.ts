@@ -8,10 +8,13 @@ export type AdminPrincipal =
   /** An operator key of `admin.api_keys`: reaches every admin route. `id` is `operator:<n>` (1-based position). */
   | { readonly kind: 'operator'; readonly id: string }
   /** A project API key: reaches its project's realm admin API only. */
-  | { readonly kind: 'project_api_key'; readonly id: string; readonly realm: string };
+  | { readonly kind: 'project_api_key'; readonly id: string; readonly realm: string }
+  /** An operator signed in to the default realm (a session): reaches `/projects…` only, for its projects. `id` is the identity id. */
+  | { readonly kind: 'operator_session'; readonly id: string };
 
 /** The request ctx's actor for a principal (audit reads `ctx.actor.id`; never a key value). */
 export function actorOf(principal: AdminPrincipal): Actor {
+  if (principal.kind === 'operator_session') return { kind: 'identity', id: principal.id };
   return { kind: 'admin', id: principal.kind === 'operator' ? principal.id : `project_api_key:${principal.id}` };
 }
 
@@ -58,9 +61,19 @@ export function bearerToken(header: string | string[] | undefined): string | und
   return match ? match[1] : undefined;
 }
 
+/**
+ * The default realm's sessions as the admin plane sees them (implemented in `libs/registry` over the
+ * default realm's `SessionManager.whoami`: active, unexpired, identity active, AAL as whoami requires).
+ */
+export interface OperatorSessions {
+  /** The identity id of the valid session `token` of the default realm, or `undefined`. @throws OryError 403 when whoami asks for a second factor */
+  identityOf(ctx: Ctx, token: string): Promise<string | undefined>;
+}
+
 export interface AdminAuthenticatorDeps {
   readonly operatorKeys: OperatorKeys;
   readonly projectApiKeyStore: ProjectApiKeyStore;
+  readonly operatorSessions: OperatorSessions;
 }
 
 /**
@@ -83,5 +96,11 @@ export class AdminAuthenticator {
     if (!token.startsWith(PROJECT_API_KEY_PREFIX)) return undefined;
     const owner = await this.deps.projectApiKeyStore.findByHash(ctx, hashProjectApiKey(token));
     return owner ? { kind: 'project_api_key', id: owner.id, realm: owner.realm } : undefined;
+  }
+
+  /** The operator whose default-realm session `token` is (cookie, `X-Session-Token` or a bearer that is no key), or undefined. */
+  async authenticateSession(ctx: Ctx, token: string): Promise<AdminPrincipal | undefined> {
+    const identity = await this.deps.operatorSessions.identityOf(ctx, token);
+    return identity === undefined ? undefined : { kind: 'operator_session', id: identity };
   }
 }

@@ -31,6 +31,24 @@ describe('admin scope', () => {
     }
   });
 
+  it("lets an operator's session reach the project API of the default realm's address only", () => {
+    const session = { kind: 'operator_session', id: 'identity-1' } as const;
+    for (const path of ['/projects', '/projects/acme', '/projects/acme/members', '/projects/acme/tokens', '/PROJECTS/acme', '//projects']) {
+      expect(adminScopeAllows(session, 'default', path)).toBe(true);
+    }
+    for (const [realm, path] of [
+      ['default', '/admin/identities'],
+      ['default', '/admin/realms'],
+      ['default', '/admin/%72ealms'],
+      ['default', '/admin/clients'],
+      ['default', '/projectsx'],
+      ['acme', '/admin/identities'],
+      ['acme', '/projects'],
+    ]) {
+      expect([realm, path, adminScopeAllows(session, realm, path)]).toEqual([realm, path, false]);
+    }
+  });
+
   it('opens only liveness, readiness and version', () => {
     for (const path of ['/health/alive', '/health/ready', '/version', '/health/ready/']) expect(isOpenAdminPath(path)).toBe(true);
     for (const path of ['/health', '/health/alive/x', '/admin/identities', '/versions', '/projects']) expect(isOpenAdminPath(path)).toBe(false);

@@ -9,3 +9,5 @@ export * from './project-store';
 export * from './project-slug';
 export * from './project-config';
 export * from './project-service';
+export * from './project-member';
+export * from './project-member-service';

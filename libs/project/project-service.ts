@@ -1,9 +1,10 @@
 import { type Operation, JsonPatchError, applyPatch } from 'fast-json-patch';
 import { type RealmConfig, realmConfigFileForm, realmNameProblem } from '../config';
 import { OryError, badRequest, conflict, forbidden, notFound } from '../http';
-import { type Clock, type Ctx, type TransactionRunner, isUuid, newId } from '../x';
+import { type Clock, type Ctx, type TransactionRunner, inRealm, isUuid, newId } from '../x';
 import { DEFAULT_PROJECT_SLUG, type ProjectRecord } from './project';
 import type { ProjectRef } from './project-directory';
+import { type ProjectMemberStore, operatorIdentityOf } from './project-member';
 import { ProjectExistsError, type ProjectStore } from './project-store';
 import {
   type ProjectServiceName,
@@ -53,6 +54,7 @@ export interface ProjectRealms {
 export interface ProjectServiceDeps {
   readonly projectStore: ProjectStore;
   readonly projectRealms: ProjectRealms;
+  readonly projectMemberStore: ProjectMemberStore;
   readonly transactions: TransactionRunner;
   readonly clock: Clock;
 }
@@ -95,13 +97,22 @@ const SERVICES = ['identity', 'oauth2', 'permission'] as const;
  * `/admin/realms` or the CLI) is given its record when first listed or read by slug; deleting a realm by
  * any API deletes its record (the record is tagged with the realm). The default project (realm `default`) is configured by files:
  * it is listed and readable, but cannot be replaced, patched or purged (403).
- * Listing is not filtered yet: `ctx.actor` is the seam where membership will restrict it.
+ * An operator signed in with a session of the default realm (`ctx.actor` of kind `identity`, see
+ * {@link operatorIdentityOf}) sees only the projects it is a member of: every other project is a 404 to
+ * it, whatever the method; the project it creates has it as its first member (same transaction). Any
+ * other caller (an operator key, the CLI, an open admin plane) sees every project.
  */
 export class ProjectService {
   constructor(private readonly deps: ProjectServiceDeps) {}
 
-  /** Every project the caller may see (all of them for now), oldest first. */
+  /** Every project the caller may see (a session's operator: those it is a member of), oldest first. */
   async list(ctx: Ctx): Promise<ProjectView[]> {
+    const operator = operatorIdentityOf(ctx);
+    if (operator !== undefined) {
+      const mine = new Set(await this.deps.projectMemberStore.projectsOf(ctx, operator));
+      const records = (await this.deps.projectStore.list(ctx)).filter((r) => mine.has(r.slug));
+      return Promise.all(records.map((record) => this.view(ctx, record)));
+    }
     let records = await this.deps.projectStore.list(ctx);
     const known = new Set(records.map((r) => r.slug));
     const unknown = (await this.deps.projectRealms.names(ctx)).filter((name) => !known.has(name));
@@ -153,6 +164,8 @@ export class ProjectService {
         await this.deps.transactions.withTransaction(ctx, async (tx) => {
           await this.deps.projectRealms.create(tx, slug, {});
           await this.deps.projectStore.insert(tx, record);
+          const operator = operatorIdentityOf(ctx);
+          if (operator !== undefined) await this.deps.projectMemberStore.add(inRealm(tx, slug), operator, now);
         });
       } catch (error) {
         // Taken between the check and the insert: try another slug.
@@ -211,7 +224,8 @@ export class ProjectService {
 
   private async update(ctx: Ctx, id: string, next: (current: Record<string, unknown>) => unknown): Promise<ProjectUpdate> {
     const outcome = await this.deps.transactions.withTransaction(ctx, async (tx) => {
-      const record = isUuid(id) ? await this.deps.projectStore.getForUpdate(tx, id) : undefined;
+      const found = isUuid(id) ? await this.deps.projectStore.getForUpdate(tx, id) : undefined;
+      const record = found && (await this.visible(tx, found)) ? found : undefined;
       if (!record) throw notFound(`project ${JSON.stringify(id.slice(0, 64))} does not exist`);
       assertNotDefault(record, 'changed');
       const overrides = (await this.deps.projectRealms.overrides(tx, record.slug)) ?? {};
@@ -261,9 +275,15 @@ export class ProjectService {
   }
 
   private async find(ctx: Ctx, idOrSlug: string): Promise<ProjectRecord | undefined> {
-    const record = await this.deps.projectStore.get(ctx, idOrSlug);
-    if (!record && !isUuid(idOrSlug) && (await this.deps.projectRealms.exists(ctx, idOrSlug))) return this.adopt(ctx, idOrSlug);
-    return record;
+    let record = await this.deps.projectStore.get(ctx, idOrSlug);
+    if (!record && !isUuid(idOrSlug) && (await this.deps.projectRealms.exists(ctx, idOrSlug))) record = await this.adopt(ctx, idOrSlug);
+    return record && (await this.visible(ctx, record)) ? record : undefined;
+  }
+
+  /** True unless the caller is a session's operator that is not a member of the project. */
+  private async visible(ctx: Ctx, record: ProjectRecord): Promise<boolean> {
+    const operator = operatorIdentityOf(ctx);
+    return operator === undefined || this.deps.projectMemberStore.has(inRealm(ctx, record.slug), operator);
   }
 
   private async record(ctx: Ctx, idOrSlug: string): Promise<ProjectRecord> {

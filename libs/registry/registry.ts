@@ -2,7 +2,7 @@ import { type Config, type ProcessConfig, type RealmHostFacts, splitConfig } fro
 import type { CourierChannel, Dispatcher } from '../courier';
 import type { ReadinessCheck } from '../http';
 import type { TypeormSecretStore } from '../persistence';
-import type { AdminAuthenticator, ProjectApiKeyService, ProjectDirectory } from '../project';
+import type { AdminAuthenticator, ProjectApiKeyService, ProjectDirectory, ProjectMemberService } from '../project';
 import { systemCtx } from '../x';
 import { type InitOptions, Platform, type PlatformOptions } from './platform';
 import { RealmConfigService } from './realm-config-service';
@@ -77,7 +77,11 @@ export class Registry {
     // the realm cache when its message goes out (a deleted realm has none: its message is abandoned).
     this.platform = new Platform(process, realm.courier, options, async (name) => (await this.realms.get(name))?.config.courier);
     this.defaultRealm = new RealmRegistry(this.platform, DEFAULT_REALM, realm);
-    this.projects = new ProjectWiring(this.platform, () => projectDirectoryOf(this.projectService));
+    this.projects = new ProjectWiring(this.platform, () => projectDirectoryOf(this.projectService), {
+      projectService: () => this.projectService,
+      identityPool: () => this.defaultRealm.identityPool,
+      sessionManager: () => this.defaultRealm.sessionManager,
+    });
     this.realmConfigService = new RealmConfigService({
       realmStore: this.platform.realmStore,
       hostOf: (name) => storedRealmHost(process, realm, name),
@@ -134,6 +138,7 @@ export class Registry {
       defaultRealm: this.defaultRealm.config,
       realmConfigService: this.realmConfigService,
       invalidate: (name) => this.realms.invalidate(name),
+      projectMemberStore: this.projects.projectMemberStore,
     });
     return this.projectServiceMemo;
   }
@@ -150,6 +155,11 @@ export class Registry {
 
   get projectApiKeyService(): ProjectApiKeyService {
     return this.projects.projectApiKeyService;
+  }
+
+  /** A project's members (operator accounts: identities of the default realm). */
+  get projectMemberService(): ProjectMemberService {
+    return this.projects.projectMemberService;
   }
 
   /** Who a bearer token on the admin port is (operator or project API key); `required` when `admin.api_keys` is set. */

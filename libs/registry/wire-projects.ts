@@ -1,6 +1,6 @@
 import { type ProcessConfig, type RealmConfig, realmNameProblem } from '../config';
 import { TypeormProjectStore } from '../persistence';
-import { type ProjectRealms, ProjectService } from '../project';
+import { type ProjectMemberStore, type ProjectRealms, ProjectService } from '../project';
 import type { Platform } from './platform';
 import { realmBaseUrl } from './realm-address';
 import type { RealmConfigService } from './realm-config-service';
@@ -13,6 +13,7 @@ export interface ProjectWiringInput {
   readonly realmConfigService: RealmConfigService;
   /** Drops this process's cached copy of a realm. */
   readonly invalidate: (name: string) => void;
+  readonly projectMemberStore: ProjectMemberStore;
 }
 
 /**
@@ -40,6 +41,7 @@ export function wireProjects(input: ProjectWiringInput): ProjectService {
   return new ProjectService({
     projectStore: new TypeormProjectStore(platform.persistence),
     projectRealms: realms,
+    projectMemberStore: input.projectMemberStore,
     transactions: platform.persistence,
     clock: platform.clock,
   });

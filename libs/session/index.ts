@@ -2,6 +2,7 @@ export * from './session';
 export * from './session-store';
 export * from './session-tokens';
 export * from './session-cookie';
+export * from './session-credentials';
 export * from './session-manager';
 export * from './session-errors';
 export * from './session-page';

@@ -27,9 +27,10 @@ import { createLegacyRedirectRouter } from './routes/legacy-redirects';
 import { type RealmsRouterDeps, createRealmsRouter } from './routes/realms';
 import { type ProjectsRouterDeps, createProjectsRouter } from './routes/projects';
 import { type ProjectTokensRouterDeps, createProjectTokensRouter } from './routes/project-tokens';
+import { type ProjectMembersRouterDeps, createProjectMembersRouter } from './routes/project-members';
 import { type AdminAuthenticationDeps, adminAuthentication } from './admin-authentication';
 
-export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps & RealmsRouterDeps & ProjectTokensRouterDeps & AdminAuthenticationDeps & ProjectsRouterDeps;
+export type AdminAppDeps = ConfigProvider & CourierRouterDeps & HealthRouterDeps & WriteErrorDeps & IdentitiesRouterDeps & AdminSessionsRouterDeps & AdminRecoveryRouterDeps & ClientsRouterDeps & OAuth2RequestsRouterDeps & OAuth2SessionsRouterDeps & OAuth2TokensRouterDeps & KeysRouterDeps & TrustRouterDeps & RealmsRouterDeps & ProjectTokensRouterDeps & AdminAuthenticationDeps & ProjectsRouterDeps & ProjectMembersRouterDeps;
 
 const OAUTH2_ADMIN_PATHS = /^\/admin\/(clients|keys|trust|oauth2)(\/|$)/;
 
@@ -76,6 +77,7 @@ function createRealmApp(deps: AdminAppDeps): RequestListener {
   app.use(createRealmsRouter(deps));
   app.use(createProjectsRouter(deps));
   app.use(createProjectTokensRouter(deps));
+  app.use(createProjectMembersRouter(deps));
   app.use(createLegacyRedirectRouter(deps));
   app.use(routeNotFound());
   app.use(writeError(adminErrorSurface, deps));

@@ -2,23 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import type { Config, Secrets } from '../../../libs/config';
 import { csrfCookieName, type FlowRequester } from '../../../libs/selfservice/flow';
-import { type DeviceInfo, decodeSessionCookie, encodeSessionCookie } from '../../../libs/session';
+import { type DeviceInfo, type SessionCredential, cookieFromHeader, encodeSessionCookie, sessionCredentialFromHeaders } from '../../../libs/session';
 
 /** Reads one cookie from the Cookie header (no cookie-parser dependency). */
 export function readCookie(req: IncomingMessage, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+  return cookieFromHeader(req.headers.cookie, name);
 }
 
 /**
@@ -29,27 +17,9 @@ export function extractSessionToken(req: IncomingMessage, config: Pick<Config, '
   return sessionCredentialOf(req, config, secrets).token;
 }
 
-/**
- * {@link extractSessionToken}, also telling whether the token came from the session cookie itself (then
- * `cookie` is that cookie decoded, with the expiry it remembers: what `RefreshCookie` compares), so a
- * hot path decrypts the cookie once.
- */
-export function sessionCredentialOf(
-  req: IncomingMessage,
-  config: Pick<Config, 'session'>,
-  secrets: Secrets,
-): { readonly token: string | undefined; readonly cookie?: { readonly token: string; readonly expiresAt: Date } } {
-  const header = headerOf(req, 'x-session-token');
-  if (header) return { token: header };
-  const named = readCookie(req, config.session.cookie.name);
-  const cookie = named ?? headerOf(req, 'x-session-cookie');
-  if (cookie) {
-    const decoded = decodeSessionCookie(cookie, secrets.cookie);
-    if (decoded) return named === undefined ? { token: decoded.token } : { token: decoded.token, cookie: decoded };
-  }
-  const auth = headerOf(req, 'authorization');
-  const match = auth ? /^bearer\s+(.+)$/i.exec(auth) : null;
-  return { token: match ? match[1].trim() : undefined };
+/** {@link extractSessionToken}, with the session cookie decoded when the token came from it (see `sessionCredentialFromHeaders`). */
+export function sessionCredentialOf(req: IncomingMessage, config: Pick<Config, 'session'>, secrets: Secrets): SessionCredential {
+  return sessionCredentialFromHeaders((name) => headerOf(req, name.toLowerCase()), { name: config.session.cookie.name, secrets: secrets.cookie });
 }
 
 /** A request header as express's `req.get` reads it (`name` in lower case), for plain Node requests too. */
