@@ -11,9 +11,10 @@ import type {
   VerifiableAddressStatus,
 } from '../../identity';
 import { DuplicateIdentifierError, normalizeIdentifier } from '../../identity';
-import {  newId, type Ctx } from '../../x';
+import { newTimeOrderedId, type Ctx } from '../../x';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
-import { rawBool, rawDate, rawJson, rawOptionalDate } from '../raw-values';
+import { insertManySql } from '../raw-sql';
+import { rawBool, rawDate, rawJson, rawOptionalDate, rawTimeParam } from '../raw-values';
 import {
   type CredentialRow,
   CredentialSchema,
@@ -29,6 +30,12 @@ import {
 
 /** Rows per multi-row INSERT: keeps statements below SQLite's and MySQL's parameter limits. */
 const INSERT_BATCH = 100;
+
+const IDENTITY_COLUMNS = ['nid', 'id', 'schema_id', 'state', 'state_changed_at', 'traits', 'metadata_public', 'metadata_admin', 'created_at', 'updated_at'];
+const CREDENTIAL_COLUMNS = ['nid', 'id', 'identity_id', 'type', 'config', 'version', 'created_at', 'updated_at'];
+const IDENTIFIER_COLUMNS = ['nid', 'id', 'identity_id', 'credential_id', 'type', 'identifier', 'created_at'];
+const VERIFIABLE_COLUMNS = ['nid', 'id', 'identity_id', 'via', 'value', 'verified', 'status', 'verified_at', 'created_at', 'updated_at'];
+const RECOVERY_COLUMNS = ['nid', 'id', 'identity_id', 'via', 'value', 'created_at', 'updated_at'];
 
 /**
  * `PrivilegedIdentityPool` on the identity tables. Every write is atomic: it joins the caller's
@@ -125,17 +132,46 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     await this.createMany(ctx, [identity]);
   }
 
+  /**
+   * Raw multi-row INSERTs (prepared and cached on SQLite), parents before children, with no uniqueness
+   * pre-check: the unique indexes decide and a violation fails the whole call. Identifier and address rows
+   * are inserted in key order, so concurrent imports take their unique-index locks in one global order
+   * (MySQL: fewer deadlocks between overlapping batches).
+   */
   async createMany(ctx: Ctx, identities: readonly Identity[]): Promise<void> {
     if (!ctx.tx) return this.persistence.withTransaction(ctx, (own) => this.createMany(own, identities));
     const rows = identities.map((identity) => toRows(ctx.realm, identity));
+    const byKey = <T>(key: (r: T) => string) => (a: T, b: T): number => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
     await this.guard(async () => {
-      const m = this.m(ctx);
-      await insertAll(m, IdentitySchema, rows.map((r) => r.identity));
-      await insertAll(m, CredentialSchema, rows.flatMap((r) => r.credentials));
-      await insertAll(m, IdentifierSchema, rows.flatMap((r) => r.identifiers));
-      await insertAll(m, VerifiableAddressSchema, rows.flatMap((r) => r.verifiable));
-      await insertAll(m, RecoveryAddressSchema, rows.flatMap((r) => r.recovery));
+      const t = (d: Date | null | undefined): unknown => rawTimeParam(this.persistence.dialect, d);
+      const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+      await this.insertRows(ctx, 'identities', IDENTITY_COLUMNS, rows.map(({ identity: r }) => [
+        r.nid, r.id, r.schema_id, r.state, t(r.state_changed_at), JSON.stringify(r.traits), json(r.metadata_public), json(r.metadata_admin), t(r.created_at), t(r.updated_at),
+      ]));
+      await this.insertRows(ctx, 'identity_credentials', CREDENTIAL_COLUMNS, rows.flatMap((r) => r.credentials).map((r) => [
+        r.nid, r.id, r.identity_id, r.type, JSON.stringify(r.config), r.version, t(r.created_at), t(r.updated_at),
+      ]));
+      const identifiers = rows.flatMap((r) => r.identifiers).sort(byKey((r) => `${r.type}\u0000${r.identifier}`));
+      await this.insertRows(ctx, 'identity_credential_identifiers', IDENTIFIER_COLUMNS, identifiers.map((r) => [
+        r.nid, r.id, r.identity_id, r.credential_id, r.type, r.identifier, t(r.created_at),
+      ]));
+      const verifiable = rows.flatMap((r) => r.verifiable).sort(byKey((r) => `${r.via}\u0000${r.value}`));
+      await this.insertRows(ctx, 'identity_verifiable_addresses', VERIFIABLE_COLUMNS, verifiable.map((r) => [
+        r.nid, r.id, r.identity_id, r.via, r.value, r.verified, r.status, t(r.verified_at), t(r.created_at), t(r.updated_at),
+      ]));
+      const recovery = rows.flatMap((r) => r.recovery).sort(byKey((r) => `${r.via}\u0000${r.value}`));
+      await this.insertRows(ctx, 'identity_recovery_addresses', RECOVERY_COLUMNS, recovery.map((r) => [
+        r.nid, r.id, r.identity_id, r.via, r.value, t(r.created_at), t(r.updated_at),
+      ]));
     });
+  }
+
+  /** Multi-row INSERTs of at most {@link INSERT_BATCH} rows each, inside `ctx.tx`. */
+  private async insertRows(ctx: Ctx, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      const slice = rows.slice(i, i + INSERT_BATCH);
+      await this.persistence.execute(insertManySql(table, columns, slice.length), slice.flat(), ctx.tx);
+    }
   }
 
   async update(ctx: Ctx, identity: Identity): Promise<void> {
@@ -218,7 +254,7 @@ function toRows(nid: string, identity: Identity): {
   const credentials: CredentialRow[] = [];
   const identifiers: IdentifierRow[] = [];
   for (const c of Object.values(identity.credentials)) {
-    const credentialId = newId();
+    const credentialId = newTimeOrderedId();
     credentials.push({
       nid,
       id: credentialId,
@@ -230,7 +266,7 @@ function toRows(nid: string, identity: Identity): {
       updated_at: c.updatedAt,
     });
     for (const identifier of new Set(c.identifiers)) {
-      identifiers.push({ nid, id: newId(), identity_id: identity.id, credential_id: credentialId, type: c.type, identifier, created_at: c.updatedAt });
+      identifiers.push({ nid, id: newTimeOrderedId(), identity_id: identity.id, credential_id: credentialId, type: c.type, identifier, created_at: c.updatedAt });
     }
   }
   return {
