@@ -143,7 +143,14 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     const rows = identities.map((identity) => toRows(ctx.realm, identity));
     const byKey = <T>(key: (r: T) => string) => (a: T, b: T): number => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
     await this.guard(async () => {
-      const t = (d: Date | null | undefined): unknown => rawTimeParam(this.persistence.dialect, d);
+      // An import stamps most rows with the same few instants: format each once.
+      const times = new Map<number, unknown>();
+      const t = (d: Date | null | undefined): unknown => {
+        if (!d) return null;
+        let v = times.get(d.getTime());
+        if (v === undefined) times.set(d.getTime(), (v = rawTimeParam(this.persistence.dialect, d)));
+        return v;
+      };
       const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
       await this.insertRows(ctx, 'identities', IDENTITY_COLUMNS, rows.map(({ identity: r }) => [
         r.nid, r.id, r.schema_id, r.state, t(r.state_changed_at), JSON.stringify(r.traits), json(r.metadata_public), json(r.metadata_admin), t(r.created_at), t(r.updated_at),
