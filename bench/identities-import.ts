@@ -2,7 +2,7 @@
  * Bulk import throughput curve: PATCH /admin/identities with pre-hashed bcrypt passwords, batches of 1,000,
  * reporting the rate of every `--every` identities so a slowdown with size shows (issue 16 item 3).
  *
- * Usage: npm run bench:identities-import -- [--count 10000] [--every 100000] [--batch 1000] [--dsn <dsn>] [--keep]
+ * Usage: npm run bench:identities-import -- [--count 10000] [--every 100000] [--batch 1000] [--dsn <dsn>] [--pragma <sqlite pragma>]…
  *        (or without a build: node -r ./test/helpers/ts-register.cjs bench/identities-import.ts --count 1000000)
  * Default: 10,000 identities into a fresh SQLite file. `--count 10000000` is the long manual mode;
  * `--dsn mysql://…/db` imports into an existing (empty, migrated or not) MariaDB database.
@@ -37,6 +37,10 @@ async function main(): Promise<void> {
     env: { DSN: dsn, SERVE_PUBLIC_PORT: '0', SERVE_ADMIN_PORT: '0', SERVE_PUBLIC_HOST: '127.0.0.1', SERVE_ADMIN_HOST: '127.0.0.1' },
   });
   const server = await startServer(config);
+  // --pragma 'cache_size=-65536' (repeatable): SQLite tuning experiments on the server's connection.
+  const pragmas = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--pragma' ? [a] : []));
+  const sqlite = (server.registry.persistence.dataSource.driver as unknown as { databaseConnection?: { pragma(sql: string): unknown } }).databaseConnection;
+  for (const pragma of pragmas) process.stdout.write(`  pragma ${pragma}: ${JSON.stringify(sqlite?.pragma(pragma))}\n`);
   // Pre-hashed bcrypt, as exported from another system (cost from config/test.yaml; import never re-hashes).
   const hash = await server.registry.passwordHasher.hash('correct horse battery staple');
   const run = Date.now().toString(36);

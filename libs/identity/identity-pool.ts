@@ -12,6 +12,13 @@ export interface ListIdentitiesQuery {
   readonly perPage: number;
   /** Exact match (after normalisation) on any credentials identifier. */
   readonly credentialsIdentifier?: string;
+  /**
+   * Prefix match (after normalisation; `%`, `_` and every other character match themselves) on any
+   * credentials identifier, Kratos v1's `preview_credentials_identifier_similar`. Identities come in the
+   * order of their first matching identifier, and `total` counts the matches up to the end of the page
+   * plus one when more follow (a prefix search never counts every match). Not with `credentialsIdentifier`.
+   */
+  readonly credentialsIdentifierSimilar?: string;
 }
 
 /** Read access to identities (Kratos `identity.Pool`). */

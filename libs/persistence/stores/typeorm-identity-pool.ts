@@ -90,11 +90,10 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
 
   async list(ctx: Ctx, query: ListIdentitiesQuery): Promise<IdentityPage> {
     const repo = this.m(ctx).getRepository(IdentitySchema);
+    if (query.credentialsIdentifierSimilar !== undefined) return this.listSimilar(ctx, query, query.credentialsIdentifierSimilar);
     if (query.credentialsIdentifier !== undefined) {
-      const ids = await this.m(ctx)
-        .getRepository(IdentifierSchema)
-        .find({ where: { nid: ctx.realm, identifier: normalizeIdentifier(query.credentialsIdentifier) }, select: { identity_id: true } });
-      const unique = [...new Set(ids.map((r) => r.identity_id))];
+      const ids = await this.persistence.read(identifierSearchSql(this.persistence.dialect, 'exact'), [ctx.realm, normalizeIdentifier(query.credentialsIdentifier)], ctx.tx);
+      const unique = [...new Set(ids.map((r) => String(r.identity_id)))];
       const rows = unique.length
         ? await repo.find({ where: { nid: ctx.realm, id: In(unique) }, order: { created_at: 'ASC', id: 'ASC' }, skip: query.page * query.perPage, take: query.perPage })
         : [];
@@ -107,6 +106,29 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
       take: query.perPage,
     });
     return { identities: await this.hydrate(ctx, rows), total };
+  }
+
+  /**
+   * Walks the `(nid, identifier)` index from the prefix in identifier order, reading rows in slices until
+   * the page and one identity more are known (an identity with several matching identifiers counts once).
+   */
+  private async listSimilar(ctx: Ctx, query: ListIdentitiesQuery, similar: string): Promise<IdentityPage> {
+    const prefix = normalizeIdentifier(similar);
+    const need = (query.page + 1) * query.perPage + 1;
+    const sql = identifierSearchSql(this.persistence.dialect, 'prefix');
+    const params = this.persistence.dialect === 'mysql' ? [ctx.realm, `${escapeLike(prefix)}%`] : [ctx.realm, prefix, prefixUpperBound(prefix) ?? '\u{10FFFF}\u{10FFFF}'];
+    const ordered = new Set<string>();
+    for (let offset = 0; ordered.size < need; offset += need) {
+      const rows = await this.persistence.read(sql, [...params, need, offset], ctx.tx);
+      rows.forEach((r) => ordered.add(String(r.identity_id)));
+      if (rows.length < need) break;
+    }
+    const all = [...ordered];
+    const pageIds = all.slice(query.page * query.perPage, (query.page + 1) * query.perPage);
+    const rows = pageIds.length ? await this.m(ctx).getRepository(IdentitySchema).find({ where: { nid: ctx.realm, id: In(pageIds) } }) : [];
+    const position = new Map(pageIds.map((id, i) => [id, i]));
+    rows.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+    return { identities: await this.hydrate(ctx, rows), total: Math.min(all.length, need) };
   }
 
   async findByCredentialsIdentifier(ctx: Ctx, type: CredentialsType, identifier: string): Promise<Identity | undefined> {
@@ -236,6 +258,42 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     const [c, i, v, r] = [group(creds), group(idents), group(verifiable), group(recovery)];
     return rows.map((row) => fromRows(row, c.get(row.id) ?? [], i.get(row.id) ?? [], v.get(row.id) ?? [], r.get(row.id) ?? []));
   }
+}
+
+/**
+ * The identifier lookups of the admin list, each served by the `(nid, identifier)` index
+ * (`idx_identifiers_identifier`) without a table scan or a sort (checked by identifier-search-plan.e2e.test.ts):
+ * `exact` takes (nid, identifier); `prefix` takes (nid, lower bound, upper bound, limit, offset) on SQLite — a
+ * byte range, so nothing in the input is a wildcard — and (nid, escaped LIKE pattern, limit, offset) on MySQL,
+ * whose collation-aware LIKE with a constant prefix is a range scan of the index.
+ */
+export function identifierSearchSql(dialect: 'sqlite' | 'mysql', mode: 'exact' | 'prefix'): string {
+  if (mode === 'exact') return 'SELECT identity_id FROM identity_credential_identifiers WHERE nid = ? AND identifier = ?';
+  return dialect === 'mysql'
+    ? "SELECT identity_id FROM identity_credential_identifiers WHERE nid = ? AND identifier LIKE ? ESCAPE '!' ORDER BY identifier, id LIMIT ? OFFSET ?"
+    : 'SELECT identity_id FROM identity_credential_identifiers WHERE nid = ? AND identifier >= ? AND identifier < ? ORDER BY identifier, rowid LIMIT ? OFFSET ?';
+}
+
+/** `value` with LIKE's wildcards and the escape character `!` escaped, so each matches only itself. */
+export function escapeLike(value: string): string {
+  return value.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+/**
+ * The least string greater than every string starting with `prefix` in code-point (UTF-8 byte, SQLite
+ * BINARY) order: `prefix` with its last code point incremented (skipping surrogates, dropping trailing
+ * U+10FFFF); undefined when no such string exists (empty prefix or only U+10FFFF).
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const points = [...prefix].map((c) => c.codePointAt(0) as number);
+  while (points.length > 0) {
+    const last = (points.pop() as number) + 1;
+    if (last <= 0x10ffff) {
+      points.push(last === 0xd800 ? 0xe000 : last);
+      return String.fromCodePoint(...points);
+    }
+  }
+  return undefined;
 }
 
 async function insertAll<T extends object>(m: EntityManager, schema: import('typeorm').EntitySchema<T>, rows: T[]): Promise<void> {
