@@ -2,7 +2,7 @@
  * Bulk import throughput curve: PATCH /admin/identities with pre-hashed bcrypt passwords, batches of 1,000,
  * reporting the rate of every `--every` identities so a slowdown with size shows (issue 16 item 3).
  *
- * Usage: npm run bench:identities-import -- [--count 10000] [--every 100000] [--batch 1000] [--dsn <dsn>] [--pragma <sqlite pragma>]…
+ * Usage: npm run bench:identities-import -- [--count 10000] [--every 100000] [--batch 1000] [--dsn <dsn> | --keep <sqlite file>] [--pragma <sqlite pragma>]…
  *        (or without a build: node -r ./test/helpers/ts-register.cjs bench/identities-import.ts --count 1000000)
  * Default: 10,000 identities into a fresh SQLite file. `--count 10000000` is the long manual mode;
  * `--dsn mysql://…/db` imports into an existing (empty, migrated or not) MariaDB database.
@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const every = Number(flag('every', String(Math.min(100_000, count))));
   const batch = Number(flag('batch', '1000'));
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const dsn = flag('dsn', `sqlite://${join(dir, 'bench.db')}`);
+  // --keep <file>: import into that SQLite file and keep it (e.g. for bench/identifier-search.ts).
+  const keep = flag('keep', '');
+  const dsn = flag('dsn', `sqlite://${keep ? resolve(keep) : join(dir, 'bench.db')}`);
   const config = loadConfig({
     files: [testConfig()],
     env: { DSN: dsn, SERVE_PUBLIC_PORT: '0', SERVE_ADMIN_PORT: '0', SERVE_PUBLIC_HOST: '127.0.0.1', SERVE_ADMIN_HOST: '127.0.0.1' },
