@@ -1,4 +1,4 @@
-import { type EntityManager, In } from 'typeorm';
+import { type EntityManager, type FindOperator, In, Raw } from 'typeorm';
 import type {
   CredentialsType,
   Credentials,
@@ -95,7 +95,7 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
       const ids = await this.persistence.read(identifierSearchSql(this.persistence.dialect, 'exact'), [ctx.realm, normalizeIdentifier(query.credentialsIdentifier)], ctx.tx);
       const unique = [...new Set(ids.map((r) => String(r.identity_id)))];
       const rows = unique.length
-        ? await repo.find({ where: { nid: ctx.realm, id: In(unique) }, order: { created_at: 'ASC', id: 'ASC' }, skip: query.page * query.perPage, take: query.perPage })
+        ? await repo.find({ where: { nid: this.realmFilter(ctx), id: In(unique) }, order: { created_at: 'ASC', id: 'ASC' }, skip: query.page * query.perPage, take: query.perPage })
         : [];
       return { identities: await this.hydrate(ctx, rows), total: unique.length };
     }
@@ -125,7 +125,7 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     }
     const all = [...ordered];
     const pageIds = all.slice(query.page * query.perPage, (query.page + 1) * query.perPage);
-    const rows = pageIds.length ? await this.m(ctx).getRepository(IdentitySchema).find({ where: { nid: ctx.realm, id: In(pageIds) } }) : [];
+    const rows = pageIds.length ? await this.m(ctx).getRepository(IdentitySchema).find({ where: { nid: this.realmFilter(ctx), id: In(pageIds) } }) : [];
     const position = new Map(pageIds.map((id, i) => [id, i]));
     rows.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
     return { identities: await this.hydrate(ctx, rows), total: Math.min(all.length, need) };
@@ -238,12 +238,21 @@ export class TypeormIdentityPool implements PrivilegedIdentityPool {
     }
   }
 
+  /**
+   * `nid = realm` for a lookup by a list of ids. On SQLite written `+nid = ?`: without ANALYZE statistics its
+   * planner prefers an index led by `nid` (equality) over the id index (IN list) and scans the whole realm —
+   * 0.4 s per query at 1 M identities; the unary plus keeps `nid` out of index selection (0.2 ms).
+   */
+  private realmFilter(ctx: Ctx): string | FindOperator<string> {
+    return this.persistence.dialect === 'sqlite' ? Raw((column) => `+${column} = :realm`, { realm: ctx.realm }) : ctx.realm;
+  }
+
   /** Loads credentials, identifiers and addresses for all rows with one query per table. */
   private async hydrate(ctx: Ctx, rows: IdentityRow[]): Promise<Identity[]> {
     if (rows.length === 0) return [];
     const m = this.m(ctx);
     const ids = rows.map((r) => r.id);
-    const where = { nid: ctx.realm, identity_id: In(ids) };
+    const where = { nid: this.realmFilter(ctx), identity_id: In(ids) };
     const [creds, idents, verifiable, recovery] = await Promise.all([
       m.getRepository(CredentialSchema).find({ where }),
       m.getRepository(IdentifierSchema).find({ where, order: { created_at: 'ASC', identifier: 'ASC' } }),
