@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import { type Operation, applyPatch, JsonPatchError } from 'fast-json-patch';
 import type { RealmConfigProvider } from '../config';
 import { badRequest, conflict, notFound, OryError } from '../http/errors';
-import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, newTimeOrderedId, type Ctx } from '../x';
+import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, TransactionRetriesExhaustedError, newTimeOrderedId, type Ctx } from '../x';
 import type { CreateIdentityBody, JsonPatchOperation, UpdateIdentityBody } from './admin-bodies';
 import { credentialsImportSchema } from './credentials-import.schema';
 import { type PasswordHasher, PasswordTooLongError, UnknownHashFormatError, assertImportableHash } from './hasher';
@@ -206,6 +206,8 @@ export class IdentityManager {
       await this.deps.transactions.withTransaction(ctx, (ctx) => this.deps.privilegedIdentityPool.createMany(ctx, chunk.map((c) => c.identity)));
       return;
     } catch (e) {
+      // MySQL: overlapping concurrent imports may keep deadlocking a big chunk; smaller halves rarely do.
+      if (e instanceof TransactionRetriesExhaustedError && chunk.length > 1) return this.insertHalves(ctx, chunk, fail);
       if (!(e instanceof DuplicateIdentifierError)) throw e;
       if (chunk.length === 1) return fail(chunk[0], duplicateError(e.what));
     }
@@ -216,6 +218,10 @@ export class IdentityManager {
         return this.insertChunk(ctx, chunk.filter((p) => !taken.has(p)), fail, false);
       }
     }
+    await this.insertHalves(ctx, chunk, fail);
+  }
+
+  private async insertHalves(ctx: Ctx, chunk: readonly Prepared[], fail: (p: Prepared, e: unknown) => void): Promise<void> {
     const half = Math.ceil(chunk.length / 2);
     await this.insertChunk(ctx, chunk.slice(0, half), fail, false);
     await this.insertChunk(ctx, chunk.slice(half), fail, false);
