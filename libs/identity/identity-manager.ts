@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import { type Operation, applyPatch, JsonPatchError } from 'fast-json-patch';
 import type { RealmConfigProvider } from '../config';
 import { badRequest, conflict, notFound, OryError } from '../http/errors';
-import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, newId, type Ctx } from '../x';
+import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, TransactionRetriesExhaustedError, newTimeOrderedId, type Ctx } from '../x';
 import type { CreateIdentityBody, JsonPatchOperation, UpdateIdentityBody } from './admin-bodies';
 import { credentialsImportSchema } from './credentials-import.schema';
 import { type PasswordHasher, PasswordTooLongError, UnknownHashFormatError, assertImportableHash } from './hasher';
@@ -43,7 +43,13 @@ export type BatchItemResult =
   | { readonly action: 'error'; readonly patch_id?: string; readonly error: Record<string, unknown> };
 
 const PATCHABLE_ROOTS = ['traits', 'state', 'metadata_public', 'metadata_admin', 'schema_id', 'verifiable_addresses', 'recovery_addresses'];
-const IMPORT_CHUNK = 500;
+/** Identities per import transaction: short enough that other requests are not starved while a batch is written. */
+const IMPORT_CHUNK = 200;
+
+interface Prepared {
+  readonly index: number;
+  readonly identity: Identity;
+}
 
 const validateCredentials = new Ajv({ allErrors: false, strict: true, strictRequired: false }).compile(credentialsImportSchema);
 
@@ -160,13 +166,17 @@ export class IdentityManager {
   }
 
   /**
-   * Imports many identities. Each item succeeds or fails on its own; identifiers are checked in bulk and
-   * valid items are written in chunks of 500 per transaction. A chunk that collides with a concurrent
-   * write is retried item by item, so one conflict never sinks its neighbours.
+   * Imports many identities. Each item succeeds or fails on its own, and a failed item writes nothing.
+   * Items repeating an identifier or address of an earlier item of the batch fail in memory; the rest are
+   * written in chunks of {@link IMPORT_CHUNK}, one short transaction each with a yield to the event loop
+   * between chunks, without asking the database first: the unique indexes decide. A chunk that collides
+   * (with stored rows or a concurrent import) is rolled back, its taken identifiers are looked up with one
+   * query and those items answer 409; the rest is written again, and a chunk that still collides is split
+   * in halves until the colliding items stand alone. Of concurrent imports of one identifier exactly one wins.
    */
   async createMany(ctx: Ctx, items: readonly { body: unknown; patchId?: string; parse: (body: unknown) => CreateIdentityBody }[]): Promise<BatchItemResult[]> {
     const results: (BatchItemResult | undefined)[] = new Array(items.length);
-    const prepared: { index: number; identity: Identity }[] = [];
+    const prepared: Prepared[] = [];
     await Promise.all(
       items.map(async (item, index) => {
         try {
@@ -177,36 +187,50 @@ export class IdentityManager {
       }),
     );
     prepared.sort((a, b) => a.index - b.index);
-    const accepted = await this.withoutDuplicates(ctx, prepared, results, items);
+    const fail = (p: Prepared, e: unknown): void => {
+      results[p.index] = { action: 'error', patch_id: items[p.index].patchId, error: errorSummary(e) };
+    };
+    const accepted = withoutRepeats(prepared, fail);
     for (let i = 0; i < accepted.length; i += IMPORT_CHUNK) {
-      const chunk = accepted.slice(i, i + IMPORT_CHUNK);
-      try {
-        await this.deps.transactions.withTransaction(ctx, (ctx) => this.deps.privilegedIdentityPool.createMany(ctx, chunk.map((c) => c.identity)));
-        for (const c of chunk) results[c.index] = { action: 'create', identity: c.identity.id, patch_id: items[c.index].patchId };
-      } catch (e) {
-        if (!(e instanceof DuplicateIdentifierError)) throw e;
-        for (const c of chunk) {
-          try {
-            await this.write(() => this.deps.transactions.withTransaction(ctx, (ctx) => this.deps.privilegedIdentityPool.create(ctx, c.identity)));
-            results[c.index] = { action: 'create', identity: c.identity.id, patch_id: items[c.index].patchId };
-          } catch (err) {
-            results[c.index] = { action: 'error', patch_id: items[c.index].patchId, error: errorSummary(err) };
-          }
-        }
-      }
+      if (i > 0) await yieldToEventLoop();
+      await this.insertChunk(ctx, accepted.slice(i, i + IMPORT_CHUNK), fail, true);
     }
+    for (const p of accepted) results[p.index] ??= { action: 'create', identity: p.identity.id, patch_id: items[p.index].patchId };
     return results as BatchItemResult[];
   }
 
-  /** Drops items whose identifiers are taken already or repeat an earlier item of the batch. */
-  private async withoutDuplicates(
-    ctx: Ctx,
-    prepared: { index: number; identity: Identity }[],
-    results: (BatchItemResult | undefined)[],
-    items: readonly { patchId?: string }[],
-  ): Promise<{ index: number; identity: Identity }[]> {
+  /** Writes `chunk` in one transaction; on a collision finds the colliding items (see {@link createMany}). */
+  private async insertChunk(ctx: Ctx, chunk: readonly Prepared[], fail: (p: Prepared, e: unknown) => void, lookUp: boolean): Promise<void> {
+    if (chunk.length === 0) return;
+    try {
+      await this.deps.transactions.withTransaction(ctx, (ctx) => this.deps.privilegedIdentityPool.createMany(ctx, chunk.map((c) => c.identity)));
+      return;
+    } catch (e) {
+      // MySQL: overlapping concurrent imports may keep deadlocking a big chunk; smaller halves rarely do.
+      if (e instanceof TransactionRetriesExhaustedError && chunk.length > 1) return this.insertHalves(ctx, chunk, fail);
+      if (!(e instanceof DuplicateIdentifierError)) throw e;
+      if (chunk.length === 1) return fail(chunk[0], duplicateError(e.what));
+    }
+    if (lookUp) {
+      const taken = await this.takenBy(ctx, chunk);
+      if (taken.size > 0) {
+        for (const p of chunk) if (taken.has(p)) fail(p, duplicateError());
+        return this.insertChunk(ctx, chunk.filter((p) => !taken.has(p)), fail, false);
+      }
+    }
+    await this.insertHalves(ctx, chunk, fail);
+  }
+
+  private async insertHalves(ctx: Ctx, chunk: readonly Prepared[], fail: (p: Prepared, e: unknown) => void): Promise<void> {
+    const half = Math.ceil(chunk.length / 2);
+    await this.insertChunk(ctx, chunk.slice(0, half), fail, false);
+    await this.insertChunk(ctx, chunk.slice(half), fail, false);
+  }
+
+  /** The items of `chunk` with an identifier that is stored already: one query per credentials type. */
+  private async takenBy(ctx: Ctx, chunk: readonly Prepared[]): Promise<Set<Prepared>> {
     const wanted = new Map<CredentialsType, Set<string>>();
-    for (const { identity } of prepared) {
+    for (const { identity } of chunk) {
       for (const c of Object.values(identity.credentials)) {
         const set = wanted.get(c.type) ?? new Set<string>();
         c.identifiers.forEach((i) => set.add(i));
@@ -214,25 +238,8 @@ export class IdentityManager {
       }
     }
     const taken = new Map<CredentialsType, Set<string>>();
-    for (const [type, values] of wanted) {
-      const all = [...values];
-      const found = new Set<string>();
-      for (let i = 0; i < all.length; i += IMPORT_CHUNK) {
-        (await this.deps.privilegedIdentityPool.takenIdentifiers(ctx, type, all.slice(i, i + IMPORT_CHUNK))).forEach((v) => found.add(v));
-      }
-      taken.set(type, found);
-    }
-    const accepted: { index: number; identity: Identity }[] = [];
-    for (const p of prepared) {
-      const clash = Object.values(p.identity.credentials).some((c) => c.identifiers.some((i) => taken.get(c.type)?.has(i)));
-      if (clash) {
-        results[p.index] = { action: 'error', patch_id: items[p.index].patchId, error: errorSummary(duplicateError()) };
-        continue;
-      }
-      for (const c of Object.values(p.identity.credentials)) c.identifiers.forEach((i) => taken.get(c.type)?.add(i));
-      accepted.push(p);
-    }
-    return accepted;
+    for (const [type, values] of wanted) taken.set(type, await this.deps.privilegedIdentityPool.takenIdentifiers(ctx, type, [...values]));
+    return new Set(chunk.filter((p) => Object.values(p.identity.credentials).some((c) => c.identifiers.some((i) => taken.get(c.type)?.has(i)))));
   }
 
   /** Builds the identity a body describes (validating everything), on top of `current` for updates. */
@@ -255,7 +262,7 @@ export class IdentityManager {
       throw badRequest(`credentials${err?.instancePath.replace(/\//g, '.') ?? ''}: ${err?.message ?? 'is invalid'}`);
     }
     const now = this.deps.clock.now();
-    const id = current?.id ?? newId();
+    const id = current?.id ?? newTimeOrderedId();
     const state = body.state ?? current?.state ?? 'active';
     const credentials = await this.credentialsFor(id, body.credentials as ImportedCredentials | undefined, ext, current, now);
     return {
@@ -393,7 +400,7 @@ function mergeVerifiable(
           ? 'completed'
           : (prev?.status ?? 'pending');
     return {
-      id: prev?.id ?? newId(),
+      id: prev?.id ?? newTimeOrderedId(),
       value,
       via,
       verified,
@@ -408,8 +415,37 @@ function mergeVerifiable(
 function mergeRecovery(derived: readonly { value: string; via: AddressVia }[], existing: readonly RecoveryAddress[], now: Date): RecoveryAddress[] {
   return derived.map(({ value, via }) => {
     const prev = existing.find((a) => a.value === value && a.via === via);
-    return prev ?? { id: newId(), value, via, createdAt: now, updatedAt: now };
+    return prev ?? { id: newTimeOrderedId(), value, via, createdAt: now, updatedAt: now };
   });
+}
+
+/**
+ * The items in order, without those that repeat an identifier (per credentials type) or a verifiable or
+ * recovery address (per `via`) of an earlier item; `fail` gets those with a 409.
+ */
+function withoutRepeats(prepared: readonly Prepared[], fail: (p: Prepared, e: unknown) => void): Prepared[] {
+  const seen = new Set<string>();
+  const accepted: Prepared[] = [];
+  for (const p of prepared) {
+    const keys = [
+      ...Object.values(p.identity.credentials).flatMap((c) => c.identifiers.map((i) => `i\u0000${c.type}\u0000${i}`)),
+      ...p.identity.verifiableAddresses.map((a) => `v\u0000${a.via}\u0000${a.value}`),
+      ...p.identity.recoveryAddresses.map((a) => `r\u0000${a.via}\u0000${a.value}`),
+    ];
+    const clash = keys.find((k) => seen.has(k));
+    if (clash) {
+      fail(p, duplicateError(clash[0] === 'i' ? 'identifier' : clash[0] === 'v' ? 'verifiable address' : 'recovery address'));
+      continue;
+    }
+    keys.forEach((k) => seen.add(k));
+    accepted.push(p);
+  }
+  return accepted;
+}
+
+/** Lets other requests' callbacks run between two chunks of a long import. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function errorSummary(e: unknown): Record<string, unknown> {

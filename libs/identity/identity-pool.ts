@@ -10,6 +10,13 @@ export type IdentityPage = KeysetPage<Identity>;
 export interface ListIdentitiesQuery extends KeysetWindow {
   /** Exact match (after normalisation) on any credentials identifier. */
   readonly credentialsIdentifier?: string;
+  /**
+   * Prefix match (after normalisation; `%`, `_` and every other character match themselves) on any
+   * credentials identifier, Kratos v1's `preview_credentials_identifier_similar`: the identities of the first
+   * 1,000 matching identifiers (in identifier order), paged like the whole list (by creation, then id). Not
+   * with `credentialsIdentifier`.
+   */
+  readonly credentialsIdentifierSimilar?: string;
 }
 
 /** Read access to identities (Kratos `identity.Pool`). */

@@ -16,3 +16,9 @@ export function upsertSql(dialect: 'sqlite' | 'mysql', table: string, keys: read
     ? `${insert} ON DUPLICATE KEY UPDATE ${update.map((c) => `${c} = VALUES(${c})`).join(', ')}`
     : `${insert} ON CONFLICT(${keys.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 }
+
+/** `INSERT INTO table (columns) VALUES (?, …), (?, …)` with `rows` row groups (one statement text per row count). */
+export function insertManySql(table: string, columns: readonly string[], rows: number): string {
+  const group = `(${columns.map(() => '?').join(', ')})`;
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => group).join(', ')}`;
+}

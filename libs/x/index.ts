@@ -1,5 +1,6 @@
 export * from './clock';
 export * from './random';
+export * from './uuid-v7';
 export * from './duration';
 export * from './constant-time';
 export * from './url';

@@ -38,7 +38,9 @@ export function createIdentitiesRouter(deps: IdentitiesRouterDeps): Router {
     const ctx = ctxOf(req);
     const page = parseListRequest(req.query as Record<string, unknown>, IDENTITY_LIST_KEY);
     const filter = typeof req.query.credentials_identifier === 'string' ? req.query.credentials_identifier : undefined;
-    const result = await deps.identityPool.list(ctx, { ...page, credentialsIdentifier: filter });
+    const similar = typeof req.query.preview_credentials_identifier_similar === 'string' && req.query.preview_credentials_identifier_similar !== '' ? req.query.preview_credentials_identifier_similar : undefined;
+    if (filter !== undefined && similar !== undefined) throw badRequest('Only one of credentials_identifier and preview_credentials_identifier_similar can be used.');
+    const result = await deps.identityPool.list(ctx, { ...page, credentialsIdentifier: filter, credentialsIdentifierSimilar: similar });
     setListLinks(res, req, `${admin}identities`, page, result.next);
     res.json(result.items.map((i) => toWire(i, 'admin_list', deps.config)));
   });
