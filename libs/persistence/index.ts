@@ -14,3 +14,5 @@ export * from './stores/typeorm-forced-subject-store';
 export * from './stores/typeorm-trust-stores';
 export * from './stores/typeorm-realm-store';
 export * from './stores/typeorm-project-api-key-store';
+export * from './janitor';
+export * from './bounded-write';

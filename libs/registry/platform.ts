@@ -2,7 +2,7 @@ import { type CourierSenderConfig, type ProcessConfig, type Secrets, resolveSecr
 import { type CourierChannel, Dispatcher, createCourierChannels } from '../courier';
 import { NotReadyError, type ReadinessCheck } from '../http';
 import { PasswordHasher } from '../identity';
-import { Persistence, TypeormCourierMessageStore, TypeormRealmStore, TypeormSecretStore } from '../persistence';
+import { Janitor, Persistence, TypeormCourierMessageStore, TypeormRealmStore, TypeormSecretStore } from '../persistence';
 import { type Clock, DEFAULT_REALM, type Logger, createLogger, randomSecret, systemClock, systemCtx } from '../x';
 
 export interface PlatformOptions {
@@ -104,6 +104,11 @@ export class Platform {
   /** The courier dispatcher; `tessera serve` and `tessera courier watch` start it. */
   get dispatcher(): Dispatcher {
     return this.once('dispatcher', () => new Dispatcher(this));
+  }
+
+  /** The cleanup job of every realm (`tessera cleanup`, and `serve`'s background sweep every `database.cleanup.interval`). */
+  get janitor(): Janitor {
+    return this.once('janitor', () => new Janitor(this.persistence, this.clock));
   }
 
   /** `database`: the database answers and no migration is pending (one query per probe). */

@@ -14,6 +14,7 @@ import { AddOAuth2ClientSkipLogoutConsent1700000000014 } from './1700000000014-a
 import { RealmColumn1700000000015 } from './1700000000015-realm-column';
 import { CreateRealms1700000000016 } from './1700000000016-create-realms';
 import { CreateProjectApiKeys1700000000018 } from './1700000000018-create-project-api-keys';
+import { CleanupIndexes1700000000021 } from './1700000000021-cleanup-indexes';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   RealmColumn1700000000015,
   CreateRealms1700000000016,
   CreateProjectApiKeys1700000000018,
+  CleanupIndexes1700000000021,
 ];

@@ -1,4 +1,4 @@
-import { In, LessThanOrEqual } from 'typeorm';
+import { In } from 'typeorm';
 import type {
   ConsentSession,
   ConsentSessionPage,
@@ -11,6 +11,7 @@ import type {
   LogoutRequestStore,
 } from '../../oauth2/consent';
 import type { Ctx } from '../../x';
+import { runBounded } from '../bounded-write';
 import type { Persistence } from '../persistence';
 import { insertSql, upsertSql } from '../raw-sql';
 import { rawBool, rawDate, rawJson, rawOptionalDate, rawTimeParam } from '../raw-values';
@@ -85,8 +86,9 @@ export class TypeormLoginSessionStore implements LoginSessionStore {
     return rows.map((r) => r.id);
   }
 
+  /** In chunks of 1,000 rows, yielding between chunks ({@link runBounded}). */
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return runBounded(this.persistence, { table: 'oauth2_login_sessions', where: 'nid = ? AND expires_at <= ?', params: [ctx.realm, time(this.persistence, now)] }, ctx.tx);
   }
 }
 
@@ -162,8 +164,9 @@ export class TypeormConsentSessionStore implements ConsentSessionStore {
     for (let i = 0; i < grantIds.length; i += 500) await this.repo(ctx).delete({ nid: ctx.realm, grant_id: In(grantIds.slice(i, i + 500)) });
   }
 
+  /** In chunks of 1,000 rows, yielding between chunks ({@link runBounded}). */
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return runBounded(this.persistence, { table: 'oauth2_consent_sessions', where: 'nid = ? AND expires_at <= ?', params: [ctx.realm, time(this.persistence, now)] }, ctx.tx);
   }
 }
 
@@ -262,8 +265,9 @@ export class TypeormHandledChallengeStore implements HandledChallengeStore {
       : undefined;
   }
 
+  /** In chunks of 1,000 rows, yielding between chunks ({@link runBounded}). */
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return runBounded(this.persistence, { table: 'oauth2_challenges', where: 'nid = ? AND expires_at <= ?', params: [ctx.realm, time(this.persistence, now)] }, ctx.tx);
   }
 }
 
@@ -318,8 +322,9 @@ export class TypeormLogoutRequestStore implements LogoutRequestStore {
     return (result.affected ?? 0) > 0;
   }
 
+  /** In chunks of 1,000 rows, yielding between chunks ({@link runBounded}). */
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return runBounded(this.persistence, { table: 'oauth2_logout_requests', where: 'nid = ? AND expires_at <= ?', params: [ctx.realm, time(this.persistence, now)] }, ctx.tx);
   }
 }
 

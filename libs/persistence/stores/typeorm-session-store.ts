@@ -2,7 +2,8 @@ import { type FindOptionsWhere, LessThanOrEqual, MoreThan, Not, type Repository 
 import type { Aal, AuthenticationMethodName, ListAllSessionsQuery, ListSessionsQuery, Session, SessionStore } from '../../session';
 import type { Ctx } from '../../x';
 import type { Persistence } from '../persistence';
-import { rawBool, rawDate, rawJson } from '../raw-values';
+import { runBounded } from '../bounded-write';
+import { rawBool, rawDate, rawJson, rawTimeParam } from '../raw-values';
 import { type SessionRow, SessionSchema } from '../schemas/session.schema';
 
 /** `SessionStore` on the `sessions` table, scoped by `ctx.realm`; lookups by token go through the unique `(nid, token_hash)` index. */
@@ -79,16 +80,28 @@ export class TypeormSessionStore implements SessionStore {
     return { sessions: rows.map(fromRow), total };
   }
 
+  /**
+   * In chunks of 1,000 sessions (an `UPDATE … LIMIT` that stops matching a row once it set `active = 0`),
+   * yielding to other requests between chunks; resolves once every session of the identity is inactive.
+   */
   async revokeAllExcept(ctx: Ctx, identityId: string, exceptId: string | undefined): Promise<number> {
-    const where: Record<string, unknown> = { nid: ctx.realm, identity_id: identityId, active: true };
-    if (exceptId) where.id = Not(exceptId);
-    const result = await this.repo(ctx).update(where, { active: false, updated_at: new Date() } as never);
-    return result.affected ?? 0;
+    const except = exceptId ? ' AND id <> ?' : '';
+    return runBounded(
+      this.persistence,
+      {
+        table: 'sessions',
+        where: `identity_id = ? AND nid = ? AND active = ?${except}`,
+        params: [identityId, ctx.realm, true, ...(exceptId ? [exceptId] : [])],
+        set: 'active = ?, updated_at = ?',
+        setParams: [false, rawTimeParam(this.persistence.dialect, new Date())],
+      },
+      ctx.tx,
+    );
   }
 
+  /** In chunks of 1,000 rows on the `(identity_id, created_at)` index, yielding between chunks. */
   async deleteForIdentity(ctx: Ctx, identityId: string): Promise<number> {
-    const result = await this.repo(ctx).delete({ nid: ctx.realm, identity_id: identityId });
-    return result.affected ?? 0;
+    return runBounded(this.persistence, { table: 'sessions', where: 'identity_id = ? AND nid = ?', params: [identityId, ctx.realm] }, ctx.tx);
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {
