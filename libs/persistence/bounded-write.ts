@@ -14,6 +14,11 @@ export interface BoundedWrite {
   /** `UPDATE`: the assignments (`active = 0`, placeholders bound from `setParams` first). Must make the row stop matching `where`. */
   readonly set?: string;
   readonly setParams?: readonly unknown[];
+  /**
+   * SQLite only: the index the row sub-select must use (`INDEXED BY`). Without statistics SQLite may pick any
+   * index matching `nid = ?` alone and walk the realm; naming the selective one keeps each chunk small.
+   */
+  readonly sqliteIndex?: string;
 }
 
 /**
@@ -25,7 +30,7 @@ export function boundedWriteSql(dialect: 'sqlite' | 'mysql', write: BoundedWrite
   const head = write.set ? `UPDATE ${write.table} SET ${write.set}` : `DELETE FROM ${write.table}`;
   return dialect === 'mysql'
     ? `${head} WHERE ${write.where} LIMIT ${n}`
-    : `${head} WHERE rowid IN (SELECT rowid FROM ${write.table} WHERE ${write.where} LIMIT ${n})`;
+    : `${head} WHERE rowid IN (SELECT rowid FROM ${write.table}${write.sqliteIndex ? ` INDEXED BY ${write.sqliteIndex}` : ''} WHERE ${write.where} LIMIT ${n})`;
 }
 
 /**

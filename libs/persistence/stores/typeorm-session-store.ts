@@ -90,6 +90,7 @@ export class TypeormSessionStore implements SessionStore {
       this.persistence,
       {
         table: 'sessions',
+        sqliteIndex: 'idx_sessions_identity',
         where: `identity_id = ? AND nid = ? AND active = ?${except}`,
         params: [identityId, ctx.realm, true, ...(exceptId ? [exceptId] : [])],
         set: 'active = ?, updated_at = ?',
@@ -101,7 +102,7 @@ export class TypeormSessionStore implements SessionStore {
 
   /** In chunks of 1,000 rows on the `(identity_id, created_at)` index, yielding between chunks. */
   async deleteForIdentity(ctx: Ctx, identityId: string): Promise<number> {
-    return runBounded(this.persistence, { table: 'sessions', where: 'identity_id = ? AND nid = ?', params: [identityId, ctx.realm] }, ctx.tx);
+    return runBounded(this.persistence, { table: 'sessions', sqliteIndex: 'idx_sessions_identity', where: 'identity_id = ? AND nid = ?', params: [identityId, ctx.realm] }, ctx.tx);
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {
