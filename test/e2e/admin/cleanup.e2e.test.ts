@@ -7,6 +7,7 @@ import { rawTimeParam } from '../../../libs/persistence/raw-values';
 import { type Ctx, systemCtx, inRealm } from '../../../libs/x';
 import { bootApps } from '../../helpers/boot-apps';
 import { databaseFactories, type TestDatabase } from '../../helpers/databases';
+import { eventually } from '../../helpers/eventually';
 
 jest.setTimeout(180_000);
 
@@ -179,6 +180,20 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('bounded de
     expect(await remaining(realm, inRealm2)).toEqual(live);
     expect(await remaining('default', inDefault)).toEqual(live);
     expect(second.out.some((l) => l.startsWith('default\t'))).toBe(true);
+  });
+
+  // Last: its sweeper (keep window 0) would clean the other tests' rows.
+  it('serve sweeps expired rows in the background every database.cleanup.interval, leaving live ones', async () => {
+    const flow = async (): Promise<string> => (await request(server.publicUrl).get('/self-service/login/api')).body.id;
+    const [expired, live] = [await flow(), await flow()];
+    await server.registry.persistence.execute('UPDATE selfservice_flows SET expires_at = ? WHERE nid = ? AND id = ?', [time(new Date(Date.now() - HOUR)), 'default', expired]);
+    const sweeping = await bootApps({ DSN: db.dsn, DATABASE_CLEANUP_INTERVAL: '1s', DATABASE_CLEANUP_KEEP_LAST: '0s' });
+    try {
+      await eventually(async () => ((await count('selfservice_flows', 'default', [expired])) === 0 ? true : undefined), 60_000);
+      expect(await count('selfservice_flows', 'default', [live])).toBe(1);
+    } finally {
+      await sweeping.close();
+    }
   });
 
   it('refuses an unknown realm and bad flags', async () => {
