@@ -153,6 +153,17 @@ export const processConfigSchema: SchemaObject = {
         },
         pool_size: { type: 'integer', minimum: 1, maximum: 500, default: 10, description: 'MySQL connection pool size.' },
         connect_timeout: duration('30s', 'How long boot and `tessera migrate` retry (with backoff) a database that does not answer yet before exiting.'),
+        cleanup: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'The cleanup job (`tessera cleanup`, and its background sweep in `tessera serve`): deletes expired flows, sessions, codes, errors, delivered courier messages, OAuth2 tokens and challenges of every realm in bounded chunks.',
+          properties: {
+            interval: duration('1h', 'How often `tessera serve` runs the cleanup in the background (first run one interval after boot); "0s" turns it off.'),
+            keep_last: duration('24h', 'Rows that expired (errors, courier messages: were created) less than this long ago are kept.'),
+            batch_size: { type: 'integer', minimum: 1, maximum: 100000, default: 1000, description: 'Rows deleted per statement (each its own short transaction).' },
+          },
+        },
       },
     },
     log: {

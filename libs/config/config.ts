@@ -74,7 +74,13 @@ export interface ProcessConfig {
   readonly dev: boolean;
   readonly dsn: string;
   /** `connect_timeout` in milliseconds. */
-  readonly database: { readonly auto_migrate: boolean; readonly pool_size: number; readonly connect_timeout: number };
+  readonly database: {
+    readonly auto_migrate: boolean;
+    readonly pool_size: number;
+    readonly connect_timeout: number;
+    /** The cleanup job; `interval` and `keep_last` in milliseconds (`interval` 0: no background sweep). */
+    readonly cleanup: { readonly interval: number; readonly keep_last: number; readonly batch_size: number };
+  };
   readonly log: { readonly level: string };
   /** The admin plane: operator keys (`api_keys`; none means the admin port is open). */
   readonly admin: { readonly api_keys: readonly string[] };

@@ -16,3 +16,5 @@ export * from './stores/typeorm-realm-store';
 export * from './stores/typeorm-project-api-key-store';
 export * from './stores/typeorm-project-store';
 export * from './stores/typeorm-project-member-store';
+export * from './janitor';
+export * from './bounded-write';

@@ -3,7 +3,7 @@ import { type CourierChannel, Dispatcher, createCourierChannels } from '../couri
 import { NotReadyError, type ReadinessCheck } from '../http';
 import { PasswordHasher } from '../identity';
 import { WhoamiCache } from '../session';
-import { Persistence, TypeormCourierMessageStore, TypeormRealmStore, TypeormSecretStore } from '../persistence';
+import { Janitor, Persistence, TypeormCourierMessageStore, TypeormRealmStore, TypeormSecretStore } from '../persistence';
 import { type Clock, DEFAULT_REALM, type Logger, createLogger, randomSecret, systemClock, systemCtx } from '../x';
 
 export interface PlatformOptions {
@@ -113,6 +113,11 @@ export class Platform {
   /** The courier dispatcher; `tessera serve` and `tessera courier watch` start it. */
   get dispatcher(): Dispatcher {
     return this.once('dispatcher', () => new Dispatcher(this));
+  }
+
+  /** The cleanup job of every realm (`tessera cleanup`, and `serve`'s background sweep every `database.cleanup.interval`). */
+  get janitor(): Janitor {
+    return this.once('janitor', () => new Janitor(this.persistence, this.clock));
   }
 
   /** `database`: the database answers and no migration is pending (one query per probe). */

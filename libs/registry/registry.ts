@@ -1,7 +1,7 @@
 import { type Config, type ProcessConfig, type RealmHostFacts, splitConfig } from '../config';
 import type { CourierChannel, Dispatcher } from '../courier';
 import type { ReadinessCheck } from '../http';
-import type { TypeormSecretStore } from '../persistence';
+import type { Janitor, TypeormSecretStore } from '../persistence';
 import type { AdminAuthenticator, ProjectApiKeyService, ProjectDirectory, ProjectMemberService } from '../project';
 import { systemCtx } from '../x';
 import { type InitOptions, Platform, type PlatformOptions } from './platform';
@@ -174,6 +174,11 @@ export class Registry {
   /** The courier dispatcher; `tessera serve` and `tessera courier watch` start it. */
   get dispatcher(): Dispatcher {
     return this.platform.dispatcher;
+  }
+
+  /** The cleanup job of every realm (see {@link Platform.janitor}). */
+  get janitor(): Janitor {
+    return this.platform.janitor;
   }
 
   get readinessChecks(): readonly ReadinessCheck[] {

@@ -99,7 +99,7 @@ describe('tessera … --realm', () => {
     for (const argv of [['serve', '--realm', 'a'], ['migrate', 'up', '--realm=a'], ['realms', 'list', '--realm', 'a']]) {
       const t = io({ DSN: 'memory' });
       expect(await runCli(argv, t.io)).toBe(2);
-      expect(t.err.join('\n')).toMatch(/--realm applies to courier watch only/);
+      expect(t.err.join('\n')).toMatch(/--realm applies to courier watch and cleanup only/);
       expect(t.server).toBeUndefined();
     }
     const bare = io();

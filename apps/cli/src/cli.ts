@@ -1,6 +1,7 @@
 import { type Config, ConfigError, loadConfig } from '../../../libs/config';
 import { Persistence } from '../../../libs/persistence';
 import { VERSION } from '../../../libs/x';
+import { CLEANUP_USAGE, runCleanupCommand } from './cleanup-command';
 import { type RunningCourier, startCourierWatch } from './courier-watch';
 import { REALMS_USAGE, runRealmsCommand } from './realms-command';
 import { type RunningServer, startServer } from './server';
@@ -29,22 +30,37 @@ Commands:
                          store a realm (its realm configuration from the file; dsn etc. from the environment)
   realms list            print the stored realms, one JSON object per line
   realms delete <name>   delete a stored realm
+  cleanup [--keep-last 24h] [--batch-size 1000] [--realm name]
+                         delete expired flows, sessions, codes, errors, sent courier messages, OAuth2 tokens and
+                         challenges (of every realm, or of --realm) in bounded chunks; prints the counts
   version                print the version`;
 
 interface ParsedArgs {
   readonly command: string[];
   readonly configFiles: string[];
-  /** `--realm <name>`: the one realm a command works on (only `courier watch` takes one). */
+  /** `--realm <name>`: the one realm a command works on (`courier watch` and `cleanup` take one). */
   readonly realm?: string;
+  /** `cleanup --keep-last <duration>`. */
+  readonly keepLast?: string;
+  /** `cleanup --batch-size <n>`. */
+  readonly batchSize?: string;
 }
 
 function parseArgs(argv: readonly string[]): ParsedArgs {
   const command: string[] = [];
   const configFiles: string[] = [];
   let realm: string | undefined;
+  const values: { keepLast?: string; batchSize?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--realm' || arg.startsWith('--realm=')) {
+    const valued = VALUED_FLAGS.find(([flag]) => arg === flag || arg.startsWith(`${flag}=`));
+    if (valued) {
+      const [flag, key] = valued;
+      const value = arg === flag ? argv[++i] : arg.slice(flag.length + 1);
+      if (!value) throw new ConfigError(`${flag}: needs a value`);
+      if (values[key] !== undefined) throw new ConfigError(`${flag}: given twice`);
+      values[key] = value;
+    } else if (arg === '--realm' || arg.startsWith('--realm=')) {
       const name = arg === '--realm' ? argv[++i] : arg.slice('--realm='.length);
       if (!name) throw new ConfigError('--realm: needs a realm name');
       if (realm !== undefined) throw new ConfigError('--realm: given twice');
@@ -61,8 +77,15 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
       command.push(arg);
     }
   }
-  return { command, configFiles, ...(realm !== undefined ? { realm } : {}) };
+  return { command, configFiles, ...(realm !== undefined ? { realm } : {}), ...values };
 }
+
+/** Flags with a value that only `cleanup` takes (`--older-than` is issue 19's name for `--keep-last`, as in Hydra's janitor). */
+const VALUED_FLAGS: readonly (readonly [string, 'keepLast' | 'batchSize'])[] = [
+  ['--keep-last', 'keepLast'],
+  ['--older-than', 'keepLast'],
+  ['--batch-size', 'batchSize'],
+];
 
 /**
  * Runs one CLI command and returns the process exit code. `serve` resolves once listening (0),
@@ -82,7 +105,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(`tessera ${VERSION}`);
     return 0;
   }
-  if (cmd !== 'serve' && cmd !== 'migrate' && cmd !== 'courier' && cmd !== 'realms') {
+  if (cmd !== 'serve' && cmd !== 'migrate' && cmd !== 'courier' && cmd !== 'realms' && cmd !== 'cleanup') {
     io.err(USAGE);
     return cmd === undefined || cmd === 'help' ? 0 : 2;
   }
@@ -94,9 +117,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err(REALMS_USAGE);
     return 2;
   }
-  if (args.realm !== undefined && cmd !== 'courier') {
+  if (cmd === 'cleanup' && sub !== undefined) {
+    io.err(CLEANUP_USAGE);
+    return 2;
+  }
+  if ((args.keepLast !== undefined || args.batchSize !== undefined) && cmd !== 'cleanup') {
+    io.err('tessera: --keep-last and --batch-size apply to cleanup only');
+    return 2;
+  }
+  if (args.realm !== undefined && cmd !== 'courier' && cmd !== 'cleanup') {
     // serve answers every realm (/realms/{name}/…), migrate changes the schema of all of them, realms names its realm.
-    io.err(`tessera: --realm applies to courier watch only: ${cmd} ${cmd === 'realms' ? 'takes the realm name as an argument' : 'works on every realm'}`);
+    io.err(`tessera: --realm applies to courier watch and cleanup only: ${cmd} ${cmd === 'realms' ? 'takes the realm name as an argument' : 'works on every realm'}`);
     return 2;
   }
   let config: Config;
@@ -121,6 +152,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 0;
     }
     if (cmd === 'realms') return await runRealmsCommand(config, args.command.slice(1), args.configFiles, io);
+    if (cmd === 'cleanup') return await runCleanupCommand(config, { keepLast: args.keepLast, batchSize: args.batchSize, realm: args.realm }, io);
     return await migrate(config, sub, io);
   } catch (error) {
     io.err(`tessera: ${(error as Error).message}`);

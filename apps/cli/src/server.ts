@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../../../libs/config';
 import { edgeMiddlewares, withMiddlewares } from '../../../libs/http';
 import { type Registry, type RegistryOptions, createRegistry } from '../../../libs/registry';
+import { systemCtx } from '../../../libs/x';
 import { createAdminApp } from '../../admin/src/app';
 import { createPublicApp } from '../../public/src/app';
 import { createWaitingApp } from './waiting-app';
@@ -48,9 +49,11 @@ export async function startServer(config: Config, options: RegistryOptions = {})
     withMiddlewares(edgeMiddlewares(registry.logger, config.serve.public.cors), createWaitingApp(registry, activate)),
     withMiddlewares(edgeMiddlewares(registry.logger, config.serve.admin.cors, { kind: 'admin' }), createWaitingApp(registry, activate)),
   ];
+  let cleanup: NodeJS.Timeout | undefined;
   const serveApps = (): void => {
     handlers = [createPublicApp(registry), createAdminApp(registry)];
     registry.dispatcher.start();
+    cleanup = startCleanup(registry, config);
   };
   const servers: Server[] = [];
   try {
@@ -79,9 +82,29 @@ export async function startServer(config: Config, options: RegistryOptions = {})
     adminUrl: `http://127.0.0.1:${adm.port}`,
     close: () => {
       clearInterval(poll);
+      clearInterval(cleanup);
       return (closing ??= Promise.all([drain(servers, config.serve.shutdown_timeout), registry.initialized && registry.dispatcher.stop()]).then(() => registry.close()));
     },
   };
+}
+
+/**
+ * The background cleanup (`database.cleanup.interval`, 0: none): one janitor run every interval, the first one
+ * interval after boot (nothing at boot: cold start). A run deletes in bounded chunks and yields between them, so
+ * requests are served while it runs; a failed run is logged and the next one tries again.
+ */
+function startCleanup(registry: Registry, config: Config): NodeJS.Timeout | undefined {
+  const { interval, keep_last: keepLastMs, batch_size: batchSize } = config.database.cleanup;
+  if (interval <= 0) return undefined;
+  const ctx = systemCtx(registry.logger);
+  const timer = setInterval(() => {
+    registry.janitor.run(ctx, { keepLastMs, batchSize }).then(
+      (report) => report.total > 0 && registry.logger.info({ deleted: report.total, realms: report.realms }, 'cleanup deleted expired rows'),
+      (error: unknown) => registry.logger.warn({ err: error }, 'cleanup failed'),
+    );
+  }, Math.min(interval, 2 ** 31 - 1));
+  timer.unref();
+  return timer;
 }
 
 /** True for an address only this machine reaches (127.0.0.0/8, ::1, localhost). */

@@ -16,6 +16,7 @@ import { CreateRealms1700000000016 } from './1700000000016-create-realms';
 import { CreateProjects1700000000017 } from './1700000000017-create-projects';
 import { CreateProjectApiKeys1700000000018 } from './1700000000018-create-project-api-keys';
 import { KeysetListIndexes1700000000019 } from './1700000000019-keyset-list-indexes';
+import { CleanupIndexes1700000000021 } from './1700000000021-cleanup-indexes';
 import { CreateProjectMembers1700000000022 } from './1700000000022-create-project-members';
 
 /** Every migration, oldest first (one per line; keep the list sorted). Each runs on SQLite and MySQL/MariaDB. */
@@ -38,5 +39,6 @@ export const migrations = [
   CreateProjects1700000000017,
   CreateProjectApiKeys1700000000018,
   KeysetListIndexes1700000000019,
+  CleanupIndexes1700000000021,
   CreateProjectMembers1700000000022,
 ];

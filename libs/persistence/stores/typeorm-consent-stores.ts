@@ -1,4 +1,4 @@
-import { In, LessThanOrEqual } from 'typeorm';
+import { In } from 'typeorm';
 import type {
   ConsentSession,
   ConsentSessionPage,
@@ -12,6 +12,7 @@ import type {
 } from '../../oauth2/consent';
 import { type Ctx, type KeysetWindow, keysetPage, timeKey } from '../../x';
 import { keysetFind } from '../keyset-find';
+import { runBounded } from '../bounded-write';
 import type { Persistence } from '../persistence';
 import { insertSql, upsertSql } from '../raw-sql';
 import { rawBool, rawDate, rawJson, rawOptionalDate, rawTimeParam } from '../raw-values';
@@ -86,8 +87,9 @@ export class TypeormLoginSessionStore implements LoginSessionStore {
     return rows.map((r) => r.id);
   }
 
+  /** In chunks of 1,000 rows, yielding between chunks ({@link runBounded}). */
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return runBounded(this.persistence, { table: 'oauth2_login_sessions', where: 'nid = ? AND expires_at <= ?', params: [ctx.realm, time(this.persistence, now)] }, ctx.tx);
   }
 }
 
@@ -165,8 +167,9 @@ export class TypeormConsentSessionStore implements ConsentSessionStore {
     for (let i = 0; i < grantIds.length; i += 500) await this.repo(ctx).delete({ nid: ctx.realm, grant_id: In(grantIds.slice(i, i + 500)) });
   }
 
+  /** In chunks of 1,000 rows, yielding between chunks ({@link runBounded}). */
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return runBounded(this.persistence, { table: 'oauth2_consent_sessions', where: 'nid = ? AND expires_at <= ?', params: [ctx.realm, time(this.persistence, now)] }, ctx.tx);
   }
 }
 
@@ -265,8 +268,9 @@ export class TypeormHandledChallengeStore implements HandledChallengeStore {
       : undefined;
   }
 
+  /** In chunks of 1,000 rows, yielding between chunks ({@link runBounded}). */
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return runBounded(this.persistence, { table: 'oauth2_challenges', where: 'nid = ? AND expires_at <= ?', params: [ctx.realm, time(this.persistence, now)] }, ctx.tx);
   }
 }
 
@@ -321,8 +325,9 @@ export class TypeormLogoutRequestStore implements LogoutRequestStore {
     return (result.affected ?? 0) > 0;
   }
 
+  /** In chunks of 1,000 rows, yielding between chunks ({@link runBounded}). */
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.repo(ctx).delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return runBounded(this.persistence, { table: 'oauth2_logout_requests', where: 'nid = ? AND expires_at <= ?', params: [ctx.realm, time(this.persistence, now)] }, ctx.tx);
   }
 }
 

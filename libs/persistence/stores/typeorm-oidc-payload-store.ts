@@ -1,6 +1,7 @@
 import type { OidcPayloadRecord, OidcPayloadStore } from '../../oauth2/provider';
 import type { Ctx } from '../../x';
 import type { Persistence } from '../persistence';
+import { boundedWriteSql, runBounded } from '../bounded-write';
 import { upsertSql } from '../raw-sql';
 import { rawJson, rawOptionalDate, rawTimeParam } from '../raw-values';
 
@@ -61,8 +62,9 @@ export class TypeormOidcPayloadStore implements OidcPayloadStore {
     await this.persistence.execute(`DELETE FROM ${TABLE} WHERE nid = ? AND model = ? AND id = ?`, [ctx.realm, model, id], ctx.tx);
   }
 
+  /** In chunks of 1,000 rows ({@link runBounded}); resolves once every token of the grant is gone. */
   async revokeByGrantId(ctx: Ctx, model: string, grantId: string): Promise<void> {
-    await this.persistence.execute(`DELETE FROM ${TABLE} WHERE nid = ? AND model = ? AND grant_id = ?`, [ctx.realm, model, grantId], ctx.tx);
+    await runBounded(this.persistence, { table: TABLE, where: 'nid = ? AND model = ? AND grant_id = ?', params: [ctx.realm, model, grantId] }, ctx.tx);
   }
 
   async listByAccount(ctx: Ctx, model: string, accountId: string, now: Date): Promise<OidcPayloadRecord[]> {
@@ -70,23 +72,25 @@ export class TypeormOidcPayloadStore implements OidcPayloadStore {
     return rows.map(fromRaw);
   }
 
+  /**
+   * In chunks of 1,000 rows, one model at a time (each chunk walks the `(nid, model, client_id)` index), yielding
+   * to other requests between chunks; resolves once every matching row is gone.
+   */
   async deleteByClient(ctx: Ctx, models: readonly string[], clientId: string): Promise<number> {
-    if (models.length === 0) return 0;
-    return this.persistence.execute(`DELETE FROM ${TABLE} WHERE nid = ? AND model IN (${models.map(() => '?').join(', ')}) AND client_id = ?`, [ctx.realm, ...models, clientId], ctx.tx);
+    let total = 0;
+    for (const model of models) total += await runBounded(this.persistence, { table: TABLE, where: 'nid = ? AND model = ? AND client_id = ?', params: [ctx.realm, model, clientId] }, ctx.tx);
+    return total;
   }
 
+  /** Like {@link deleteByClient}, on the `(nid, model, account_id)` index. */
   async deleteByAccount(ctx: Ctx, models: readonly string[], accountId: string): Promise<number> {
-    if (models.length === 0) return 0;
-    return this.persistence.execute(`DELETE FROM ${TABLE} WHERE nid = ? AND model IN (${models.map(() => '?').join(', ')}) AND account_id = ?`, [ctx.realm, ...models, accountId], ctx.tx);
+    let total = 0;
+    for (const model of models) total += await runBounded(this.persistence, { table: TABLE, where: 'nid = ? AND model = ? AND account_id = ?', params: [ctx.realm, model, accountId] }, ctx.tx);
+    return total;
   }
 
   async deleteExpired(ctx: Ctx, now: Date, limit: number): Promise<number> {
-    const n = Math.max(1, Math.floor(limit));
-    const sql =
-      this.persistence.dialect === 'mysql'
-        ? `DELETE FROM ${TABLE} WHERE nid = ? AND expires_at <= ? LIMIT ${n}`
-        : `DELETE FROM ${TABLE} WHERE rowid IN (SELECT rowid FROM ${TABLE} WHERE nid = ? AND expires_at <= ? LIMIT ${n})`;
-    return this.persistence.execute(sql, [ctx.realm, this.time(now)], ctx.tx);
+    return this.persistence.execute(boundedWriteSql(this.persistence.dialect, { table: TABLE, where: 'nid = ? AND expires_at <= ?', params: [] }, limit), [ctx.realm, this.time(now)], ctx.tx);
   }
 
   private async one(ctx: Ctx, sql: string, params: unknown[]): Promise<OidcPayloadRecord | undefined> {

@@ -13,7 +13,8 @@ import type {
 import { type Ctx, type KeysetPage, keysetPage, timeKey } from '../../x';
 import { type KeyColumn, keysetFind } from '../keyset-find';
 import type { Persistence } from '../persistence';
-import { rawBool, rawDate, rawJson } from '../raw-values';
+import { runBounded } from '../bounded-write';
+import { rawBool, rawDate, rawJson, rawTimeParam } from '../raw-values';
 import { type SessionRow, SessionSchema } from '../schemas/session.schema';
 import { identityFromRawRows } from './typeorm-identity-pool';
 import { invalidateSessions } from './invalidate-sessions';
@@ -167,18 +168,33 @@ export class TypeormSessionStore implements SessionStore, SessionIdentityReader 
     return { ...page, items: page.items.map(fromRow) };
   }
 
+  /**
+   * In chunks of 1,000 sessions (an `UPDATE … LIMIT` that stops matching a row once it set `active = 0`),
+   * yielding to other requests between chunks; resolves once every session of the identity is inactive.
+   */
   async revokeAllExcept(ctx: Ctx, identityId: string, exceptId: string | undefined): Promise<number> {
-    const where: Record<string, unknown> = { nid: ctx.realm, identity_id: identityId, active: true };
-    if (exceptId) where.id = Not(exceptId);
-    const result = await this.repo(ctx).update(where, { active: false, updated_at: new Date() } as never);
+    const except = exceptId ? ' AND id <> ?' : '';
+    const count = await runBounded(
+      this.persistence,
+      {
+        table: 'sessions',
+        sqliteIndex: 'idx_sessions_identity_list',
+        where: `identity_id = ? AND nid = ? AND active = ?${except}`,
+        params: [identityId, ctx.realm, true, ...(exceptId ? [exceptId] : [])],
+        set: 'active = ?, updated_at = ?',
+        setParams: [false, rawTimeParam(this.persistence.dialect, new Date())],
+      },
+      ctx.tx,
+    );
     invalidateSessions(this.persistence, this.changes, ctx, { identityId });
-    return result.affected ?? 0;
+    return count;
   }
 
+  /** In chunks of 1,000 rows on the `(identity_id, created_at, id)` index, yielding between chunks. */
   async deleteForIdentity(ctx: Ctx, identityId: string): Promise<number> {
-    const result = await this.repo(ctx).delete({ nid: ctx.realm, identity_id: identityId });
+    const count = await runBounded(this.persistence, { table: 'sessions', sqliteIndex: 'idx_sessions_identity_list', where: 'identity_id = ? AND nid = ?', params: [identityId, ctx.realm] }, ctx.tx);
     invalidateSessions(this.persistence, this.changes, ctx, { identityId });
-    return result.affected ?? 0;
+    return count;
   }
 
   async delete(ctx: Ctx, id: string): Promise<boolean> {

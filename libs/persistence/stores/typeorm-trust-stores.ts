@@ -3,8 +3,9 @@ import { LessThanOrEqual } from 'typeorm';
 import { DuplicateTrustGrantError, type JtiStore, type ListTrustGrantsQuery, type TrustGrant, type TrustGrantPage, type TrustGrantStore } from '../../oauth2/trust';
 import { type Ctx, keysetPage, timeKey } from '../../x';
 import { TIME_ID_KEY, keysetFind } from '../keyset-find';
-import { rawDate } from '../raw-values';
+import { runBounded } from '../bounded-write';
 import { isDuplicateKeyError, type Persistence } from '../persistence';
+import { rawDate, rawTimeParam } from '../raw-values';
 import { type TrustGrantRow, TrustGrantSchema, TrustJtiSchema } from '../schemas/trust.schema';
 
 /** `TrustGrantStore` on `oauth2_trust_grants`; (issuer, subject, key_id) is unique. */
@@ -78,8 +79,9 @@ export class TypeormJtiStore implements JtiStore {
     }
   }
 
+  /** In chunks of 1,000 rows, yielding between chunks ({@link runBounded}). */
   async deleteExpired(ctx: Ctx, now: Date): Promise<number> {
-    return (await this.jtis().delete({ nid: ctx.realm, expires_at: LessThanOrEqual(now) })).affected ?? 0;
+    return runBounded(this.persistence, { table: 'oauth2_trust_jtis', where: 'nid = ? AND expires_at <= ?', params: [ctx.realm, rawTimeParam(this.persistence.dialect, now)] });
   }
 }
 
