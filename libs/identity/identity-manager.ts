@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import { type Operation, applyPatch, JsonPatchError } from 'fast-json-patch';
 import type { RealmConfigProvider } from '../config';
 import { badRequest, conflict, notFound, OryError } from '../http/errors';
-import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, newId, type Ctx } from '../x';
+import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, lazy, newId, type Ctx } from '../x';
 import type { CreateIdentityBody, JsonPatchOperation, UpdateIdentityBody } from './admin-bodies';
 import { credentialsImportSchema } from './credentials-import.schema';
 import { type PasswordHasher, PasswordTooLongError, UnknownHashFormatError, assertImportableHash } from './hasher';
@@ -45,7 +45,8 @@ export type BatchItemResult =
 const PATCHABLE_ROOTS = ['traits', 'state', 'metadata_public', 'metadata_admin', 'schema_id', 'verifiable_addresses', 'recovery_addresses'];
 const IMPORT_CHUNK = 500;
 
-const validateCredentials = new Ajv({ allErrors: false, strict: true, strictRequired: false }).compile(credentialsImportSchema);
+/** Compiled on first import request, not at boot. */
+const credentialsValidator = lazy(() => new Ajv({ allErrors: false, strict: true, strictRequired: false }).compile(credentialsImportSchema));
 
 /**
  * Creates, updates, patches, deletes and imports identities for the admin API. Every write validates
@@ -250,6 +251,7 @@ export class IdentityManager {
       if (e instanceof IdentitySchemaError) throw badRequest(e.message);
       throw e;
     }
+    const validateCredentials = credentialsValidator();
     if (body.credentials !== undefined && !validateCredentials(body.credentials)) {
       const err = validateCredentials.errors?.[0];
       throw badRequest(`credentials${err?.instancePath.replace(/\//g, '.') ?? ''}: ${err?.message ?? 'is invalid'}`);

@@ -11,3 +11,4 @@ export * from './ctx';
 export * from './secret-cipher';
 export * from './by-realm';
 export * from './request-realm';
+export * from './lazy';
