@@ -13,6 +13,8 @@
  *   npm run bench:cold-start                        (RUNS=5 IDLE_MS=2000)
  *   npm run bench:cold-start -- --soak 600          (after the runs: 600 s of mixed load, RSS every 10 s)
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" npm run bench:cold-start   (profiles each start)
+ *   COMPARE=/path/to/other/dist/apps/cli/src/main.js npm run bench:cold-start
+ *       (interleaves runs of another build on the same database — before/after figures on a busy box)
  *
  * The soak drives, CONCURRENCY at a time: API registration and login flows, whoami, client_credentials and
  * token introspection; it prints RSS every 10 s and the least-squares slope of RSS over the second half
@@ -32,6 +34,7 @@ const PASSWORD = 'correct horse battery staple';
 const soakArg = process.argv.indexOf('--soak');
 const SOAK_SECONDS = soakArg > 0 ? Number(process.argv[soakArg + 1] ?? 600) : 0;
 const CLK_TCK = 100;
+const THIS_BUILD = join(__dirname, '../apps/cli/src/main.js');
 
 const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
@@ -65,11 +68,11 @@ interface Started {
 }
 
 /** Spawns `tessera serve` on `dir`'s database and waits for both readiness probes. */
-async function coldStart(dir: string, env: Record<string, string>): Promise<Started> {
+async function coldStart(dir: string, env: Record<string, string>, main = THIS_BUILD): Promise<Started> {
   const [pub, adm] = [await freePort(), await freePort()];
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../apps/cli/src/main.js'), 'serve'], {
+  const child = spawn(process.execPath, [...nodeArgs, main, 'serve'], {
     env: { ...process.env, ...baseEnv(dir), SERVE_PUBLIC_PORT: String(pub), SERVE_ADMIN_PORT: String(adm), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -222,31 +225,32 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-cold-'));
   try {
     const fx = await prepare(dir);
-    const ready: number[] = [];
-    const cpu: number[] = [];
-    const rss: number[] = [];
+    const builds = [THIS_BUILD, ...(process.env.COMPARE ? [process.env.COMPARE] : [])];
+    const results = builds.map(() => ({ ready: [] as number[], cpu: [] as number[], rss: [] as number[] }));
     for (let i = 0; i < RUNS; i++) {
-      const server = await coldStart(dir, {});
-      await new Promise((r) => setTimeout(r, IDLE_MS));
-      const idle = rssMiB(server.child.pid!);
-      ready.push(server.readyMs);
-      cpu.push(server.cpuMs);
-      rss.push(idle);
-      process.stdout.write(`run ${i + 1}: ready ${server.readyMs.toFixed(0)} ms (cpu ${server.cpuMs.toFixed(0)} ms), idle RSS ${idle.toFixed(1)} MiB\n`);
-      const last = i === RUNS - 1;
-      if (last && SOAK_SECONDS > 0) {
-        await soak(server, fx, SOAK_SECONDS);
-      } else if (last) {
+      for (const [b, main] of builds.entries()) {
+        const server = await coldStart(dir, {}, main);
+        await new Promise((r) => setTimeout(r, IDLE_MS));
+        const idle = rssMiB(server.child.pid!);
+        results[b].ready.push(server.readyMs);
+        results[b].cpu.push(server.cpuMs);
+        results[b].rss.push(idle);
+        const name = b === 0 ? 'this build' : 'COMPARE';
+        process.stdout.write(`run ${i + 1} (${name}): ready ${server.readyMs.toFixed(0)} ms (cpu ${server.cpuMs.toFixed(0)} ms), idle RSS ${idle.toFixed(1)} MiB\n`);
         // The first requests after a cold start must work (lazily built parts included).
         await clientCredentials(server.publicUrl, fx.cc);
+        if (b === 0 && i === RUNS - 1 && SOAK_SECONDS > 0) await soak(server, fx, SOAK_SECONDS);
+        await stop(server.child);
       }
-      await stop(server.child);
     }
-    process.stdout.write(
-      `cold start to ready (${RUNS} runs): ${summary(ready, 'ms')}\n` +
-        `  CPU time to ready: ${summary(cpu, 'ms')}\n` +
-        `  idle RSS (${IDLE_MS} ms after ready): ${summary(rss, 'MiB', 1)}\n`,
-    );
+    for (const [b, main] of builds.entries()) {
+      const r = results[b];
+      process.stdout.write(
+        `${b === 0 ? 'this build' : `COMPARE (${main})`}: cold start to ready (${RUNS} runs): ${summary(r.ready, 'ms')}\n` +
+          `  CPU time to ready: ${summary(r.cpu, 'ms')}\n` +
+          `  idle RSS (${IDLE_MS} ms after ready): ${summary(r.rss, 'MiB', 1)}\n`,
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { fromBase64Url } from '../x';
+import { fromBase64Url, lazy } from '../x';
 import type { AddressVia, CredentialsType } from './identity';
 import { normalizeIdentifier } from './identity';
 
@@ -147,13 +147,27 @@ export class IdentitySchemas {
   }
 }
 
+/**
+ * Checks identity schemas against the JSON Schema meta-schema, for every schema of every realm: one
+ * validator per process, compiled once without ajv's code optimisation (it runs once per schema; compiling
+ * the meta-schema in each schema's own Ajv instance was most of a schema's boot cost, issue 16).
+ * Same options and message as ajv's own check (`schema is invalid: …`).
+ */
+const metaSchemaChecker = lazy(() => {
+  const meta = new Ajv({ allErrors: true, strict: false, code: { optimize: false } });
+  return (schema: object): void => {
+    if (!meta.validateSchema(schema)) throw new Error(`schema is invalid: ${meta.errorsText(meta.errors)}`);
+  };
+});
+
 function compile(source: IdentitySchemaSource): CompiledSchema {
   const raw = readSource(source);
   const traits = (raw.properties as Record<string, { type?: unknown; properties?: unknown }> | undefined)?.traits;
   if (!traits || traits.type !== 'object' || typeof traits.properties !== 'object' || traits.properties === null) {
     throw new IdentitySchemaError(`identity schema "${source.id}": properties.traits must be an object schema with properties`);
   }
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+  // The meta-schema check is metaSchemaChecker's, before compiling.
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, validateSchema: false });
   addFormats(ajv);
   // E.164-style phone numbers, as Kratos's `tel` format accepts.
   ajv.addFormat('tel', /^\+[1-9]\d{6,14}$/);
@@ -168,6 +182,7 @@ function compile(source: IdentitySchemaSource): CompiledSchema {
   try {
     const copy = renameExtension(structuredClone(raw)) as Record<string, unknown>;
     delete copy.$id;
+    metaSchemaChecker()(copy);
     return { id: source.id, url: source.url, raw, validate: ajv.compile(copy) };
   } catch (e) {
     throw new IdentitySchemaError(`identity schema "${source.id}": does not compile (${(e as Error).message})`);

@@ -61,7 +61,10 @@ export const jsonWebKeySetSchema = {
 const ajv = new Ajv({ allErrors: false, strict: true });
 // Compiled on first use: loading this module at boot compiles nothing.
 const checkKey = lazy(() => ajv.compile<JsonWebKey>(jsonWebKeySchema));
-const checkSet = lazy(() => ajv.compile<JsonWebKeySet>(jsonWebKeySetSchema));
+const checkSet = lazy(() => {
+  checkKey(); // the set's items are `$ref: tessera:jwk`, which checkKey's compile registers
+  return ajv.compile<JsonWebKeySet>(jsonWebKeySetSchema);
+});
 
 /** Which key type (and curve) each algorithm needs. */
 const KEY_TYPE: Record<SigningAlgorithm, { kty: string; crv?: string }> = {
