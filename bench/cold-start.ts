@@ -74,7 +74,8 @@ async function coldStart(dir: string, env: Record<string, string>, main = THIS_B
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [...nodeArgs, main, 'serve'], {
     env: { ...process.env, ...baseEnv(dir), SERVE_PUBLIC_PORT: String(pub), SERVE_ADMIN_PORT: String(adm), ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // With BENCH_NODE_ARGS (e.g. --trace-gc) node writes to stdout: shown; the server's own log is silent.
+    stdio: ['ignore', process.env.BENCH_NODE_ARGS ? 'inherit' : 'ignore', 'inherit'],
   });
   const publicUrl = `http://127.0.0.1:${pub}`;
   const adminUrl = `http://127.0.0.1:${adm}`;
