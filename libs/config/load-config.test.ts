@@ -1,7 +1,10 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from './load-config';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { configSchema, realmConfigSchema } from './config.schema';
+import { CONFIG_AJV_OPTIONS, ConfigError, loadConfig } from './load-config';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tessera-config-'));
 
@@ -110,4 +113,27 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ files: [resolve(__dirname, '../../config', name)], env: {} })).not.toThrow();
     },
   );
+});
+
+describe('configuration schemas', () => {
+  // Boot skips the meta-schema check (CONFIG_AJV_OPTIONS.validateSchema is false): it happens here.
+  const metaChecker = (): Ajv => {
+    const ajv = new Ajv({ ...CONFIG_AJV_OPTIONS, validateSchema: true });
+    addFormats(ajv);
+    ajv.addKeyword({ keyword: 'duration', type: 'string', schemaType: 'boolean' });
+    return ajv;
+  };
+
+  it.each([
+    ['the whole file', configSchema],
+    ['the realm part', realmConfigSchema],
+  ])('%s is a valid JSON Schema (draft-07 meta-schema)', (_name, schema) => {
+    const ajv = metaChecker();
+    expect(ajv.validateSchema(schema)).toBe(true);
+    expect(ajv.errors ?? null).toBeNull();
+  });
+
+  it('the meta-schema check refuses a misspelt type', () => {
+    expect(metaChecker().validateSchema({ type: 'object', properties: { port: { type: 'integr' } } })).toBe(false);
+  });
 });

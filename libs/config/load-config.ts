@@ -189,11 +189,20 @@ function parseListEnv(name: string, raw: string): unknown {
 }
 
 const compiled = new Map<SchemaObject, ReturnType<Ajv['compile']>>();
+/**
+ * Options of the configuration validator. It runs once per load, so compiling fast matters more than
+ * validating fast (issue 16, cold start): ajv's code optimisation is off, and the schema itself is not
+ * checked against the JSON Schema meta-schema at boot (that compile alone is a third of the cost) —
+ * `load-config.test.ts` checks both configuration schemas against it instead. `strict` still refuses
+ * unknown keywords while compiling.
+ */
+export const CONFIG_AJV_OPTIONS = { allErrors: true, useDefaults: true, coerceTypes: true, strict: true, validateSchema: false, code: { optimize: false } } as const;
+
 /** The validator of `schema` (the whole file's or the realm part), with defaults, coercion and `duration`. */
 export function compileSchema(schema: SchemaObject): ReturnType<Ajv['compile']> {
   const cached = compiled.get(schema);
   if (cached) return cached;
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true, strict: true });
+  const ajv = new Ajv(CONFIG_AJV_OPTIONS);
   addFormats(ajv);
   ajv.addKeyword({
     keyword: 'duration',

@@ -1,4 +1,4 @@
-import { type ValidationError, validateSync } from 'class-validator';
+import { type ValidationError, validateSync } from './class-validator';
 import { badRequest } from './errors';
 
 /** A class-validator DTO class with a no-argument constructor. */

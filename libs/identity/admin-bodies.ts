@@ -1,4 +1,4 @@
-import { Allow, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Allow, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength } from '../http/class-validator';
 import type { IdentityState } from './identity';
 
 /** `AdminCreateIdentityBody` of @ory/client (strict: unknown keys are rejected). */

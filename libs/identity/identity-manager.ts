@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import { type Operation, applyPatch, JsonPatchError } from 'fast-json-patch';
 import type { RealmConfigProvider } from '../config';
 import { badRequest, conflict, notFound, OryError } from '../http/errors';
-import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, TransactionRetriesExhaustedError, newTimeOrderedId, type Ctx } from '../x';
+import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, TransactionRetriesExhaustedError, lazy, newTimeOrderedId, type Ctx } from '../x';
 import type { CreateIdentityBody, JsonPatchOperation, UpdateIdentityBody } from './admin-bodies';
 import { credentialsImportSchema } from './credentials-import.schema';
 import { type PasswordHasher, PasswordTooLongError, UnknownHashFormatError, assertImportableHash } from './hasher';
@@ -51,7 +51,8 @@ interface Prepared {
   readonly identity: Identity;
 }
 
-const validateCredentials = new Ajv({ allErrors: false, strict: true, strictRequired: false }).compile(credentialsImportSchema);
+/** Compiled on first import request, not at boot. */
+const credentialsValidator = lazy(() => new Ajv({ allErrors: false, strict: true, strictRequired: false }).compile(credentialsImportSchema));
 
 /**
  * Creates, updates, patches, deletes and imports identities for the admin API. Every write validates
@@ -257,6 +258,7 @@ export class IdentityManager {
       if (e instanceof IdentitySchemaError) throw badRequest(e.message);
       throw e;
     }
+    const validateCredentials = credentialsValidator();
     if (body.credentials !== undefined && !validateCredentials(body.credentials)) {
       const err = validateCredentials.errors?.[0];
       throw badRequest(`credentials${err?.instancePath.replace(/\//g, '.') ?? ''}: ${err?.message ?? 'is invalid'}`);

@@ -69,7 +69,11 @@ describe('IdentitySchemas', () => {
     expect(() => IdentitySchemas.load([{ id: 'notraits', url: b64({ type: 'object' }) }], 'notraits')).toThrow(/identity schema "notraits": properties.traits/);
     expect(() =>
       IdentitySchemas.load([{ id: 'badtype', url: b64({ properties: { traits: { type: 'object', properties: { a: { type: 'nonsense' } } } } }) }], 'badtype'),
-    ).toThrow(IdentitySchemaError);
+    ).toThrow(/identity schema "badtype": does not compile \(schema is invalid: data\/properties\/traits\/properties\/a\/type must be equal to one of the allowed values/);
+    expect(() =>
+      IdentitySchemas.load([{ id: 'badmin', url: b64({ properties: { traits: { type: 'object', properties: { a: { type: 'string', minLength: -1 } } } } }) }], 'badmin'),
+    ).toThrow(/identity schema "badmin": does not compile \(schema is invalid: data\/properties\/traits\/properties\/a\/minLength must be >= 0/);
+    expect(() => IdentitySchemas.load([{ id: 'badmin', url: b64({ properties: { traits: { type: 'object', properties: { a: { minLength: -1 } } } } }) }], 'badmin')).toThrow(IdentitySchemaError);
     expect(() => IdentitySchemas.load([{ id: 'a', url: file('identity.default.schema.json') }], 'b')).toThrow(/identity.default_schema_id/);
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { fromBase64Url } from '../x';
+import { fromBase64Url, lazy } from '../x';
 import type { AddressVia, CredentialsType } from './identity';
 import { normalizeIdentifier } from './identity';
 
@@ -157,6 +157,19 @@ export class IdentitySchemas {
 const validators = new Map<string, ValidateFunction>();
 export const VALIDATOR_CACHE_SIZE = 256;
 
+/**
+ * Checks identity schemas against the JSON Schema meta-schema, for every schema of every realm: one
+ * validator per process, compiled once without ajv's code optimisation (it runs once per schema; compiling
+ * the meta-schema in each schema's own Ajv instance was most of a schema's boot cost, issue 16).
+ * Same options and message as ajv's own check (`schema is invalid: …`).
+ */
+const metaSchemaChecker = lazy(() => {
+  const meta = new Ajv({ allErrors: true, strict: false, code: { optimize: false } });
+  return (schema: object): void => {
+    if (!meta.validateSchema(schema)) throw new Error(`schema is invalid: ${meta.errorsText(meta.errors)}`);
+  };
+});
+
 function compile(source: IdentitySchemaSource): CompiledSchema {
   const text = readSource(source);
   const raw = parseSource(source, text);
@@ -176,7 +189,8 @@ function compile(source: IdentitySchemaSource): CompiledSchema {
 }
 
 function compileValidator(source: IdentitySchemaSource, raw: Record<string, unknown>): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
+  // The meta-schema check is metaSchemaChecker's, before compiling.
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, validateSchema: false });
   addFormats(ajv);
   // E.164-style phone numbers, as Kratos's `tel` format accepts.
   ajv.addFormat('tel', /^\+[1-9]\d{6,14}$/);
@@ -191,6 +205,7 @@ function compileValidator(source: IdentitySchemaSource, raw: Record<string, unkn
   try {
     const copy = renameExtension(structuredClone(raw)) as Record<string, unknown>;
     delete copy.$id;
+    metaSchemaChecker()(copy);
     return ajv.compile(copy);
   } catch (e) {
     throw new IdentitySchemaError(`identity schema "${source.id}": does not compile (${(e as Error).message})`);

@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import { CompactSign, compactVerify, importJWK } from 'jose';
 import { type JsonWebKey, type JsonWebKeySet, SIGNING_ALGORITHMS, type SigningAlgorithm, isPrivateJwk, toPublicJwk } from './json-web-key';
+import { lazy } from '../x';
 import { invalidJsonWebKey } from './key-errors';
 import { RSA_MODULUS_BITS } from './key-generator';
 
@@ -58,8 +59,12 @@ export const jsonWebKeySetSchema = {
 } as const;
 
 const ajv = new Ajv({ allErrors: false, strict: true });
-const checkKey = ajv.compile<JsonWebKey>(jsonWebKeySchema);
-const checkSet = ajv.compile<JsonWebKeySet>(jsonWebKeySetSchema);
+// Compiled on first use: loading this module at boot compiles nothing.
+const checkKey = lazy(() => ajv.compile<JsonWebKey>(jsonWebKeySchema));
+const checkSet = lazy(() => {
+  checkKey(); // the set's items are `$ref: tessera:jwk`, which checkKey's compile registers
+  return ajv.compile<JsonWebKeySet>(jsonWebKeySetSchema);
+});
 
 /** Which key type (and curve) each algorithm needs. */
 const KEY_TYPE: Record<SigningAlgorithm, { kty: string; crv?: string }> = {
@@ -85,7 +90,8 @@ const PROBE = new TextEncoder().encode('tessera jwk probe');
  * @throws OryError 400 `Bad Request` naming the member (`Unsupported key algorithm` for a bad `alg`)
  */
 export async function validateJsonWebKey(input: unknown, where = 'the JSON Web Key'): Promise<JsonWebKey> {
-  if (!checkKey(input)) throw invalidJsonWebKey(describe(checkKey.errors ?? [], where));
+  const validKey = checkKey();
+  if (!validKey(input)) throw invalidJsonWebKey(describe(validKey.errors ?? [], where));
   return checkMaterial({ ...input, use: input.use ?? 'sig' }, where);
 }
 
@@ -94,7 +100,8 @@ export async function validateJsonWebKey(input: unknown, where = 'the JSON Web K
  * @throws OryError 400 naming the first problem (`keys.2.crv: ...`)
  */
 export async function validateJsonWebKeySet(input: unknown): Promise<JsonWebKey[]> {
-  if (!checkSet(input)) throw invalidJsonWebKey(describe(checkSet.errors ?? [], 'the JSON Web Key Set'));
+  const validSet = checkSet();
+  if (!validSet(input)) throw invalidJsonWebKey(describe(validSet.errors ?? [], 'the JSON Web Key Set'));
   const keys: JsonWebKey[] = [];
   for (const [i, key] of input.keys.entries()) keys.push(await checkMaterial({ ...key, use: key.use ?? 'sig' }, `keys.${i}`));
   return keys;

@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from '../http/class-validator';
 
 /**
  * `AdminCreateJsonWebKeySetBody` for `POST /admin/keys/{set}`. `alg` is checked against the supported

@@ -14,3 +14,4 @@ export * from './by-realm';
 export * from './request-realm';
 export * from './keyset';
 export * from './page-token';
+export * from './lazy';

@@ -1,10 +1,16 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { CourierConfig, CourierSenderConfig } from '../../config';
+import { lazy } from '../../x';
 import { CourierConfigError } from '../courier-config-error';
 import type { CourierMessage } from '../message';
 import type { CourierChannel } from './courier-channel';
 import { smtpTransportOptions } from './smtp-transport-options';
+
+/** nodemailer, loaded when an SMTP channel is configured (a process without SMTP never loads it). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodemailer = lazy(() => require('nodemailer') as typeof Nodemailer);
 
 /**
  * Sends email over SMTP with nodemailer (`courier.smtp.*`): from `from_name <from_address>` of the
@@ -19,7 +25,7 @@ export class SmtpChannel implements CourierChannel {
   /** @throws CourierConfigError when `connection_uri` is missing or unusable (the message never shows it). */
   constructor(private readonly smtp: CourierConfig['smtp']) {
     if (!smtp.connection_uri) throw new CourierConfigError('courier.smtp.connection_uri: required to send email');
-    this.transport = nodemailer.createTransport(smtpTransportOptions(smtp.connection_uri, smtp.local_name));
+    this.transport = nodemailer().createTransport(smtpTransportOptions(smtp.connection_uri, smtp.local_name));
   }
 
   /** @throws Error (nodemailer's, without credentials) when the server does not accept the message. */

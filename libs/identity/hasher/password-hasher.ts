@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import * as argon2 from 'argon2';
 import * as bcrypt from 'bcrypt';
+import { argon2 } from './argon2-module';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { DEFAULT_HASH_LIMITS, type HashLimits } from './hash-limits';
 import type { HasherSettings } from './hasher-settings';
@@ -60,9 +60,9 @@ export class PasswordHasher {
     }
     const salt = randomBytes(a.salt_length);
     const key = await this.limiter.run(() =>
-      argon2.hash(password, {
+      argon2().hash(password, {
         raw: true,
-        type: argon2.argon2id,
+        type: argon2().argon2id,
         version: 0x13,
         memoryCost: a.memory,
         timeCost: a.iterations,

@@ -1,6 +1,6 @@
 import { createHash, pbkdf2, timingSafeEqual } from 'node:crypto';
-import * as argon2 from 'argon2';
 import * as bcrypt from 'bcrypt';
+import { argon2 } from './argon2-module';
 import { firebaseScrypt } from './firebase-scrypt';
 import { md5Crypt } from './md5-crypt';
 import type { ParsedHash } from './parsed-hash';
@@ -59,9 +59,9 @@ export async function verifyParsedHash(password: Buffer, parsed: ParsedHash): Pr
       return bcrypt.compare(password, parsed.hash);
     case 'argon2id':
     case 'argon2i': {
-      const actual = await argon2.hash(password, {
+      const actual = await argon2().hash(password, {
         raw: true,
-        type: parsed.format === 'argon2id' ? argon2.argon2id : argon2.argon2i,
+        type: parsed.format === 'argon2id' ? argon2().argon2id : argon2().argon2i,
         version: 0x13,
         memoryCost: parsed.memory,
         timeCost: parsed.iterations,

@@ -1,4 +1,4 @@
-import { getMetadataStorage, Allow, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { getMetadataStorage, Allow, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength } from '../../http/class-validator';
 
 const GO_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import type { JsonWebKeySet } from '../../keys';
-import { parseDuration } from '../../x';
+import { lazy, parseDuration } from '../../x';
 import type { OAuth2ClientBody } from './client-body';
 import { invalidClientMetadata, invalidRedirectUri } from './hydra-errors';
 import { type ClientLifespans, type ClientMetadata, LIFESPAN_FIELDS, TOKEN_ENDPOINT_AUTH_METHODS } from './oauth2-client';
@@ -8,7 +8,8 @@ import { type ClientLifespans, type ClientMetadata, LIFESPAN_FIELDS, TOKEN_ENDPO
 const SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 const ID_TOKEN_ALGS = ['ES256', 'RS256'];
 
-const validateJwks = new Ajv({ allErrors: false }).compile<JsonWebKeySet>({
+/** Compiled on first use, not at boot. */
+const jwksValidator = lazy(() => new Ajv({ allErrors: false }).compile<JsonWebKeySet>({
   type: 'object',
   required: ['keys'],
   properties: {
@@ -17,7 +18,7 @@ const validateJwks = new Ajv({ allErrors: false }).compile<JsonWebKeySet>({
       items: { type: 'object', required: ['kty'], properties: { kty: { type: 'string' }, kid: { type: 'string' }, use: { type: 'string' }, alg: { type: 'string' } } },
     },
   },
-});
+}));
 
 /** What the rules depend on besides the body. */
 export interface ClientValidationContext {
@@ -68,7 +69,7 @@ export function validateClientMetadata(body: OAuth2ClientBody, ctx: ClientValida
     throw invalidClientMetadata(`Field token_endpoint_auth_method must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}.`);
   }
   if (body.jwks && body.jwks_uri) throw invalidClientMetadata('Fields jwks and jwks_uri can not both be set, you must choose one.');
-  if (body.jwks && !validateJwks(body.jwks)) throw invalidClientMetadata('Field jwks must be a JSON Web Key Set ({"keys":[...]}).');
+  if (body.jwks && !jwksValidator()(body.jwks)) throw invalidClientMetadata('Field jwks must be a JSON Web Key Set ({"keys":[...]}).');
   if (body.jwks_uri !== undefined && body.jwks_uri !== '' && !isHttpUrl(body.jwks_uri)) throw invalidClientMetadata('Field jwks_uri must be an http(s) URL.');
   if (method === 'private_key_jwt' && !body.jwks && !body.jwks_uri) {
     throw invalidClientMetadata('When token_endpoint_auth_method is "private_key_jwt", either jwks or jwks_uri must be set.');

@@ -1,4 +1,4 @@
-import { Allow, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Allow, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from '../../http/class-validator';
 
 /** The longest subject (Hydra's `subject` columns hold 255 characters). */
 export const MAX_SUBJECT_LENGTH = 255;

@@ -1,4 +1,4 @@
-import { IsArray, IsBoolean, IsISO8601, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsArray, IsBoolean, IsISO8601, IsObject, IsOptional, IsString, MaxLength } from '../../http/class-validator';
 
 /**
  * `AdminTrustOAuth2JwtGrantIssuerBody` for `POST /admin/trust/grants/jwt-bearer/issuers` (flat, as

@@ -1,4 +1,4 @@
-import { Allow, IsOptional, IsString } from 'class-validator';
+import { Allow, IsOptional, IsString } from '../../../http/class-validator';
 
 /**
  * `AdminCreateSelfServiceRecoveryLinkBody` / `...CodeBody`: `identity_id` is checked by the service

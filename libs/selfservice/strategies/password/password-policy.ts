@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import * as commonPasswords from 'fxa-common-password-list';
+import type * as CommonPasswords from 'fxa-common-password-list';
+import { lazy } from '../../../x';
+
+/** Mozilla's common-password list, loaded on the first password check (not at boot). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const commonPasswordList = lazy(() => require('fxa-common-password-list') as typeof CommonPasswords);
 
 /** Password policy settings (`selfservice.methods.password.config`). */
 export interface PasswordPolicySettings {
@@ -31,6 +36,7 @@ export async function passwordPolicyViolation(
   if (settings.identifier_similarity_check_enabled && identifier && tooSimilar(password, identifier)) {
     return 'the password is too similar to the user identifier';
   }
+  const commonPasswords = commonPasswordList();
   if (commonPasswords.test(password) || commonPasswords.test(password.toLowerCase())) {
     return 'the password has been found in data breaches and must no longer be used';
   }

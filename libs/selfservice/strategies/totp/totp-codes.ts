@@ -1,5 +1,12 @@
-import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
-import { toDataURL } from 'qrcode';
+import type * as Otplib from 'otplib';
+import type * as QrCode from 'qrcode';
+import { lazy } from '../../../x';
+
+// Loaded on first use (a TOTP enrolment or code check), not at boot.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const otplib = lazy(() => require('otplib') as typeof Otplib);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const qrcode = lazy(() => require('qrcode') as typeof QrCode);
 
 /** RFC 6238 parameters every authenticator app understands: SHA-1, 6 digits, 30-second steps. */
 export const TOTP_PERIOD_SECONDS = 30;
@@ -10,12 +17,12 @@ export const TOTP_WINDOW_STEPS = 1;
 
 /** A new shared secret: 160 random bits, Base32 (as Kratos and Google Authenticator use). */
 export function newTotpSecret(): string {
-  return generateSecret({ length: 20 });
+  return otplib().generateSecret({ length: 20 });
 }
 
 /** The `otpauth://totp/<issuer>:<account>?secret=…&issuer=…` URL an authenticator app scans. */
 export function totpUrl(issuer: string, accountName: string, secret: string): string {
-  return generateURI({ issuer, label: accountName, secret, digits: DIGITS, period: TOTP_PERIOD_SECONDS });
+  return otplib().generateURI({ issuer, label: accountName, secret, digits: DIGITS, period: TOTP_PERIOD_SECONDS });
 }
 
 /** The Base32 secret inside an `otpauth://` URL, or `undefined` when the URL carries none. */
@@ -35,7 +42,7 @@ export function totpStep(at: Date): number {
 
 /** The code for the step `at` falls in (tests and tooling; login never needs to generate one). */
 export function totpCodeAt(secret: string, at: Date): string {
-  return generateSync({ secret, epoch: Math.floor(at.getTime() / 1000), digits: DIGITS, period: TOTP_PERIOD_SECONDS });
+  return otplib().generateSync({ secret, epoch: Math.floor(at.getTime() / 1000), digits: DIGITS, period: TOTP_PERIOD_SECONDS });
 }
 
 /**
@@ -45,7 +52,7 @@ export function totpCodeAt(secret: string, at: Date): string {
  */
 export function verifyTotpCode(secret: string, code: string, at: Date, afterStep?: number): { valid: true; step: number } | { valid: false } {
   if (!/^\d{6}$/.test(code)) return { valid: false };
-  const result = verifySync({
+  const result = otplib().verifySync({
     secret,
     token: code,
     epoch: Math.floor(at.getTime() / 1000),
@@ -59,5 +66,5 @@ export function verifyTotpCode(secret: string, code: string, at: Date, afterStep
 
 /** The QR code of `url` as a 256×256 PNG `data:` URL (what Kratos puts in the `totp_qr` image node). */
 export function qrCodeDataUrl(url: string): Promise<string> {
-  return toDataURL(url, { type: 'image/png', width: 256, margin: 1, errorCorrectionLevel: 'M' });
+  return qrcode().toDataURL(url, { type: 'image/png', width: 256, margin: 1, errorCorrectionLevel: 'M' });
 }

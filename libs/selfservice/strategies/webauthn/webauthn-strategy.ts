@@ -1,17 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  type AuthenticationResponseJSON,
-  type RegistrationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import type * as SimpleWebAuthn from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { type RealmConfigProvider, type WebAuthnRelyingParty, webAuthnRelyingParty } from '../../../config';
 import { badRequest } from '../../../http/errors';
 import { type Identity, type IdentitySchemasProvider, type PrivilegedIdentityPoolProvider, TraitsValidationError, newIdentity } from '../../../identity';
-import type { ClockProvider, LoggerProvider, TransactionRunnerProvider, Ctx } from '../../../x';
+import { type ClockProvider, type LoggerProvider, type TransactionRunnerProvider, type Ctx, lazy } from '../../../x';
 import { type FlowStoreProvider, FlowValidationError, type LoginFlow, type RegistrationFlow, type SettingsFlow, type UiNode, type UiText, inputNode, messages, traitNodes } from '../../flow';
 import type { LoginContext, LoginOutcome, LoginPopulation, LoginStrategy } from '../../flows/login/login-strategy';
 import type { RegistrationContext, RegistrationOutcome, RegistrationPopulation, RegistrationStrategy } from '../../flows/registration/registration-strategy';
@@ -56,10 +50,15 @@ type CeremonyState = {
 
 /** EdDSA, ES256, RS256 (COSE ids), offered at registration and accepted on verification. */
 const ALGORITHMS = [-8, -7, -257];
+
+/** @simplewebauthn/server, loaded on the first WebAuthn ceremony (it is a large module tree; boot does not need it). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const simpleWebAuthn = lazy(() => require('@simplewebauthn/server') as typeof SimpleWebAuthn);
 const TIMEOUT_MS = 60_000;
 
 const ajv = new Ajv({ allErrors: false, strict: false });
-const compile = (schema: object): ValidateFunction => ajv.compile(schema);
+const compile = (schema: object): (() => ValidateFunction) => lazy(() => ajv.compile(schema));
+/** Compiled on first use, not at boot. */
 const validators = { login: compile(loginSchema), registration: compile(registrationSchema), settings: compile(settingsSchema) };
 
 /**
@@ -134,7 +133,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
   async login(ctx: Ctx, flow: LoginFlow, body: Readonly<Record<string, unknown>>, flowContext: LoginContext): Promise<LoginOutcome> {
     if (!isResponsible(body, ['webauthn_login'])) return { kind: 'not_responsible' };
     if (flow.requestedAal !== 'aal2' && !this.passwordless) return { kind: 'not_responsible' };
-    check(validators.login, body);
+    check(validators.login(), body);
     const raw = body.webauthn_login;
     const state = ceremonyState(flow);
 
@@ -199,7 +198,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
 
   private async loginCeremony(keys: readonly StoredWebAuthnKey[], userVerification: 'required' | 'discouraged', identityId?: string): Promise<{ options: unknown; state: CeremonyState }> {
     const challenge = randomBytes(32);
-    const json = await generateAuthenticationOptions({
+    const json = await simpleWebAuthn().generateAuthenticationOptions({
       rpID: this.rp.id,
       challenge,
       timeout: TIMEOUT_MS,
@@ -241,7 +240,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
         if (!fresh || !key) throw new FlowValidationError([messages.invalidCredentials()]);
         let newCounter: number;
         try {
-          const result = await verifyAuthenticationResponse({
+          const result = await simpleWebAuthn().verifyAuthenticationResponse({
             response: { ...response, clientExtensionResults: response.clientExtensionResults ?? {} },
             expectedChallenge: state.challenge,
             expectedOrigin: [...this.rp.origins],
@@ -302,7 +301,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
    */
   async register(ctx: Ctx, flow: RegistrationFlow, body: Readonly<Record<string, unknown>>, _ctx: RegistrationContext): Promise<RegistrationOutcome> {
     if (!isResponsible(body, ['webauthn_register']) || !this.passwordless) return { kind: 'not_responsible' };
-    check(validators.registration, body);
+    check(validators.registration(), body);
     const state = ceremonyState(flow);
     const schemaId = this.deps.config.identity.default_schema_id;
     const traits = (body.traits ?? {}) as Record<string, unknown>;
@@ -346,7 +345,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
   async settings(ctx: Ctx, flow: SettingsFlow, body: Readonly<Record<string, unknown>>, flowContext: SettingsContext): Promise<SettingsOutcome> {
     // Kratos: a key to register or remove makes the body this method's, whatever `method` says.
     if (body.method !== 'webauthn' && !hasValue(body.webauthn_register) && !hasValue(body.webauthn_remove)) return { kind: 'not_responsible' };
-    check(validators.settings, { ...body, method: 'webauthn' });
+    check(validators.settings(), { ...body, method: 'webauthn' });
     if (!hasValue(body.webauthn_remove) && !hasValue(body.webauthn_register)) {
       throw new FlowValidationError([], { webauthn_register: [messages.validationRequired('webauthn_register')] });
     }
@@ -383,7 +382,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
   /** Creation options for user handle `userId`: passkeys demand a discoverable credential and user verification. */
   private async registrationCeremony(userId: string, userName: string, exclude: readonly StoredWebAuthnKey[]): Promise<{ options: unknown; challenge: string }> {
     const passkey = this.passwordless;
-    const json = await generateRegistrationOptions({
+    const json = await simpleWebAuthn().generateRegistrationOptions({
       rpName: this.rp.displayName,
       rpID: this.rp.id,
       userID: uuidToBytes(userId),
@@ -408,7 +407,7 @@ export class WebAuthnStrategy implements LoginStrategy, RegistrationStrategy, Se
   /** Verifies an attestation (any format the library knows: none, packed, ...) and returns the key to store. */
   private async verifyAttestation(response: RegistrationResponseJSON, state: CeremonyState, passkey: boolean, name: string): Promise<StoredWebAuthnKey> {
     try {
-      const result = await verifyRegistrationResponse({
+      const result = await simpleWebAuthn().verifyRegistrationResponse({
         response: { ...response, clientExtensionResults: response.clientExtensionResults ?? {} },
         expectedChallenge: state.challenge,
         expectedOrigin: [...this.rp.origins],
