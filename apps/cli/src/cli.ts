@@ -80,11 +80,12 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
   return { command, configFiles, ...(realm !== undefined ? { realm } : {}), ...values };
 }
 
-/** Flags with a value that only `cleanup` takes (`--older-than` is issue 19's name for `--keep-last`, as in Hydra's janitor). */
+/** Flags with a value that only `cleanup` takes (`--older-than` and `--batch` are issue 19's names for `--keep-last` and `--batch-size`, as in Hydra's janitor). */
 const VALUED_FLAGS: readonly (readonly [string, 'keepLast' | 'batchSize'])[] = [
   ['--keep-last', 'keepLast'],
   ['--older-than', 'keepLast'],
   ['--batch-size', 'batchSize'],
+  ['--batch', 'batchSize'],
 ];
 
 /**

@@ -202,6 +202,10 @@ describe.each(databaseFactories().map((f) => [f.label, f] as const))('bounded de
     expect(await run(['--realm', 'no-such-realm'])).toBe(1);
     expect(await run(['--keep-last', 'soon'])).toBe(2);
     expect(await run(['--batch-size', '0'])).toBe(2);
+    expect(await run(['--batch', '0'])).toBe(2);
+    expect(await run(['--older-than', 'soon'])).toBe(2);
+    // Issue 19's spelling: --older-than and --batch are aliases of --keep-last and --batch-size.
+    expect(await run(['--older-than', '72h', '--batch', '1000'])).toBe(0);
     expect(err.join('\n')).toContain('no-such-realm');
   });
 });
