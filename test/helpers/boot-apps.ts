@@ -16,23 +16,35 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Attempts of {@link bootApps} when a port it picked was taken before it could listen. */
+const BOOT_ATTEMPTS = 5;
+
 /**
  * Boots both apps in this process on free loopback ports with `config/test.yaml` (in-memory SQLite,
  * silent logs, cheap hashes) plus `env`-style overrides; `options` reach the registry (e.g. a `FixedClock`).
+ * A port {@link freePort} found is free only until it is closed: another test worker's socket (an outgoing
+ * connection takes an ephemeral port too) may take it before the server listens, so an `EADDRINUSE` boots
+ * again on new ports (`startServer` has closed what it opened).
  */
 export async function bootApps(env: Record<string, string> = {}, options: RegistryOptions = {}): Promise<RunningServer> {
-  const [pub, adm] = [await freePort(), await freePort()];
-  const config = loadConfig({
-    files: [resolve(__dirname, '../../config/test.yaml')],
-    env: {
-      SERVE_PUBLIC_PORT: String(pub),
-      SERVE_ADMIN_PORT: String(adm),
-      SERVE_PUBLIC_HOST: '127.0.0.1',
-      SERVE_ADMIN_HOST: '127.0.0.1',
-      SERVE_PUBLIC_BASE_URL: `http://127.0.0.1:${pub}/`,
-      SERVE_ADMIN_BASE_URL: `http://127.0.0.1:${adm}/`,
-      ...env,
-    },
-  });
-  return startServer(config, options);
+  for (let attempt = 1; ; attempt++) {
+    const [pub, adm] = [await freePort(), await freePort()];
+    const config = loadConfig({
+      files: [resolve(__dirname, '../../config/test.yaml')],
+      env: {
+        SERVE_PUBLIC_PORT: String(pub),
+        SERVE_ADMIN_PORT: String(adm),
+        SERVE_PUBLIC_HOST: '127.0.0.1',
+        SERVE_ADMIN_HOST: '127.0.0.1',
+        SERVE_PUBLIC_BASE_URL: `http://127.0.0.1:${pub}/`,
+        SERVE_ADMIN_BASE_URL: `http://127.0.0.1:${adm}/`,
+        ...env,
+      },
+    });
+    try {
+      return await startServer(config, options);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= BOOT_ATTEMPTS) throw error;
+    }
+  }
 }
