@@ -12,14 +12,16 @@
  *   (d) while one `DELETE /admin/oauth2/tokens?client_id=` revokes the `--tokens` access tokens of a second client
  *       (issued just before through client_credentials); the window is the revocation itself (autocannon stops when
  *       the DELETE answers), so it is as long as the revocation takes.
- * Target (issue 16): (b)–(d) keep >= 50 % of (a)'s throughput with p99 < 50 ms, on SQLite and MariaDB.
+ * and (a) once more after the others. Target (issue 16): (b)–(d) keep >= 50 % of (a)'s throughput (the better of
+ * its two runs) with p99 < 50 ms, on SQLite and MariaDB. The server's CPU use (/proc) over each window shows
+ * whether it was saturated.
  *
  *   npm run bench:interference                                     (50,000 identities, 50,000 tokens, 5 s each)
  *   npm run bench:interference -- --identities 5000 --tokens 10000 --seconds 3
- *   npm run bench:interference -- --dsn mysql://tessera:tessera@127.0.0.1:33306/bench_interference   (an existing, empty database)
+ *   npm run bench:interference -- --dsn mysql://tessera:tessera@127.0.0.1:33306/bench_interference   (an existing database; the rows stay)
  *   BENCH_ENV="CACHE_WHOAMI_TTL=0s" npm run bench:interference     (extra environment for the server)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -49,8 +51,17 @@ const PASSWORD = 'correct horse battery staple';
 const HASH = hashSync(PASSWORD, 4);
 const RUN = Date.now().toString(36);
 
+/** User + system CPU time of `pid` so far, in ms (/proc; USER_HZ is 100 on Linux). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 interface Figure {
   readonly rps: number;
+  /** The server process's CPU use over the window, in % of one core (100 = its event loop never idled). */
+  readonly cpu: number;
   readonly p99: number;
   readonly failed: number;
   readonly seconds: number;
@@ -65,13 +76,15 @@ async function json(url: string, init: RequestInit = {}): Promise<Record<string,
 }
 
 /** Starts autocannon; `stop()` ends it early (for the revocation window). */
-function cannon(options: autocannon.Options): { stop(): void; done: Promise<Figure> } {
+function cannon(options: autocannon.Options, serverPid: number): { stop(): void; done: Promise<Figure> } {
   const started = Date.now();
+  const cpu0 = cpuMs(serverPid);
   let instance: { stop(): void } | undefined;
   const done = new Promise<Figure>((resolve, reject) => {
     instance = autocannon({ ...options, connections: CONNECTIONS }, (error, r) => {
-      if (error) reject(error instanceof Error ? error : new Error(String(error)));
-      else resolve({ rps: r.requests.total / ((Date.now() - started) / 1000), p99: r.latency.p99, failed: r.non2xx + r.errors, seconds: (Date.now() - started) / 1000 });
+      if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+      const ms = Date.now() - started;
+      resolve({ rps: r.requests.total / (ms / 1000), cpu: (100 * (cpuMs(serverPid) - cpu0)) / ms, p99: r.latency.p99, failed: r.non2xx + r.errors, seconds: ms / 1000 });
     }) as unknown as { stop(): void };
   });
   return { stop: () => instance?.stop(), done };
@@ -124,6 +137,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-interference-'));
   const env: Record<string, string> = { HASHERS_BCRYPT_COST: '4', DATABASE_CLEANUP_INTERVAL: '0s', ...(DSN ? { DSN } : {}), ...EXTRA_ENV };
   const server = await startTessera(dir, env);
+  const pid = server.child.pid ?? 0;
   const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   try {
     // Seed: N identities, a client_credentials client to measure, a second one with M tokens, a session.
@@ -164,15 +178,16 @@ async function main(): Promise<void> {
     for (const [name, options] of Object.entries(paths)) {
       results[name] = {};
       await autocannon({ ...options, connections: CONNECTIONS, duration: 1 }); // warm-up
-      const alone = cannon({ ...options, duration: SECONDS });
+      const alone = cannon({ ...options, duration: SECONDS }, pid);
       results[name].alone = { ...(await alone.done), work: '' };
       log(`${name} alone: ${results[name].alone.rps.toFixed(0)}/s`);
 
       const during = async (work: ReturnType<typeof loop>, unit: string) => {
+        const t0 = Date.now();
         await new Promise((r) => setTimeout(r, 300));
-        const figure = await cannon({ ...options, duration: SECONDS }).done;
+        const figure = await cannon({ ...options, duration: SECONDS }, pid).done;
         const steps = await work.stop();
-        return { ...figure, work: `${steps} ${unit}` };
+        return { ...figure, work: `${steps} ${unit}, ${((Date.now() - t0) / Math.max(1, steps)).toFixed(0)} ms each` };
       };
       const importedBefore = imported;
       results[name].import = await during(
@@ -187,7 +202,7 @@ async function main(): Promise<void> {
       log(`${name} during deep list: ${results[name].list.rps.toFixed(0)}/s`);
 
       await seedTokens();
-      const load = cannon({ ...options, duration: 600 });
+      const load = cannon({ ...options, duration: 600 }, pid);
       await new Promise((r) => setTimeout(r, 300));
       const t = Date.now();
       const res = await fetch(`${server.adminUrl}/admin/oauth2/tokens?client_id=${encodeURIComponent(big.id)}`, { method: 'DELETE' });
@@ -196,21 +211,26 @@ async function main(): Promise<void> {
       if (res.status !== 204) throw new Error(`revocation: ${res.status} ${await res.text()}`);
       results[name].revocation = { ...(await load.done), work: `${TOKENS} tokens in ${(revokeMs / 1000).toFixed(2)} s` };
       log(`${name} during revocation: ${results[name].revocation.rps.toFixed(0)}/s (revocation took ${revokeMs} ms)`);
+      results[name].again = { ...(await cannon({ ...options, duration: SECONDS }, pid).done), work: '' };
+      log(`${name} alone (again): ${results[name].again.rps.toFixed(0)}/s`);
     }
 
     const kind = DSN ? 'MariaDB' : 'SQLite file';
     process.stdout.write(
       `\ninterference bench: ${kind}, ${IDENTITIES} identities seeded (+ imports), ${TOKENS} tokens revoked, ${CONNECTIONS} connections, ${SECONDS} s per run\n` +
-        `target (issue 16 item 0): >= 50 % of alone, p99 < 50 ms\n\n` +
-        `| hot path | while | req/s | % of alone | p99 ms | failed | target | admin work done |\n|---|---|---|---|---|---|---|---|\n`,
+        `target (issue 16 item 0): >= 50 % of alone (the better of its two runs), p99 < 50 ms\n\n` +
+        `| hot path | while | req/s | % of alone | p99 ms | failed | target | server CPU | admin work done |\n|---|---|---|---|---|---|---|---|---|\n`,
     );
-    const labels: Record<string, string> = { alone: 'alone', import: `import (${BATCH}-identity batches)`, list: 'deep list (page_token)', revocation: 'large revocation' };
+    const labels: Record<string, string> = { alone: 'alone', again: 'alone (again, after the others)', import: `import (${BATCH}-identity batches)`, list: 'deep list (page_token)', revocation: 'large revocation' };
     for (const [name, byScenario] of Object.entries(results)) {
-      const base = byScenario.alone.rps;
+      // The base is the better of the two runs alone (before and after the others): a busy moment of the machine
+      // during one of them then makes the target harder to meet, never easier.
+      const base = Math.max(byScenario.alone.rps, byScenario.again.rps);
       for (const [scenario, f] of Object.entries(byScenario)) {
         const share = (100 * f.rps) / base;
-        const ok = scenario === 'alone' ? '' : share >= 50 && f.p99 < 50 && f.failed === 0 ? 'met' : 'missed';
-        process.stdout.write(`| ${name} | ${labels[scenario]} | ${f.rps.toFixed(0)} | ${scenario === 'alone' ? '100' : share.toFixed(0)} % | ${f.p99} | ${f.failed} | ${ok} | ${f.work} |\n`);
+        const alone = scenario === 'alone' || scenario === 'again';
+        const ok = alone ? '' : share >= 50 && f.p99 < 50 && f.failed === 0 ? 'met' : 'missed';
+        process.stdout.write(`| ${name} | ${labels[scenario]} | ${f.rps.toFixed(0)} | ${share.toFixed(0)} % | ${f.p99} | ${f.failed} | ${ok} | ${f.cpu.toFixed(0)} % | ${f.work} |\n`);
       }
     }
   } finally {
