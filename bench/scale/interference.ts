@@ -103,6 +103,7 @@ async function importBatch(server: TesseraProcess, size = BATCH): Promise<void> 
   imported += size;
 }
 
+let passes = 0;
 /** Reads the identities list from the first page to the last (following rel="next"); returns the pages read. */
 async function pageThrough(server: TesseraProcess, running: () => boolean): Promise<number> {
   let pages = 0;
@@ -114,6 +115,7 @@ async function pageThrough(server: TesseraProcess, running: () => boolean): Prom
     pages++;
     path = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
   }
+  if (!path) passes++;
   return pages;
 }
 
@@ -195,10 +197,12 @@ async function main(): Promise<void> {
         'batches',
       );
       log(`${name} during import: ${results[name].import.rps.toFixed(0)}/s (${(imported - importedBefore) / BATCH} batches)`);
+      const passesBefore = passes;
       results[name].list = await during(
         loop((running) => pageThrough(server, running)),
         `pages of ${PAGE_SIZE}`,
       );
+      results[name].list = { ...results[name].list, work: `${results[name].list.work} (reached the last page ${passes - passesBefore}×)` };
       log(`${name} during deep list: ${results[name].list.rps.toFixed(0)}/s`);
 
       await seedTokens();
