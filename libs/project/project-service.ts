@@ -77,6 +77,9 @@ export interface ProjectView {
   };
 }
 
+/** A project as `GET /projects` lists it (`ProjectMetadata`): everything but the configuration. */
+export type ProjectSummary = Omit<ProjectView, 'services'>;
+
 /** The outcome of a replace or patch (`SuccessfulProjectUpdate`). */
 export interface ProjectUpdate {
   readonly project: ProjectView;
@@ -105,13 +108,16 @@ const SERVICES = ['identity', 'oauth2', 'permission'] as const;
 export class ProjectService {
   constructor(private readonly deps: ProjectServiceDeps) {}
 
-  /** Every project the caller may see (a session's operator: those it is a member of), oldest first. */
-  async list(ctx: Ctx): Promise<ProjectView[]> {
+  /**
+   * Every project the caller may see (a session's operator: those it is a member of), oldest first, without
+   * configurations: listing reads no realm configuration.
+   */
+  async list(ctx: Ctx): Promise<ProjectSummary[]> {
     const operator = operatorIdentityOf(ctx);
     if (operator !== undefined) {
       const mine = new Set(await this.deps.projectMemberStore.projectsOf(ctx, operator));
       const records = (await this.deps.projectStore.list(ctx)).filter((r) => mine.has(r.slug));
-      return Promise.all(records.map((record) => this.view(ctx, record)));
+      return records.map((record) => this.summary(record));
     }
     let records = await this.deps.projectStore.list(ctx);
     const known = new Set(records.map((r) => r.slug));
@@ -120,7 +126,7 @@ export class ProjectService {
       for (const name of unknown) await this.adopt(ctx, name);
       records = await this.deps.projectStore.list(ctx);
     }
-    return Promise.all(records.map((record) => this.view(ctx, record)));
+    return records.map((record) => this.summary(record));
   }
 
   /** A project by id (or slug). @throws OryError 404 */
@@ -297,7 +303,12 @@ export class ProjectService {
       record.slug === DEFAULT_PROJECT_SLUG
         ? realmConfigFileForm(this.deps.projectRealms.defaultConfig())
         : this.effective(record.slug, (await this.deps.projectRealms.overrides(ctx, record.slug)) ?? {});
-    return { ...this.document(record, config), hosts: this.deps.projectRealms.hosts(record.slug), created_at: record.created_at, updated_at: record.updated_at };
+    return { ...this.summary(record), services: this.document(record, config).services };
+  }
+
+  private summary(record: ProjectRecord): ProjectSummary {
+    const { id, name, slug, revision_id, created_at, updated_at } = record;
+    return { id, name, slug, state: 'running', revision_id, hosts: this.deps.projectRealms.hosts(slug), created_at, updated_at };
   }
 
   private document(record: ProjectRecord, config: Record<string, unknown>): Omit<ProjectView, 'hosts' | 'created_at' | 'updated_at'> {

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { ConfigProvider } from '../../../../libs/config';
 import { badRequest, ctxOf, jsonBody, requireJsonContentType } from '../../../../libs/http';
-import type { ProjectService, ProjectView } from '../../../../libs/project';
+import type { ProjectService, ProjectSummary, ProjectView } from '../../../../libs/project';
 import { DEFAULT_REALM, requestRealmOf } from '../../../../libs/x';
 
 export type ProjectsRouterDeps = ConfigProvider & { readonly projectService: ProjectService };
@@ -14,7 +14,7 @@ function projectToWire(project: ProjectView): Record<string, unknown> {
 }
 
 /** The SDK's `ProjectMetadata`. */
-function metadataToWire(project: ProjectView): Record<string, unknown> {
+function metadataToWire(project: ProjectSummary): Record<string, unknown> {
   return {
     id: project.id,
     name: project.name,
